@@ -1,0 +1,48 @@
+// Bundles the extension client, the language server, the CLI and the webview with esbuild,
+// and copies the tfjs wasm binaries beside the bundles (the wasm backend loads them at run time).
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quiet = process.argv.includes('--quiet');
+const watch = process.argv.includes('--watch');
+const dist = join(root, 'dist');
+mkdirSync(dist, { recursive: true });
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: quiet ? 'error' : 'info',
+  // tfjs-node(-gpu) is optional and user-installed: resolve it at run time, never bundle it.
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+};
+
+const entries = [
+  { ...node, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(dist, 'extension.js') },
+  { ...node, entryPoints: [join(root, 'server/src/server.ts')], outfile: join(dist, 'server.js') },
+  { ...node, entryPoints: [join(root, 'server/src/cli/ncp.ts')], outfile: join(dist, 'cli.js') },
+];
+const webviewEntry = join(root, 'webview/src/main.ts');
+if (existsSync(webviewEntry)) {
+  entries.push({
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true,
+    logLevel: quiet ? 'error' : 'info',
+    entryPoints: [webviewEntry], outfile: join(dist, 'webview.js'),
+  });
+}
+
+const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
+  copyFileSync(join(wasmDir, f), join(dist, f));
+}
+
+if (watch) {
+  for (const e of entries) await (await esbuild.context(e)).watch();
+} else {
+  await Promise.all(entries.map((e) => esbuild.build(e)));
+}

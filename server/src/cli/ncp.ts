@@ -1,0 +1,71 @@
+// Entry point of the `ncp` CLI: dispatches to one module per sub-command.
+import { commands } from './commands';
+import { UsageError, writeLine, type CliIO } from './command';
+
+const version = '0.1.0';
+
+function mainHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'ncp — Network Coding Propagation for neural architecture design',
+    '',
+    'Usage: ncp <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `ncp <command> --help` for the options of one command.',
+    'Codes are the benchmark string (e.g. 64_64-1_1_4_64-…-128) or 27 integers.',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    writeLine(name === undefined ? io.stderr : io.stdout, mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    writeLine(io.stdout, version);
+    return 0;
+  }
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
+    writeLine(io.stderr, `ncp: unknown command '${name}'. Commands: ${commands.map((c) => c.name).join(', ')}.`);
+    return 2;
+  }
+  const command = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    writeLine(io.stdout, command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      writeLine(io.stderr, `ncp ${name}: ${(err as Error).message}`);
+      writeLine(io.stderr, `Run \`ncp ${name} --help\` for usage.`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+/** Runs the CLI on this process's arguments and streams (bin/ncp.js calls this). */
+export function runCli(): void {
+  main(process.argv.slice(2), {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`ncp: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
