@@ -10,4 +10,5 @@ export interface CommandEntry {
 
 export const commands: CommandEntry[] = [
   { name: 'flops', summary: 'exact FLOPs and params of network codes', load: async () => (await import('./flops')).flopsCommand },
+  { name: 'lsp', summary: 'start the language server (--stdio or --node-ipc)', load: async () => (await import('./lsp')).lspCommand },
 ];
