@@ -1,0 +1,102 @@
+// The objective of a propagation: a weighted sum of predicted metrics over settings, resolved
+// against the predictors once so the inner loop only indexes arrays.
+import type { DifferentiablePredictor } from '../predict/types';
+import { TASK_MAIN_SETTING, resolveSetting } from '../settings';
+import { PropagationError, type ObjectiveTerm, type PredictorLookup, type TermValue } from './types';
+
+/** Parses `seg.mIoU`, `0.5 * seg-4x.mIoU`, `segmentation` or `seg` (its main metric) into a term. */
+export function parseTerm(text: string): ObjectiveTerm {
+  const s = text.trim();
+  const m = /^(?:([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*\*\s*)?([A-Za-z][\w-]*)(?:\.([A-Za-z]\w*))?$/i.exec(s);
+  if (!m) throw new PropagationError(`objective term '${s}': expected [WEIGHT *] SETTING[.METRIC], e.g. '0.5 * seg-4x.mIoU'`);
+  const weight = m[1] === undefined ? 1 : Number(m[1]);
+  const info = resolveSetting(m[2]);
+  const setting = info?.name ?? TASK_MAIN_SETTING[m[2]] ?? m[2];
+  let metric = m[3];
+  if (metric === undefined) {
+    if (!info) throw new PropagationError(`objective term '${s}': unknown setting '${m[2]}'`);
+    metric = info.metrics[0];
+  }
+  return { weight, setting, metric };
+}
+
+export function termLabel(t: ObjectiveTerm): string {
+  return `${t.weight === 1 ? '' : `${t.weight} * `}${t.setting}.${t.metric}`;
+}
+
+interface ResolvedTerm extends ObjectiveTerm {
+  predictor: DifferentiablePredictor;
+  metricIndex: number;
+}
+
+/** Terms bound to their predictors; groups terms by predictor so one predict serves all its metrics. */
+export class Objective {
+  readonly terms: readonly ResolvedTerm[];
+  private readonly groups: { predictor: DifferentiablePredictor; terms: number[] }[];
+
+  constructor(terms: readonly ObjectiveTerm[], lookup: PredictorLookup, expectedInput: 'multires' | 'nb201') {
+    if (terms.length === 0) throw new PropagationError('the objective is empty: name at least one metric to maximise');
+    this.terms = terms.map((t) => {
+      if (!Number.isFinite(t.weight)) throw new PropagationError(`objective term ${termLabel(t)}: the weight must be a finite number`);
+      const predictor = lookup(t.setting);
+      if (!predictor) throw new PropagationError(`objective term ${termLabel(t)}: no predictor for setting '${t.setting}'`);
+      if ((t.setting === 'nb201') !== (expectedInput === 'nb201')) {
+        throw new PropagationError(
+          `objective term ${termLabel(t)}: setting '${t.setting}' does not predict ${expectedInput === 'nb201' ? 'NAS-Bench-201 cells' : 'multi-resolution networks'}`,
+        );
+      }
+      const metricIndex = predictor.metrics.indexOf(t.metric);
+      if (metricIndex < 0) {
+        throw new PropagationError(`objective term ${termLabel(t)}: setting '${t.setting}' has no metric '${t.metric}' (metrics: ${predictor.metrics.join(', ')})`);
+      }
+      return { ...t, predictor, metricIndex };
+    });
+    const groups = new Map<DifferentiablePredictor, number[]>();
+    this.terms.forEach((t, i) => {
+      const g = groups.get(t.predictor);
+      if (g) g.push(i);
+      else groups.set(t.predictor, [i]);
+    });
+    this.groups = [...groups].map(([predictor, ts]) => ({ predictor, terms: ts }));
+  }
+
+  /** Predictions of every term for one input, and their weighted sum. */
+  evaluate(input: ArrayLike<number>): { terms: TermValue[]; value: number } {
+    const out: TermValue[] = new Array(this.terms.length);
+    for (const g of this.groups) {
+      const est = g.predictor.predict(input);
+      for (const i of g.terms) {
+        const t = this.terms[i];
+        out[i] = { weight: t.weight, setting: t.setting, metric: t.metric, mean: est[t.metricIndex].mean, std: est[t.metricIndex].std };
+      }
+    }
+    let value = 0;
+    for (const t of out) value += t.weight * t.mean;
+    return { terms: out, value };
+  }
+
+  /** Weighted sums for many inputs at once (batched predictions). */
+  evaluateBatch(inputs: readonly ArrayLike<number>[]): number[] {
+    const values = new Array<number>(inputs.length).fill(0);
+    if (inputs.length === 0) return values;
+    for (const g of this.groups) {
+      const est = g.predictor.predictBatch(inputs);
+      for (let k = 0; k < inputs.length; k++) {
+        for (const i of g.terms) values[k] += this.terms[i].weight * est[k][this.terms[i].metricIndex].mean;
+      }
+    }
+    return values;
+  }
+
+  /** Weighted sum and its gradient with respect to the predictor input. */
+  valueAndGrad(input: ArrayLike<number>): { value: number; grad: Float64Array } {
+    const grad = new Float64Array(input.length);
+    let value = 0;
+    for (const t of this.terms) {
+      const r = t.predictor.valueAndGrad(input, t.metricIndex);
+      value += t.weight * r.mean;
+      for (let i = 0; i < grad.length; i++) grad[i] += t.weight * r.grad[i];
+    }
+    return { value, grad };
+  }
+}
