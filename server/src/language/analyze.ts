@@ -1,0 +1,383 @@
+// Analysis of a `.ncp` document: parse, then pure checks of the tree → diagnostics, symbol tables
+// and name references. Computed once per document version and shared by every editor feature.
+//
+// API for the language server (kept stable; additions only):
+//   analyzeText(text) → DocumentAnalysis { ast, diagnostics, networks, cells, propagations, references, lines, tokens, comments }
+//   declarationAt(analysis, offset), numberAt(analysis, offset), referenceAt(analysis, offset),
+//   definitionOf(analysis, name), referencesTo(analysis, name)        — navigation helpers
+//   semanticTokens(analysis) → SemanticToken[] with SEMANTIC_TOKEN_TYPES / SEMANTIC_TOKEN_MODIFIERS
+//     as the legend (./semantic.ts; one token per line, sorted, ready to delta-encode)
+//   formatText(text) → string | undefined (./format.ts; undefined when the text has syntax errors)
+//   printNetwork / printCell / resizeBranchList / snapToRange (./print.ts) — quick-fix helpers
+//   Ranges are LSP ranges (0-based line, UTF-16 character) with startOffset/endOffset added;
+//   severities are 'error' | 'warning' | 'information' | 'hint' (map to LSP 1 | 2 | 3 | 4).
+import { NB201_OPS, parseCellString, CellFormatError, NB201_EDGES } from '../core/space/nb201';
+import { resolveSetting, settingNames, SETTINGS, type SettingSpace } from '../core/settings';
+import type { IToken } from 'chevrotain';
+import type {
+  Budget,
+  CellDecl,
+  Declaration,
+  Name,
+  NcpDocument,
+  NetworkDecl,
+  NetworkNumber,
+  PropagateDecl,
+  Range,
+  Strategy,
+} from './ast';
+import type { NcpDiagnostic } from './diagnostics';
+import { analyzeNetwork } from './network';
+import { parse } from './parser';
+export { semanticTokens, SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS, type SemanticToken, type SemanticTokenType } from './semantic';
+import { containsOffset, type LineIndex } from './positions';
+import { closest, didYouMean } from './suggest';
+
+export type { NcpDiagnostic, Severity } from './diagnostics';
+export type * from './ast';
+
+/** One occurrence of a declared name: where it is declared, or where it is used (`from NAME`). */
+export interface NameReference {
+  name: string;
+  range: Range;
+  kind: 'definition' | 'reference';
+  /** What the name is or refers to (undefined for a use of an undefined name). */
+  target?: Declaration;
+  /** For a use: the propagation it appears in. */
+  in?: PropagateDecl;
+}
+
+export interface DocumentAnalysis {
+  text: string;
+  ast: NcpDocument;
+  diagnostics: NcpDiagnostic[];
+  /** First declaration of each name (duplicates are diagnosed). */
+  networks: Map<string, NetworkDecl>;
+  cells: Map<string, CellDecl>;
+  propagations: PropagateDecl[];
+  /** Every definition and use of a network/cell/propagation name, in source order. */
+  references: NameReference[];
+  /** Whether the text has syntax errors (the formatter refuses then). */
+  hasSyntaxErrors: boolean;
+  lines: LineIndex;
+  /** Non-comment tokens and comment tokens of the lexer. */
+  tokens: IToken[];
+  comments: IToken[];
+}
+
+export const STRATEGIES: readonly Strategy[] = ['continuous', 'winner-takes-all'];
+export const FLOPS_UNITS: Readonly<Record<string, number>> = { G: 1, M: 1e-3 };
+export const PARAMS_UNITS: Readonly<Record<string, number>> = { M: 1, K: 1e-3 };
+
+export function analyzeText(text: string): DocumentAnalysis {
+  const parsed = parse(text);
+  const diagnostics: NcpDiagnostic[] = parsed.errors.map((e) => ({
+    range: e.range,
+    severity: 'error',
+    message: e.message,
+    code: e.kind === 'lex' ? 'lex-error' : e.kind === 'parse' ? 'parse-error' : e.kind,
+  }));
+  const networks = new Map<string, NetworkDecl>();
+  const cells = new Map<string, CellDecl>();
+  const propagations: PropagateDecl[] = [];
+  const propNames = new Map<string, PropagateDecl>();
+  const references: NameReference[] = [];
+
+  for (const d of parsed.document.declarations) {
+    if (d.kind === 'network') analyzeNetwork(d, parsed.lines, diagnostics);
+    else if (d.kind === 'cell') analyzeCell(d, parsed.lines, diagnostics);
+    if (d.name === '') continue; // the parser already reported the missing name
+    references.push({ name: d.name, range: d.nameRange, kind: 'definition', target: d });
+    if (d.kind === 'propagate') {
+      const first = propNames.get(d.name);
+      if (first) duplicate(d, first, diagnostics);
+      else propNames.set(d.name, d);
+      continue;
+    }
+    const first = networks.get(d.name) ?? cells.get(d.name);
+    if (first) duplicate(d, first, diagnostics);
+    else if (d.kind === 'network') networks.set(d.name, d);
+    else cells.set(d.name, d);
+  }
+  for (const d of parsed.document.declarations) {
+    if (d.kind !== 'propagate') continue;
+    propagations.push(d);
+    analyzePropagate(d, networks, cells, references, diagnostics);
+  }
+  references.sort((a, b) => a.range.startOffset - b.range.startOffset);
+  diagnostics.sort((a, b) => a.range.startOffset - b.range.startOffset || a.range.endOffset - b.range.endOffset);
+  return {
+    text,
+    ast: parsed.document,
+    diagnostics,
+    networks,
+    cells,
+    propagations,
+    references,
+    hasSyntaxErrors: parsed.errors.length > 0,
+    lines: parsed.lines,
+    tokens: parsed.tokens,
+    comments: parsed.comments,
+  };
+}
+
+function duplicate(d: Declaration, first: Declaration, out: NcpDiagnostic[]): void {
+  const what = first.kind === 'propagate' ? 'a propagation' : `a ${first.kind}`;
+  const line = first.nameRange.start.line + 1;
+  out.push({
+    range: d.nameRange,
+    severity: 'error',
+    code: 'duplicate-name',
+    message: `'${d.name}' is already ${what} (line ${line}); names must be unique`,
+    data: { first: first.nameRange },
+  });
+}
+
+function analyzeCell(d: CellDecl, lines: LineIndex, out: NcpDiagnostic[]): void {
+  const s = d.string;
+  if (!s || !s.terminated) return;
+  // Ops with ranges, found by the same shape the parser of core/space/nb201.ts expects.
+  const base = s.range.startOffset + 1;
+  const re = /([^|~+]*)~(\d*)/g;
+  let m: RegExpExecArray | null;
+  let edge = 0;
+  while ((m = re.exec(s.value)) !== null) {
+    const start = base + m.index;
+    d.ops.push({ op: m[1], edge, range: lines.range(start, start + m[1].length) });
+    edge++;
+  }
+  try {
+    d.cell = parseCellString(s.value);
+  } catch (e) {
+    if (!(e instanceof CellFormatError)) throw e;
+    let range = s.range;
+    let data: Record<string, unknown> | undefined;
+    let message = e.message;
+    const unknown = /unknown op '([^']*)'/.exec(e.message);
+    if (unknown) {
+      const op = d.ops.find((o) => o.op === unknown[1]);
+      if (op) range = op.range;
+      const suggestions = closest(unknown[1], NB201_OPS, 2);
+      data = { suggestions };
+      message = `${e.message.replace(/ \(ops: .*\)$/, '')}${didYouMean(suggestions)}; ops: ${NB201_OPS.join(', ')}`;
+    }
+    if (!/^\s*\|/.test(s.value) || d.ops.length !== NB201_EDGES.length) {
+      message += `; a cell is '|op~0|+|op~0|op~1|+|op~0|op~1|op~2|'`;
+    }
+    out.push({ range, severity: 'error', code: 'bad-cell', message, ...(data ? { data } : {}) });
+  }
+}
+
+function analyzePropagate(
+  d: PropagateDecl,
+  networks: Map<string, NetworkDecl>,
+  cells: Map<string, CellDecl>,
+  references: NameReference[],
+  out: NcpDiagnostic[],
+): void {
+  const error = (range: Range, code: string, message: string, data?: Record<string, unknown>): void => {
+    out.push({ range, severity: 'error', code, message, ...(data ? { data } : {}) });
+  };
+  // The start point and its space.
+  let space: SettingSpace | undefined;
+  if (d.from) {
+    const target = networks.get(d.from.text) ?? cells.get(d.from.text);
+    references.push({ name: d.from.text, range: d.from.range, kind: 'reference', target, in: d });
+    if (target) space = target.kind === 'network' ? 'multires' : 'nb201';
+    else {
+      const suggestions = closest(d.from.text, [...networks.keys(), ...cells.keys()], 3);
+      error(d.from.range, 'undefined-name', `no network or cell named '${d.from.text}'${didYouMean(suggestions)}`, { suggestions });
+    }
+  }
+
+  const seenOptions = new Map<string, Range>();
+  const seenObjectives = new Map<string, Range>();
+  const once = (key: string, range: Range, label: string): boolean => {
+    const prev = seenOptions.get(key);
+    if (prev) {
+      error(range, 'duplicate-option', `'${label}' is given twice (first on line ${prev.start.line + 1})`);
+      return false;
+    }
+    seenOptions.set(key, range);
+    return true;
+  };
+
+  for (const st of d.statements) {
+    if (st.kind === 'maximize') {
+      d.objectives.push(st);
+      if (st.weightLit && st.weight === 0) {
+        out.push({ range: st.weightLit.range, severity: 'warning', code: 'zero-weight', message: 'a zero weight makes this objective do nothing' });
+      }
+      if (!st.setting) continue;
+      const info = resolveSetting(st.setting.text);
+      if (!info) {
+        const suggestions = closest(st.setting.text, settingNames(), 3);
+        error(
+          st.setting.range,
+          'unknown-setting',
+          `unknown setting '${st.setting.text}'${didYouMean(suggestions)}; settings: ${SETTINGS.map((s) => s.name).join(', ')}, or a task: classification, segmentation, video`,
+          { suggestions },
+        );
+        continue;
+      }
+      st.resolvedSetting = info.name;
+      if (st.metric) {
+        if (!info.metrics.includes(st.metric.text)) {
+          const suggestions = closest(st.metric.text, info.metrics, 3);
+          error(
+            st.metric.range,
+            'unknown-metric',
+            `setting '${info.name}' has no metric '${st.metric.text}'${didYouMean(suggestions)}; its metrics: ${info.metrics.join(', ')}`,
+            { suggestions: suggestions.length > 0 ? suggestions : [...info.metrics] },
+          );
+          continue;
+        }
+        st.resolvedMetric = st.metric.text;
+      } else {
+        st.resolvedMetric = info.metrics[0];
+      }
+      if (space && info.space !== space) {
+        const fromWhat = space === 'multires' ? `network '${d.from?.text}'` : `cell '${d.from?.text}'`;
+        const needs = info.space === 'nb201' ? 'a NAS-Bench-201 cell' : 'a multi-resolution network';
+        error(st.setting.range, 'space-mismatch', `setting '${info.name}' predicts ${needs}, but this propagation starts from ${fromWhat}`, {
+          settingSpace: info.space,
+          fromSpace: space,
+        });
+        continue;
+      }
+      const key = `${st.resolvedSetting}.${st.resolvedMetric}`;
+      const prev = seenObjectives.get(key);
+      if (prev) {
+        out.push({
+          range: st.range,
+          severity: 'warning',
+          code: 'duplicate-objective',
+          message: `${key} is already maximized on line ${prev.start.line + 1}; write one line with the summed weight`,
+        });
+      } else seenObjectives.set(key, st.range);
+      continue;
+    }
+    if (st.kind === 'flops' || st.kind === 'params') {
+      if (!once(st.kind, st.keywordRange, st.kind)) continue;
+      checkBudget(st, d, error, out);
+      continue;
+    }
+    if (st.kind === 'strategy') {
+      if (!once('strategy', st.keywordRange, 'strategy') || !st.value) continue;
+      if ((STRATEGIES as readonly string[]).includes(st.value.text)) d.options.strategy = st.value.text as Strategy;
+      else {
+        const suggestions = closest(st.value.text, STRATEGIES, 2);
+        error(st.value.range, 'unknown-strategy', `unknown strategy '${st.value.text}'${didYouMean(suggestions)}; strategies: ${STRATEGIES.join(', ')}`, {
+          suggestions: suggestions.length > 0 ? suggestions : [...STRATEGIES],
+        });
+      }
+      continue;
+    }
+    // numeric options
+    if (!once(st.kind, st.keywordRange, st.kind) || !st.value) continue;
+    const v = st.value.value;
+    const bad = (why: string): void => error(st.value!.range, 'bad-value', `${st.kind} ${why}, got ${st.value!.text}`);
+    switch (st.kind) {
+      case 'lambda':
+        if (!(v >= 0) || !Number.isFinite(v)) bad('must be a number ≥ 0');
+        else d.options.lambda = v;
+        break;
+      case 'lr':
+        if (!(v > 0) || !Number.isFinite(v)) bad('must be a number > 0');
+        else d.options.lr = v;
+        break;
+      case 'steps':
+      case 'restarts':
+        if (!Number.isInteger(v) || v < 1) bad('must be a whole number ≥ 1');
+        else d.options[st.kind] = v;
+        break;
+      case 'seed':
+        if (!Number.isInteger(v) || v < 0) bad('must be a whole number ≥ 0');
+        else d.options.seed = v;
+        break;
+    }
+  }
+  if (d.objectives.length === 0 && d.name !== '') {
+    error(d.nameRange, 'missing-objective', `propagation '${d.name}' has nothing to maximize: add a line such as 'maximize ${space === 'nb201' ? 'nb201.acc' : 'seg.mIoU'}'`);
+  }
+}
+
+function checkBudget(
+  b: Budget,
+  d: PropagateDecl,
+  error: (range: Range, code: string, message: string, data?: Record<string, unknown>) => void,
+  out: NcpDiagnostic[],
+): void {
+  if (b.kind === 'flops') d.flops = b;
+  else d.params = b;
+  if (!b.value) return;
+  const units = b.kind === 'flops' ? FLOPS_UNITS : PARAMS_UNITS;
+  const main = b.kind === 'flops' ? 'G' : 'M';
+  let scale = 1;
+  if (!b.unit) {
+    out.push({
+      range: b.value.range,
+      severity: 'warning',
+      code: 'missing-unit',
+      message: `${b.kind} budget without a unit: read as ${b.value.text} ${main}; write '${b.value.text} ${main}'`,
+      data: { unit: main },
+    });
+  } else if (units[b.unit.text] === undefined) {
+    const names = Object.keys(units);
+    error(b.unit.range, 'bad-unit', `unknown unit '${b.unit.text}' for ${b.kind}: use ${names.join(' or ')}`, {
+      suggestions: names,
+    });
+    return;
+  } else scale = units[b.unit.text];
+  if (!(b.value.value > 0) || !Number.isFinite(b.value.value)) {
+    error(b.value.range, 'bad-value', `a ${b.kind} budget must be a number > 0, got ${b.value.text}`);
+    return;
+  }
+  b.limit = b.value.value * scale;
+}
+
+// ---- navigation helpers -----------------------------------------------------------------------
+
+/** The declaration whose range contains the offset. */
+export function declarationAt(a: DocumentAnalysis, offset: number): Declaration | undefined {
+  const ds = a.ast.declarations;
+  let lo = 0;
+  let hi = ds.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = ds[mid].range;
+    if (offset < r.startOffset) hi = mid - 1;
+    else if (offset > r.endOffset) lo = mid + 1;
+    else return ds[mid];
+  }
+  return undefined;
+}
+
+/** The number of a network at the offset (with its code position), and its network. */
+export function numberAt(a: DocumentAnalysis, offset: number): { network: NetworkDecl; number: NetworkNumber } | undefined {
+  const d = declarationAt(a, offset);
+  if (!d || d.kind !== 'network') return undefined;
+  const n = d.numbers.find((x) => containsOffset(x.range, offset));
+  return n ? { network: d, number: n } : undefined;
+}
+
+/** The name definition or use at the offset. */
+export function referenceAt(a: DocumentAnalysis, offset: number): NameReference | undefined {
+  return a.references.find((r) => containsOffset(r.range, offset));
+}
+
+/** The declaration a network/cell name refers to (propagations are looked up by `kind`). */
+export function definitionOf(a: DocumentAnalysis, name: string): NetworkDecl | CellDecl | undefined {
+  return a.networks.get(name) ?? a.cells.get(name);
+}
+
+/** Every definition and use of a network/cell name (for references and rename). */
+export function referencesTo(a: DocumentAnalysis, name: string): NameReference[] {
+  const target = definitionOf(a, name);
+  return a.references.filter((r) => r.name === name && (r.kind === 'reference' || r.target === target));
+}
+
+/** The text of a name node (helper for features). */
+export function nameText(n: Name | undefined): string {
+  return n?.text ?? '';
+}

@@ -1,0 +1,257 @@
+// A network declaration's numbers mapped onto the 27-integer code, in each of the three forms,
+// with the structural and range checks of core/space/multires.ts tied to exact source ranges.
+import {
+  BENCHMARK_RANGE,
+  CODE_KINDS,
+  CODE_LAYOUT,
+  CODE_LENGTH,
+  CodeFormatError,
+  STAGE_COUNT,
+  parseCodeString,
+  snapToRange,
+  stageOffset,
+  validateCode,
+  type DimKind,
+} from '../core/space/multires';
+import type { NetworkDecl, NetworkNumber, NumberLit, Range, StageClause, StageFieldName } from './ast';
+import type { NcpDiagnostic } from './diagnostics';
+import type { LineIndex } from './positions';
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** Fills `decl.numbers` and, when the network is structurally valid, `decl.code`; reports problems. */
+export function analyzeNetwork(decl: NetworkDecl, lines: LineIndex, out: NcpDiagnostic[]): void {
+  if (decl.form === 'structured') structured(decl, out);
+  else if (decl.form === 'list') listForm(decl, out);
+  else stringForm(decl, lines, out);
+}
+
+function err(out: NcpDiagnostic[], range: Range, code: string, message: string, data?: Record<string, unknown>): void {
+  out.push({ range, severity: 'error', code, message, ...(data ? { data } : {}) });
+}
+
+/** Value checks of the numbers that map to code positions (integers, positive, benchmark range). */
+function checkValues(decl: NetworkDecl, values: (number | undefined)[], out: NcpDiagnostic[]): boolean {
+  const byIndex = new Map<number, NetworkNumber>();
+  for (const n of decl.numbers) if (n.role === 'code') byIndex.set(n.index, n);
+  // validateCode needs all 27 numbers: fill the gaps with an in-range value so only real numbers are judged.
+  const filled = values.map((v, i) => v ?? BENCHMARK_RANGE[CODE_KINDS[i]].min);
+  let ok = true;
+  for (const issue of validateCode(filled)) {
+    const n = byIndex.get(issue.index);
+    if (!n) continue;
+    const kind = CODE_KINDS[issue.index];
+    const data = { index: issue.index, path: issue.path, kind, value: n.value };
+    if (issue.severity === 'error') {
+      ok = false;
+      const code = Number.isInteger(n.value) ? 'not-positive' : 'not-integer';
+      const fix = Number.isFinite(n.value) ? snapToRange(kind, n.value) : BENCHMARK_RANGE[kind].min;
+      err(out, n.range, code, issue.message, { ...data, suggestion: fix });
+    } else {
+      out.push({
+        range: n.range,
+        severity: 'warning',
+        code: 'out-of-range',
+        message: issue.message,
+        data: { ...data, suggestion: snapToRange(kind, n.value) },
+      });
+    }
+  }
+  return ok;
+}
+
+/** Checks the values of numbers that map to no position (extra branch entries) by the kind of their list. */
+function checkLooseValue(n: NumberLit, kind: DimKind, out: NcpDiagnostic[]): void {
+  const what = kind === 'channels' ? 'channel count' : kind === 'blocks' ? 'block count' : 'unit count';
+  if (!Number.isInteger(n.value)) err(out, n.range, 'not-integer', `${what} must be an integer, got ${n.text}`);
+  else if (n.value <= 0) err(out, n.range, 'not-positive', `${what} must be positive, got ${n.text}`);
+}
+
+function structured(decl: NetworkDecl, out: NcpDiagnostic[]): void {
+  const values: (number | undefined)[] = new Array(CODE_LENGTH).fill(undefined);
+  let complete = true;
+  const anchor = decl.nameRange;
+  const push = (lit: NumberLit, index: number, role: NetworkNumber['role']): void => {
+    decl.numbers.push({ value: lit.value, text: lit.text, range: lit.range, index, role });
+    if (role === 'code') values[index] = lit.value;
+  };
+  const seen = { stem: false, head: false };
+  const stages = new Map<number, StageClause>();
+  for (const c of decl.clauses ?? []) {
+    if (c.kind === 'stem' || c.kind === 'head') {
+      const want = c.kind === 'stem' ? 2 : 1;
+      if (seen[c.kind]) {
+        err(out, c.keywordRange, 'duplicate-clause', `'${c.kind}' is given twice in network '${decl.name}'`);
+        c.values.forEach((v) => push(v, -1, 'extra'));
+        continue;
+      }
+      seen[c.kind] = true;
+      c.values.forEach((v, i) =>
+        i < want ? push(v, c.kind === 'stem' ? i : CODE_LENGTH - 1, 'code') : (push(v, -1, 'extra'), checkLooseValue(v, 'channels', out)),
+      );
+      if (c.values.length !== want) {
+        complete = false;
+        const msg =
+          c.kind === 'stem'
+            ? `the stem has two convolutions: 'stem' needs 2 channel counts, got ${c.values.length}`
+            : `'head' needs 1 channel count, got ${c.values.length}`;
+        err(out, c.range, c.kind === 'stem' ? 'stem-count' : 'head-count', msg, { expected: want, actual: c.values.length });
+      }
+      continue;
+    }
+    // stage
+    const k = c.index?.value;
+    if (c.index) decl.numbers.push({ value: c.index.value, text: c.index.text, range: c.index.range, index: -1, role: 'stage' });
+    if (k === undefined || !Number.isInteger(k) || k < 1 || k > STAGE_COUNT) {
+      complete = false;
+      err(
+        out,
+        c.index?.range ?? c.keywordRange,
+        'bad-stage',
+        c.index ? `a network has stages 1–${STAGE_COUNT}, got 'stage ${c.index.text}'` : `'stage' needs its number (1–${STAGE_COUNT})`,
+      );
+      for (const f of c.fields) for (const v of f.list?.items ?? (f.value ? [f.value] : [])) push(v, -1, 'extra');
+      continue;
+    }
+    if (stages.has(k)) {
+      complete = false;
+      err(out, c.index?.range ?? c.keywordRange, 'duplicate-clause', `stage ${k} is given twice in network '${decl.name}'`);
+      for (const f of c.fields) for (const v of f.list?.items ?? (f.value ? [f.value] : [])) push(v, -1, 'extra');
+      continue;
+    }
+    stages.set(k, c);
+    const o = stageOffset(k);
+    const given = new Set<StageFieldName>();
+    for (const f of c.fields) {
+      if (given.has(f.field)) {
+        complete = false;
+        err(out, f.keywordRange, 'duplicate-clause', `'${f.field}' is given twice in stage ${k}`);
+        for (const v of f.list?.items ?? (f.value ? [f.value] : [])) push(v, -1, 'extra');
+        continue;
+      }
+      given.add(f.field);
+      if (f.field === 'blocks') {
+        if (f.value) push(f.value, o, 'code');
+        else complete = false;
+        continue;
+      }
+      const kind: DimKind = f.field;
+      const base = f.field === 'units' ? o + 1 : o + 1 + k;
+      const items = f.list?.items ?? [];
+      items.forEach((v, i) => (i < k ? push(v, base + i, 'code') : (push(v, -1, 'extra'), checkLooseValue(v, kind, out))));
+      if (!f.list) {
+        complete = false;
+      } else if (items.length !== k) {
+        complete = false;
+        err(
+          out,
+          f.list.range,
+          'branch-count',
+          `stage ${k} has ${plural(k, 'branch', 'branches')}: ${f.field} needs ${plural(k, 'entry', 'entries')}, got ${items.length}`,
+          { stage: k, field: f.field, expected: k, actual: items.length },
+        );
+      }
+    }
+    const missing = (['blocks', 'units', 'channels'] as const).filter((f) => !given.has(f));
+    if (missing.length > 0) {
+      complete = false;
+      err(out, c.keywordRange, 'missing-field', `stage ${k} needs ${missing.map((m) => `'${m}'`).join(', ')}`, { stage: k, missing });
+    }
+  }
+  const missingStages = [1, 2, 3, 4].filter((k) => !stages.has(k));
+  const missing = [...(seen.stem ? [] : ['stem']), ...missingStages.map((k) => `stage ${k}`), ...(seen.head ? [] : ['head'])];
+  if (missing.length > 0) {
+    complete = false;
+    err(out, anchor, 'missing-clause', `network '${decl.name}' needs ${missing.join(', ')}`, { missing });
+  }
+  decl.numbers.sort((a, b) => a.range.startOffset - b.range.startOffset);
+  const ok = checkValues(decl, values, out);
+  if (complete && ok && values.every((v) => v !== undefined)) decl.code = values as number[];
+}
+
+function listForm(decl: NetworkDecl, out: NcpDiagnostic[]): void {
+  const list = decl.list;
+  if (!list) return;
+  const values: (number | undefined)[] = new Array(CODE_LENGTH).fill(undefined);
+  list.items.forEach((v, i) => {
+    const role = i < CODE_LENGTH ? 'code' : 'extra';
+    decl.numbers.push({ value: v.value, text: v.text, range: v.range, index: role === 'code' ? i : -1, role });
+    if (role === 'code') values[i] = v.value;
+    else checkLooseValue(v, 'channels', out);
+  });
+  const lengthOk = list.items.length === CODE_LENGTH;
+  if (!lengthOk) {
+    err(out, list.range, 'code-length', `a network code has ${CODE_LENGTH} numbers, got ${list.items.length}`, {
+      expected: CODE_LENGTH,
+      actual: list.items.length,
+    });
+  }
+  const ok = checkValues(decl, values, out);
+  if (lengthOk && ok) decl.code = values as number[];
+}
+
+interface Piece {
+  text: string;
+  offset: number;
+}
+
+function splitWithOffsets(text: string, sep: string, base: number): Piece[] {
+  const out: Piece[] = [];
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i === text.length || text[i] === sep) {
+      out.push({ text: text.slice(start, i), offset: base + start });
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+function stringForm(decl: NetworkDecl, lines: LineIndex, out: NcpDiagnostic[]): void {
+  const s = decl.string;
+  if (!s || !s.terminated) return; // the lexer already reported the missing quote
+  const contentStart = s.range.startOffset + 1;
+  const parts = splitWithOffsets(s.value, '-', contentStart);
+  const fields = parts.map((p) => splitWithOffsets(p.text, '_', p.offset));
+  // Record every integer-looking piece with its range first, so hovers work even on a broken string.
+  const shapeOk = parts.length === 6 && fields[0].length === 2 && fields[5].length === 1 && [1, 2, 3, 4].every((k) => fields[k].length === 2 + 2 * k);
+  fields.forEach((fs, pi) =>
+    fs.forEach((f, fi) => {
+      const lead = f.text.length - f.text.trimStart().length;
+      const t = f.text.trim();
+      if (t.length === 0 || !/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(t)) return;
+      let index = -1;
+      let role: NetworkNumber['role'] = 'extra';
+      if (shapeOk) {
+        if (pi === 0) (index = fi), (role = 'code');
+        else if (pi === 5) (index = CODE_LENGTH - 1), (role = 'code');
+        else if (fi === 1) role = 'stage';
+        else (index = stageOffset(pi) + (fi === 0 ? 0 : fi - 1)), (role = 'code');
+      }
+      const start = f.offset + lead;
+      decl.numbers.push({ value: Number(t), text: t, range: lines.range(start, start + t.length), index, role });
+    }),
+  );
+  try {
+    const code = parseCodeString(s.value);
+    const values = code.slice();
+    const ok = checkValues(decl, values, out);
+    if (ok) decl.code = code;
+  } catch (e) {
+    if (!(e instanceof CodeFormatError)) throw e;
+    // Point at the part the message names (stem, stage k, head) when there is one.
+    const m = /^(stem|stage (\d)|head)/.exec(e.message);
+    let range = s.range;
+    if (m && parts.length === 6) {
+      const pi = m[1] === 'stem' ? 0 : m[1] === 'head' ? 5 : Number(m[2]);
+      const p = parts[pi];
+      range = lines.range(p.offset, p.offset + p.text.length);
+    }
+    err(out, range, 'bad-code-string', `${e.message}; the string form is ${FORM_HINT}`);
+  }
+}
+
+const FORM_HINT = "'c1_c2-b1_1_n_c-b2_2_n_n_c_c-b3_3_n_n_n_c_c_c-b4_4_n_n_n_n_c_c_c_c-head'";
+
+/** Code position names for hovers (re-exported so features need not reach into core). */
+export { CODE_LAYOUT };

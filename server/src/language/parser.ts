@@ -1,0 +1,542 @@
+// The `.ncp` parser: Chevrotain (LL, with error recovery) builds a CST per declaration, which
+// `toAst` turns into the typed tree of ast.ts. The token stream is cut at every declaration
+// keyword (`network`, `cell`, `propagate` — they can appear nowhere else) and each piece is
+// parsed on its own, so a typo in one block never costs the analysis of another.
+import type { CstNode, IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from 'chevrotain';
+import { CstParser, EOF, tokenLabel } from './chevrotain';
+import * as T from './lexer';
+import type {
+  Budget,
+  CellDecl,
+  Comment,
+  Declaration,
+  HeadClause,
+  Name,
+  NcpDocument,
+  NetworkClause,
+  NetworkDecl,
+  NumberList,
+  NumberLit,
+  NumericOption,
+  NumericOptionName,
+  Objective,
+  PropagateDecl,
+  PropagateStatement,
+  Range,
+  StageClause,
+  StageField,
+  StemClause,
+  StrategyOption,
+} from './ast';
+import { LineIndex } from './positions';
+import { closest, didYouMean } from './suggest';
+
+const describe = (t: IToken | undefined): string => {
+  if (!t || t.tokenType === EOF) return 'the end of the file';
+  const img = t.image.length > 24 ? `${t.image.slice(0, 24)}…` : t.image;
+  return `'${img}'`;
+};
+
+const KEYWORD_WORDS = T.KEYWORDS.map((k) => tokenLabel(k).replace(/'/g, ''));
+const NETWORK_CLAUSES = "'stem', 'stage', 'head' or '}'";
+const STAGE_FIELDS = "'blocks', 'units', 'channels'";
+const STATEMENTS = "a statement ('maximize', 'flops', 'params', 'lambda', 'strategy', 'steps', 'lr', 'restarts', 'seed') or '}'";
+
+/** A misspelt keyword is the likeliest cause of most errors: name the keyword it resembles. */
+function keywordHint(t: IToken | undefined): string {
+  if (!t || t.tokenType !== T.Identifier) return '';
+  return didYouMean(closest(t.image, KEYWORD_WORDS, 1));
+}
+
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual, ruleName }) {
+    if (expected === T.RBrace && ruleName === 'networkDecl') {
+      return `expected ${NETWORK_CLAUSES} (or ${STAGE_FIELDS} inside a stage), found ${describe(actual)}${keywordHint(actual)}`;
+    }
+    if (expected === T.RBrace && ruleName === 'propagateDecl') {
+      return `expected ${STATEMENTS}, found ${describe(actual)}${keywordHint(actual)}`;
+    }
+    if (expected === T.RBracket) return `expected a number or ']', found ${describe(actual)}`;
+    if (expected === T.From) return `expected 'from NAME' after the propagation's name, found ${describe(actual)}`;
+    if (expected === T.Identifier && (ruleName === 'networkDecl' || ruleName === 'cellDecl' || ruleName === 'propagateDecl')) {
+      const kw = actual.tokenType !== EOF && T.isKeyword(actual.tokenType) ? ` ('${actual.image}' is a keyword)` : '';
+      return `expected a name, found ${describe(actual)}${kw}`;
+    }
+    return `expected ${tokenLabel(expected)}, found ${describe(actual)}${keywordHint(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpected ${describe(firstRedundant)} after the end of the declaration${keywordHint(firstRedundant)}`;
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
+    const first = new Set<string>();
+    for (const alt of expectedPathsPerAlt) for (const path of alt) if (path[0]) first.add(tokenLabel(path[0]));
+    const list = [...first];
+    const what = list.length <= 1 ? list.join('') : `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
+    const where = ruleName === 'networkDecl' ? " after the network's name ('{', or '=' and a code)" : '';
+    return `expected ${what}${where}, found ${describe(actual[0])}${keywordHint(actual[0])}`;
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, actual }) {
+    const list = [...new Set(expectedIterationPaths.map((p) => tokenLabel(p[0])))];
+    return `expected at least one ${list.join(' or ')}, found ${describe(actual[0])}`;
+  },
+};
+
+class NcpCstParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 2 });
+    this.performSelfAnalysis();
+  }
+
+  declaration = this.RULE('declaration', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.networkDecl) },
+      { ALT: () => this.SUBRULE(this.cellDecl) },
+      { ALT: () => this.SUBRULE(this.propagateDecl) },
+    ]);
+  });
+
+  networkDecl = this.RULE('networkDecl', () => {
+    this.CONSUME(T.Network);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.LBrace);
+          this.MANY(() => this.SUBRULE(this.networkClause));
+          this.CONSUME(T.RBrace);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Equals);
+          this.OR2([{ ALT: () => this.CONSUME(T.StringLit) }, { ALT: () => this.SUBRULE(this.numberList) }]);
+        },
+      },
+    ]);
+  });
+
+  networkClause = this.RULE('networkClause', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.stemClause) },
+      { ALT: () => this.SUBRULE(this.stageClause) },
+      { ALT: () => this.SUBRULE(this.headClause) },
+    ]);
+  });
+
+  stemClause = this.RULE('stemClause', () => {
+    this.CONSUME(T.Stem);
+    this.MANY(() => this.CONSUME(T.NumberTok));
+  });
+
+  headClause = this.RULE('headClause', () => {
+    this.CONSUME(T.Head);
+    this.MANY(() => this.CONSUME(T.NumberTok));
+  });
+
+  stageClause = this.RULE('stageClause', () => {
+    this.CONSUME(T.Stage);
+    this.OPTION(() => this.CONSUME(T.NumberTok, { LABEL: 'index' }));
+    this.MANY(() => this.SUBRULE(this.stageField));
+  });
+
+  stageField = this.RULE('stageField', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Blocks);
+          this.CONSUME(T.NumberTok);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Units);
+          this.SUBRULE(this.numberList);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Channels);
+          this.SUBRULE2(this.numberList);
+        },
+      },
+    ]);
+  });
+
+  numberList = this.RULE('numberList', () => {
+    this.CONSUME(T.LBracket);
+    this.MANY(() => {
+      this.CONSUME(T.NumberTok);
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RBracket);
+  });
+
+  cellDecl = this.RULE('cellDecl', () => {
+    this.CONSUME(T.Cell);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Equals);
+    this.CONSUME(T.StringLit);
+  });
+
+  propagateDecl = this.RULE('propagateDecl', () => {
+    this.CONSUME(T.Propagate);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.From);
+    this.CONSUME2(T.Identifier, { LABEL: 'from' });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.statement));
+    this.CONSUME(T.RBrace);
+  });
+
+  statement = this.RULE('statement', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.objective) },
+      { ALT: () => this.SUBRULE(this.budget) },
+      { ALT: () => this.SUBRULE(this.numericOption) },
+      { ALT: () => this.SUBRULE(this.strategyOption) },
+      { ALT: () => this.CONSUME(T.Semicolon) },
+    ]);
+  });
+
+  objective = this.RULE('objective', () => {
+    this.CONSUME(T.Maximize);
+    this.OPTION(() => {
+      this.CONSUME(T.NumberTok, { LABEL: 'weight' });
+      this.CONSUME(T.Star);
+    });
+    this.CONSUME(T.Identifier, { LABEL: 'setting' });
+    this.OPTION2(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME2(T.Identifier, { LABEL: 'metric' });
+    });
+  });
+
+  budget = this.RULE('budget', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Flops, { LABEL: 'kw' }) }, { ALT: () => this.CONSUME(T.Params, { LABEL: 'kw' }) }]);
+    this.CONSUME(T.LessEq);
+    this.CONSUME(T.NumberTok);
+    this.OPTION(() => this.CONSUME(T.Identifier, { LABEL: 'unit' }));
+  });
+
+  numericOption = this.RULE('numericOption', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Lambda, { LABEL: 'kw' }) },
+      { ALT: () => this.CONSUME(T.Steps, { LABEL: 'kw' }) },
+      { ALT: () => this.CONSUME(T.Lr, { LABEL: 'kw' }) },
+      { ALT: () => this.CONSUME(T.Restarts, { LABEL: 'kw' }) },
+      { ALT: () => this.CONSUME(T.Seed, { LABEL: 'kw' }) },
+    ]);
+    this.CONSUME(T.NumberTok);
+  });
+
+  strategyOption = this.RULE('strategyOption', () => {
+    this.CONSUME(T.Strategy);
+    this.CONSUME(T.Identifier, { LABEL: 'value' });
+  });
+}
+
+/** One parser for the process: Chevrotain parsers are reusable and costly to build. */
+let shared: NcpCstParser | undefined;
+function parser(): NcpCstParser {
+  shared ??= new NcpCstParser();
+  return shared;
+}
+
+export interface SyntaxError {
+  message: string;
+  range: Range;
+  /** 'lex' for characters no token matches, 'unterminated-string' / 'unterminated-comment', 'parse' otherwise. */
+  kind: 'lex' | 'parse' | 'unterminated-string' | 'unterminated-comment';
+}
+
+export interface ParseResult {
+  document: NcpDocument;
+  errors: SyntaxError[];
+  /** Every non-comment token (for semantic tokens and the formatter). */
+  tokens: IToken[];
+  /** Comment tokens. */
+  comments: IToken[];
+  lines: LineIndex;
+}
+
+const DECL_START = new Set<TokenType>(T.DECLARATION_KEYWORDS);
+
+const isReal = (t: IToken | undefined): t is IToken => t !== undefined && !t.isInsertedInRecovery && !Number.isNaN(t.startOffset);
+
+export function parse(text: string): ParseResult {
+  const lines = new LineIndex(text);
+  const lexed = T.lex(text);
+  const errors: SyntaxError[] = [];
+  const r = (t: IToken): Range => lines.range(t.startOffset, t.startOffset + t.image.length);
+
+  for (const e of lexed.errors) {
+    errors.push({ kind: 'lex', message: e.message, range: lines.range(e.offset, e.offset + e.length) });
+  }
+  const comments: Comment[] = lexed.comments.map((c) => {
+    const terminated = c.tokenType !== T.UnterminatedComment;
+    if (!terminated) {
+      errors.push({
+        kind: 'unterminated-comment',
+        message: "unterminated comment: '/*' has no closing '*/' (the rest of the file is inside it)",
+        range: lines.range(c.startOffset, c.startOffset + 2),
+      });
+    }
+    return { text: c.image, range: r(c), block: c.tokenType !== T.LineComment, terminated };
+  });
+  for (const t of lexed.tokens) {
+    if (t.tokenType === T.UnterminatedString) {
+      errors.push({ kind: 'unterminated-string', message: 'unterminated string: add the closing \'"\' on the same line', range: r(t) });
+    }
+  }
+
+  const declarations: Declaration[] = [];
+  const toks = lexed.tokens;
+  const p = parser();
+  let i = 0;
+  while (i < toks.length) {
+    let j = i + 1;
+    while (j < toks.length && !DECL_START.has(toks[j].tokenType)) j++;
+    const segment = toks.slice(i, j);
+    if (!DECL_START.has(segment[0].tokenType)) {
+      const first = segment[0];
+      const last = segment[segment.length - 1];
+      const hint = first.tokenType === T.Identifier ? didYouMean(closest(first.image, ['network', 'cell', 'propagate'], 1)) : '';
+      errors.push({
+        kind: 'parse',
+        message: `expected a declaration ('network', 'cell' or 'propagate'), found ${describe(first)}${hint}`,
+        range: lines.range(first.startOffset, last.startOffset + last.image.length),
+      });
+    } else {
+      p.input = segment;
+      const cst = p.declaration();
+      const segEnd = segment[segment.length - 1];
+      for (const e of p.errors) errors.push({ kind: 'parse', message: e.message, range: errorRange(e, segEnd, lines) });
+      const decl = cst ? toDecl(cst, r, lines) : undefined;
+      if (decl) declarations.push(decl);
+    }
+    i = j;
+  }
+  errors.sort((a, b) => a.range.startOffset - b.range.startOffset);
+  return { document: { declarations, comments }, errors, tokens: toks, comments: lexed.comments, lines };
+}
+
+function errorRange(e: IRecognitionException, segEnd: IToken, lines: LineIndex): Range {
+  const t = e.token;
+  if (isReal(t) && t.tokenType !== EOF) return lines.range(t.startOffset, t.startOffset + t.image.length);
+  // At the end of the input: point just after the last real token.
+  const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
+  const anchor = isReal(prev) && prev.tokenType !== EOF ? prev : segEnd;
+  const end = anchor.startOffset + anchor.image.length;
+  return lines.range(end, end);
+}
+
+// ---- CST → AST -------------------------------------------------------------------------------
+
+type RangeOf = (t: IToken) => Range;
+
+function tokensOf(node: CstNode, key: string): IToken[] {
+  const list = node.children[key] as IToken[] | undefined;
+  return list ? list.filter(isReal) : [];
+}
+function tokenOf(node: CstNode, key: string): IToken | undefined {
+  return tokensOf(node, key)[0];
+}
+function nodesOf(node: CstNode, key: string): CstNode[] {
+  return (node.children[key] as CstNode[] | undefined) ?? [];
+}
+
+/** The first and last real tokens under a node, in source order. */
+function bounds(node: CstNode): [IToken, IToken] | undefined {
+  let first: IToken | undefined;
+  let last: IToken | undefined;
+  const visit = (n: CstNode): void => {
+    for (const key in n.children) {
+      for (const child of n.children[key]) {
+        if ('children' in child) visit(child);
+        else if (isReal(child)) {
+          if (!first || child.startOffset < first.startOffset) first = child;
+          if (!last || child.startOffset > last.startOffset) last = child;
+        }
+      }
+    }
+  };
+  visit(node);
+  return first && last ? [first, last] : undefined;
+}
+
+function nodeRange(node: CstNode, lines: LineIndex): Range | undefined {
+  const b = bounds(node);
+  return b ? lines.range(b[0].startOffset, b[1].startOffset + b[1].image.length) : undefined;
+}
+
+function numberLit(t: IToken, r: RangeOf): NumberLit {
+  return { value: Number(t.image), text: t.image, range: r(t) };
+}
+
+function nameOf(t: IToken | undefined, r: RangeOf): Name | undefined {
+  return t ? { text: t.image, range: r(t) } : undefined;
+}
+
+function numberList(node: CstNode, r: RangeOf, lines: LineIndex): NumberList | undefined {
+  const range = nodeRange(node, lines);
+  if (!range) return undefined;
+  return { items: tokensOf(node, 'Number').map((t) => numberLit(t, r)), range };
+}
+
+function toDecl(cst: CstNode, r: RangeOf, lines: LineIndex): Declaration | undefined {
+  const inner = [...nodesOf(cst, 'networkDecl'), ...nodesOf(cst, 'cellDecl'), ...nodesOf(cst, 'propagateDecl')][0];
+  if (!inner) return undefined;
+  const range = nodeRange(inner, lines);
+  const kwTok = bounds(inner)?.[0];
+  if (!range || !kwTok) return undefined;
+  const nameTok = tokenOf(inner, 'name');
+  // A declaration without a name still gets a node (empty name at the keyword's end) so its body is analysed.
+  const keywordRange = r(kwTok);
+  const name = nameTok?.image ?? '';
+  const nameRange = nameTok ? r(nameTok) : lines.range(keywordRange.endOffset, keywordRange.endOffset);
+  const base = { name, nameRange, range, keywordRange };
+
+  if (inner.name === 'networkDecl') {
+    const decl: NetworkDecl = { ...base, kind: 'network', form: 'structured', numbers: [] };
+    const str = tokenOf(inner, 'String');
+    const list = nodesOf(inner, 'numberList')[0];
+    if (tokenOf(inner, 'Equals') || str || list) {
+      if (str || !list) {
+        decl.form = 'string';
+        if (str) decl.string = stringOf(str, r);
+      } else {
+        decl.form = 'list';
+        decl.list = numberList(list, r, lines);
+      }
+    } else {
+      const open = tokenOf(inner, 'LBrace');
+      const close = tokenOf(inner, 'RBrace');
+      if (open) decl.openBrace = r(open);
+      if (close) decl.closeBrace = r(close);
+      decl.clauses = nodesOf(inner, 'networkClause')
+        .map((c) => networkClause(c, r, lines))
+        .filter((c): c is NetworkClause => c !== undefined);
+    }
+    return decl;
+  }
+  if (inner.name === 'cellDecl') {
+    const str = tokenOf(inner, 'String');
+    const decl: CellDecl = { ...base, kind: 'cell', ops: [] };
+    if (str) decl.string = stringOf(str, r);
+    return decl;
+  }
+  const decl: PropagateDecl = { ...base, kind: 'propagate', statements: [], objectives: [], options: {} };
+  decl.from = nameOf(tokenOf(inner, 'from'), r);
+  const open = tokenOf(inner, 'LBrace');
+  const close = tokenOf(inner, 'RBrace');
+  if (open) decl.openBrace = r(open);
+  if (close) decl.closeBrace = r(close);
+  for (const s of nodesOf(inner, 'statement')) {
+    const st = statement(s, r, lines);
+    if (st) decl.statements.push(st);
+  }
+  return decl;
+}
+
+function stringOf(t: IToken, r: RangeOf): { value: string; range: Range; terminated: boolean } {
+  const terminated = t.tokenType !== T.UnterminatedString;
+  return { value: terminated ? t.image.slice(1, -1) : t.image.slice(1), range: r(t), terminated };
+}
+
+function networkClause(node: CstNode, r: RangeOf, lines: LineIndex): NetworkClause | undefined {
+  const stem = nodesOf(node, 'stemClause')[0];
+  const head = nodesOf(node, 'headClause')[0];
+  const stage = nodesOf(node, 'stageClause')[0];
+  const inner = stem ?? head ?? stage;
+  if (!inner) return undefined;
+  const range = nodeRange(inner, lines);
+  if (!range) return undefined;
+  if (stem || head) {
+    const kw = tokenOf(inner, stem ? 'kw_stem' : 'kw_head');
+    if (!kw) return undefined;
+    const clause: StemClause | HeadClause = {
+      kind: stem ? 'stem' : 'head',
+      keywordRange: r(kw),
+      values: tokensOf(inner, 'Number').map((t) => numberLit(t, r)),
+      range,
+    } as StemClause | HeadClause;
+    return clause;
+  }
+  const kw = tokenOf(inner, 'kw_stage');
+  if (!kw) return undefined;
+  const idx = tokenOf(inner, 'index');
+  const clause: StageClause = { kind: 'stage', keywordRange: r(kw), index: idx ? numberLit(idx, r) : undefined, fields: [], range };
+  for (const f of nodesOf(inner, 'stageField')) {
+    const fr = nodeRange(f, lines);
+    if (!fr) continue;
+    const b = tokenOf(f, 'kw_blocks');
+    const u = tokenOf(f, 'kw_units');
+    const c = tokenOf(f, 'kw_channels');
+    const k = b ?? u ?? c;
+    if (!k) continue;
+    const field: StageField = { field: b ? 'blocks' : u ? 'units' : 'channels', keywordRange: r(k), range: fr };
+    if (b) {
+      const n = tokenOf(f, 'Number');
+      if (n) field.value = numberLit(n, r);
+    } else {
+      const l = nodesOf(f, 'numberList')[0];
+      if (l) field.list = numberList(l, r, lines);
+    }
+    clause.fields.push(field);
+  }
+  return clause;
+}
+
+const NUMERIC_OPTIONS: Record<string, NumericOptionName> = {
+  kw_lambda: 'lambda',
+  kw_steps: 'steps',
+  kw_lr: 'lr',
+  kw_restarts: 'restarts',
+  kw_seed: 'seed',
+};
+
+function statement(node: CstNode, r: RangeOf, lines: LineIndex): PropagateStatement | undefined {
+  const obj = nodesOf(node, 'objective')[0];
+  if (obj) {
+    const range = nodeRange(obj, lines);
+    const kw = tokenOf(obj, 'kw_maximize');
+    if (!range || !kw) return undefined;
+    const w = tokenOf(obj, 'weight');
+    const o: Objective = { kind: 'maximize', keywordRange: r(kw), weight: w ? Number(w.image) : 1, range };
+    if (w) o.weightLit = numberLit(w, r);
+    o.setting = nameOf(tokenOf(obj, 'setting'), r);
+    o.metric = nameOf(tokenOf(obj, 'metric'), r);
+    return o;
+  }
+  const bud = nodesOf(node, 'budget')[0];
+  if (bud) {
+    const range = nodeRange(bud, lines);
+    const kw = tokenOf(bud, 'kw');
+    if (!range || !kw) return undefined;
+    const n = tokenOf(bud, 'Number');
+    const b: Budget = { kind: kw.tokenType === T.Flops ? 'flops' : 'params', keywordRange: r(kw), range };
+    if (n) b.value = numberLit(n, r);
+    b.unit = nameOf(tokenOf(bud, 'unit'), r);
+    return b;
+  }
+  const num = nodesOf(node, 'numericOption')[0];
+  if (num) {
+    const range = nodeRange(num, lines);
+    const kw = tokenOf(num, 'kw');
+    if (!range || !kw) return undefined;
+    const n = tokenOf(num, 'Number');
+    const o: NumericOption = { kind: NUMERIC_OPTIONS[kw.tokenType.name], keywordRange: r(kw), range };
+    if (n) o.value = numberLit(n, r);
+    return o;
+  }
+  const strat = nodesOf(node, 'strategyOption')[0];
+  if (strat) {
+    const range = nodeRange(strat, lines);
+    const kw = tokenOf(strat, 'kw_strategy');
+    if (!range || !kw) return undefined;
+    const s: StrategyOption = { kind: 'strategy', keywordRange: r(kw), range };
+    s.value = nameOf(tokenOf(strat, 'value'), r);
+    return s;
+  }
+  return undefined;
+}
