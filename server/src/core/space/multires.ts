@@ -137,7 +137,9 @@ export function parseCodeList(text: string): Code {
 export function parseCode(text: string): Code {
   const s = text.trim();
   if (s.length === 0) throw new CodeFormatError('empty code');
-  return /^[\d_+-]+$/.test(s) && s.includes('_') ? parseCodeString(s) : parseCodeList(s);
+  // '_' only occurs in the string form: a typo there ('…-12a') is then reported by that parser
+  // ("head: '12a' is not an integer") rather than as a list of the wrong length.
+  return s.includes('_') ? parseCodeString(s) : parseCodeList(s);
 }
 
 /** The authors' supernet arguments (models/supernet.py: MultiResolutionNet). */
