@@ -1,15 +1,276 @@
 // Language server entry point (stdio or node IPC, chosen by the command-line flags that
-// vscode-languageserver understands: --stdio, --node-ipc, --socket=N).
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { TextDocuments } from 'vscode-languageserver';
+// vscode-languageserver understands: --stdio, --node-ipc, --socket=N). Standard LSP only, so any
+// editor can use it. Wiring: connection → documents → analysis cache (one analysis per document
+// version, shared by every feature) → features. Diagnostics are debounced per document and never
+// wait for the predictors, which load lazily in the background.
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  ResponseError,
+  ErrorCodes,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
+import { analyzeText, type DocumentAnalysis } from './language/analyze';
+import { DEFAULT_SETTINGS, normalizeSettings, type NcpSettings } from './features/config';
+import { PredictionService, type PredictorState } from './features/predictions';
+import { BenchmarkLookup } from './features/benchmarkLookup';
+import { loadPredictors } from './features/predictorLoader';
+import type { FeatureContext } from './features/context';
+import { toLspDiagnostics } from './features/diagnostics';
+import { hover } from './features/hover';
+import { completion } from './features/completion';
+import { documentSymbols } from './features/symbols';
+import { foldingRanges } from './features/folding';
+import { formatDocument } from './features/formatting';
+import { SEMANTIC_LEGEND, semanticTokens } from './features/semanticTokens';
+import { definition, prepareRename, references, rename, RenameError } from './features/names';
+import { inlayHints } from './features/inlayHints';
+import { CODE_ACTION_KINDS, codeActions } from './features/codeActions';
+import { codeLenses } from './features/codeLens';
+import { commandHandlers, requestHandlers, type ServerServices } from './features/extensions';
 
-export function startServer(): void {
-  const connection = createConnection(ProposedFeatures.all);
-  const documents = new TextDocuments(TextDocument);
-  connection.onInitialize(() => ({ capabilities: { textDocumentSync: 2 } }));
-  documents.listen(connection);
-  connection.listen();
+/** Options an editor (or a test) may pass in initializationOptions. */
+interface InitOptions {
+  /** Debounce of diagnostics after a change, in ms (default 150; tests use 0). */
+  diagnosticsDelayMs?: number;
+  /** Settings to use when the client does not support workspace/configuration. */
+  settings?: unknown;
+  /** Skip loading predictors (e.g. clients that never show hints). */
+  predictors?: boolean;
 }
 
-startServer();
+const DEFAULT_DELAY_MS = 150;
+
+/** One analysis per document version; every feature reads it from here. */
+class AnalysisCache {
+  private readonly entries = new Map<string, { version: number; analysis: DocumentAnalysis }>();
+  /** Analyses computed since start (exposed for tests through `ncp/status`). */
+  computed = 0;
+
+  constructor(private readonly log: (m: string) => void) {}
+
+  get(doc: TextDocument): DocumentAnalysis {
+    const hit = this.entries.get(doc.uri);
+    if (hit && hit.version === doc.version) return hit.analysis;
+    const analysis = this.analyze(doc);
+    this.entries.set(doc.uri, { version: doc.version, analysis });
+    return analysis;
+  }
+
+  private analyze(doc: TextDocument): DocumentAnalysis {
+    this.computed++;
+    try {
+      return analyzeText(doc.getText());
+    } catch (e) {
+      // A bug in the analysis must cost this document its features, not the server its life.
+      this.log(`analysis of ${doc.uri} v${doc.version} failed: ${(e as Error).stack ?? e}`);
+      return analyzeText('');
+    }
+  }
+
+  delete(uri: string): void {
+    this.entries.delete(uri);
+  }
+}
+
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Promise<number> {
+  const documents = new TextDocuments(TextDocument);
+  const log = (m: string) => connection.console.log(m);
+  const cache = new AnalysisCache(log);
+  const predictions = new PredictionService(loadPredictors, log);
+  const benchmark = new BenchmarkLookup(log);
+  let settings: NcpSettings = DEFAULT_SETTINGS;
+  let initOptions: InitOptions = {};
+  let configSupport = false;
+  let hintRefreshSupport = false;
+  let workspaceRoot: string | undefined;
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  const contextFor = (uri: string): FeatureContext | undefined => {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    return { uri, doc, analysis: cache.get(doc), settings, predictions, benchmark, workspaceRoot };
+  };
+
+  /** Runs a request handler on the current analysis; a throwing feature answers with an empty result. */
+  function withContext<R>(uri: string, empty: R, fn: (ctx: FeatureContext) => R | Promise<R>): Promise<R> | R {
+    const ctx = contextFor(uri);
+    if (!ctx) return empty;
+    try {
+      const r = fn(ctx);
+      return r instanceof Promise ? r.catch((e: unknown) => fail(e, empty)) : r;
+    } catch (e) {
+      return fail(e, empty);
+    }
+  }
+  function fail<R>(e: unknown, empty: R): R {
+    if (e instanceof ResponseError) throw e;
+    log(`request failed: ${(e as Error).stack ?? e}`);
+    return empty;
+  }
+
+  function publish(uri: string): void {
+    timers.delete(uri);
+    const doc = documents.get(uri);
+    if (!doc) return;
+    try {
+      const analysis = cache.get(doc);
+      void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: toLspDiagnostics(analysis) });
+    } catch (e) {
+      log(`diagnostics of ${uri} failed: ${(e as Error).stack ?? e}`);
+      void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
+    }
+  }
+
+  function schedule(uri: string): void {
+    const old = timers.get(uri);
+    if (old) clearTimeout(old);
+    const delay = initOptions.diagnosticsDelayMs ?? DEFAULT_DELAY_MS;
+    timers.set(uri, setTimeout(() => publish(uri), Math.max(0, delay)));
+  }
+
+  async function refreshSettings(pushed?: unknown): Promise<void> {
+    const before = JSON.stringify(settings);
+    try {
+      if (configSupport) settings = normalizeSettings(await connection.workspace.getConfiguration('ncp'));
+      else if (pushed !== undefined) settings = normalizeSettings(pushed);
+      else settings = normalizeSettings(initOptions.settings);
+    } catch (e) {
+      log(`could not read the ncp settings, using defaults: ${(e as Error).message}`);
+      settings = DEFAULT_SETTINGS;
+    }
+    if (JSON.stringify(settings) === before) return;
+    refreshHints();
+  }
+
+  function refreshHints(): void {
+    if (hintRefreshSupport) connection.languages.inlayHint.refresh().catch(() => undefined);
+  }
+
+  function startPredictors(): void {
+    if (initOptions.predictors === false) return;
+    predictions.ensureLoading(settings.predictor.backend);
+  }
+
+  predictions.onStateChange((state: PredictorState) => {
+    void connection.sendNotification('ncp/predictorState', state);
+    if (state.kind === 'ready') refreshHints();
+  });
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    initOptions = (params.initializationOptions ?? {}) as InitOptions;
+    configSupport = params.capabilities.workspace?.configuration === true;
+    hintRefreshSupport = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+    if (folder?.startsWith('file:')) workspaceRoot = fileURLToPath(folder);
+    if (!configSupport) settings = normalizeSettings(initOptions.settings);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['.', ' '] },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        documentFormattingProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        inlayHintProvider: true,
+        codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS },
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: commandHandlers.length > 0 ? { commands: commandHandlers.map((c) => c.command) } : undefined,
+      },
+      serverInfo: { name: 'ncp-language-server', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (configSupport) {
+      void refreshSettings().then(startPredictorsIfOpen);
+    }
+  });
+  connection.onDidChangeConfiguration((p) => {
+    const pushed = (p.settings as { ncp?: unknown } | undefined)?.ncp;
+    const backendBefore = settings.predictor.backend;
+    void refreshSettings(pushed).then(() => {
+      if (settings.predictor.backend !== backendBefore && predictions.state.kind !== 'loading') {
+        predictions.reset();
+        startPredictorsIfOpen();
+      }
+    });
+  });
+
+  function startPredictorsIfOpen(): void {
+    if (documents.all().length > 0) startPredictors();
+  }
+
+  documents.onDidOpen((e) => {
+    schedule(e.document.uri);
+    startPredictors();
+  });
+  documents.onDidChangeContent((e) => schedule(e.document.uri));
+  documents.onDidClose((e) => {
+    const t = timers.get(e.document.uri);
+    if (t) clearTimeout(t);
+    timers.delete(e.document.uri);
+    cache.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onHover((p) => withContext(p.textDocument.uri, null, (ctx) => hover(ctx, ctx.doc.offsetAt(p.position))));
+  connection.onCompletion((p) => withContext(p.textDocument.uri, [], (ctx) => completion(ctx, ctx.doc.offsetAt(p.position))));
+  connection.onDocumentSymbol((p) => withContext(p.textDocument.uri, [], (ctx) => documentSymbols(ctx.analysis.ast)));
+  connection.onFoldingRanges((p) => withContext(p.textDocument.uri, [], (ctx) => foldingRanges(ctx.analysis.ast)));
+  connection.onDocumentFormatting((p) => withContext(p.textDocument.uri, [], (ctx) => formatDocument(ctx)));
+  connection.languages.semanticTokens.on((p) => withContext(p.textDocument.uri, { data: [] }, (ctx) => semanticTokens(ctx.analysis)));
+  connection.onDefinition((p) => withContext(p.textDocument.uri, [], (ctx) => definition(ctx.analysis.ast, ctx.uri, ctx.doc.offsetAt(p.position))));
+  connection.onReferences((p) =>
+    withContext(p.textDocument.uri, [], (ctx) => references(ctx.analysis.ast, ctx.uri, ctx.doc.offsetAt(p.position), p.context.includeDeclaration)),
+  );
+  connection.onPrepareRename((p) => withContext(p.textDocument.uri, null, (ctx) => prepareRename(ctx.analysis.ast, ctx.doc.offsetAt(p.position))));
+  connection.onRenameRequest((p) =>
+    withContext(p.textDocument.uri, null, (ctx) => {
+      try {
+        return rename(ctx.analysis.ast, ctx.uri, ctx.doc.offsetAt(p.position), p.newName);
+      } catch (e) {
+        if (e instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidParams, e.message);
+        throw e;
+      }
+    }),
+  );
+  connection.languages.inlayHint.on((p) =>
+    withContext(p.textDocument.uri, [], (ctx) => {
+      startPredictors();
+      return inlayHints(ctx, ctx.doc.offsetAt(p.range.start), ctx.doc.offsetAt(p.range.end));
+    }),
+  );
+  connection.onCodeAction((p) => withContext(p.textDocument.uri, [], (ctx) => codeActions(ctx, p, log)));
+  connection.onCodeLens((p) => withContext(p.textDocument.uri, [], (ctx) => codeLenses(ctx, log)));
+
+  const services: ServerServices = { connection, contextFor, settings: () => settings, predictions, log };
+  connection.onRequest('ncp/status', () => ({ predictors: predictions.state, analyses: cache.computed, settings }));
+  for (const h of requestHandlers) connection.onRequest(h.method, (params: unknown) => h.handle(params, services));
+  connection.onExecuteCommand((p) => {
+    const h = commandHandlers.find((c) => c.command === p.command);
+    if (!h) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command '${p.command}'`);
+    return h.execute(p.arguments ?? [], services);
+  });
+
+  // Last line of defence: a stray exception in a timer or promise is logged, never fatal.
+  process.on('uncaughtException', (e) => log(`uncaught exception: ${e.stack ?? e}`));
+  process.on('unhandledRejection', (e) => log(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
+
+  documents.listen(connection);
+  connection.listen();
+  return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
+}
+
+// Started directly (dist/server.js, or this file through tsx); `ncp lsp` calls startServer itself.
+if (/(^|[\\/])server\.(js|ts|cjs|mjs)$/.test(process.argv[1] ?? '')) startServer();

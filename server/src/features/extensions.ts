@@ -1,0 +1,28 @@
+// Custom requests and workspace commands beyond standard LSP (e.g. `ncp/trace`), registered by
+// later features with one line each. Handlers get the server's services; documents are looked up by uri.
+import type { Connection } from 'vscode-languageserver';
+import type { FeatureContext } from './context';
+import type { NcpSettings } from './config';
+import type { PredictionService } from './predictions';
+
+export interface ServerServices {
+  connection: Connection;
+  /** The feature context of an open document (analysis of its current version), or undefined. */
+  contextFor(uri: string): FeatureContext | undefined;
+  settings(): NcpSettings;
+  predictions: PredictionService;
+  log(message: string): void;
+}
+
+export interface RequestHandler {
+  method: string;
+  handle(params: unknown, services: ServerServices): unknown;
+}
+
+export interface CommandHandler {
+  command: string;
+  execute(args: unknown[], services: ServerServices): unknown;
+}
+
+export const requestHandlers: RequestHandler[] = [];
+export const commandHandlers: CommandHandler[] = [];
