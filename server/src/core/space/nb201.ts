@@ -35,7 +35,9 @@ export function parseCellString(text: string): Cell {
     const edges = m[1].split('|');
     if (edges.length !== n + 1) throw new CellFormatError(`node ${n + 1}: expected ${n + 1} input edge(s), got ${edges.length}`);
     edges.forEach((e, j) => {
-      const [name, src] = e.split('~');
+      const fields = e.split('~');
+      if (fields.length > 2) throw new CellFormatError(`edge ${n + 1}<-${j}: expected 'op~${j}', got '${e}'`);
+      const [name, src] = fields;
       const op = NB201_OPS.indexOf(name as Nb201Op);
       if (op < 0) throw new CellFormatError(`edge ${n + 1}<-${j}: unknown op '${name}' (ops: ${NB201_OPS.join(', ')})`);
       if (src !== String(j)) throw new CellFormatError(`edge ${n + 1}<-${j}: expected '~${j}', got '~${src ?? ''}'`);
@@ -58,6 +60,9 @@ export function validateCell(cell: readonly number[]): string[] {
 
 /** 30 numbers: edge-major one-hot (edge e, op o at e*5+o). */
 export function cellToOneHot(cell: readonly number[], out = new Float64Array(NB201_EDGE_COUNT * NB201_OP_COUNT)): Float64Array {
+  // an invalid op would land in the next edge's slots and encode a different, valid-looking cell
+  const problems = validateCell(cell);
+  if (problems.length > 0) throw new CellFormatError(problems[0]);
   out.fill(0);
   cell.forEach((op, e) => {
     out[e * NB201_OP_COUNT + op] = 1;
@@ -79,10 +84,16 @@ export function oneHotToCell(x: ArrayLike<number>): Cell {
 
 /** Cell ↔ index in 0..15624 (edge 0 most significant), for enumerating the space. */
 export function cellToIndex(cell: readonly number[]): number {
+  const problems = validateCell(cell);
+  if (problems.length > 0) throw new CellFormatError(problems[0]);
   return cell.reduce((acc, op) => acc * NB201_OP_COUNT + op, 0);
 }
 
 export function indexToCell(index: number): Cell {
+  // out-of-range indices would wrap around to other cells
+  if (!Number.isInteger(index) || index < 0 || index >= NB201_SIZE) {
+    throw new CellFormatError(`a cell index is an integer 0–${NB201_SIZE - 1}, got ${index}`);
+  }
   const cell: Cell = new Array(NB201_EDGE_COUNT);
   for (let e = NB201_EDGE_COUNT - 1; e >= 0; e--) {
     cell[e] = index % NB201_OP_COUNT;
