@@ -150,6 +150,20 @@ test('bad options are usage errors (exit 2) naming the option', async () => {
   }
 });
 
+test('no codes: a terminal on stdin is a usage error; empty input says so', async () => {
+  const stdin = Readable.from([]) as Readable & { isTTY?: boolean };
+  stdin.isTTY = true;
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const status = await main(['flops'], { stdin, stdout, stderr, cwd: root, stderrIsTTY: false });
+  assert.equal(status, 2);
+  assert.match(stderr.text, /no codes: give codes as arguments, a \.txt file, or pipe them on standard input/);
+  const r = await ncp(['flops', '--json'], '# nothing here\n\n');
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /no codes in the input/);
+});
+
 test('--help explains the command, and its examples run', async () => {
   const r = await ncp(['flops', '--help']);
   assert.equal(r.status, 0);

@@ -10,7 +10,8 @@
 //   stem     ConvBNReLU 3→c1 (3×3, s2), c1→c2 (3×3, s2); branch i then runs at 1/2^(i+2) of the input
 //   block    fusion: for each output branch i and neighbour input j∈{i−1,i,i+1}:
 //              j>i: 1×1 ConvBN at branch j's resolution, then upsampling (free)
-//              j=i: 3×3 ConvBN (always, even when channels match: the supernet never passes use_hr_format)
+//              j=i: 3×3 ConvBN (always, even when channels match: FuseModule skips it only for its use_hr_format
+//                   argument, which MultiResolutionNet never passes)
 //              j<i: 3×3 ConvBN with stride 2 from branch j
 //            when the stage adds a branch, its first block also builds the new branch from the
 //            last one by a 3×3 stride-2 ConvBN (output channels of the previous branch → new)
@@ -25,7 +26,8 @@
 // (degree ≤ 2 in each). The relaxed, real-valued code therefore needs no rounding anywhere: the
 // one discrete choice a reader might expect ("projection only when channels differ") never arises
 // in this network, and blocks/units act as real multipliers. The gradient is that polynomial's
-// exact derivative.
+// exact derivative. Real blocks b interpolate linearly between integer counts; the first block
+// (which adapts the previous stage's channels) is always there, so b → 0 does not remove a stage.
 
 import { CODE_LENGTH, STAGE_COUNT, stageOffset } from './space/multires';
 
