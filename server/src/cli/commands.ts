@@ -10,5 +10,6 @@ export interface CommandEntry {
 
 export const commands: CommandEntry[] = [
   { name: 'flops', summary: 'exact FLOPs and params of network codes', load: async () => (await import('./flops')).flopsCommand },
+  { name: 'check', summary: 'report problems in .ncp files (errors, range warnings)', load: async () => (await import('./check')).checkCommand },
   { name: 'lsp', summary: 'start the language server (--stdio or --node-ipc)', load: async () => (await import('./lsp')).lspCommand },
 ];

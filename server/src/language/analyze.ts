@@ -12,6 +12,8 @@
 //   Ranges are LSP ranges (0-based line, UTF-16 character) with startOffset/endOffset added;
 //   severities are 'error' | 'warning' | 'information' | 'hint' (map to LSP 1 | 2 | 3 | 4).
 import { NB201_OPS, parseCellString, CellFormatError, NB201_EDGES } from '../core/space/nb201';
+import { cost } from '../core/cost';
+import { BENCHMARK_RANGE, CODE_KINDS } from '../core/space/multires';
 import { resolveSetting, settingNames, SETTINGS, type SettingSpace } from '../core/settings';
 import type { IToken } from 'chevrotain';
 import type {
@@ -287,15 +289,29 @@ function analyzePropagate(
         else d.options.lr = v;
         break;
       case 'steps':
+        if (!Number.isInteger(v) || v < 0) bad('must be a whole number ≥ 0');
+        else d.options.steps = v;
+        break;
       case 'restarts':
         if (!Number.isInteger(v) || v < 1) bad('must be a whole number ≥ 1');
-        else d.options[st.kind] = v;
+        else d.options.restarts = v;
         break;
       case 'seed':
-        if (!Number.isInteger(v) || v < 0) bad('must be a whole number ≥ 0');
+        if (!Number.isInteger(v)) bad('must be a whole number');
         else d.options.seed = v;
         break;
     }
+  }
+  if (space === 'nb201') {
+    // The engine prices only multi-resolution networks: a cell has no FLOPs term.
+    for (const st of d.statements) {
+      const costly = st.kind === 'flops' || st.kind === 'params' || (st.kind === 'lambda' && (st.value?.value ?? 0) !== 0);
+      if (costly) {
+        error(st.range, 'budget-not-supported', `'${st.kind}' applies to multi-resolution networks; a propagation from cell '${d.from?.text}' has no cost term`);
+      }
+    }
+  } else {
+    impossibleBudget(d, out);
   }
   if (d.objectives.length === 0 && d.name !== '') {
     error(d.nameRange, 'missing-objective', `propagation '${d.name}' has nothing to maximize: add a line such as 'maximize ${space === 'nb201' ? 'nb201.acc' : 'seg.mIoU'}'`);
@@ -334,6 +350,30 @@ function checkBudget(
     return;
   }
   b.limit = b.value.value * scale;
+}
+
+/** The smallest network of the benchmark's range: every block and unit count 1, every channel count 8. */
+export const SMALLEST_CODE: readonly number[] = CODE_KINDS.map((k) => BENCHMARK_RANGE[k].min);
+let smallestCost: { flops: number; params: number } | undefined;
+
+/** A budget below the smallest network's cost cannot be met by any network the search may reach. */
+function impossibleBudget(d: PropagateDecl, out: NcpDiagnostic[]): void {
+  if (d.flops?.limit === undefined && d.params?.limit === undefined) return;
+  smallestCost ??= cost(SMALLEST_CODE);
+  for (const b of [d.flops, d.params]) {
+    if (!b || b.limit === undefined || !b.value) continue;
+    const min = b.kind === 'flops' ? smallestCost.flops : smallestCost.params;
+    if (b.limit >= min) continue;
+    const unit = b.kind === 'flops' ? 'G' : 'M';
+    const shown = Number(min.toPrecision(3));
+    out.push({
+      range: b.range,
+      severity: 'error',
+      code: 'impossible-budget',
+      message: `no network fits ${b.kind} <= ${b.value.text}${b.unit ? ` ${b.unit.text}` : ''}: the smallest network in the benchmark's range needs ${shown} ${unit} (counted as the benchmark does: 128×128 input, 50-class head)`,
+      data: { minimum: min, unit },
+    });
+  }
 }
 
 // ---- navigation helpers -----------------------------------------------------------------------

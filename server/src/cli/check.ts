@@ -1,0 +1,97 @@
+// `ncp check`: the editor's diagnostics for `.ncp` files, on the command line (for CI).
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readAll, UsageError, writeLine, type Command } from './command';
+import { analyzeText, type NcpDiagnostic } from '../language/analyze';
+
+const help = `Usage: ncp check [--json] FILE.ncp ...
+
+Parses and analyses .ncp files and prints every problem the editor would show:
+syntax errors, malformed networks and cells, values outside the benchmark's range
+(predictions extrapolate), unknown settings or metrics, undefined or duplicate names,
+budgets no network can meet. '-' reads standard input.
+
+Output, one line per problem (1-based line and column), then a summary on stderr:
+  FILE:LINE:COL: SEVERITY: MESSAGE [CODE]
+SEVERITY is error, warning, information or hint; CODE names the kind of problem.
+
+Options:
+  --json     print one JSON array instead, one object per problem:
+             {"file","line","column","endLine","endColumn","severity","code","message"}
+             (line/column 1-based; end exclusive). Unreadable files appear as
+             {"file","error"} objects.
+  -h, --help this text
+
+Exit status: 0 when no file has errors (warnings allowed), 1 when any has an error,
+2 when a file cannot be read or the command line is wrong.`;
+
+interface JsonProblem {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: NcpDiagnostic['severity'];
+  code: string;
+  message: string;
+}
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'report problems in .ncp files (errors, range warnings)',
+  help,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { json: { type: 'boolean', default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length === 0) throw new UsageError('give at least one .ncp file (or - for standard input)');
+    const json = values.json ?? false;
+    const out: (JsonProblem | { file: string; error: string })[] = [];
+    let unreadable = 0;
+    let errors = 0;
+    let warnings = 0;
+    let others = 0;
+    for (const file of positionals) {
+      let text: string;
+      try {
+        text = file === '-' ? await readAll(io.stdin) : await readFile(resolve(io.cwd, file), 'utf8');
+      } catch (e) {
+        unreadable++;
+        const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+        if (json) out.push({ file, error: `cannot read: ${why}` });
+        else writeLine(io.stderr, `ncp check: cannot read '${file}': ${why}`);
+        continue;
+      }
+      const shown = file === '-' ? '<stdin>' : file;
+      for (const d of analyzeText(text).diagnostics) {
+        if (d.severity === 'error') errors++;
+        else if (d.severity === 'warning') warnings++;
+        else others++;
+        const p: JsonProblem = {
+          file: shown,
+          line: d.range.start.line + 1,
+          column: d.range.start.character + 1,
+          endLine: d.range.end.line + 1,
+          endColumn: d.range.end.character + 1,
+          severity: d.severity,
+          code: d.code,
+          message: d.message,
+        };
+        if (json) out.push(p);
+        else writeLine(io.stdout, `${p.file}:${p.line}:${p.column}: ${p.severity}: ${p.message} [${p.code}]`);
+      }
+    }
+    if (json) writeLine(io.stdout, JSON.stringify(out, null, 1));
+    else {
+      const n = positionals.length - unreadable;
+      const parts = [`${errors} error${errors === 1 ? '' : 's'}`, `${warnings} warning${warnings === 1 ? '' : 's'}`];
+      if (others > 0) parts.push(`${others} note${others === 1 ? '' : 's'}`);
+      writeLine(io.stderr, `${parts.join(', ')} in ${n} file${n === 1 ? '' : 's'}${unreadable > 0 ? ` (${unreadable} unreadable)` : ''}`);
+    }
+    return unreadable > 0 ? 2 : errors > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,190 @@
+// The canonical layout of a `.ncp` document: one clause or statement per line, two-space
+// indents, structured networks in aligned columns, one space around operators, trailing
+// comments aligned per block. Every comment is kept: a comment on its own line stays on its
+// own line before what followed it; a comment after code on the same line (or inside a clause)
+// stays at the end of that line. Blank lines between lines are kept (at most one). A document
+// with syntax errors is left alone (undefined) rather than risk losing text.
+import type { Comment, Declaration, NetworkClause, PropagateStatement, Range } from './ast';
+import { analyzeText, type DocumentAnalysis } from './analyze';
+import { alignNetworkBody, listText } from './print';
+
+/** One output line: its code text, where it came from, and the comments attached to it. */
+interface Line {
+  text: string;
+  indent: string;
+  /** Source range of the code this line prints (offsets). */
+  start: number;
+  end: number;
+  leading: Comment[];
+  trailing: Comment[];
+  /** Lines of one block share a trailing-comment column. */
+  block: number;
+  /** Indent of the comments on their own lines before this line (a closing brace's are the block's). */
+  commentIndent: string;
+  /** Whether a blank line precedes this line (or its leading comments) in the output. */
+  blankBefore: boolean;
+}
+
+export function formatText(text: string): string | undefined {
+  const a = analyzeText(text);
+  return formatAnalysis(a);
+}
+
+export function formatAnalysis(a: DocumentAnalysis): string | undefined {
+  if (a.hasSyntaxErrors) return undefined;
+  const text = a.text;
+  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+  const lines: Line[] = [];
+  let block = 0;
+  const add: Add = (t, indent, r, b, commentIndent = indent) => {
+    lines.push({ text: t, indent, start: r.startOffset, end: r.endOffset, leading: [], trailing: [], block: b, blankBefore: false, commentIndent });
+  };
+  const multiLine = new Set<number>();
+  const declOf: number[] = [];
+  for (const d of a.ast.declarations) {
+    block++;
+    const first = lines.length;
+    printDeclaration(d, block, add);
+    for (let i = first; i < lines.length; i++) declOf.push(block);
+    if (lines.length - first > 1) multiLine.add(block);
+  }
+
+  // Attach comments.
+  const trailingTail: Comment[] = [];
+  let li = 0;
+  for (const c of a.ast.comments) {
+    const at = c.range.startOffset;
+    while (li < lines.length && lines[li].end <= at) li++;
+    const prev = li > 0 ? lines[li - 1] : undefined;
+    const cur = lines[li];
+    if (cur && cur.start < at) {
+      cur.trailing.push(c); // inside the code of this line
+    } else if (prev && !hasLineBreak(text, prev.end, at)) {
+      prev.trailing.push(c);
+    } else if (cur) {
+      cur.leading.push(c);
+    } else {
+      trailingTail.push(c);
+    }
+  }
+
+  // A multi-line declaration is always set off by a blank line from what surrounds it.
+  lines.forEach((l, i) => {
+    if (i > 0 && declOf[i] !== declOf[i - 1] && (multiLine.has(declOf[i]) || multiLine.has(declOf[i - 1]))) {
+      l.blankBefore = true;
+    }
+  });
+
+  // Trailing-comment column per block: two spaces after the longest commented line.
+  const column = new Map<number, number>();
+  for (const l of lines) {
+    if (l.trailing.length > 0) column.set(l.block, Math.max(column.get(l.block) ?? 0, l.indent.length + l.text.length + 2));
+  }
+
+  // Other blank lines: one wherever the source had at least one between two items.
+  const out: string[] = [];
+  let lastEnd = -1;
+  const blankSince = (start: number): boolean => lastEnd >= 0 && countLineBreaks(text, lastEnd, start) >= 2;
+  lines.forEach((l, i) => {
+    let blank = l.blankBefore && i > 0;
+    for (const c of l.leading) {
+      if (blank || blankSince(c.range.startOffset)) out.push('');
+      blank = false;
+      out.push(l.commentIndent + commentText(c));
+      lastEnd = c.range.endOffset;
+    }
+    if (blank || blankSince(l.start)) out.push('');
+    let s = l.indent + l.text;
+    if (l.trailing.length > 0) s = s.padEnd(column.get(l.block) ?? s.length + 2) + l.trailing.map(commentText).join(' ');
+    out.push(s);
+    lastEnd = Math.max(l.end, ...l.trailing.map((c) => c.range.endOffset));
+  });
+  if (trailingTail.length > 0) {
+    for (const c of trailingTail) {
+      if (blankSince(c.range.startOffset)) out.push('');
+      out.push(commentText(c));
+      lastEnd = c.range.endOffset;
+    }
+  }
+  if (out.length === 0) return '';
+  return out.map((l) => l.replace(/[ \t]+$/, '')).join(eol) + eol;
+}
+
+function commentText(c: Comment): string {
+  // A line comment keeps its text, minus trailing blanks; block comments are kept verbatim.
+  return c.block ? c.text : c.text.replace(/\s+$/, '');
+}
+
+function hasLineBreak(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || ch === 13) return true;
+  }
+  return false;
+}
+
+function countLineBreaks(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10) n++;
+    else if (ch === 13 && text.charCodeAt(i + 1) !== 10) n++;
+  }
+  return n;
+}
+
+type Add = (text: string, indent: string, r: { startOffset: number; endOffset: number }, block: number, commentIndent?: string) => void;
+
+const span = (a: Range, b: Range | undefined): { startOffset: number; endOffset: number } => ({
+  startOffset: a.startOffset,
+  endOffset: (b ?? a).endOffset,
+});
+
+function printDeclaration(d: Declaration, block: number, add: Add): void {
+  const IN = '  ';
+  if (d.kind === 'cell') {
+    add(`cell ${d.name} = "${d.string?.value ?? ''}"`, '', d.range, block);
+    return;
+  }
+  if (d.kind === 'network') {
+    if (d.form === 'string') return add(`network ${d.name} = "${d.string?.value ?? ''}"`, '', d.range, block);
+    if (d.form === 'list') return add(`network ${d.name} = ${listText(d.list?.items.map((n) => n.text) ?? [])}`, '', d.range, block);
+    add(`network ${d.name} {`, '', span(d.keywordRange, d.openBrace), -2 * block);
+    const clauses = d.clauses ?? [];
+    const body = alignNetworkBody(clauses.map(clauseRow));
+    clauses.forEach((c, i) => add(body[i], IN, c.range, block));
+    add('}', '', d.closeBrace ?? d.range, -2 * block - 1, IN);
+    return;
+  }
+  add(`propagate ${d.name} from ${d.from?.text ?? ''} {`, '', span(d.keywordRange, d.openBrace), -2 * block);
+  for (const s of d.statements) add(statementText(s), IN, s.range, block);
+  add('}', '', d.closeBrace ?? d.range, -2 * block - 1, IN);
+}
+
+function clauseRow(c: NetworkClause): Parameters<typeof alignNetworkBody>[0][number] {
+  if (c.kind !== 'stage') return { kind: c.kind, values: c.values.map((v) => v.text) };
+  return {
+    kind: 'stage',
+    index: c.index?.text ?? '',
+    fields: c.fields.map((f) => ({
+      field: f.field,
+      text: f.field === 'blocks' ? `blocks ${f.value?.text ?? ''}`.trimEnd() : `${f.field} ${listText(f.list?.items.map((n) => n.text) ?? [])}`,
+    })),
+  };
+}
+
+function statementText(s: PropagateStatement): string {
+  switch (s.kind) {
+    case 'maximize': {
+      const w = s.weightLit ? `${s.weightLit.text} * ` : '';
+      return `maximize ${w}${s.setting?.text ?? ''}${s.metric ? `.${s.metric.text}` : ''}`;
+    }
+    case 'flops':
+    case 'params':
+      return `${s.kind} <= ${s.value?.text ?? ''}${s.unit ? ` ${s.unit.text}` : ''}`;
+    case 'strategy':
+      return `strategy ${s.value?.text ?? ''}`;
+    default:
+      return `${s.kind} ${s.value?.text ?? ''}`;
+  }
+}
