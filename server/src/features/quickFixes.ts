@@ -5,6 +5,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic
 import type { NetworkDecl, StageField } from '../language/ast';
 import type { FeatureContext } from './context';
 import { declarationAt, lspRange } from './util';
+import { resizeBranchList } from '../language/print';
 
 const NAMES: Record<string, string> = { channels: 'channels', blocks: 'blocks', units: 'units' };
 
@@ -36,24 +37,12 @@ function branchFix(ctx: FeatureContext, d: Diagnostic): CodeAction[] {
   if (!decl || decl.kind !== 'network') return [];
   const f = stageField(decl, stage, field);
   if (!f?.list) return [];
-  const items = f.list.items.map((i) => i.text);
-  let next: string[];
-  let title: string;
-  if (items.length > expected) {
-    next = items.slice(0, expected);
-    title = `Remove ${items.length - expected} ${field} entr${items.length - expected > 1 ? 'ies' : 'y'} (stage ${stage} has ${expected} branch${expected > 1 ? 'es' : ''})`;
-  } else {
-    // New branches repeat the last entry (channels: double it, as each lower resolution usually does).
-    const fallback = field === 'channels' ? '32' : '1';
-    const last = items[items.length - 1] ?? fallback;
-    next = [...items];
-    while (next.length < expected) {
-      const prev = Number(next[next.length - 1] ?? last);
-      next.push(field === 'channels' && Number.isFinite(prev) ? String(Math.min(128, Math.max(8, prev * 2))) : String(last));
-    }
-    title = `Add ${expected - items.length} ${field} entr${expected - items.length > 1 ? 'ies' : 'y'} (stage ${stage} has ${expected} branch${expected > 1 ? 'es' : ''})`;
-  }
-  return [action(title, ctx, d, [{ range: lspRange(f.list.range), newText: `[${next.join(', ')}]` }], true)];
+  if (field !== 'units' && field !== 'channels') return [];
+  const have = f.list.items.length;
+  const n = Math.abs(have - expected);
+  const title = `${have > expected ? 'Remove' : 'Add'} ${n} ${field} entr${n > 1 ? 'ies' : 'y'} (stage ${stage} has ${expected} branch${expected > 1 ? 'es' : ''})`;
+  const edit = resizeBranchList(f.list, expected, field);
+  return [action(title, ctx, d, [{ range: lspRange(edit.range), newText: edit.newText }], true)];
 }
 
 export function quickFixes(ctx: FeatureContext, params: CodeActionParams): CodeAction[] {
