@@ -186,8 +186,12 @@ function listForm(decl: NetworkDecl, out: NcpDiagnostic[]): void {
       actual: list.items.length,
     });
   }
-  const ok = checkValues(decl, values, out);
-  if (lengthOk && ok) decl.code = values as number[];
+  if (!lengthOk) {
+    // Which number means what is unknown: judge only what is wrong everywhere (fractions, ≤ 0).
+    list.items.forEach((v, i) => i < CODE_LENGTH && checkLooseValue(v, CODE_KINDS[i], out));
+    return;
+  }
+  if (checkValues(decl, values, out)) decl.code = values as number[];
 }
 
 interface Piece {
