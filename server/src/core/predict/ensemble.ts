@@ -1,0 +1,150 @@
+// An ensemble of trained members for one setting: the DifferentiablePredictor everyone uses.
+// The mean of a prediction is the members' mean; its spread is the members' standard deviation
+// times a per-metric calibration factor fitted out-of-bag at training time.
+import * as tf from '@tensorflow/tfjs-core';
+import type { DifferentiablePredictor, Estimate } from './types';
+import { chainToInput, features, type FeatureSpec } from './features';
+import { MemberRunner, type Dense, type Network } from './network';
+import { backendInUse } from './backend';
+
+export interface TargetNorm {
+  /** Per metric: outputs are standardised as (y − mean) / std. */
+  mean: number[];
+  std: number[];
+}
+
+/** Batches at least this large go through tfjs; smaller ones through the typed-array path. */
+const TFJS_BATCH = 64;
+
+export class EnsemblePredictor implements DifferentiablePredictor {
+  private readonly runners: MemberRunner[];
+  private readonly featBuf: Float64Array;
+  private readonly outBuf: Float64Array;
+  private readonly gradBuf: Float64Array;
+  private tensors?: { W: tf.Tensor2D; b: tf.Tensor1D; act: Dense['act'] }[][][];
+
+  constructor(
+    readonly setting: string,
+    readonly metrics: readonly string[],
+    readonly spec: FeatureSpec,
+    readonly target: TargetNorm,
+    readonly members: readonly Network[],
+    /** Per metric: multiplies the members' standard deviation. */
+    readonly spreadScale: readonly number[],
+  ) {
+    if (members.length === 0) throw new RangeError(`${setting}: an ensemble needs at least one member`);
+    this.runners = members.map((net) => new MemberRunner(net, metrics.length));
+    this.featBuf = new Float64Array(spec.mean.length);
+    this.outBuf = new Float64Array(metrics.length);
+    this.gradBuf = new Float64Array(spec.mean.length);
+  }
+
+  get inputDim(): number {
+    return this.spec.inputDim;
+  }
+
+  /** Mean and spread from per-member values (already in original units). */
+  private estimate(values: ArrayLike<number>, m: number): Estimate {
+    const K = values.length;
+    let mean = 0;
+    for (let k = 0; k < K; k++) mean += values[k];
+    mean /= K;
+    let v = 0;
+    for (let k = 0; k < K; k++) v += (values[k] - mean) ** 2;
+    const std = K > 1 ? Math.sqrt(v / (K - 1)) * this.spreadScale[m] : 0;
+    return { mean, std };
+  }
+
+  predict(input: ArrayLike<number>): Estimate[] {
+    const x = features(this.spec, input, this.featBuf);
+    const M = this.metrics.length;
+    const K = this.runners.length;
+    const vals = new Float64Array(K * M);
+    this.runners.forEach((r, k) => {
+      r.forwardAll(x, this.outBuf);
+      for (let m = 0; m < M; m++) vals[m * K + k] = this.outBuf[m] * this.target.std[m] + this.target.mean[m];
+    });
+    return Array.from({ length: M }, (_, m) => this.estimate(vals.subarray(m * K, (m + 1) * K), m));
+  }
+
+  predictBatch(inputs: readonly ArrayLike<number>[]): Estimate[][] {
+    if (inputs.length < TFJS_BATCH || backendInUse() === undefined) return inputs.map((x) => this.predict(x));
+    return this.predictBatchTf(inputs);
+  }
+
+  /** The tfjs path (also used by the benchmark to compare with the typed-array path). */
+  predictBatchTf(inputs: readonly ArrayLike<number>[]): Estimate[][] {
+    const N = inputs.length;
+    const d = this.spec.mean.length;
+    const M = this.metrics.length;
+    const K = this.runners.length;
+    const X = new Float32Array(N * d);
+    for (let i = 0; i < N; i++) X.set(features(this.spec, inputs[i], this.featBuf), i * d);
+    const tensors = this.weightTensors();
+    // memberOut[k] is [N, M] in metric order
+    const outs = tf.tidy(() => {
+      const x = tf.tensor2d(X, [N, d]);
+      const run = (h: tf.Tensor2D, layers: { W: tf.Tensor2D; b: tf.Tensor1D; act: Dense['act'] }[]) => {
+        for (const l of layers) {
+          h = tf.add(tf.matMul(h, l.W), l.b);
+          if (l.act === 'swish') h = tf.mul(h, tf.sigmoid(h));
+        }
+        return h;
+      };
+      return this.members.map((net, k) => {
+        const [trunk, ...heads] = tensors[k];
+        const t = run(x, trunk);
+        const hs = heads.map((layers) => run(t, layers));
+        const cat = hs.length === 1 ? hs[0] : tf.concat(hs, 1);
+        // reorder head outputs into metric order
+        const order = net.heads.flatMap((h) => h.metrics);
+        const perm = Array.from({ length: M }, (_, m) => order.indexOf(m));
+        return tf.gather(cat, perm, 1);
+      });
+    });
+    const data = outs.map((t) => t.dataSync());
+    tf.dispose(outs);
+    const vals = new Float64Array(K);
+    const result: Estimate[][] = new Array(N);
+    for (let i = 0; i < N; i++) {
+      const row: Estimate[] = new Array(M);
+      for (let m = 0; m < M; m++) {
+        for (let k = 0; k < K; k++) vals[k] = data[k][i * M + m] * this.target.std[m] + this.target.mean[m];
+        row[m] = this.estimate(vals, m);
+      }
+      result[i] = row;
+    }
+    return result;
+  }
+
+  private weightTensors() {
+    if (!this.tensors) {
+      const conv = (l: Dense) => ({ W: tf.tensor2d(l.W, [l.inDim, l.outDim]), b: tf.tensor1d(l.b), act: l.act });
+      this.tensors = this.members.map((net) => [net.trunk.map(conv), ...net.heads.map((h) => h.layers.map(conv))]);
+    }
+    return this.tensors;
+  }
+
+  valueAndGrad(input: ArrayLike<number>, metric: number): { mean: number; std: number; grad: Float64Array } {
+    if (!Number.isInteger(metric) || metric < 0 || metric >= this.metrics.length) {
+      throw new RangeError(`${this.setting}: metric index ${metric} out of range 0–${this.metrics.length - 1}`);
+    }
+    const x = features(this.spec, input, this.featBuf);
+    const K = this.runners.length;
+    const gFeat = new Float64Array(x.length);
+    const vals = new Float64Array(K);
+    const s = this.target.std[metric];
+    for (let k = 0; k < K; k++) {
+      vals[k] = this.runners[k].valueAndGrad(x, metric, this.gradBuf) * s + this.target.mean[metric];
+      for (let i = 0; i < x.length; i++) gFeat[i] += (this.gradBuf[i] * s) / K;
+    }
+    const { mean, std } = this.estimate(vals, metric);
+    return { mean, std, grad: chainToInput(this.spec, input, gFeat) };
+  }
+
+  /** Frees the tfjs copies of the weights (the typed-array path keeps working). */
+  dispose(): void {
+    if (this.tensors) tf.dispose(this.tensors.flat(2).flatMap((l) => [l.W, l.b]));
+    this.tensors = undefined;
+  }
+}

@@ -1,0 +1,148 @@
+// Saving and loading a set of predictors (one per setting) with its manifest. The server loads
+// the shipped set lazily (on the first hover or hint that needs it); the CLI loads any directory.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { PredictorSet } from './types';
+import type { EnsemblePredictor } from './ensemble';
+import { FORMAT_VERSION, ModelFormatError, SET_FORMAT, parsePredictor, serializePredictor, sha256, type Manifest, type SettingEntry } from './format';
+import { initBackend, type BackendChoice } from './backend';
+
+export const MANIFEST = 'manifest.json';
+
+/** The shipped models: server/src/models, found from the source tree (tsx) and from dist/ (bundles). */
+export function defaultModelsDir(): string {
+  const candidates = [
+    resolve(__dirname, '../../models'), // server/src/core/predict → server/src/models
+    resolve(__dirname, '../server/src/models'), // dist/ → server/src/models
+    resolve(__dirname, 'models'),
+  ];
+  return candidates.find((d) => existsSync(join(d, MANIFEST))) ?? candidates[0];
+}
+
+export class LoadedPredictorSet implements PredictorSet {
+  readonly version: string;
+  readonly settings: readonly string[];
+  constructor(
+    readonly dir: string,
+    readonly manifest: Manifest,
+    private readonly predictors: Map<string, EnsemblePredictor>,
+    /** The tfjs backend batches run on ('none' when none could start: the typed-array path still works). */
+    readonly backend: string,
+  ) {
+    this.version = manifest.version;
+    this.settings = [...predictors.keys()];
+  }
+  get(setting: string): EnsemblePredictor | undefined {
+    return this.predictors.get(setting);
+  }
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelFormatError(code === 'ENOENT' ? `${what} is missing: ${path}` : `cannot read ${what} ${path}: ${(e as Error).message}`);
+  }
+}
+
+export function readManifest(dir: string): Manifest {
+  const path = join(dir, MANIFEST);
+  const text = readText(path, 'the predictor manifest');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ModelFormatError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  const m = raw as Partial<Manifest> | null;
+  if (!m || typeof m !== 'object' || m.format !== SET_FORMAT) throw new ModelFormatError(`${path}: not an ncp predictor manifest`);
+  if (m.formatVersion !== FORMAT_VERSION) throw new ModelFormatError(`${path}: format version ${JSON.stringify(m.formatVersion)} is not supported (this build reads ${FORMAT_VERSION})`);
+  if (typeof m.version !== 'string' || !m.settings || typeof m.settings !== 'object') throw new ModelFormatError(`${path}: lacks 'version' or 'settings'`);
+  for (const [s, e] of Object.entries(m.settings)) {
+    if (!e || typeof e.file !== 'string' || typeof e.sha256 !== 'string' || /[\\/]/.test(e.file)) {
+      throw new ModelFormatError(`${path}: settings.${s} needs 'file' (a name in the same folder) and 'sha256'`);
+    }
+  }
+  return m as Manifest;
+}
+
+export interface LoadOptions {
+  /** tfjs backend for batches (default 'auto'); loading never fails because of it. */
+  backend?: BackendChoice;
+  /** Only these settings (default: all in the manifest). */
+  settings?: readonly string[];
+}
+
+/**
+ * Loads a predictor set (default: the shipped one). Throws ModelFormatError naming the file and
+ * the problem when the manifest or a model file is missing, corrupt or edited.
+ */
+export async function loadPredictorSet(dir?: string, opts: LoadOptions = {}): Promise<LoadedPredictorSet> {
+  const root = dir ?? defaultModelsDir();
+  const manifest = readManifest(root);
+  const wanted = opts.settings ?? Object.keys(manifest.settings);
+  const predictors = new Map<string, EnsemblePredictor>();
+  for (const s of wanted) {
+    const entry = manifest.settings[s];
+    if (!entry) throw new ModelFormatError(`${join(root, MANIFEST)}: no predictor for setting '${s}' (has ${Object.keys(manifest.settings).join(', ')})`);
+    const path = join(root, entry.file);
+    const text = readText(path, `the model file of setting '${s}'`);
+    if (sha256(text) !== entry.sha256) {
+      throw new ModelFormatError(`${path}: checksum mismatch with ${MANIFEST} (the file is corrupt or was edited); retrain with 'ncp train' or reinstall`);
+    }
+    const p = parsePredictor(text, path);
+    if (p.setting !== s) throw new ModelFormatError(`${path}: holds setting '${p.setting}', the manifest says '${s}'`);
+    predictors.set(s, p);
+  }
+  let backend = 'none';
+  try {
+    backend = await initBackend(opts.backend ?? 'auto');
+  } catch {
+    // predictions still run on the typed-array path
+  }
+  return new LoadedPredictorSet(root, manifest, predictors, backend);
+}
+
+export interface SaveMeta {
+  version: string;
+  command: string;
+  seed: number;
+  recipe: unknown;
+  data: unknown;
+  /** Extra facts per setting (training time, best epochs, held-out scores). */
+  extra?: Record<string, Record<string, unknown>>;
+}
+
+/** Writes one file per predictor and the manifest (last, so a crash never leaves a valid-looking set). */
+export function savePredictorSet(dir: string, predictors: readonly EnsemblePredictor[], meta: SaveMeta): Manifest {
+  mkdirSync(dir, { recursive: true });
+  const settings: Record<string, SettingEntry> = {};
+  for (const p of predictors) {
+    const file = `${p.setting.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
+    const text = serializePredictor(p);
+    writeFileSync(join(dir, file), text);
+    settings[p.setting] = {
+      file,
+      sha256: sha256(text),
+      metrics: [...p.metrics],
+      inputDim: p.spec.inputDim,
+      features: p.spec.kind,
+      members: p.members.length,
+      ...(meta.extra?.[p.setting] ?? {}),
+    };
+  }
+  const manifest: Manifest = {
+    format: SET_FORMAT,
+    formatVersion: FORMAT_VERSION,
+    version: meta.version,
+    created: new Date().toISOString(),
+    command: meta.command,
+    seed: meta.seed,
+    recipe: meta.recipe,
+    data: meta.data,
+    settings,
+  };
+  writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
+  return manifest;
+}
