@@ -12,4 +12,7 @@ export const commands: CommandEntry[] = [
   { name: 'flops', summary: 'exact FLOPs and params of network codes', load: async () => (await import('./flops')).flopsCommand },
   { name: 'check', summary: 'report problems in .ncp files (errors, range warnings)', load: async () => (await import('./check')).checkCommand },
   { name: 'lsp', summary: 'start the language server (--stdio or --node-ipc)', load: async () => (await import('./lsp')).lspCommand },
+  { name: 'train', summary: 'train accuracy predictors on a benchmark file', load: async () => (await import('./train')).trainCommand },
+  { name: 'eval', summary: 'score predictors: Kendall τ, Spearman ρ, MAE, spread coverage', load: async () => (await import('./eval')).evalCommand },
+  { name: 'predict', summary: 'predicted accuracy (mean ± spread) of codes or NB201 cells', load: async () => (await import('./predict')).predictCommand },
 ];

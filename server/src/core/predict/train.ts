@@ -72,7 +72,7 @@ export const NCP_RECIPE: TrainConfig = {
   recipe: 'ncp',
   features: 'code+cost',
   members: 5,
-  epochs: 200,
+  epochs: 100,
   batchSize: 128,
   lr: 1e-2,
   trunk: [128],

@@ -1,0 +1,181 @@
+// `ncp eval`: ranking quality (Kendall τ, Spearman ρ), error (MAE) and spread coverage of
+// predictors on a benchmark file; with --holdout, trains on the rest first (one command for a
+// held-out evaluation), optionally for both recipes side by side.
+import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
+import { resolve, basename } from 'node:path';
+import { UsageError, writeLine, type Command } from './command';
+import { splitData, trainSettings, scorePredictor, type MetricScore, type TrainingData } from '../core/predict/dataset';
+import { AUTHORS_RECIPE, NCP_RECIPE, type TrainConfig } from '../core/predict/train';
+import { loadPredictorSet } from '../core/predict/store';
+import { ModelFormatError } from '../core/predict/format';
+import { progressPrinter } from '../core/predict/progress';
+import { initBackend } from '../core/predict/backend';
+import type { DifferentiablePredictor } from '../core/predict/types';
+import { parseBackend, parseFraction, parseIntOption, pickSettings, readData } from './train';
+
+const help = `Usage: ncp eval --data FILE [options]
+
+Scores predictors on the architectures of a benchmark file: per setting and metric,
+Kendall τ and Spearman ρ of predicted vs true values, mean absolute error, and how often
+the true value lies within ±1 and ±2 spreads of the prediction.
+
+Options:
+  --data FILE          benchmark file (NAS-Bench-MR or NAS-Bench-201)
+  --model DIR          predictors to score (default: the shipped ones)
+  --holdout F          score only a seeded fraction F of the architectures; without
+                       --model, first train on the other 1−F (in memory)
+  --split-seed S       seed of that split (default 1)
+  --recipe R           what to train with --holdout: ncp (default), authors, or both
+                       (then the main metric's τ is printed side by side)
+  --epochs N, --members K, --seed S   training options as in 'ncp train'
+  --settings a,b       only these settings
+  --json               one JSON line per recipe, setting and metric
+  --backend B          auto, wasm, cpu or tensorflow
+  -h, --help           this text
+
+Examples:
+  ncp eval --data nasbench-mr.json                                  # shipped models
+  ncp eval --data nasbench-mr.json --holdout 0.2 --split-seed 1 --recipe both`;
+
+type Scores = Map<string, MetricScore[]>;
+
+function fmt(x: number, d = 3): string {
+  return x.toFixed(d);
+}
+
+function printTable(out: Writable, title: string, scores: Scores): void {
+  writeLine(out, title);
+  writeLine(out, `${'setting'.padEnd(12)} ${'metric'.padEnd(6)} ${'n'.padStart(5)} ${'tau'.padStart(6)} ${'rho'.padStart(6)} ${'MAE'.padStart(7)} ${'±1σ'.padStart(5)} ${'±2σ'.padStart(5)}`);
+  for (const [setting, rows] of scores) {
+    for (const r of rows) {
+      writeLine(
+        out,
+        `${setting.padEnd(12)} ${r.metric.padEnd(6)} ${String(r.n).padStart(5)} ${fmt(r.tau).padStart(6)} ${fmt(r.rho).padStart(6)} ${fmt(r.mae).padStart(7)} ${fmt(r.cov1, 2).padStart(5)} ${fmt(r.cov2, 2).padStart(5)}`,
+      );
+    }
+  }
+  const mains = [...scores.values()].map((r) => r[0]);
+  const mean = (f: (s: MetricScore) => number) => mains.reduce((a, s) => a + f(s), 0) / Math.max(mains.length, 1);
+  writeLine(
+    out,
+    `${'mean (main)'.padEnd(12)} ${''.padEnd(6)} ${''.padStart(5)} ${fmt(mean((s) => s.tau)).padStart(6)} ${fmt(mean((s) => s.rho)).padStart(6)} ${''.padStart(7)} ${fmt(mean((s) => s.cov1), 2).padStart(5)} ${fmt(mean((s) => s.cov2), 2).padStart(5)}`,
+  );
+  writeLine(out);
+}
+
+function score(get: (s: string) => DifferentiablePredictor | undefined, data: TrainingData, err: (m: string) => void): Scores {
+  const out: Scores = new Map();
+  for (const d of data.settings) {
+    const p = get(d.setting);
+    if (!p) {
+      err(`no predictor for setting '${d.setting}': skipped`);
+      continue;
+    }
+    if (d.inputs.length < 2) {
+      err(`setting '${d.setting}': fewer than 2 architectures to score: skipped`);
+      continue;
+    }
+    out.set(d.setting, scorePredictor(p, d));
+  }
+  return out;
+}
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'score predictors: Kendall τ, Spearman ρ, MAE, spread coverage',
+  help,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        data: { type: 'string' },
+        model: { type: 'string' },
+        holdout: { type: 'string' },
+        'split-seed': { type: 'string' },
+        recipe: { type: 'string' },
+        epochs: { type: 'string' },
+        members: { type: 'string' },
+        seed: { type: 'string' },
+        settings: { type: 'string' },
+        json: { type: 'boolean' },
+        backend: { type: 'string' },
+      },
+      allowPositionals: false,
+    });
+    if (!values.data) throw new UsageError('--data FILE is required');
+    const holdout = parseFraction(values.holdout, '--holdout');
+    const splitSeed = parseIntOption(values['split-seed'], '--split-seed', 0) ?? 1;
+    const epochs = parseIntOption(values.epochs, '--epochs');
+    const members = parseIntOption(values.members, '--members');
+    const seed = parseIntOption(values.seed, '--seed', 0) ?? 1;
+    const backendChoice = parseBackend(values.backend);
+    const recipeName = values.recipe ?? 'ncp';
+    if (!['ncp', 'authors', 'both'].includes(recipeName)) throw new UsageError(`--recipe: expected ncp, authors or both, got '${recipeName}'`);
+    if (values.model !== undefined && values.recipe !== undefined) throw new UsageError('--recipe trains new predictors; it cannot be combined with --model');
+    const dataPath = resolve(io.cwd, values.data);
+    const data = pickSettings(readData(dataPath), values.settings);
+    const split = holdout !== undefined ? splitData(data, holdout, splitSeed) : undefined;
+    const test = split ? split.test : data;
+    const err = (m: string) => writeLine(io.stderr, `ncp eval: ${m}`);
+    const results: { label: string; scores: Scores }[] = [];
+
+    if (values.model !== undefined || holdout === undefined) {
+      let set;
+      try {
+        set = await loadPredictorSet(values.model === undefined ? undefined : resolve(io.cwd, values.model), { backend: backendChoice });
+      } catch (e) {
+        if (e instanceof ModelFormatError) {
+          err(e.message);
+          return 1;
+        }
+        throw e;
+      }
+      const where = split ? `held-out ${test.settings[0]?.inputs.length ?? 0} of ${data.archs} archs (--holdout ${holdout}, --split-seed ${splitSeed})` : `all ${data.archs} archs`;
+      results.push({ label: `models ${set.dir} (version ${set.version}) on ${basename(dataPath)}, ${where}`, scores: score((s) => set.get(s), test, err) });
+    } else {
+      const backend = await initBackend(backendChoice);
+      const recipes: TrainConfig[] = recipeName === 'both' ? [NCP_RECIPE, AUTHORS_RECIPE] : [recipeName === 'authors' ? AUTHORS_RECIPE : NCP_RECIPE];
+      for (const base of recipes) {
+        err(`training recipe '${base.recipe}' on ${split!.train.settings[0]?.inputs.length ?? 0} archs (backend ${backend})`);
+        const progress = progressPrinter(io.stderr, io.stderrIsTTY, `[${base.recipe}] `);
+        const overrides: Partial<TrainConfig> = {};
+        if (epochs !== undefined) overrides.epochs = epochs;
+        if (members !== undefined) overrides.members = members;
+        const trained = await trainSettings(split!.train.settings, { base, seed, overrides, onProgress: (p) => progress.update(p) });
+        progress.done();
+        const byName = new Map(trained.map((t) => [t.predictor.setting, t.predictor]));
+        results.push({
+          label: `recipe '${base.recipe}' trained on ${split!.train.settings[0]?.inputs.length ?? 0} archs, scored on the held-out ${test.settings[0]?.inputs.length ?? 0} (--holdout ${holdout} --split-seed ${splitSeed} --seed ${seed})`,
+          scores: score((s) => byName.get(s), test, err),
+        });
+      }
+    }
+
+    if (values.json) {
+      for (const r of results) {
+        for (const [setting, rows] of r.scores) for (const m of rows) writeLine(io.stdout, JSON.stringify({ run: r.label, setting, ...m }));
+      }
+      return 0;
+    }
+    for (const r of results) printTable(io.stdout, r.label, r.scores);
+    if (results.length === 2) {
+      const [a, b] = results;
+      writeLine(io.stdout, `main-metric Kendall τ, side by side (held-out split ${splitSeed})`);
+      writeLine(io.stdout, `${'setting'.padEnd(12)} ${'ncp'.padStart(7)} ${'authors'.padStart(7)} ${'Δ'.padStart(7)}`);
+      let sa = 0;
+      let sb = 0;
+      let n = 0;
+      for (const [setting, rows] of a.scores) {
+        const other = b.scores.get(setting);
+        if (!other) continue;
+        sa += rows[0].tau;
+        sb += other[0].tau;
+        n++;
+        writeLine(io.stdout, `${setting.padEnd(12)} ${fmt(rows[0].tau).padStart(7)} ${fmt(other[0].tau).padStart(7)} ${(rows[0].tau - other[0].tau >= 0 ? '+' : '') + fmt(rows[0].tau - other[0].tau)}`);
+      }
+      if (n > 0) writeLine(io.stdout, `${'mean'.padEnd(12)} ${fmt(sa / n).padStart(7)} ${fmt(sb / n).padStart(7)} ${(sa - sb >= 0 ? '+' : '') + fmt((sa - sb) / n)}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,160 @@
+// `ncp train`: trains predictors (one ensemble per setting) on a benchmark file and saves them.
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { resolve, basename } from 'node:path';
+import { UsageError, writeLine, type Command } from './command';
+import { loadTrainingData, splitData, trainSettings, type TrainingData } from '../core/predict/dataset';
+import { AUTHORS_RECIPE, NCP_RECIPE, type TrainConfig } from '../core/predict/train';
+import { savePredictorSet, readManifest, loadPredictorSet } from '../core/predict/store';
+import { progressPrinter } from '../core/predict/progress';
+import { initBackend, BACKEND_CHOICES, type BackendChoice } from '../core/predict/backend';
+import { BenchmarkFormatError } from '../core/benchmark';
+import type { EnsemblePredictor } from '../core/predict/ensemble';
+
+const help = `Usage: ncp train --data FILE --out DIR [options]
+
+Trains one predictor (an ensemble of MLPs) per setting of a benchmark file and saves them
+in DIR (a manifest plus one JSON file per setting). FILE is a NAS-Bench-MR file (the 8
+multi-resolution settings) or a NAS-Bench-201 file (setting 'nb201', metric 'acc').
+
+Options:
+  --data FILE          training data (required)
+  --out DIR            where to write the models (required)
+  --settings a,b       only these settings (default: all in FILE)
+  --epochs N           epochs per member (default: the recipe's; ours 100, authors' 200)
+  --members K          ensemble size (default: ours 5, authors' 1)
+  --seed S             seed of initialisers, shuffles and dropout (default 1)
+  --recipe R           ncp (ours, default) or authors (models/mlp.py, tools/train_predictor.py)
+  --holdout F          leave out this fraction of the architectures (seeded by --split-seed),
+  --split-seed S       to evaluate on them with 'ncp eval --holdout F --split-seed S' (default 1)
+  --merge              add to the models already in DIR instead of replacing them
+  --version V          version string of the set (default: today's date)
+  --backend B          auto, wasm, cpu or tensorflow (default auto)
+  -h, --help           this text
+
+Progress (epochs, loss, validation error, time left) goes to stderr.
+
+Example (the shipped predictors, see scripts/train-shipped.sh):
+  ncp train --data nasbench-mr.json --out server/src/models --seed 1`;
+
+export function parseRecipe(name: string | undefined): TrainConfig {
+  if (name === undefined || name === 'ncp') return NCP_RECIPE;
+  if (name === 'authors') return AUTHORS_RECIPE;
+  throw new UsageError(`--recipe: expected 'ncp' or 'authors', got '${name}'`);
+}
+
+export function parseIntOption(v: string | undefined, name: string, min = 1): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${name}: expected an integer ≥ ${min}, got '${v}'`);
+  return Number(v);
+}
+
+export function parseFraction(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!(x > 0 && x < 1)) throw new UsageError(`${name}: expected a fraction between 0 and 1, got '${v}'`);
+  return x;
+}
+
+export function parseBackend(v: string | undefined): BackendChoice {
+  if (v === undefined) return 'auto';
+  if (!(BACKEND_CHOICES as readonly string[]).includes(v)) throw new UsageError(`--backend: expected one of ${BACKEND_CHOICES.join(', ')}, got '${v}'`);
+  return v as BackendChoice;
+}
+
+export function readData(path: string): TrainingData {
+  if (!existsSync(path)) throw new UsageError(`--data: no such file: ${path}`);
+  try {
+    return loadTrainingData(path);
+  } catch (e) {
+    if (e instanceof BenchmarkFormatError) throw new UsageError(`--data: ${e.message}`);
+    throw e;
+  }
+}
+
+export function pickSettings(data: TrainingData, list: string | undefined): TrainingData {
+  if (list === undefined) return data;
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const known = data.settings.map((s) => s.setting);
+  const bad = names.filter((n) => !known.includes(n));
+  if (bad.length > 0) throw new UsageError(`--settings: unknown setting(s) ${bad.join(', ')} (the file has ${known.join(', ')})`);
+  return { ...data, settings: data.settings.filter((s) => names.includes(s.setting)) };
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train accuracy predictors on a benchmark file',
+  help,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        data: { type: 'string' },
+        out: { type: 'string' },
+        settings: { type: 'string' },
+        epochs: { type: 'string' },
+        members: { type: 'string' },
+        seed: { type: 'string' },
+        recipe: { type: 'string' },
+        holdout: { type: 'string' },
+        'split-seed': { type: 'string' },
+        merge: { type: 'boolean' },
+        version: { type: 'string' },
+        backend: { type: 'string' },
+      },
+      allowPositionals: false,
+    });
+    if (!values.data) throw new UsageError('--data FILE is required');
+    if (!values.out) throw new UsageError('--out DIR is required');
+    const base = parseRecipe(values.recipe);
+    const epochs = parseIntOption(values.epochs, '--epochs');
+    const members = parseIntOption(values.members, '--members');
+    const seed = parseIntOption(values.seed, '--seed', 0) ?? 1;
+    const holdout = parseFraction(values.holdout, '--holdout');
+    const splitSeed = parseIntOption(values['split-seed'], '--split-seed', 0) ?? 1;
+    const backendChoice = parseBackend(values.backend);
+    const dataPath = resolve(io.cwd, values.data);
+    const outDir = resolve(io.cwd, values.out);
+    let data = pickSettings(readData(dataPath), values.settings);
+    if (holdout !== undefined) data = splitData(data, holdout, splitSeed).train;
+
+    const backend = await initBackend(backendChoice);
+    writeLine(io.stderr, `ncp train: ${data.settings.length} setting(s) from ${basename(dataPath)}, recipe '${base.recipe}', backend ${backend}`);
+    const progress = progressPrinter(io.stderr, io.stderrIsTTY);
+    const overrides: Partial<TrainConfig> = {};
+    if (epochs !== undefined) overrides.epochs = epochs;
+    if (members !== undefined) overrides.members = members;
+    const trained = await trainSettings(data.settings, { base, seed, overrides, onProgress: (p) => progress.update(p) });
+    progress.done();
+
+    let predictors: EnsemblePredictor[] = trained.map((t) => t.predictor);
+    const extra: Record<string, Record<string, unknown>> = {};
+    trained.forEach((t) => {
+      extra[t.predictor.setting] = {
+        trainedOn: t.predictor.setting === 'nb201' ? basename(dataPath) : basename(dataPath),
+        trainArchs: data.settings.find((s) => s.setting === t.predictor.setting)?.inputs.length,
+        seconds: Math.round(t.seconds * 10) / 10,
+        bestEpochs: t.bestEpochs,
+        config: t.config,
+      };
+    });
+    const cmd = ['ncp', 'train', ...args].join(' ');
+    let command = cmd;
+    let dataInfo: unknown = { file: basename(dataPath), archs: data.archs, holdout: holdout ?? 0, splitSeed: holdout ? splitSeed : undefined };
+    if (values.merge && existsSync(resolve(outDir, 'manifest.json'))) {
+      const old = readManifest(outDir);
+      const oldSet = await loadPredictorSet(outDir);
+      const fresh = new Set(predictors.map((p) => p.setting));
+      const kept = oldSet.settings.filter((s) => !fresh.has(s)).map((s) => oldSet.get(s) as EnsemblePredictor);
+      for (const s of kept) extra[s.setting] = Object.fromEntries(Object.entries(old.settings[s.setting]).filter(([k]) => !['file', 'sha256', 'metrics', 'inputDim', 'features', 'members'].includes(k)));
+      predictors = [...kept, ...predictors];
+      command = `${old.command} && ${cmd}`;
+      dataInfo = [old.data, dataInfo].flat();
+    }
+    const version = values.version ?? new Date().toISOString().slice(0, 10);
+    savePredictorSet(outDir, predictors, { version, command, seed, recipe: base.recipe, data: dataInfo, extra });
+    const secs = trained.reduce((s, t) => s + t.seconds, 0);
+    writeLine(io.stderr, `ncp train: saved ${trained.length} predictor(s) to ${outDir} in ${secs.toFixed(1)} s`);
+    return 0;
+  },
+};
