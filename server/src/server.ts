@@ -23,6 +23,7 @@ import { BenchmarkLookup } from './features/benchmarkLookup';
 import { loadPredictors } from './features/predictorLoader';
 import type { FeatureContext } from './features/context';
 import { toLspDiagnostics } from './features/diagnostics';
+import { IncrementalAnalyzer } from './features/incrementalAnalysis';
 import { hover } from './features/hover';
 import { completion } from './features/completion';
 import { documentSymbols } from './features/symbols';
@@ -37,7 +38,7 @@ import { commandHandlers, requestHandlers, type ServerServices } from './feature
 
 /** Options an editor (or a test) may pass in initializationOptions. */
 interface InitOptions {
-  /** Debounce of diagnostics after a change, in ms (default 150; tests use 0). */
+  /** Debounce of diagnostics after a change, in ms (default 25; tests use 0). */
   diagnosticsDelayMs?: number;
   /** Settings to use when the client does not support workspace/configuration. */
   settings?: unknown;
@@ -45,13 +46,16 @@ interface InitOptions {
   predictors?: boolean;
 }
 
-const DEFAULT_DELAY_MS = 150;
+// Short: analysis is incremental, so a keystroke costs little; the delay only merges bursts.
+const DEFAULT_DELAY_MS = 25;
 
 /** One analysis per document version; every feature reads it from here. */
 class AnalysisCache {
   private readonly entries = new Map<string, { version: number; analysis: DocumentAnalysis }>();
   /** Analyses computed since start (exposed for tests through `ncp/status`). */
   computed = 0;
+  private readonly incremental = new IncrementalAnalyzer();
+  private readonly primingScheduled = new Set<string>();
 
   constructor(private readonly log: (m: string) => void) {}
 
@@ -60,22 +64,49 @@ class AnalysisCache {
     if (hit && hit.version === doc.version) return hit.analysis;
     const analysis = this.analyze(doc);
     this.entries.set(doc.uri, { version: doc.version, analysis });
+    this.prime(doc.uri);
     return analysis;
   }
 
   private analyze(doc: TextDocument): DocumentAnalysis {
     this.computed++;
     try {
-      return analyzeText(doc.getText());
+      return this.incremental.analyze(doc.uri, doc.getText());
     } catch (e) {
+      this.incremental.forget(doc.uri);
       // A bug in the analysis must cost this document its features, not the server its life.
       this.log(`analysis of ${doc.uri} v${doc.version} failed: ${(e as Error).stack ?? e}`);
       return analyzeText('');
     }
   }
 
+  /** Builds a large document's chunk cache in idle time, a few milliseconds per turn of the event loop. */
+  prime(uri: string): void {
+    if (!this.incremental.needsPriming(uri) || this.primingScheduled.has(uri)) return;
+    this.primingScheduled.add(uri);
+    const step = () => {
+      try {
+        if (this.incremental.primeStep(uri, 8)) {
+          setImmediate(step);
+          return;
+        }
+      } catch (e) {
+        this.log(`preparing incremental analysis of ${uri} failed: ${(e as Error).message}`);
+        this.incremental.forget(uri);
+      }
+      this.primingScheduled.delete(uri);
+    };
+    setImmediate(step);
+  }
+
+  /** Whether chunk caches are still being built (for benchmarks: wait until the server is idle). */
+  get busy(): boolean {
+    return this.primingScheduled.size > 0;
+  }
+
   delete(uri: string): void {
     this.entries.delete(uri);
+    this.incremental.forget(uri);
   }
 }
 
@@ -255,7 +286,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onCodeLens((p) => withContext(p.textDocument.uri, [], (ctx) => codeLenses(ctx, log)));
 
   const services: ServerServices = { connection, contextFor, settings: () => settings, predictions, log };
-  connection.onRequest('ncp/status', () => ({ predictors: predictions.state, analyses: cache.computed, settings }));
+  connection.onRequest('ncp/status', () => ({ predictors: predictions.state, analyses: cache.computed, busy: cache.busy, settings }));
   for (const h of requestHandlers) connection.onRequest(h.method, (params: unknown) => h.handle(params, services));
   connection.onExecuteCommand((p) => {
     const h = commandHandlers.find((c) => c.command === p.command);

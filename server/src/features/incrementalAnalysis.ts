@@ -1,0 +1,373 @@
+// Incremental analysis for large documents. The parser already parses each declaration on its
+// own (the token stream is cut at every `network` / `cell` / `propagate` keyword), so a document
+// can be cut into chunks at lines that start with such a keyword, each chunk analysed on its own
+// and cached by its text: a keystroke re-parses only the chunk it touched. Chunk results are then
+// moved to their place in the document and merged; the checks that span declarations (duplicate
+// names, `from` references, a propagation's view of its start network) are redone on the whole.
+// Small documents, and anything unusual (an unterminated block comment), take the plain path.
+// test/lsp/incremental.test.ts checks the result equals analyzeText's on many documents.
+import { analyzeText, type DocumentAnalysis, type NameReference } from '../language/analyze';
+import type { CellDecl, Declaration, NetworkDecl, PropagateDecl } from '../language/ast';
+import type { NcpDiagnostic } from '../language/diagnostics';
+import { LineIndex } from '../language/positions';
+import { closest, didYouMean } from '../language/suggest';
+
+/** Below this size the whole-text analysis is fast enough and simplest. */
+export const INCREMENTAL_MIN_CHARS = 20_000;
+
+const DECL_KEYWORD = /(?:network|cell|propagate)(?![A-Za-z0-9_]|-[A-Za-z0-9_])/y;
+const SYNTAX_CODES = new Set(['parse-error', 'lex-error', 'unterminated-string', 'unterminated-comment']);
+
+/**
+ * Offsets of the lines that start (after blanks) with a declaration keyword outside comments and
+ * strings: the places where the parser cuts the document too. Undefined when a block comment
+ * never closes (it swallows everything after it; the plain path handles that).
+ */
+export function chunkStarts(text: string): number[] | undefined {
+  const starts = [0];
+  const n = text.length;
+  let i = 0;
+  let lineStart = true;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (lineStart) {
+      let j = i;
+      while (j < n && (text[j] === ' ' || text[j] === '\t' || text[j] === '\f' || text[j] === '\v' || text[j] === '\u00a0' || text[j] === '\ufeff')) j++;
+      DECL_KEYWORD.lastIndex = j;
+      if (i > 0 && DECL_KEYWORD.test(text)) starts.push(i);
+      lineStart = false;
+      i = j;
+      continue;
+    }
+    if (c === 10 || c === 13) {
+      i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
+      lineStart = true;
+    } else if (c === 34 /* " */) {
+      // Strings end at their quote or at the end of the line.
+      let j = i + 1;
+      while (j < n && text[j] !== '"' && text[j] !== '\n' && text[j] !== '\r') j++;
+      i = j < n && text[j] === '"' ? j + 1 : j;
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+      while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) return undefined;
+      // Line starts inside the comment are no cut points; the line after it may be.
+      i = end + 2;
+    } else {
+      i++;
+    }
+  }
+  return starts;
+}
+
+interface Chunk {
+  text: string;
+  analysis: DocumentAnalysis;
+  /** Where the analysis's positions currently point: offset and line of the chunk's start. */
+  offset: number;
+  line: number;
+  /** Texts of the declarations appended as context (propagations only), joined. */
+  context: string;
+  /** Its messages quote line numbers: valid only at this line. */
+  lineBound: boolean;
+  movable: Movable;
+}
+
+const SKIP_KEYS = new Set(['tokenType', 'lines', 'text', 'target', 'in', 'networks', 'cells', 'propagations', 'references', 'tokenTypeIdx']);
+
+/**
+ * Every object of an analysis that holds a position: objects with offsets (ranges, tokens) and
+ * line/character positions, each once although nodes share them (a diagnostic's range is often
+ * a node's). Collected once per chunk analysis, so moving a chunk is two flat loops.
+ */
+interface Movable {
+  offsets: { startOffset: number; endOffset?: number }[];
+  positions: { line: number }[];
+}
+
+function collect(a: DocumentAnalysis): Movable {
+  const offsets: Movable['offsets'] = [];
+  const positions: Movable['positions'] = [];
+  for (const t of a.tokens) offsets.push(t);
+  for (const t of a.comments) offsets.push(t);
+  const seen = new Set<object>();
+  const stack: unknown[] = [a.ast.declarations, a.ast.comments, a.diagnostics];
+  while (stack.length > 0) {
+    const o = stack.pop() as object;
+    if (seen.has(o)) continue;
+    seen.add(o);
+    if (Array.isArray(o)) {
+      for (const x of o) if (x !== null && typeof x === 'object') stack.push(x);
+      continue;
+    }
+    const r = o as Record<string, unknown>;
+    if (typeof r.startOffset === 'number') offsets.push(r as Movable['offsets'][number]);
+    if (typeof r.line === 'number' && typeof r.character === 'number') positions.push(r as Movable['positions'][number]);
+    for (const k in r) {
+      const v = r[k];
+      if (v !== null && typeof v === 'object' && !SKIP_KEYS.has(k)) stack.push(v);
+    }
+  }
+  return { offsets, positions };
+}
+
+function shift(m: Movable, dOff: number, dLine: number): void {
+  if (dOff !== 0) {
+    for (const o of m.offsets) {
+      o.startOffset += dOff;
+      if (typeof o.endOffset === 'number') o.endOffset += dOff;
+    }
+  }
+  if (dLine !== 0) for (const p of m.positions) p.line += dLine;
+}
+
+/** Messages that quote a line number ("first on line 5") depend on where the chunk is. */
+const QUOTES_LINE = /\bline \d+/;
+
+/**
+ * Analyses a chunk, with `context` (declarations its propagations start from) appended and, when
+ * `atLine` > 0, preceded by that many empty lines so quoted line numbers come out right. The
+ * result's positions point at offset `atLine`, line `atLine` for the chunk's start.
+ */
+function analyzeChunk(text: string, context: string, atLine: number): DocumentAnalysis {
+  const prefix = '\n'.repeat(atLine);
+  if (!context && atLine === 0) return analyzeText(text);
+  const full = analyzeText(prefix + text + (context ? '\n' + context : ''));
+  // Keep only what lies in the chunk itself.
+  const end = prefix.length + text.length;
+  full.ast.declarations = full.ast.declarations.filter((d) => d.range.startOffset < end);
+  full.ast.comments = full.ast.comments.filter((c) => c.range.startOffset < end);
+  full.diagnostics = full.diagnostics.filter((d) => d.range.startOffset < end);
+  full.tokens = full.tokens.filter((t) => t.startOffset < end);
+  full.comments = full.comments.filter((t) => t.startOffset < end);
+  return full;
+}
+
+function quotesLines(a: DocumentAnalysis): boolean {
+  return a.diagnostics.some((d) => d.code !== 'duplicate-name' && QUOTES_LINE.test(d.message));
+}
+
+export class IncrementalAnalyzer {
+  private readonly docs = new Map<string, Chunk[]>();
+  /** Chunks analysed (not reused) since start, for tests and benchmarks. */
+  chunkAnalyses = 0;
+
+  constructor(private readonly minChars = INCREMENTAL_MIN_CHARS) {}
+
+  /** Documents whose chunk cache is being built in the background (text, cut points, progress). */
+  private readonly priming = new Map<string, { text: string; starts: number[]; lines: LineIndex; next: number; chunks: Chunk[] }>();
+
+  forget(uri: string): void {
+    this.docs.delete(uri);
+    this.priming.delete(uri);
+  }
+
+  /** Whether primeStep has work left for this document. */
+  needsPriming(uri: string): boolean {
+    return this.priming.has(uri);
+  }
+
+  /**
+   * Builds part of a document's chunk cache, for about `budgetMs`; true while work remains.
+   * A large document's first analysis is the (faster) whole-text one; its chunks are cached in
+   * idle time afterwards, so later keystrokes take the incremental path.
+   */
+  primeStep(uri: string, budgetMs: number): boolean {
+    const p = this.priming.get(uri);
+    if (!p) return false;
+    const deadline = performance.now() + budgetMs;
+    while (p.next < p.starts.length && performance.now() < deadline) {
+      const k = p.next++;
+      const off = p.starts[k];
+      const text = p.text.slice(off, k + 1 < p.starts.length ? p.starts[k + 1] : p.text.length);
+      p.chunks.push(this.place(undefined, text, off, p.lines.positionAt(off).line));
+    }
+    if (p.next < p.starts.length) return true;
+    this.priming.delete(uri);
+    this.docs.set(uri, p.chunks);
+    return false;
+  }
+
+  analyze(uri: string, text: string): DocumentAnalysis {
+    const starts = text.length >= this.minChars ? chunkStarts(text) : undefined;
+    if (!starts) {
+      this.forget(uri);
+      return analyzeText(text);
+    }
+    const lines = new LineIndex(text);
+    if (!this.docs.has(uri)) {
+      this.priming.set(uri, { text, starts, lines, next: 0, chunks: [] });
+      return analyzeText(text);
+    }
+    // Previous chunks by text; a chunk is reused at most once (identical chunks each keep their own analysis).
+    const pool = new Map<string, Chunk[]>();
+    for (const c of this.docs.get(uri) ?? []) {
+      const list = pool.get(c.text);
+      if (list) list.push(c);
+      else pool.set(c.text, [c]);
+    }
+    const chunks: Chunk[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      const off = starts[k];
+      const chunkText = text.slice(off, k + 1 < starts.length ? starts[k + 1] : text.length);
+      const line = lines.positionAt(off).line;
+      // In document order, so repeated chunks keep their place.
+      chunks.push(this.place(pool.get(chunkText)?.shift(), chunkText, off, line));
+    }
+
+    // Names across chunks: the first declaration of each name wins (as in analyzeText).
+    const networks = new Map<string, NetworkDecl>();
+    const cells = new Map<string, CellDecl>();
+    for (const c of chunks) {
+      for (const d of c.analysis.ast.declarations) {
+        if (d.name === '' || d.kind === 'propagate' || networks.has(d.name) || cells.has(d.name)) continue;
+        if (d.kind === 'network') networks.set(d.name, d);
+        else cells.set(d.name, d);
+      }
+    }
+    // A propagation is analysed with the declarations it starts from appended (its context).
+    for (const c of chunks) {
+      const props = c.analysis.ast.declarations.filter((d): d is PropagateDecl => d.kind === 'propagate');
+      if (props.length === 0 && !c.context) continue;
+      const local = new Set(c.analysis.ast.declarations.map((d) => d.name));
+      const ctx: string[] = [];
+      for (const p of props) {
+        const name = p.from?.text;
+        if (!name || local.has(name)) continue;
+        const target = networks.get(name) ?? cells.get(name);
+        if (target) ctx.push(text.slice(target.range.startOffset, target.range.endOffset));
+      }
+      const context = [...new Set(ctx)].join('\n');
+      if (context !== c.context) {
+        const { offset, line } = c;
+        this.reanalyze(c, context, line);
+        shift(c.movable, offset - c.offset, line - c.line);
+        c.offset = offset;
+        c.line = line;
+      }
+    }
+    return this.merge(uri, text, lines, chunks, networks, cells);
+  }
+
+  /** A chunk (reused, or analysed now) with its positions moved to `off`, `line`. */
+  private place(reused: Chunk | undefined, text: string, off: number, line: number): Chunk {
+    let c = reused;
+    if (!c) {
+      this.chunkAnalyses++;
+      const analysis = analyzeText(text);
+      c = { text, analysis, offset: 0, line: 0, context: '', lineBound: quotesLines(analysis), movable: collect(analysis) };
+    }
+    if (c.lineBound && c.line !== line) this.reanalyze(c, c.context, line);
+    shift(c.movable, off - c.offset, line - c.line);
+    c.offset = off;
+    c.line = line;
+    return c;
+  }
+
+  /** Analyses a chunk afresh (new context or new line); leaves its positions at offset = line = `line`… see analyzeChunk. */
+  private reanalyze(c: Chunk, context: string, line: number): void {
+    this.chunkAnalyses++;
+    c.context = context;
+    let a = analyzeChunk(c.text, context, 0);
+    c.offset = 0;
+    c.line = 0;
+    c.lineBound = quotesLines(a);
+    if (c.lineBound && line > 0) {
+      a = analyzeChunk(c.text, context, line);
+      c.offset = line;
+      c.line = line;
+    }
+    c.analysis = a;
+    c.movable = collect(a);
+  }
+
+  private merge(
+    uri: string,
+    text: string,
+    lines: LineIndex,
+    chunks: Chunk[],
+    networks: Map<string, NetworkDecl>,
+    cells: Map<string, CellDecl>,
+  ): DocumentAnalysis {
+    this.docs.set(uri, chunks);
+    const declarations: Declaration[] = [];
+    const diagnostics: NcpDiagnostic[] = [];
+    const astComments: DocumentAnalysis['ast']['comments'] = [];
+    const tokens: DocumentAnalysis['tokens'] = [];
+    const commentTokens: DocumentAnalysis['comments'] = [];
+    // analyzeText reports syntax errors, then each network/cell and duplicate names, then the
+    // propagations; among diagnostics at the same range that order decides (the sort is stable).
+    const rank = new Map<NcpDiagnostic, number>();
+    for (const c of chunks) {
+      const a = c.analysis;
+      for (const d of a.ast.declarations) declarations.push(d);
+      for (const x of a.ast.comments) astComments.push(x);
+      for (const t of a.tokens) tokens.push(t);
+      for (const t of a.comments) commentTokens.push(t);
+      const props = a.ast.declarations.filter((d) => d.kind === 'propagate');
+      for (const d of a.diagnostics) {
+        if (d.code === 'duplicate-name' || d.code === 'undefined-name') continue;
+        const o = d.range.startOffset;
+        rank.set(d, SYNTAX_CODES.has(d.code) ? 0 : props.some((p) => o >= p.range.startOffset && o <= p.range.endOffset) ? 3 : 1);
+        diagnostics.push(d);
+      }
+    }
+    const allNames = [...networks.keys(), ...cells.keys()];
+    const references: NameReference[] = [];
+    const firstOf = new Map<string, Declaration>();
+    const firstProp = new Map<string, Declaration>();
+    const propagations: PropagateDecl[] = [];
+    for (const d of declarations) {
+      if (d.name !== '') {
+        references.push({ name: d.name, range: d.nameRange, kind: 'definition', target: d });
+        const table = d.kind === 'propagate' ? firstProp : firstOf;
+        const first = table.get(d.name);
+        if (first) {
+          const what = first.kind === 'propagate' ? 'a propagation' : `a ${first.kind}`;
+          diagnostics.push({
+            range: d.nameRange,
+            severity: 'error',
+            code: 'duplicate-name',
+            message: `'${d.name}' is already ${what} (line ${first.nameRange.start.line + 1}); names must be unique`,
+            data: { first: first.nameRange },
+          });
+          rank.set(diagnostics[diagnostics.length - 1], 2);
+        } else table.set(d.name, d);
+      }
+      if (d.kind !== 'propagate') continue;
+      propagations.push(d);
+      if (!d.from) continue;
+      const target = networks.get(d.from.text) ?? cells.get(d.from.text);
+      references.push({ name: d.from.text, range: d.from.range, kind: 'reference', target, in: d });
+      if (!target) {
+        const suggestions = closest(d.from.text, allNames, 3);
+        diagnostics.push({
+          range: d.from.range,
+          severity: 'error',
+          code: 'undefined-name',
+          message: `no network or cell named '${d.from.text}'${didYouMean(suggestions)}`,
+          data: { suggestions },
+        });
+        rank.set(diagnostics[diagnostics.length - 1], 3);
+      }
+    }
+    references.sort((a, b) => a.range.startOffset - b.range.startOffset);
+    diagnostics.sort(
+      (a, b) => a.range.startOffset - b.range.startOffset || a.range.endOffset - b.range.endOffset || (rank.get(a) ?? 1) - (rank.get(b) ?? 1),
+    );
+    return {
+      text,
+      ast: { declarations, comments: astComments },
+      diagnostics,
+      networks,
+      cells,
+      propagations,
+      references,
+      hasSyntaxErrors: diagnostics.some((d) => SYNTAX_CODES.has(d.code)),
+      lines,
+      tokens,
+      comments: commentTokens,
+    };
+  }
+}

@@ -1,0 +1,109 @@
+// The incremental analysis (chunks cached by text, merged) must equal the whole-text analysis:
+// checked on documents with every kind of declaration and cross-declaration problem, through a
+// long sequence of random edits, and it must reuse chunks (a keystroke re-analyses one chunk).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeText, type DocumentAnalysis } from '../../server/src/language/analyze';
+import { IncrementalAnalyzer, chunkStarts } from '../../server/src/features/incrementalAnalysis';
+import { root } from './harness';
+
+function normal(a: DocumentAnalysis): unknown {
+  return {
+    diagnostics: a.diagnostics,
+    declarations: a.ast.declarations,
+    comments: a.ast.comments,
+    references: a.references.map((r) => ({ name: r.name, kind: r.kind, range: r.range, target: r.target?.nameRange.startOffset, in: r.in?.nameRange.startOffset })),
+    networks: [...a.networks.entries()].map(([k, v]) => [k, v.range.startOffset]),
+    cells: [...a.cells.entries()].map(([k, v]) => [k, v.range.startOffset]),
+    propagations: a.propagations.map((p) => p.range.startOffset),
+    hasSyntaxErrors: a.hasSyntaxErrors,
+    tokens: a.tokens.map((t) => [t.image, t.startOffset]),
+    commentTokens: a.comments.map((t) => [t.image, t.startOffset]),
+    text: a.text,
+  };
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const example = readFileSync(join(root, 'examples/hrnet.ncp'), 'utf8');
+const extra = `
+network dup = [16, 64, 1, 3, 128, 3, 3, 3, 32, 48, 2, 2, 3, 2, 16, 32, 16, 1, 2, 4, 1, 1, 96, 112, 48, 80, 112]
+network dup = "32_16-1_1_1_32-3_2_3_2_16_32-1_3_1_1_1_112_48_32-2_4_4_3_4_2_32_64_32_112-128"
+  propagate far from hrnet_smal {
+  maximize classification
+  maximize 0 * seg.mIoU
+  flops <= 0.001 G
+  lambda 0.5
+  lambda 0.7
+}
+propagate cellprop from best201 { maximize nb201 }
+propagate spaces from raw { maximize nb201.acc
+  params <= 2 K }
+/* a comment
+network inside_comment = [1]
+*/ network after_comment { stem 8 8 }
+network str = "1_2-3" // trailing
+cell c2 = "|bad~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+network bad { stem 8 8 8
+  stage 3 blocks 0 units [1, 2] channels [8.5, 8, 8, 8]
+`;
+const base = (example + extra).repeat(6);
+
+test('chunk cut points are declaration keywords at line starts outside comments and strings', () => {
+  const t = 'network a = [1]\n  cell b = "x\nnetwork"\n/*\nnetwork c\n*/\nnetworks d\npropagate p from a {}\n';
+  assert.deepEqual(chunkStarts(t)?.map((o) => t.slice(o, o + 12)), ['network a = ', '  cell b = "', 'network"\n/*\n', 'propagate p ']);
+  assert.equal(chunkStarts('network a /* never closed\nnetwork b'), undefined);
+});
+
+test('incremental analysis equals the whole-text analysis through random edits', () => {
+  const rand = rng(Number(process.env.NCP_FUZZ_SEED ?? 12345));
+  const inc = new IncrementalAnalyzer(0);
+  let text = base;
+  assert.deepEqual(normal(inc.analyze('u', text)), normal(analyzeText(text)));
+  while (inc.primeStep('u', 1e9));
+  const snippets = ['network', 'propagate x from dup {\n maximize seg\n}\n', '\n', '}', '{', '"', '/*', '*/', '// c\n', 'cell', ' 7', 'hrnet_small', '\r\n', 'network dup = [1]\n'];
+  for (let i = 0; i < 150; i++) {
+    const at = Math.floor(rand() * (text.length + 1));
+    const r = rand();
+    if (r < 0.4) text = text.slice(0, at) + snippets[Math.floor(rand() * snippets.length)] + text.slice(at);
+    else if (r < 0.7) text = text.slice(0, at) + text.slice(Math.min(text.length, at + Math.floor(rand() * 40)));
+    else if (r < 0.9) text = text.slice(0, at) + String.fromCharCode(32 + Math.floor(rand() * 95)) + text.slice(at + 1);
+    else text = base;
+    const got = inc.analyze('u', text);
+    assert.deepEqual(normal(got), normal(analyzeText(text)), `edit ${i}`);
+    // The first analysis of a document (or after an unterminated comment) is whole-text; build the chunks.
+    while (inc.primeStep('u', 1e9));
+  }
+});
+
+test('a keystroke re-analyses only the chunk it touched', () => {
+  const inc = new IncrementalAnalyzer(0);
+  inc.analyze('u', base);
+  while (inc.primeStep('u', 1e9));
+  inc.analyze('u', base); // the first incremental pass gives propagations their context
+  let before = inc.chunkAnalyses;
+  const at = base.indexOf('stage 3', Math.floor(base.length / 2));
+  inc.analyze('u', base.slice(0, at) + ' ' + base.slice(at));
+  assert.equal(inc.chunkAnalyses - before, 1);
+  // A new line moves everything after it; only chunks whose messages quote line numbers are redone.
+  const plain = example.repeat(20);
+  inc.analyze('v', plain);
+  while (inc.primeStep('v', 1e9));
+  inc.analyze('v', plain);
+  before = inc.chunkAnalyses;
+  const at2 = plain.indexOf('stage 3', Math.floor(plain.length / 2));
+  const text = plain.slice(0, at2) + '\n' + plain.slice(at2);
+  const nl = inc.analyze('v', text);
+  assert.equal(inc.chunkAnalyses - before, 1);
+  assert.deepEqual(normal(nl), normal(analyzeText(text)));
+});
