@@ -50,7 +50,7 @@ export async function propagate(
   if (!Number.isFinite(seed)) throw new PropagationError(`seed must be a number, got ${seed}`);
   const lambda = opts.lambda ?? 0;
   if (!Number.isFinite(lambda) || lambda < 0) throw new PropagationError(`lambda must be a number ≥ 0, got ${lambda}`);
-  const lr = opts.lr ?? (opts.space === 'nb201' ? 0.5 : 0.05);
+  const lr = opts.lr ?? (opts.space === 'nb201' ? 1 : 0.05);
   if (!Number.isFinite(lr) || lr <= 0) throw new PropagationError(`learning rate must be a positive number, got ${lr}`);
   for (const [name, v] of [['flops budget', opts.flopsMax], ['params budget', opts.paramsMax]] as const) {
     if (v !== undefined && (!Number.isFinite(v) || v <= 0)) throw new PropagationError(`${name} must be a positive number, got ${v}`);

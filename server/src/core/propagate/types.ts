@@ -41,7 +41,7 @@ export interface PropagationOptions extends Budget {
   strategy?: Strategy;
   /** Steps per run (default 70). */
   steps?: number;
-  /** Learning rate of the continuous strategy, in normalised units per step (default 0.05; 0.5 on cells). */
+  /** Learning rate of the continuous strategy, in normalised units per step (default 0.05; 1 on cells). */
   lr?: number;
   /** Runs: from the start and from restarts−1 perturbed copies of it (default 1). */
   restarts?: number;

@@ -1,7 +1,8 @@
-// Winner-takes-all: each step moves the one position whose gradient, scaled to one valid step,
-// promises the largest gain, by that one step. The promise is checked on the predictor before the
-// move is taken (first-order gains are often wrong by a sign on these predictors); when the best
-// promise fails, the next one is tried, so a run only stops at a point no single move improves.
+// Winner-takes-all: each step moves one position by one valid step (one op switch on a cell).
+// The gradient, scaled to one valid step, ranks the moves; the top of that ranking is checked on
+// the predictor before a move is taken (first-order gains are often wrong on these predictors),
+// and the best checked move that really improves wins. When none of the shortlist improves, the
+// rest are checked, so a run only stops at a point that no single move improves.
 import type { RunContext } from './context';
 import type { Evaluation, TraceStep } from './types';
 
@@ -14,7 +15,7 @@ export interface RunOutput {
   stopReason: 'steps' | 'converged';
 }
 
-/** How many candidates are checked in the first batch (most steps take the first or second). */
+/** The gradient's shortlist: the best of these (checked on the predictor) is taken, else the best of the rest. */
 const FIRST_BATCH = 4;
 
 export async function runWinnerTakesAll(
@@ -63,10 +64,11 @@ export async function runWinnerTakesAll(
     for (let from = 0; from < usable.length && taken < 0; ) {
       const to = from === 0 ? Math.min(FIRST_BATCH, usable.length) : usable.length;
       const values = ctx.objectiveBatch(usable.slice(from, to).map((c) => c.to));
+      let bestValue = curEval.objective + 1e-9;
       for (let k = 0; k < values.length; k++) {
-        if (values[k] > curEval.objective + 1e-9) {
+        if (values[k] > bestValue) {
+          bestValue = values[k];
           taken = from + k;
-          break;
         }
       }
       from = to;

@@ -1,0 +1,241 @@
+// `ncp propagate`: run a file's propagate blocks, or propagate one code from the command line.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError, writeLine, type CliIO, type Command } from './command';
+import { propagate, parseTerm, PropagationError, STRATEGIES, type ObjectiveTerm, type PropagationResult, type Strategy } from '../core/propagate';
+import { resultBlock, resultJson, traceLines } from '../core/propagate/format';
+import { CodeFormatError, parseCode } from '../core/space/multires';
+import { CellFormatError, parseCellString } from '../core/space/nb201';
+import { analyzeText } from '../language/analyze';
+import { BUILTIN_DEFAULTS, freshName, isProblem, requestFor, type PropagationOptionsNoRun } from '../features/propagationRequest';
+import { loadPredictorSet } from '../core/predict';
+import type { PredictorSet } from '../core/predict/types';
+
+const help = `Usage: ncp propagate FILE.ncp [--name P] [--json]
+       ncp propagate --from CODE --to TASK|SETTING[.METRIC] [options]
+
+Network Coding Propagation: moves a network's code along the gradients of the accuracy
+predictors until the objective stops improving, within an exact FLOPs/params budget.
+
+With FILE.ncp, runs the file's propagate blocks (or only --name P) and prints each result
+as a new \`network\` (or \`cell\`) block, with a comment giving the predicted change and the
+exact cost change. Progress goes to stderr.
+
+With --from, propagates one code: the benchmark string or 27 integers (a NAS-Bench-201
+cell string with --to nb201).
+
+Options:
+  --name P                 only the propagate block named P (file mode)
+  --json                   print an object per propagation: start, result (27 integers or
+                           the cell string), predicted, flops, params, runs and trace
+  --from CODE              start network (or cell)
+  --to OBJ[,OBJ…]          what to maximise: segmentation | classification | video | SETTING,
+                           optionally .METRIC and a weight: '0.5*seg-4x.mIoU' (sums of terms)
+  --flops-max X            hard budget in G multiply-accumulates (the result always fits)
+  --params-max X           hard budget in M parameters
+  --lambda L               weight of the exact FLOPs (G) subtracted from the objective (default ${BUILTIN_DEFAULTS.lambda})
+  --strategy S             winner-takes-all (default) or continuous
+  --steps N                steps per run (default ${BUILTIN_DEFAULTS.steps})
+  --lr X                   continuous: step size in normalised units (default 0.05)
+  --restarts R             best of R runs: the start and R−1 perturbed copies (default 1)
+  --seed S                 seed of the perturbations (default 0)
+  --models DIR             predictor folder (default: the shipped predictors)
+  -h, --help               this text
+
+Examples:
+  ncp propagate examples/propagate-to-seg.ncp
+  ncp propagate --from 64_64-1_1_4_64-1_2_4_4_32_64-4_3_4_4_4_32_64_128-3_4_4_4_4_4_32_64_128_128-128 \\
+                --to segmentation --flops-max 2.5 --restarts 10`;
+
+function num(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${name}: expected a number, got '${v}'`);
+  return n;
+}
+
+function int(name: string, v: string | undefined): number | undefined {
+  const n = num(name, v);
+  if (n !== undefined && !Number.isInteger(n)) throw new UsageError(`${name}: expected an integer, got '${v}'`);
+  return n;
+}
+
+function progressReporter(io: CliIO, label: string) {
+  let last = 0;
+  let lastRun = -1;
+  return {
+    onProgress(p: { restart: number; restarts: number; step: number; steps: number; best: number }) {
+      const now = Date.now();
+      const line = `${label}: run ${p.restart + 1}/${p.restarts}, step ${p.step}/${p.steps}, best objective ${p.best.toFixed(2)}`;
+      if (io.stderrIsTTY) {
+        if (now - last > 50) {
+          io.stderr.write(`\r\x1b[K${line}`);
+          last = now;
+        }
+      } else if (p.restart !== lastRun) {
+        lastRun = p.restart;
+        writeLine(io.stderr, line);
+      }
+    },
+    done(r: PropagationResult) {
+      const line = `${label}: done, ${r.runs.length} run(s), ${r.trace.length - 1} steps in the best one (${r.stopReason === 'converged' ? 'converged' : 'steps used up'})`;
+      if (io.stderrIsTTY) io.stderr.write(`\r\x1b[K${line}\n`);
+      else writeLine(io.stderr, line);
+    },
+  };
+}
+
+async function runOne(
+  io: CliIO,
+  options: PropagationOptionsNoRun,
+  predictors: PredictorSet,
+  label: string,
+): Promise<PropagationResult> {
+  const rep = progressReporter(io, label);
+  const r = await propagate({ ...options, onProgress: rep.onProgress }, (s) => predictors.get(s));
+  rep.done(r);
+  for (const n of r.notes) writeLine(io.stderr, `${label}: note: ${n}`);
+  return r;
+}
+
+function printResult(io: CliIO, r: PropagationResult, json: boolean, name: string, source: string, extra: Record<string, unknown>): void {
+  if (json) {
+    writeLine(io.stdout, JSON.stringify(resultJson(r, extra)));
+    return;
+  }
+  writeLine(io.stdout, resultBlock(r, name, source));
+  writeLine(io.stdout);
+  writeLine(io.stdout, '// trace:');
+  for (const l of traceLines(r)) writeLine(io.stdout, `//   ${l}`);
+}
+
+async function loadPredictors(dir: string | undefined, cwd: string): Promise<PredictorSet> {
+  try {
+    return await loadPredictorSet(dir === undefined ? undefined : resolve(cwd, dir));
+  } catch (e) {
+    throw new UsageError(`cannot load the predictors${dir ? ` from ${dir}` : ''}: ${(e as Error).message}`);
+  }
+}
+
+export const propagateCommand: Command = {
+  name: 'propagate',
+  summary: 'propagate a network code towards a task, within a FLOPs budget',
+  help,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        name: { type: 'string' },
+        json: { type: 'boolean' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'flops-max': { type: 'string' },
+        'params-max': { type: 'string' },
+        lambda: { type: 'string' },
+        strategy: { type: 'string' },
+        steps: { type: 'string' },
+        lr: { type: 'string' },
+        restarts: { type: 'string' },
+        seed: { type: 'string' },
+        models: { type: 'string' },
+      },
+    });
+    const json = values.json === true;
+    const strategy = values.strategy as Strategy | undefined;
+    if (strategy !== undefined && !STRATEGIES.includes(strategy)) {
+      throw new UsageError(`--strategy: expected ${STRATEGIES.join(' or ')}, got '${strategy}'`);
+    }
+    const overrides = {
+      ...(values['flops-max'] !== undefined ? { flopsMax: num('--flops-max', values['flops-max']) } : {}),
+      ...(values['params-max'] !== undefined ? { paramsMax: num('--params-max', values['params-max']) } : {}),
+      ...(values.lambda !== undefined ? { lambda: num('--lambda', values.lambda) } : {}),
+      ...(strategy !== undefined ? { strategy } : {}),
+      ...(values.steps !== undefined ? { steps: int('--steps', values.steps) } : {}),
+      ...(values.lr !== undefined ? { lr: num('--lr', values.lr) } : {}),
+      ...(values.restarts !== undefined ? { restarts: int('--restarts', values.restarts) } : {}),
+      ...(values.seed !== undefined ? { seed: int('--seed', values.seed) } : {}),
+    };
+
+    try {
+      if (values.from !== undefined) {
+        if (positionals.length > 0) throw new UsageError('give either FILE.ncp or --from CODE, not both');
+        if (values.to === undefined) throw new UsageError('--from needs --to (e.g. --to segmentation)');
+        let objective: ObjectiveTerm[];
+        try {
+          objective = values.to.split(',').map((t) => parseTerm(t));
+        } catch (e) {
+          throw new UsageError(`--to: ${(e as Error).message}`);
+        }
+        const cells = objective.some((t) => t.setting === 'nb201');
+        let start: number[];
+        try {
+          start = cells ? parseCellString(values.from) : parseCode(values.from);
+        } catch (e) {
+          if (e instanceof CodeFormatError || e instanceof CellFormatError) throw new UsageError(`--from: ${e.message}`);
+          throw e;
+        }
+        const predictors = await loadPredictors(values.models, io.cwd);
+        const options: PropagationOptionsNoRun = {
+          space: cells ? 'nb201' : 'multires',
+          start,
+          objective,
+          lambda: cells ? 0 : BUILTIN_DEFAULTS.lambda,
+          strategy: BUILTIN_DEFAULTS.strategy,
+          steps: BUILTIN_DEFAULTS.steps,
+          ...overrides,
+        };
+        const r = await runOne(io, options, predictors, 'propagate');
+        const task = values.to.split(',')[0].replace(/^.*\*\s*/, '').split('.')[0].trim();
+        printResult(io, r, json, `propagated_${task.replace(/-/g, '_')}`, 'the --from code', {});
+        return 0;
+      }
+
+      if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give FILE.ncp or --from CODE' : 'give one FILE.ncp');
+      const path = resolve(io.cwd, positionals[0]);
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (e) {
+        throw new UsageError(`cannot read ${positionals[0]}: ${(e as Error).message}`);
+      }
+      const analysis = analyzeText(text);
+      const blocks = analysis.ast.declarations.filter((d) => d.kind === 'propagate');
+      const chosen = values.name === undefined ? blocks : blocks.filter((d) => d.name === values.name);
+      if (chosen.length === 0) {
+        const names = blocks.map((b) => b.name).join(', ');
+        throw new UsageError(values.name === undefined ? `${positionals[0]} has no propagate block` : `${positionals[0]} has no propagate block '${values.name}'${names ? ` (blocks: ${names})` : ''}`);
+      }
+      let status = 0;
+      let predictors: PredictorSet | undefined;
+      for (const decl of chosen) {
+        if (decl.kind !== 'propagate') continue;
+        const req = requestFor(analysis.ast, analysis.diagnostics, decl);
+        if (isProblem(req)) {
+          writeLine(io.stderr, `${positionals[0]}:${req.range.start.line + 1}:${req.range.start.character + 1}: ${req.message}`);
+          status = 1;
+          continue;
+        }
+        predictors ??= await loadPredictors(values.models, io.cwd);
+        try {
+          const r = await runOne(io, { ...req.options, ...overrides }, predictors, `propagate ${req.name}`);
+          const task = req.options.objective[0].setting.replace(/-/g, '_');
+          printResult(io, r, json, freshName(analysis.ast, `${req.source}_${task}`), req.source, { name: req.name, source: req.source });
+        } catch (e) {
+          if (!(e instanceof PropagationError)) throw e;
+          writeLine(io.stderr, `${positionals[0]}:${decl.range.start.line + 1}:${decl.range.start.character + 1}: propagate ${req.name}: ${e.message}`);
+          status = 1;
+        }
+      }
+      return status;
+    } catch (e) {
+      if (e instanceof PropagationError) {
+        writeLine(io.stderr, `ncp propagate: ${e.message}`);
+        return 1;
+      }
+      throw e;
+    }
+  },
+};
