@@ -15,4 +15,6 @@ export const commands: CommandEntry[] = [
   { name: 'train', summary: 'train accuracy predictors on a benchmark file', load: async () => (await import('./train')).trainCommand },
   { name: 'eval', summary: 'score predictors: Kendall τ, Spearman ρ, MAE, spread coverage', load: async () => (await import('./eval')).evalCommand },
   { name: 'predict', summary: 'predicted accuracy (mean ± spread) of codes or NB201 cells', load: async () => (await import('./predict')).predictCommand },
+  { name: 'propagate', summary: 'propagate a network code towards a task within a FLOPs budget (NCP)', load: async () => (await import('./propagate')).propagateCommand },
+  { name: 'nb201', summary: 'NCP on NAS-Bench-201: train a predictor, propagate cells, compare with the optimum', load: async () => (await import('./nb201')).nb201Command },
 ];
