@@ -44,6 +44,8 @@ interface InitOptions {
   settings?: unknown;
   /** Skip loading predictors (e.g. clients that never show hints). */
   predictors?: boolean;
+  /** Folder of the predictor set (default: NCP_MODELS_DIR, else the shipped models). */
+  modelsDir?: string;
 }
 
 // Short: analysis is incremental, so a keystroke costs little; the delay only merges bursts.
@@ -114,7 +116,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.log(m);
   const cache = new AnalysisCache(log);
-  const predictions = new PredictionService(loadPredictors, log);
+  const predictions = new PredictionService((backend) => loadPredictors(backend, initOptions.modelsDir), log);
   const benchmark = new BenchmarkLookup(log);
   let settings: NcpSettings = DEFAULT_SETTINGS;
   let initOptions: InitOptions = {};

@@ -135,3 +135,61 @@ test('a bad ncp.benchmark.path is logged once and hovers keep working', async ()
     await c.stop();
   }
 });
+
+test('a corrupt predictor file is reported once; diagnostics, hovers and exact-cost hints keep working', async () => {
+  const { SET_FORMAT, FORMAT_VERSION } = await import('../../server/src/core/predict/format');
+  const dir = mkdtempSync(join(tmpdir(), 'ncp-models-'));
+  writeFileSync(join(dir, 'seg.json'), '{"truncated": ');
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({ format: SET_FORMAT, formatVersion: FORMAT_VERSION, version: 'broken', settings: { seg: { file: 'seg.json', sha256: '0'.repeat(64) } } }),
+  );
+  const c = await startClient({ initializationOptions: { modelsDir: dir } });
+  const uri = 'file:///p.ncp';
+  try {
+    const d = await c.open(uri, NET.replace('channels [64]', 'channels [65]'));
+    assert.deepEqual(d.diagnostics.map((x) => x.code), ['out-of-range'], 'diagnostics never wait for the predictors');
+    await c.waitFor(() => (c.serverRequests.get('ncp/predictorState') ?? 0) >= 2);
+    const status = await c.request<{ predictors: { kind: string; message?: string } }>('ncp/status', null);
+    assert.equal(status.predictors.kind, 'failed');
+    assert.match(status.predictors.message!, /seg\.json.*checksum mismatch/);
+    for (let i = 0; i < 3; i++) {
+      const h = await c.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 9 } });
+      const md = (h.contents as { value: string }).value;
+      assert.match(md, /FLOPs \*\*/);
+      assert.match(md, /Predictions unavailable: .*checksum mismatch/);
+      const hints = await c.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range });
+      assert.match(String(hints[0].label), /^\d+\.\d\d G$/);
+      await c.change(uri, NET + `// edit ${i}\n`);
+    }
+    assert.equal(c.log.filter((l) => l.includes('predictors unavailable')).length, 1, c.log.join('\n'));
+    assert.ok(c.alive());
+  } finally {
+    await c.stop();
+  }
+});
+
+test('inlay hints add the predicted main metric of each configured setting once predictors load', async (t) => {
+  const { defaultModelsDir } = await import('../../server/src/core/predict/store');
+  const dir = process.env.NCP_MODELS_DIR || defaultModelsDir();
+  if (!(await import('node:fs')).existsSync(join(dir, 'manifest.json'))) {
+    t.skip(`no trained predictors in ${dir} (train them with 'ncp train' or set NCP_MODELS_DIR)`);
+    return;
+  }
+  const c = await startClient({ settings: { ncp: { hints: { settings: ['seg', 'classification'] } } } });
+  const uri = 'file:///h.ncp';
+  try {
+    await c.open(uri, NET);
+    await c.waitFor(() => (c.serverRequests.get('workspace/inlayHint/refresh') ?? 0) > 0, 120_000);
+    const status = await c.request<{ predictors: { kind: string; settings: string[] } }>('ncp/status', null);
+    assert.equal(status.predictors.kind, 'ready');
+    const hints = await c.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range });
+    const label = String(hints[0].label);
+    if (status.predictors.settings.includes('seg')) assert.match(label, /seg mIoU \d+\.\d±\d+\.\d/);
+    if (status.predictors.settings.includes('cls-50-1000')) assert.match(label, /cls-50-1000 top1 \d+\.\d±\d+\.\d/);
+    const h = await c.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 9 } });
+    assert.match((h.contents as { value: string }).value, /\| setting \| metric \| predicted \(mean ± spread\) \|/);
+  } finally {
+    await c.stop();
+  }
+});

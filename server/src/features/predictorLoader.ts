@@ -1,8 +1,15 @@
 // Adapter between the server and the predictor package: loads the trained predictor set with the
-// chosen backend. Kept in one place so the server's lazy loading does not depend on its layout.
+// chosen backend. The package (and tfjs with it) is imported only here, on first use, so the
+// server starts and serves diagnostics without paying for it.
 import type { PredictorSet } from '../core/predict/types';
+import type { BackendChoice } from '../core/predict/backend';
 
-export async function loadPredictors(backend: string): Promise<{ set: PredictorSet; backend: string }> {
-  void backend;
-  throw new Error('no trained predictors are available in this build');
+/**
+ * Loads the predictor set from `dir` (default: NCP_MODELS_DIR, else the shipped models). Throws
+ * the package's error (naming the file and the problem) when the set is missing or corrupt.
+ */
+export async function loadPredictors(backend: string, dir?: string): Promise<{ set: PredictorSet; backend: string }> {
+  const { loadPredictorSet } = await import('../core/predict/store');
+  const set = await loadPredictorSet(dir ?? (process.env.NCP_MODELS_DIR || undefined), { backend: backend as BackendChoice });
+  return { set, backend: set.backend };
 }
