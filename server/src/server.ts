@@ -46,6 +46,8 @@ interface InitOptions {
   predictors?: boolean;
   /** Folder of the predictor set (default: NCP_MODELS_DIR, else the shipped models). */
   modelsDir?: string;
+  /** Documents from this size (characters) on are analysed incrementally (tests lower it). */
+  incrementalMinChars?: number;
 }
 
 // Short: analysis is incremental, so a keystroke costs little; the delay only merges bursts.
@@ -56,7 +58,7 @@ class AnalysisCache {
   private readonly entries = new Map<string, { version: number; analysis: DocumentAnalysis }>();
   /** Analyses computed since start (exposed for tests through `ncp/status`). */
   computed = 0;
-  private readonly incremental = new IncrementalAnalyzer();
+  private incremental = new IncrementalAnalyzer();
   private readonly primingScheduled = new Set<string>();
 
   constructor(private readonly log: (m: string) => void) {}
@@ -80,6 +82,10 @@ class AnalysisCache {
       this.log(`analysis of ${doc.uri} v${doc.version} failed: ${(e as Error).stack ?? e}`);
       return analyzeText('');
     }
+  }
+
+  setIncrementalMinChars(n: number): void {
+    this.incremental = new IncrementalAnalyzer(n);
   }
 
   /** Builds a large document's chunk cache in idle time, a few milliseconds per turn of the event loop. */
@@ -155,6 +161,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     try {
       const analysis = cache.get(doc);
       void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: toLspDiagnostics(analysis) });
+      // Load the predictors only once diagnostics are out: importing tfjs takes the thread for a while.
+      if (predictions.state.kind === 'idle') setTimeout(startPredictors, 50);
     } catch (e) {
       log(`diagnostics of ${uri} failed: ${(e as Error).stack ?? e}`);
       void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
@@ -179,6 +187,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       settings = DEFAULT_SETTINGS;
     }
     if (JSON.stringify(settings) === before) return;
+    // Another backend: load again with it (a load in progress finishes first and is kept).
+    const prev = JSON.parse(before) as NcpSettings;
+    if (prev.predictor.backend !== settings.predictor.backend && (predictions.state.kind === 'ready' || predictions.state.kind === 'failed')) {
+      predictions.reset();
+      startPredictorsIfOpen();
+    }
     refreshHints();
   }
 
@@ -198,6 +212,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     initOptions = (params.initializationOptions ?? {}) as InitOptions;
+    if (typeof initOptions.incrementalMinChars === 'number') cache.setIncrementalMinChars(initOptions.incrementalMinChars);
     configSupport = params.capabilities.workspace?.configuration === true;
     hintRefreshSupport = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
@@ -230,24 +245,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   });
   connection.onDidChangeConfiguration((p) => {
-    const pushed = (p.settings as { ncp?: unknown } | undefined)?.ncp;
-    const backendBefore = settings.predictor.backend;
-    void refreshSettings(pushed).then(() => {
-      if (settings.predictor.backend !== backendBefore && predictions.state.kind !== 'loading') {
-        predictions.reset();
-        startPredictorsIfOpen();
-      }
-    });
+    void refreshSettings((p.settings as { ncp?: unknown } | undefined)?.ncp);
   });
 
   function startPredictorsIfOpen(): void {
     if (documents.all().length > 0) startPredictors();
   }
 
-  documents.onDidOpen((e) => {
-    schedule(e.document.uri);
-    startPredictors();
-  });
+  documents.onDidOpen((e) => schedule(e.document.uri));
   documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.onDidClose((e) => {
     const t = timers.get(e.document.uri);
@@ -279,10 +284,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }),
   );
   connection.languages.inlayHint.on((p) =>
-    withContext(p.textDocument.uri, [], (ctx) => {
-      startPredictors();
-      return inlayHints(ctx, ctx.doc.offsetAt(p.range.start), ctx.doc.offsetAt(p.range.end));
-    }),
+    withContext(p.textDocument.uri, [], (ctx) => inlayHints(ctx, ctx.doc.offsetAt(p.range.start), ctx.doc.offsetAt(p.range.end))),
   );
   connection.onCodeAction((p) => withContext(p.textDocument.uri, [], (ctx) => codeActions(ctx, p, log)));
   connection.onCodeLens((p) => withContext(p.textDocument.uri, [], (ctx) => codeLenses(ctx, log)));

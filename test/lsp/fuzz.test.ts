@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startClient, root } from './harness';
+import { analyzeText } from '../../server/src/language/analyze';
 
 function makeRng(seed: number): () => number {
   let s = seed >>> 0;
@@ -115,7 +116,8 @@ function mutate(base: string, rand: () => number, i: number): string {
 test(`fuzz: ${COUNT} random and mutated documents never crash the server (seed ${SEED})`, async () => {
   console.log(`[fuzz] seed ${SEED} (set NCP_FUZZ_SEED to reproduce), ${COUNT} documents`);
   const rand = makeRng(SEED);
-  const client = await startClient({ initializationOptions: { predictors: false } });
+  // A low threshold puts most documents on the incremental analysis path too.
+  const client = await startClient({ initializationOptions: { predictors: false, incrementalMinChars: 400 } });
   const uri = 'file:///fuzz.ncp';
   const bases = corpus();
   const featureFailures: string[] = [];
@@ -139,6 +141,13 @@ test(`fuzz: ${COUNT} random and mutated documents never crash the server (seed $
         diags = await client.change(uri, next);
       }
       assert.ok(Array.isArray(diags.diagnostics), `iteration ${i}: a diagnostics response`);
+      if (i % 25 === 0) {
+        // The server's (mostly incremental) analysis agrees with a whole-text analysis of the same text.
+        const key = (d: { code?: unknown; message: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }) =>
+          `${String(d.code)} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.message}`;
+        const expected = analyzeText(client.text(uri)).diagnostics.slice(0, 1000).map(key);
+        assert.deepEqual(diags.diagnostics.map(key), expected, `iteration ${i}: diagnostics differ from a whole-text analysis (seed ${SEED})`);
+      }
       if (i % 50 === 0) {
         const text = client.text(uri);
         const lines = text.split('\n');
