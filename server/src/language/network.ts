@@ -32,13 +32,15 @@ function err(out: NcpDiagnostic[], range: Range, code: string, message: string, 
 
 /** Value checks of the numbers that map to code positions (integers, positive, benchmark range). */
 function checkValues(decl: NetworkDecl, values: (number | undefined)[], out: NcpDiagnostic[]): boolean {
-  const byIndex = new Map<number, NetworkNumber>();
-  for (const n of decl.numbers) if (n.role === 'code') byIndex.set(n.index, n);
   // validateCode needs all 27 numbers: fill the gaps with an in-range value so only real numbers are judged.
   const filled = values.map((v, i) => v ?? BENCHMARK_RANGE[CODE_KINDS[i]].min);
+  const issues = validateCode(filled);
+  if (issues.length === 0) return true;
+  const byIndex: (NetworkNumber | undefined)[] = new Array(CODE_LENGTH);
+  for (const n of decl.numbers) if (n.role === 'code') byIndex[n.index] = n;
   let ok = true;
-  for (const issue of validateCode(filled)) {
-    const n = byIndex.get(issue.index);
+  for (const issue of issues) {
+    const n = byIndex[issue.index];
     if (!n) continue;
     const kind = CODE_KINDS[issue.index];
     const data = { index: issue.index, path: issue.path, kind, value: n.value };
@@ -72,7 +74,11 @@ function structured(decl: NetworkDecl, out: NcpDiagnostic[]): void {
   let complete = true;
   const anchor = decl.nameRange;
   const push = (lit: NumberLit, index: number, role: NetworkNumber['role']): void => {
-    decl.numbers.push({ value: lit.value, text: lit.text, range: lit.range, index, role });
+    // The parser made network numbers as NetworkNumber objects: fill in their position, no copy.
+    const n = lit as NetworkNumber;
+    n.index = index;
+    n.role = role;
+    decl.numbers.push(n);
     if (role === 'code') values[index] = lit.value;
   };
   const seen = { stem: false, head: false };
@@ -101,7 +107,7 @@ function structured(decl: NetworkDecl, out: NcpDiagnostic[]): void {
     }
     // stage
     const k = c.index?.value;
-    if (c.index) decl.numbers.push({ value: c.index.value, text: c.index.text, range: c.index.range, index: -1, role: 'stage' });
+    if (c.index) push(c.index, -1, 'stage');
     if (k === undefined || !Number.isInteger(k) || k < 1 || k > STAGE_COUNT) {
       complete = false;
       err(
@@ -175,7 +181,10 @@ function listForm(decl: NetworkDecl, out: NcpDiagnostic[]): void {
   const values: (number | undefined)[] = new Array(CODE_LENGTH).fill(undefined);
   list.items.forEach((v, i) => {
     const role = i < CODE_LENGTH ? 'code' : 'extra';
-    decl.numbers.push({ value: v.value, text: v.text, range: v.range, index: role === 'code' ? i : -1, role });
+    const n = v as NetworkNumber;
+    n.index = role === 'code' ? i : -1;
+    n.role = role;
+    decl.numbers.push(n);
     if (role === 'code') values[i] = v.value;
     else checkLooseValue(v, 'channels', out);
   });
@@ -194,65 +203,104 @@ function listForm(decl: NetworkDecl, out: NcpDiagnostic[]): void {
   if (checkValues(decl, values, out)) decl.code = values as number[];
 }
 
-interface Piece {
-  text: string;
-  offset: number;
+/** Pieces of the benchmark string: number-like fields between '-' (parts) and '_' (fields). */
+interface StringPiece {
+  part: number;
+  field: number;
+  start: number;
+  end: number;
 }
 
-function splitWithOffsets(text: string, sep: string, base: number): Piece[] {
-  const out: Piece[] = [];
-  let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    if (i === text.length || text[i] === sep) {
-      out.push({ text: text.slice(start, i), offset: base + start });
-      start = i + 1;
-    }
-  }
-  return out;
-}
+const FIELDS_PER_PART = [2, 4, 6, 8, 10, 1];
 
 function stringForm(decl: NetworkDecl, lines: LineIndex, out: NcpDiagnostic[]): void {
   const s = decl.string;
   if (!s || !s.terminated) return; // the lexer already reported the missing quote
-  const contentStart = s.range.startOffset + 1;
-  const parts = splitWithOffsets(s.value, '-', contentStart);
-  const fields = parts.map((p) => splitWithOffsets(p.text, '_', p.offset));
-  // Record every integer-looking piece with its range first, so hovers work even on a broken string.
-  const shapeOk = parts.length === 6 && fields[0].length === 2 && fields[5].length === 1 && [1, 2, 3, 4].every((k) => fields[k].length === 2 + 2 * k);
-  fields.forEach((fs, pi) =>
-    fs.forEach((f, fi) => {
-      const lead = f.text.length - f.text.trimStart().length;
-      const t = f.text.trim();
-      if (t.length === 0 || !/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(t)) return;
-      let index = -1;
-      let role: NetworkNumber['role'] = 'extra';
-      if (shapeOk) {
-        if (pi === 0) (index = fi), (role = 'code');
-        else if (pi === 5) (index = CODE_LENGTH - 1), (role = 'code');
-        else if (fi === 1) role = 'stage';
-        else (index = stageOffset(pi) + (fi === 0 ? 0 : fi - 1)), (role = 'code');
-      }
-      const start = f.offset + lead;
-      decl.numbers.push({ value: Number(t), text: t, range: lines.range(start, start + t.length), index, role });
-    }),
-  );
+  const v = s.value;
+  const base = s.range.startOffset + 1;
+  // A string sits on one line: number ranges are offsets from its start, no line lookups.
+  const line = s.range.start.line;
+  const char0 = s.range.start.character + 1;
+  const rangeIn = (a: number, b: number): Range => ({
+    start: { line, character: char0 + a },
+    end: { line, character: char0 + b },
+    startOffset: base + a,
+    endOffset: base + b,
+  });
+  // One pass: split at '-' and '_' and note where each part starts.
+  const pieces: StringPiece[] = [];
+  const partStarts = [0];
+  let part = 0;
+  let field = 0;
+  let start = 0;
+  for (let i = 0; i <= v.length; i++) {
+    const c = i < v.length ? v.charCodeAt(i) : -1;
+    if (c !== 45 /* - */ && c !== 95 /* _ */ && c !== -1) continue;
+    pieces.push({ part, field, start, end: i });
+    if (c === 45) {
+      part++;
+      field = 0;
+      partStarts.push(i + 1);
+    } else field++;
+    start = i + 1;
+  }
+  const counts = new Array<number>(part + 1).fill(0);
+  for (const p of pieces) counts[p.part]++;
+  const shapeOk = counts.length === 6 && counts.every((n, i) => n === FIELDS_PER_PART[i]);
+  // Record every number-like piece with its range, so hovers work even on a broken string.
+  let allIntegers = true;
+  const code: number[] = new Array(CODE_LENGTH);
+  let stagesOk = true;
+  for (const p of pieces) {
+    let a = p.start;
+    let b = p.end;
+    while (a < b && v.charCodeAt(a) === 32) a++;
+    while (b > a && v.charCodeAt(b - 1) === 32) b--;
+    const t = v.slice(a, b);
+    let digits = t.length > 0;
+    for (let i = 0; i < t.length && digits; i++) {
+      const c = t.charCodeAt(i);
+      digits = c >= 48 && c <= 57;
+    }
+    if (!digits) {
+      allIntegers = false;
+      if (t.length === 0 || !/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(t)) continue;
+    }
+    const value = Number(t);
+    let index = -1;
+    let role: NetworkNumber['role'] = 'extra';
+    if (shapeOk) {
+      if (p.part === 0) (index = p.field), (role = 'code');
+      else if (p.part === 5) (index = CODE_LENGTH - 1), (role = 'code');
+      else if (p.field === 1) {
+        role = 'stage';
+        if (value !== p.part) stagesOk = false;
+      } else (index = stageOffset(p.part) + (p.field === 0 ? 0 : p.field - 1)), (role = 'code');
+    }
+    if (index >= 0) code[index] = value;
+    decl.numbers.push({ value, text: t, range: rangeIn(a, b), index, role });
+  }
+  if (shapeOk && allIntegers && stagesOk) {
+    if (checkValues(decl, code, out)) decl.code = code;
+    return;
+  }
+  // Something is off: the core's parser says what, and we point at the part it names.
   try {
-    const code = parseCodeString(s.value);
-    const values = code.slice();
-    const ok = checkValues(decl, values, out);
-    if (ok) decl.code = code;
+    parseCodeString(v);
   } catch (e) {
     if (!(e instanceof CodeFormatError)) throw e;
-    // Point at the part the message names (stem, stage k, head) when there is one.
     const m = /^(stem|stage (\d)|head)/.exec(e.message);
     let range = s.range;
-    if (m && parts.length === 6) {
+    if (m && partStarts.length === 6) {
       const pi = m[1] === 'stem' ? 0 : m[1] === 'head' ? 5 : Number(m[2]);
-      const p = parts[pi];
-      range = lines.range(p.offset, p.offset + p.text.length);
+      const end = pi + 1 < partStarts.length ? partStarts[pi + 1] - 1 : v.length;
+      range = rangeIn(partStarts[pi], end);
     }
     err(out, range, 'bad-code-string', `${e.message}; the string form is ${FORM_HINT}`);
+    return;
   }
+  // parseCodeString accepted what our scan did not (e.g. signs): judge the values as usual.
+  if (checkValues(decl, code, out)) decl.code = parseCodeString(v);
 }
 
 const FORM_HINT = "'c1_c2-b1_1_n_c-b2_2_n_n_c_c-b3_3_n_n_n_c_c_c-b4_4_n_n_n_n_c_c_c_c-head'";

@@ -15,6 +15,7 @@ import type {
   NcpDocument,
   NetworkClause,
   NetworkDecl,
+  NetworkNumber,
   NumberList,
   NumberLit,
   NumericOption,
@@ -331,46 +332,58 @@ function errorRange(e: IRecognitionException, segEnd: IToken, lines: LineIndex):
 }
 
 // ---- CST → AST -------------------------------------------------------------------------------
+// Ranges come from the tokens each converter already holds (first token to last), so no subtree
+// is walked twice: this conversion is the hot path of analysing a large document.
 
 type RangeOf = (t: IToken) => Range;
+/** Something with a source extent: a token or an already-built range. */
+type Extent = IToken | Range | undefined;
+
+const startOf = (x: IToken | Range): number => ('image' in x ? x.startOffset : x.startOffset);
+const endOf = (x: IToken | Range): number => ('image' in x ? x.startOffset + x.image.length : x.endOffset);
+
+/** Range from the first present extent's start to the furthest present extent's end. */
+function cover(lines: LineIndex, first: Extent, ...rest: Extent[]): Range | undefined {
+  let start = first ? startOf(first) : Infinity;
+  let end = first ? endOf(first) : -Infinity;
+  for (const x of rest) {
+    if (!x) continue;
+    const a = startOf(x);
+    const b = endOf(x);
+    if (a < start) start = a;
+    if (b > end) end = b;
+  }
+  return end >= start ? lines.range(start, end) : undefined;
+}
 
 function tokensOf(node: CstNode, key: string): IToken[] {
   const list = node.children[key] as IToken[] | undefined;
-  return list ? list.filter(isReal) : [];
+  if (!list) return [];
+  // Recovery may insert tokens that exist nowhere in the text: drop them.
+  for (const t of list) if (!isReal(t)) return list.filter(isReal);
+  return list;
 }
 function tokenOf(node: CstNode, key: string): IToken | undefined {
-  return tokensOf(node, key)[0];
+  const list = node.children[key] as IToken[] | undefined;
+  if (!list) return undefined;
+  for (const t of list) if (isReal(t)) return t;
+  return undefined;
+}
+function nodeOf(node: CstNode, key: string): CstNode | undefined {
+  return (node.children[key] as CstNode[] | undefined)?.[0];
 }
 function nodesOf(node: CstNode, key: string): CstNode[] {
   return (node.children[key] as CstNode[] | undefined) ?? [];
 }
-
-/** The first and last real tokens under a node, in source order. */
-function bounds(node: CstNode): [IToken, IToken] | undefined {
-  let first: IToken | undefined;
-  let last: IToken | undefined;
-  const visit = (n: CstNode): void => {
-    for (const key in n.children) {
-      for (const child of n.children[key]) {
-        if ('children' in child) visit(child);
-        else if (isReal(child)) {
-          if (!first || child.startOffset < first.startOffset) first = child;
-          if (!last || child.startOffset > last.startOffset) last = child;
-        }
-      }
-    }
-  };
-  visit(node);
-  return first && last ? [first, last] : undefined;
-}
-
-function nodeRange(node: CstNode, lines: LineIndex): Range | undefined {
-  const b = bounds(node);
-  return b ? lines.range(b[0].startOffset, b[1].startOffset + b[1].image.length) : undefined;
-}
+const last = <X>(xs: readonly X[]): X | undefined => xs[xs.length - 1];
 
 function numberLit(t: IToken, r: RangeOf): NumberLit {
   return { value: Number(t.image), text: t.image, range: r(t) };
+}
+
+/** A number inside a network: the same object becomes its NetworkNumber once analysis knows its position. */
+function netNumber(t: IToken, r: RangeOf): NetworkNumber {
+  return { value: Number(t.image), text: t.image, range: r(t), index: -1, role: 'extra' };
 }
 
 function nameOf(t: IToken | undefined, r: RangeOf): Name | undefined {
@@ -378,63 +391,68 @@ function nameOf(t: IToken | undefined, r: RangeOf): Name | undefined {
 }
 
 function numberList(node: CstNode, r: RangeOf, lines: LineIndex): NumberList | undefined {
-  const range = nodeRange(node, lines);
-  if (!range) return undefined;
-  return { items: tokensOf(node, 'Number').map((t) => numberLit(t, r)), range };
+  const items = tokensOf(node, 'Number').map((t) => netNumber(t, r));
+  const range = cover(lines, tokenOf(node, 'LBracket'), items[0]?.range, last(items)?.range, tokenOf(node, 'RBracket'));
+  return range ? { items, range } : undefined;
 }
 
 function toDecl(cst: CstNode, r: RangeOf, lines: LineIndex): Declaration | undefined {
-  const inner = [...nodesOf(cst, 'networkDecl'), ...nodesOf(cst, 'cellDecl'), ...nodesOf(cst, 'propagateDecl')][0];
+  const inner = nodeOf(cst, 'networkDecl') ?? nodeOf(cst, 'cellDecl') ?? nodeOf(cst, 'propagateDecl');
   if (!inner) return undefined;
-  const range = nodeRange(inner, lines);
-  const kwTok = bounds(inner)?.[0];
-  if (!range || !kwTok) return undefined;
+  const kwTok = tokenOf(inner, inner.name === 'networkDecl' ? 'kw_network' : inner.name === 'cellDecl' ? 'kw_cell' : 'kw_propagate');
+  if (!kwTok) return undefined;
   const nameTok = tokenOf(inner, 'name');
-  // A declaration without a name still gets a node (empty name at the keyword's end) so its body is analysed.
   const keywordRange = r(kwTok);
+  // A declaration without a name still gets a node (empty name at the keyword's end) so its body is analysed.
   const name = nameTok?.image ?? '';
   const nameRange = nameTok ? r(nameTok) : lines.range(keywordRange.endOffset, keywordRange.endOffset);
-  const base = { name, nameRange, range, keywordRange };
 
   if (inner.name === 'networkDecl') {
-    const decl: NetworkDecl = { ...base, kind: 'network', form: 'structured', numbers: [] };
+    const equals = tokenOf(inner, 'Equals');
     const str = tokenOf(inner, 'String');
-    const list = nodesOf(inner, 'numberList')[0];
-    if (tokenOf(inner, 'Equals') || str || list) {
-      if (str || !list) {
-        decl.form = 'string';
+    const listNode = nodeOf(inner, 'numberList');
+    if (equals || str || listNode) {
+      const list = listNode ? numberList(listNode, r, lines) : undefined;
+      const range = cover(lines, kwTok, nameTok, equals, str, list?.range)!;
+      const decl: NetworkDecl = { name, nameRange, range, keywordRange, kind: 'network', form: str || !list ? 'string' : 'list', numbers: [] };
+      if (decl.form === 'string') {
         if (str) decl.string = stringOf(str, r);
-      } else {
-        decl.form = 'list';
-        decl.list = numberList(list, r, lines);
-      }
-    } else {
-      const open = tokenOf(inner, 'LBrace');
-      const close = tokenOf(inner, 'RBrace');
-      if (open) decl.openBrace = r(open);
-      if (close) decl.closeBrace = r(close);
-      decl.clauses = nodesOf(inner, 'networkClause')
-        .map((c) => networkClause(c, r, lines))
-        .filter((c): c is NetworkClause => c !== undefined);
+      } else decl.list = list;
+      return decl;
     }
+    const open = tokenOf(inner, 'LBrace');
+    const close = tokenOf(inner, 'RBrace');
+    const clauses: NetworkClause[] = [];
+    for (const c of nodesOf(inner, 'networkClause')) {
+      const clause = networkClause(c, r, lines);
+      if (clause) clauses.push(clause);
+    }
+    const range = cover(lines, kwTok, nameTok, open, last(clauses)?.range, close)!;
+    const decl: NetworkDecl = { name, nameRange, range, keywordRange, kind: 'network', form: 'structured', numbers: [], clauses };
+    if (open) decl.openBrace = r(open);
+    if (close) decl.closeBrace = r(close);
     return decl;
   }
   if (inner.name === 'cellDecl') {
     const str = tokenOf(inner, 'String');
-    const decl: CellDecl = { ...base, kind: 'cell', ops: [] };
+    const range = cover(lines, kwTok, nameTok, tokenOf(inner, 'Equals'), str)!;
+    const decl: CellDecl = { name, nameRange, range, keywordRange, kind: 'cell', ops: [] };
     if (str) decl.string = stringOf(str, r);
     return decl;
   }
-  const decl: PropagateDecl = { ...base, kind: 'propagate', statements: [], objectives: [], options: {} };
-  decl.from = nameOf(tokenOf(inner, 'from'), r);
+  const fromTok = tokenOf(inner, 'from');
   const open = tokenOf(inner, 'LBrace');
   const close = tokenOf(inner, 'RBrace');
-  if (open) decl.openBrace = r(open);
-  if (close) decl.closeBrace = r(close);
+  const statements: PropagateStatement[] = [];
   for (const s of nodesOf(inner, 'statement')) {
     const st = statement(s, r, lines);
-    if (st) decl.statements.push(st);
+    if (st) statements.push(st);
   }
+  const range = cover(lines, kwTok, nameTok, tokenOf(inner, 'kw_from'), fromTok, open, last(statements)?.range, close)!;
+  const decl: PropagateDecl = { name, nameRange, range, keywordRange, kind: 'propagate', statements, objectives: [], options: {} };
+  decl.from = nameOf(fromTok, r);
+  if (open) decl.openBrace = r(open);
+  if (close) decl.closeBrace = r(close);
   return decl;
 }
 
@@ -444,47 +462,42 @@ function stringOf(t: IToken, r: RangeOf): { value: string; range: Range; termina
 }
 
 function networkClause(node: CstNode, r: RangeOf, lines: LineIndex): NetworkClause | undefined {
-  const stem = nodesOf(node, 'stemClause')[0];
-  const head = nodesOf(node, 'headClause')[0];
-  const stage = nodesOf(node, 'stageClause')[0];
-  const inner = stem ?? head ?? stage;
-  if (!inner) return undefined;
-  const range = nodeRange(inner, lines);
-  if (!range) return undefined;
+  const stem = nodeOf(node, 'stemClause');
+  const head = stem ? undefined : nodeOf(node, 'headClause');
   if (stem || head) {
+    const inner = (stem ?? head)!;
     const kw = tokenOf(inner, stem ? 'kw_stem' : 'kw_head');
     if (!kw) return undefined;
-    const clause: StemClause | HeadClause = {
-      kind: stem ? 'stem' : 'head',
-      keywordRange: r(kw),
-      values: tokensOf(inner, 'Number').map((t) => numberLit(t, r)),
-      range,
-    } as StemClause | HeadClause;
-    return clause;
+    const values = tokensOf(inner, 'Number').map((t) => netNumber(t, r));
+    const range = cover(lines, kw, last(values)?.range)!;
+    return { kind: stem ? 'stem' : 'head', keywordRange: r(kw), values, range } as StemClause | HeadClause;
   }
+  const inner = nodeOf(node, 'stageClause');
+  if (!inner) return undefined;
   const kw = tokenOf(inner, 'kw_stage');
   if (!kw) return undefined;
   const idx = tokenOf(inner, 'index');
-  const clause: StageClause = { kind: 'stage', keywordRange: r(kw), index: idx ? numberLit(idx, r) : undefined, fields: [], range };
+  const fields: StageField[] = [];
   for (const f of nodesOf(inner, 'stageField')) {
-    const fr = nodeRange(f, lines);
-    if (!fr) continue;
     const b = tokenOf(f, 'kw_blocks');
-    const u = tokenOf(f, 'kw_units');
-    const c = tokenOf(f, 'kw_channels');
+    const u = b ? undefined : tokenOf(f, 'kw_units');
+    const c = b || u ? undefined : tokenOf(f, 'kw_channels');
     const k = b ?? u ?? c;
     if (!k) continue;
-    const field: StageField = { field: b ? 'blocks' : u ? 'units' : 'channels', keywordRange: r(k), range: fr };
+    const field: StageField = { field: b ? 'blocks' : u ? 'units' : 'channels', keywordRange: r(k), range: undefined as unknown as Range };
     if (b) {
       const n = tokenOf(f, 'Number');
-      if (n) field.value = numberLit(n, r);
+      if (n) field.value = netNumber(n, r);
     } else {
-      const l = nodesOf(f, 'numberList')[0];
+      const l = nodeOf(f, 'numberList');
       if (l) field.list = numberList(l, r, lines);
     }
-    clause.fields.push(field);
+    field.range = cover(lines, field.keywordRange, field.value?.range, field.list?.range)!;
+    fields.push(field);
   }
-  return clause;
+  const index = idx ? netNumber(idx, r) : undefined;
+  const range = cover(lines, kw, index?.range, last(fields)?.range)!;
+  return { kind: 'stage', keywordRange: r(kw), index, fields, range };
 }
 
 const NUMERIC_OPTIONS: Record<string, NumericOptionName> = {
@@ -496,46 +509,48 @@ const NUMERIC_OPTIONS: Record<string, NumericOptionName> = {
 };
 
 function statement(node: CstNode, r: RangeOf, lines: LineIndex): PropagateStatement | undefined {
-  const obj = nodesOf(node, 'objective')[0];
+  const obj = nodeOf(node, 'objective');
   if (obj) {
-    const range = nodeRange(obj, lines);
     const kw = tokenOf(obj, 'kw_maximize');
-    if (!range || !kw) return undefined;
+    if (!kw) return undefined;
     const w = tokenOf(obj, 'weight');
+    const setting = tokenOf(obj, 'setting');
+    const metric = tokenOf(obj, 'metric');
+    const range = cover(lines, kw, w, tokenOf(obj, 'Star'), setting, tokenOf(obj, 'Dot'), metric)!;
     const o: Objective = { kind: 'maximize', keywordRange: r(kw), weight: w ? Number(w.image) : 1, range };
     if (w) o.weightLit = numberLit(w, r);
-    o.setting = nameOf(tokenOf(obj, 'setting'), r);
-    o.metric = nameOf(tokenOf(obj, 'metric'), r);
+    o.setting = nameOf(setting, r);
+    o.metric = nameOf(metric, r);
     return o;
   }
-  const bud = nodesOf(node, 'budget')[0];
+  const bud = nodeOf(node, 'budget');
   if (bud) {
-    const range = nodeRange(bud, lines);
     const kw = tokenOf(bud, 'kw');
-    if (!range || !kw) return undefined;
+    if (!kw) return undefined;
     const n = tokenOf(bud, 'Number');
+    const unit = tokenOf(bud, 'unit');
+    const range = cover(lines, kw, tokenOf(bud, 'LessEq'), n, unit)!;
     const b: Budget = { kind: kw.tokenType === T.Flops ? 'flops' : 'params', keywordRange: r(kw), range };
     if (n) b.value = numberLit(n, r);
-    b.unit = nameOf(tokenOf(bud, 'unit'), r);
+    b.unit = nameOf(unit, r);
     return b;
   }
-  const num = nodesOf(node, 'numericOption')[0];
+  const num = nodeOf(node, 'numericOption');
   if (num) {
-    const range = nodeRange(num, lines);
     const kw = tokenOf(num, 'kw');
-    if (!range || !kw) return undefined;
+    if (!kw) return undefined;
     const n = tokenOf(num, 'Number');
-    const o: NumericOption = { kind: NUMERIC_OPTIONS[kw.tokenType.name], keywordRange: r(kw), range };
+    const o: NumericOption = { kind: NUMERIC_OPTIONS[kw.tokenType.name], keywordRange: r(kw), range: cover(lines, kw, n)! };
     if (n) o.value = numberLit(n, r);
     return o;
   }
-  const strat = nodesOf(node, 'strategyOption')[0];
+  const strat = nodeOf(node, 'strategyOption');
   if (strat) {
-    const range = nodeRange(strat, lines);
     const kw = tokenOf(strat, 'kw_strategy');
-    if (!range || !kw) return undefined;
-    const s: StrategyOption = { kind: 'strategy', keywordRange: r(kw), range };
-    s.value = nameOf(tokenOf(strat, 'value'), r);
+    if (!kw) return undefined;
+    const v = tokenOf(strat, 'value');
+    const s: StrategyOption = { kind: 'strategy', keywordRange: r(kw), range: cover(lines, kw, v)! };
+    s.value = nameOf(v, r);
     return s;
   }
   return undefined;

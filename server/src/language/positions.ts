@@ -4,6 +4,8 @@ import type { Position, Range } from './ast';
 
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /** Line of the last lookup: lookups mostly move forward a little, so try there first. */
+  private last = 0;
 
   constructor(readonly text: string) {
     for (let i = 0; i < text.length; i++) {
@@ -28,6 +30,17 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const s = this.starts;
+    const n = s.length;
+    let l = this.last;
+    if (s[l] <= o) {
+      // Walk forward a few lines before falling back to the binary search.
+      for (let k = 0; k < 4 && l + 1 < n && s[l + 1] <= o; k++) l++;
+      if (l + 1 >= n || s[l + 1] > o) {
+        this.last = l;
+        return { line: l, character: o - s[l] };
+      }
+    }
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -35,6 +48,7 @@ export class LineIndex {
       if (this.starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
+    this.last = lo;
     return { line: lo, character: o - this.starts[lo] };
   }
 

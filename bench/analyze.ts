@@ -1,0 +1,55 @@
+// Times analyzeText (lex, parse, analyse) and formatText on a generated document of 2,500
+// networks in the three forms plus propagations. Prints median and worst of several runs.
+import { analyzeText } from '../server/src/language/analyze';
+import { formatText } from '../server/src/language/format';
+import { printNetwork } from '../server/src/language/print';
+import { randomCode } from '../server/src/core/space/multires';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const count = Number(process.argv[2] ?? 2500);
+const rand = rng(7);
+const forms = ['structured', 'string', 'list'] as const;
+const parts: string[] = [];
+for (let i = 0; i < count; i++) {
+  parts.push(`// network ${i}\n${printNetwork(`n${i}`, randomCode(rand), forms[i % 3])}`);
+  if (i % 50 === 49) parts.push(`propagate p${i} from n${i} {\n  maximize seg.mIoU\n  maximize 0.5 * seg-4x.mIoU\n  flops <= 2.5 G\n  steps 70\n}`);
+}
+const text = parts.join('\n\n') + '\n';
+const lines = text.split('\n').length;
+
+function time(label: string, f: () => unknown, runs = 15): void {
+  f(); // warm-up (JIT, the parser's one-time self-analysis)
+  const ms: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    f();
+    ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  ms.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  // On a shared machine wall time includes waiting for a core; the CPU time is this process's own work.
+  console.log(
+    `${label}: wall median ${ms[runs >> 1].toFixed(1)} ms (best ${ms[0].toFixed(1)}, worst ${ms[runs - 1].toFixed(1)}); ` +
+      `CPU median ${cpu[runs >> 1].toFixed(1)} ms — ${runs} runs`,
+  );
+}
+
+console.log(`document: ${count} networks (structured/string/list in turn), ${Math.floor(count / 50)} propagations, ${lines} lines, ${(text.length / 1024).toFixed(0)} KiB`);
+const a = analyzeText(text);
+console.log(`diagnostics: ${a.diagnostics.length} (range warnings expected: random codes are in range → 0)`);
+time('analyzeText', () => analyzeText(text));
+time('formatText', () => formatText(text));
