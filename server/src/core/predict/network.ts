@@ -1,7 +1,7 @@
 // A trained ensemble member in inference form: dense layers only (batch norms are folded into
 // them at export), a shared trunk and one head per group of metrics. The single-input forward
 // and input-gradient below are plain typed-array loops: for one code they beat a tfjs call by
-// far, and propagation calls valueAndGrad thousands of times.
+// far (see bench/predict.ts), and propagation calls valueAndGrad thousands of times.
 
 export type Activation = 'swish' | 'linear';
 
@@ -29,34 +29,75 @@ function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-/** Scratch buffers for one member, reused across calls (single-threaded use). */
-interface Trace {
-  /** Pre-activations of every layer on the path, in order. */
-  pre: Float64Array[];
-  /** Inputs of every layer on the path, in order. */
-  inp: Float64Array[];
+/** A layer in the form the hot loops read: float64 weights (exact copies of the float32 ones). */
+interface FastLayer {
+  inDim: number;
+  outDim: number;
+  W: Float64Array;
+  b: Float64Array;
+  swish: boolean;
+  /** Pre-activation, output and gradient scratch. */
+  pre: Float64Array;
+  out: Float64Array;
+  gin: Float64Array;
 }
 
-function layerForward(layer: Dense, x: Float64Array, pre: Float64Array, out: Float64Array): void {
-  const { inDim, outDim, W, b } = layer;
-  for (let j = 0; j < outDim; j++) pre[j] = b[j];
+function fast(l: Dense): FastLayer {
+  return {
+    inDim: l.inDim,
+    outDim: l.outDim,
+    W: Float64Array.from(l.W),
+    b: Float64Array.from(l.b),
+    swish: l.act === 'swish',
+    pre: new Float64Array(l.outDim),
+    out: new Float64Array(l.outDim),
+    gin: new Float64Array(l.inDim),
+  };
+}
+
+function layerForward(L: FastLayer, x: Float64Array): Float64Array {
+  const { inDim, outDim, W, b, pre, out } = L;
+  pre.set(b);
   for (let i = 0; i < inDim; i++) {
     const xi = x[i];
     if (xi === 0) continue;
     const row = i * outDim;
     for (let j = 0; j < outDim; j++) pre[j] += xi * W[row + j];
   }
-  if (layer.act === 'swish') for (let j = 0; j < outDim; j++) out[j] = pre[j] * sigmoid(pre[j]);
-  else out.set(pre.subarray(0, outDim));
+  if (L.swish) for (let j = 0; j < outDim; j++) out[j] = pre[j] * sigmoid(pre[j]);
+  else out.set(pre);
+  return out;
 }
 
-/** Forward and backward passes of one member over plain Float64Arrays. */
+/** g: dValue/d(layer output), overwritten; returns dValue/d(layer input) (the layer's gin buffer). */
+function layerBackward(L: FastLayer, g: Float64Array): Float64Array {
+  const { inDim, outDim, W, pre, gin } = L;
+  if (L.swish) {
+    for (let j = 0; j < outDim; j++) {
+      const s = sigmoid(pre[j]);
+      g[j] *= s + pre[j] * s * (1 - s);
+    }
+  }
+  for (let i = 0; i < inDim; i++) {
+    const row = i * outDim;
+    let acc = 0;
+    for (let j = 0; j < outDim; j++) acc += W[row + j] * g[j];
+    gin[i] = acc;
+  }
+  return gin;
+}
+
+/** Forward and backward passes of one member over plain Float64Arrays (single-threaded use). */
 export class MemberRunner {
-  private readonly buffers = new Map<string, Trace>();
+  private readonly trunk: FastLayer[];
+  private readonly heads: FastLayer[][];
   private readonly headOf: number[];
   private readonly slotOf: number[];
+  private readonly seeds: Float64Array[];
 
   constructor(readonly net: Network, metricCount: number) {
+    this.trunk = net.trunk.map(fast);
+    this.heads = net.heads.map((h) => h.layers.map(fast));
     this.headOf = new Array(metricCount).fill(-1);
     this.slotOf = new Array(metricCount).fill(-1);
     net.heads.forEach((h, hi) =>
@@ -65,73 +106,43 @@ export class MemberRunner {
         this.slotOf[m] = k;
       }),
     );
+    this.seeds = this.heads.map((h) => new Float64Array(h[h.length - 1].outDim));
   }
 
-  private path(head: number): Dense[] {
-    return [...this.net.trunk, ...this.net.heads[head].layers];
+  private runTrunk(x: Float64Array): Float64Array {
+    let h = x;
+    for (const L of this.trunk) h = layerForward(L, h);
+    return h;
   }
 
-  private trace(head: number): Trace {
-    const key = String(head);
-    let t = this.buffers.get(key);
-    if (!t) {
-      const layers = this.path(head);
-      t = {
-        pre: layers.map((l) => new Float64Array(l.outDim)),
-        inp: [new Float64Array(layers[0].inDim), ...layers.map((l) => new Float64Array(l.outDim))],
-      };
-      this.buffers.set(key, t);
-    }
-    return t;
+  private runHead(t: Float64Array, head: number): Float64Array {
+    let h = t;
+    for (const L of this.heads[head]) h = layerForward(L, h);
+    return h;
   }
 
-  /** Runs the trunk and every head; writes outputs (standardised units) into out[metric]. */
+  /** Runs the trunk once and every head; writes outputs (standardised units) into out[metric]. */
   forwardAll(x: Float64Array, out: Float64Array): void {
-    for (let h = 0; h < this.net.heads.length; h++) {
-      const y = this.forwardHead(x, h);
-      this.net.heads[h].metrics.forEach((m, k) => (out[m] = y[k]));
+    const t = this.runTrunk(x);
+    for (let h = 0; h < this.heads.length; h++) {
+      const y = this.runHead(t, h);
+      const ms = this.net.heads[h].metrics;
+      for (let k = 0; k < ms.length; k++) out[ms[k]] = y[k];
     }
-  }
-
-  /** Output vector of one head (the trunk is recomputed: heads are few and the trunk is small). */
-  forwardHead(x: Float64Array, head: number): Float64Array {
-    const layers = this.path(head);
-    const t = this.trace(head);
-    t.inp[0].set(x);
-    for (let l = 0; l < layers.length; l++) layerForward(layers[l], t.inp[l], t.pre[l], t.inp[l + 1]);
-    return t.inp[layers.length];
   }
 
   /** Standardised output of one metric and its gradient with respect to x (written into grad). */
   valueAndGrad(x: Float64Array, metric: number, grad: Float64Array): number {
     const head = this.headOf[metric];
-    const slot = this.slotOf[metric];
-    const y = this.forwardHead(x, head);
-    const value = y[slot];
-    const layers = this.path(head);
-    const t = this.trace(head);
-    // Backward: g holds dValue/d(layer output), then dValue/d(pre-activation).
-    let g: Float64Array = new Float64Array(layers[layers.length - 1].outDim);
-    g[slot] = 1;
-    for (let l = layers.length - 1; l >= 0; l--) {
-      const layer = layers[l];
-      const pre = t.pre[l];
-      if (layer.act === 'swish') {
-        for (let j = 0; j < layer.outDim; j++) {
-          const s = sigmoid(pre[j]);
-          g[j] *= s + pre[j] * s * (1 - s);
-        }
-      }
-      const gin = l === 0 ? grad : new Float64Array(layer.inDim);
-      const { W, outDim } = layer;
-      for (let i = 0; i < layer.inDim; i++) {
-        const row = i * outDim;
-        let acc = 0;
-        for (let j = 0; j < outDim; j++) acc += W[row + j] * g[j];
-        gin[i] = acc;
-      }
-      g = gin;
-    }
+    const y = this.runHead(this.runTrunk(x), head);
+    const value = y[this.slotOf[metric]];
+    let g = this.seeds[head];
+    g.fill(0);
+    g[this.slotOf[metric]] = 1;
+    const hl = this.heads[head];
+    for (let l = hl.length - 1; l >= 0; l--) g = layerBackward(hl[l], g);
+    for (let l = this.trunk.length - 1; l >= 0; l--) g = layerBackward(this.trunk[l], g);
+    grad.set(g);
     return value;
   }
 }

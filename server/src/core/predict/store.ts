@@ -1,7 +1,7 @@
 // Saving and loading a set of predictors (one per setting) with its manifest. The server loads
 // the shipped set lazily (on the first hover or hint that needs it); the CLI loads any directory.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { PredictorSet } from './types';
 import type { EnsemblePredictor } from './ensemble';
 import { FORMAT_VERSION, ModelFormatError, SET_FORMAT, parsePredictor, serializePredictor, sha256, type Manifest, type SettingEntry } from './format';
@@ -16,7 +16,7 @@ export function defaultModelsDir(): string {
     resolve(__dirname, '../server/src/models'), // dist/ → server/src/models
     resolve(__dirname, 'models'),
   ];
-  return candidates.find((d) => existsSync(join(d, MANIFEST))) ?? candidates[0];
+  return candidates.find((d) => existsSync(join(d, MANIFEST))) ?? (basename(__dirname) === 'dist' ? candidates[1] : candidates[0]);
 }
 
 export class LoadedPredictorSet implements PredictorSet {
