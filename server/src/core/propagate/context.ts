@@ -1,11 +1,19 @@
-// What both strategies share during one propagation: exact evaluation of discrete points,
-// the budget test, the greedy budget repair, cancellation and yielding to the event loop.
+// What both strategies share during one propagation: evaluation of discrete points (cached:
+// runs revisit points, and the predictors dominate the cost), the budget test, the greedy
+// budget repair, cancellation and yielding to the event loop.
 import { Objective } from './objective';
 import type { SearchSpace } from './spaces';
 import { PropagationCancelled, type Budget, type CostModel, type Evaluation, type Move } from './types';
 
+export interface GradEvaluation extends Evaluation {
+  /** Gradient of Σ weight·mean (without the FLOPs term) with respect to the predictor input. */
+  grad: Float64Array;
+}
+
 export class RunContext {
   private lastYield = Date.now();
+  private readonly evals = new Map<string, Evaluation>();
+  private readonly grads = new Map<string, GradEvaluation>();
 
   constructor(
     readonly space: SearchSpace,
@@ -29,8 +37,7 @@ export class RunContext {
     return v;
   }
 
-  evaluate(point: readonly number[]): Evaluation {
-    const { terms, value } = this.objective.evaluate(this.space.input(point));
+  private withCost(point: readonly number[], terms: Evaluation['terms'], value: number): Evaluation {
     if (!this.costModel) return { terms, objective: value, feasible: true };
     const c = this.costModel.cost(point);
     return {
@@ -42,13 +49,38 @@ export class RunContext {
     };
   }
 
-  /** Objective values (with the FLOPs term) of many points, batched through the predictors. */
+  evaluate(point: readonly number[]): Evaluation {
+    const key = point.join(',');
+    const hit = this.evals.get(key);
+    if (hit) return hit;
+    const { terms, value } = this.objective.evaluate(this.space.input(point));
+    const ev = this.withCost(point, terms, value);
+    this.evals.set(key, ev);
+    return ev;
+  }
+
+  /** Evaluation and objective gradient of a discrete point (one valueAndGrad per term). */
+  evaluateWithGrad(point: readonly number[]): GradEvaluation {
+    const key = point.join(',');
+    const hit = this.grads.get(key);
+    if (hit) return hit;
+    const { terms, value, grad } = this.objective.valueAndGrad(this.space.input(point));
+    const ev = { ...this.withCost(point, terms, value), grad };
+    this.grads.set(key, ev);
+    if (!this.evals.has(key)) this.evals.set(key, ev);
+    return ev;
+  }
+
+  /** Objective values (with the FLOPs term) of many points; uncached ones go in one batch. */
   objectiveBatch(points: readonly number[][]): number[] {
-    const values = this.objective.evaluateBatch(points.map((p) => this.space.input(p)));
-    if (this.costModel && this.lambda !== 0) {
-      for (let k = 0; k < points.length; k++) values[k] -= this.lambda * this.costModel.cost(points[k]).flops;
+    const keys = points.map((p) => p.join(','));
+    const missing = [...new Set(keys.filter((k) => !this.evals.has(k)))];
+    if (missing.length > 0) {
+      const pts = missing.map((k) => points[keys.indexOf(k)]);
+      const res = this.objective.evaluateBatch(pts.map((p) => this.space.input(p)));
+      missing.forEach((k, i) => this.evals.set(k, this.withCost(pts[i], res[i].terms, res[i].value)));
     }
-    return values;
+    return keys.map((k) => this.evals.get(k)!.objective);
   }
 
   costOf(point: readonly number[]): { flops: number; params: number } {
@@ -63,44 +95,40 @@ export class RunContext {
 
   /**
    * Shrinks an over-budget point one valid step at a time, each time at the position that
-   * removes the most budget violation per unit of objective lost, until it fits.
-   * The smallest point fits (checked before the search starts), so this terminates.
+   * removes the most budget violation per unit of objective lost, until it fits. The loss is
+   * first-order, from `grad` (objective gradient on the predictor input near the point), plus
+   * the exact FLOPs term. The smallest point fits (checked before the search), so this ends.
    */
-  repair(point: readonly number[]): { point: number[]; moves: Move[]; points: number[][] } {
+  repair(point: readonly number[], grad: ArrayLike<number>): { point: number[]; moves: Move[]; points: number[][] } {
     let cur = point.slice();
     const moves: Move[] = [];
     const points: number[][] = [];
     if (!this.costModel || !this.hasBudget) return { point: cur, moves, points };
     let c = this.costModel.cost(cur);
     let v = this.violation(c.flops, c.params);
-    if (v === 0) return { point: cur, moves, points };
-    let value = this.objectiveBatch([cur])[0];
     while (v > 0) {
-      const cands = this.space.shrinkMoves(cur);
-      const values = this.objectiveBatch(cands.map((m) => m.to));
-      let best = -1;
+      let best: { index: number; to: number[]; v: number; cost: { flops: number; params: number } } | undefined;
       let bestScore = -Infinity;
-      let bestV = v;
-      cands.forEach((m, k) => {
-        const cc = this.costModel!.cost(m.to);
+      for (const m of this.space.shrinkMoves(cur)) {
+        const cc = this.costModel.cost(m.to);
         const nv = this.violation(cc.flops, cc.params);
         const saved = v - nv;
-        if (saved <= 0) return;
-        const lost = value - values[k];
-        // An objective gain counts as a tiny loss so the most budget saved still wins ties.
+        if (saved <= 0) continue;
+        const i = m.index;
+        const lost = grad[i] * (cur[i] - m.to[i]) - this.lambda * (c.flops - cc.flops);
+        // A move that gains objective counts as a tiny loss: the most budget saved wins.
         const score = saved / Math.max(lost, 1e-6);
         if (score > bestScore) {
           bestScore = score;
-          best = k;
-          bestV = nv;
+          best = { index: i, to: m.to, v: nv, cost: cc };
         }
-      });
-      if (best < 0) break; // cannot happen when the smallest point fits; the caller re-checks
-      moves.push(this.space.describe(cur, cands[best].index, cands[best].to));
-      cur = cands[best].to;
+      }
+      if (!best) break; // cannot happen when the smallest point fits; the caller re-checks
+      moves.push(this.space.describe(cur, best.index, best.to));
+      cur = best.to;
       points.push(cur);
-      value = values[best];
-      v = bestV;
+      v = best.v;
+      c = best.cost;
     }
     return { point: cur, moves, points };
   }

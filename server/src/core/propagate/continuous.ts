@@ -22,7 +22,7 @@ export async function runContinuous(
   let first = start.slice();
   let repaired = 0;
   if (!ctx.feasible(first)) {
-    const fix = ctx.repair(first);
+    const fix = ctx.repair(first, ctx.evaluateWithGrad(first).grad);
     first = fix.point;
     repaired = fix.moves.length;
   }
@@ -55,7 +55,7 @@ export async function runContinuous(
     let point = space.round(z);
     let fixed = 0;
     if (!ctx.feasible(point)) {
-      const fix = ctx.repair(point);
+      const fix = ctx.repair(point, grad);
       point = fix.point;
       fixed = fix.moves.length;
     }

@@ -80,12 +80,23 @@ export function sampleIndices(n: number, k: number, rand: () => number): number[
   return pool.slice(0, k);
 }
 
-export async function runNb201Experiment(bench: Nb201Benchmark, train: Nb201Trainer, opts: Nb201ExperimentOptions): Promise<Nb201Experiment> {
-  const { trainSamples, seed, starts } = opts;
+export interface Nb201Prepared {
+  predictor: DifferentiablePredictor;
+  /** The predictor's value of every cell (index order). */
+  predictions: Float64Array;
+  trueAcc: Float64Array;
+  /** Indices of the cells the predictor was trained on (the benchmark queries). */
+  sample: number[];
+  /** Index of the predictor's best cell. */
+  optimum: number;
+  rand: () => number;
+}
+
+/** Samples N cells (seeded), trains the predictor on their true accuracies and enumerates the space. */
+export async function prepareNb201(bench: Nb201Benchmark, train: Nb201Trainer, trainSamples: number, seed: number): Promise<Nb201Prepared> {
   if (!Number.isInteger(trainSamples) || trainSamples < 10 || trainSamples > NB201_SIZE) {
     throw new PropagationError(`--train-samples must be an integer 10–${NB201_SIZE}, got ${trainSamples}`);
   }
-  if (!Number.isInteger(starts) || starts < 1) throw new PropagationError(`--starts must be a positive integer, got ${starts}`);
   const trueAcc = nb201TrueTable(bench);
   const rand = mulberry32(seed);
   const sample = sampleIndices(NB201_SIZE, trainSamples, rand);
@@ -95,8 +106,15 @@ export async function runNb201Experiment(bench: Nb201Benchmark, train: Nb201Trai
     { metrics: ['acc'], setting: 'nb201', seed },
   );
   const predictions = enumeratePredictions(predictor);
-  let opt = 0;
-  for (let i = 1; i < NB201_SIZE; i++) if (predictions[i] > predictions[opt]) opt = i;
+  let optimum = 0;
+  for (let i = 1; i < NB201_SIZE; i++) if (predictions[i] > predictions[optimum]) optimum = i;
+  return { predictor, predictions, trueAcc, sample, optimum, rand };
+}
+
+export async function runNb201Experiment(bench: Nb201Benchmark, train: Nb201Trainer, opts: Nb201ExperimentOptions): Promise<Nb201Experiment> {
+  const { trainSamples, seed, starts } = opts;
+  if (!Number.isInteger(starts) || starts < 1) throw new PropagationError(`--starts must be a positive integer, got ${starts}`);
+  const { predictor, predictions, trueAcc, sample, optimum: opt, rand } = await prepareNb201(bench, train, trainSamples, seed);
   let rs = -Infinity;
   for (const i of sample) rs = Math.max(rs, trueAcc[i]);
 

@@ -75,28 +75,35 @@ export class Objective {
     return { terms: out, value };
   }
 
-  /** Weighted sums for many inputs at once (batched predictions). */
-  evaluateBatch(inputs: readonly ArrayLike<number>[]): number[] {
-    const values = new Array<number>(inputs.length).fill(0);
-    if (inputs.length === 0) return values;
+  /** Predictions of every term for many inputs at once (batched), and their weighted sums. */
+  evaluateBatch(inputs: readonly ArrayLike<number>[]): { terms: TermValue[]; value: number }[] {
+    const out = inputs.map(() => ({ terms: new Array<TermValue>(this.terms.length), value: 0 }));
+    if (inputs.length === 0) return out;
     for (const g of this.groups) {
       const est = g.predictor.predictBatch(inputs);
       for (let k = 0; k < inputs.length; k++) {
-        for (const i of g.terms) values[k] += this.terms[i].weight * est[k][this.terms[i].metricIndex].mean;
+        for (const i of g.terms) {
+          const t = this.terms[i];
+          const e = est[k][t.metricIndex];
+          out[k].terms[i] = { weight: t.weight, setting: t.setting, metric: t.metric, mean: e.mean, std: e.std };
+          out[k].value += t.weight * e.mean;
+        }
       }
     }
-    return values;
+    return out;
   }
 
-  /** Weighted sum and its gradient with respect to the predictor input. */
-  valueAndGrad(input: ArrayLike<number>): { value: number; grad: Float64Array } {
+  /** Every term's prediction, their weighted sum and its gradient with respect to the predictor input. */
+  valueAndGrad(input: ArrayLike<number>): { terms: TermValue[]; value: number; grad: Float64Array } {
     const grad = new Float64Array(input.length);
+    const terms: TermValue[] = [];
     let value = 0;
     for (const t of this.terms) {
       const r = t.predictor.valueAndGrad(input, t.metricIndex);
+      terms.push({ weight: t.weight, setting: t.setting, metric: t.metric, mean: r.mean, std: r.std });
       value += t.weight * r.mean;
       for (let i = 0; i < grad.length; i++) grad[i] += t.weight * r.grad[i];
     }
-    return { value, grad };
+    return { terms, value, grad };
   }
 }
