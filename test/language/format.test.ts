@@ -15,7 +15,7 @@ const HR_CODE = [64, 64, 1, 4, 64, 1, 4, 4, 32, 64, 4, 4, 4, 4, 32, 64, 128, 3, 
 /** Comments and non-blank tokens, in order: formatting may move them, never lose or change them. */
 function content(text: string): string[] {
   const r = parse(text);
-  return [...r.tokens.filter((t) => t.image !== ';').map((t) => t.image), ...r.comments.map((c) => c.image.trimEnd())].sort();
+  return [...r.tokens.filter((t) => t.image !== ';' && t.image !== ',').map((t) => t.image), ...r.comments.map((c) => c.image.trimEnd())].sort();
 }
 
 const MESSY = `// header
