@@ -110,10 +110,37 @@ async function main(): Promise<void> {
     await client.request('textDocument/documentSymbol', { textDocument: { uri } });
     console.log(`document symbols: ${(performance.now() - t0).toFixed(1)} ms`);
 
+    // With predictors (shipped, or NCP_MODELS_DIR): hints and hovers once they have loaded.
+    const t1 = performance.now();
+    let st = await client.request<{ predictors: { kind: string; backend?: string; settings?: string[] } }>('ncp/status', null);
+    while ((st.predictors.kind === 'loading' || st.predictors.kind === 'idle') && performance.now() - t1 < 60_000) {
+      await new Promise((r) => setTimeout(r, 50));
+      st = await client.request('ncp/status', null);
+    }
+    if (st.predictors.kind === 'ready') {
+      console.log(`predictors ready (${st.predictors.backend}; ${st.predictors.settings?.join(', ')})`);
+      const screens: number[] = [];
+      for (let s = 0; s < 20; s++) {
+        const line = Math.floor(rand() * 10_000);
+        t0 = performance.now();
+        await client.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line, character: 0 }, end: { line: line + 60, character: 0 } } });
+        screens.push(performance.now() - t0);
+      }
+      console.log(`inlay hints with predictions, one new screen: p50 ${pct(screens, 50).toFixed(1)} ms, max ${Math.max(...screens).toFixed(1)} ms`);
+      const ph: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const k = Math.floor(rand() * COUNT);
+        t0 = performance.now();
+        await client.request('textDocument/hover', { textDocument: { uri }, position: positionOf(text, `network n${k} `, 9) });
+        ph.push(performance.now() - t0);
+      }
+      console.log(`hover with every setting's prediction: p50 ${pct(ph, 50).toFixed(2)} ms, p95 ${pct(ph, 95).toFixed(2)} ms`);
+    } else {
+      console.log(`predictors ${st.predictors.kind}: hint/hover figures above are exact cost only`);
+    }
+
     const m = rssMB(client.proc.pid!);
     console.log(`server RSS: ${m.rss.toFixed(0)} MB now, ${m.peak.toFixed(0)} MB peak  [goal < 250 MB]`);
-    const status = await client.request<{ predictors: { kind: string } }>('ncp/status', null);
-    console.log(`predictors: ${status.predictors.kind}`);
   } finally {
     await client.stop();
   }

@@ -107,3 +107,13 @@ test('a keystroke re-analyses only the chunk it touched', () => {
   assert.equal(inc.chunkAnalyses - before, 1);
   assert.deepEqual(normal(nl), normal(analyzeText(text)));
 });
+
+test('a propagation cut off at the end of the document keeps its end-of-file error', () => {
+  const text = example + '\npropagate last from hrnet_small {\n  strategy win';
+  const inc = new IncrementalAnalyzer(0);
+  inc.analyze('u', text);
+  while (inc.primeStep('u', 1e9));
+  const got = inc.analyze('u', text);
+  assert.ok(got.diagnostics.some((d) => /found the end of the file/.test(d.message)));
+  assert.deepEqual(normal(got), normal(analyzeText(text)));
+});

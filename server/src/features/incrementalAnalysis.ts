@@ -138,7 +138,8 @@ function analyzeChunk(text: string, context: string, atLine: number): DocumentAn
   const end = prefix.length + text.length;
   full.ast.declarations = full.ast.declarations.filter((d) => d.range.startOffset < end);
   full.ast.comments = full.ast.comments.filter((c) => c.range.startOffset < end);
-  full.diagnostics = full.diagnostics.filter((d) => d.range.startOffset < end);
+  // `end` is the newline before the context: a diagnostic there (e.g. "found the end of the file") is the chunk's.
+  full.diagnostics = full.diagnostics.filter((d) => d.range.startOffset <= end);
   full.tokens = full.tokens.filter((t) => t.startOffset < end);
   full.comments = full.comments.filter((t) => t.startOffset < end);
   return full;
