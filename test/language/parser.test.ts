@@ -6,6 +6,7 @@ import { parse } from '../../server/src/language/parser';
 import { lex, Identifier, NumberTok, Dot, StringLit, UnterminatedString } from '../../server/src/language/lexer';
 import type { NetworkDecl, PropagateDecl, CellDecl, Range } from '../../server/src/language/ast';
 import { SKETCH_EXAMPLES } from './fixtures';
+import { analyzeText } from '../../server/src/language/analyze';
 
 const root = join(__dirname, '..', '..');
 
@@ -179,4 +180,13 @@ test('an error at the end of the file points just after the last token', () => {
   assert.equal(r.errors.length, 1);
   assert.deepEqual(r.errors[0].range.start, { line: 1, character: 10 });
   assert.equal(r.errors[0].range.startOffset, text.length);
+});
+
+test('every example in docs/grammar.md parses and analyses without errors', () => {
+  const doc = readFileSync(join(root, 'docs/grammar.md'), 'utf8');
+  const blocks = [...doc.matchAll(/```ncp\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(blocks.length >= 2);
+  for (const b of blocks) assert.deepEqual(parse(b).errors, [], b);
+  // The first example is a whole document: clean through analysis too.
+  assert.deepEqual(analyzeText(blocks[0]).diagnostics, []);
 });

@@ -66,7 +66,8 @@ const messages: IParserErrorMessageProvider = {
     return `expected ${tokenLabel(expected)}, found ${describe(actual)}${keywordHint(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `unexpected ${describe(firstRedundant)} after the end of the declaration${keywordHint(firstRedundant)}`;
+    const hint = keywordHint(firstRedundant) || "; a new declaration starts with 'network', 'cell' or 'propagate'";
+    return `unexpected ${describe(firstRedundant)} after the end of the declaration${hint}`;
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
     const first = new Set<string>();
