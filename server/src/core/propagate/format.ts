@@ -100,7 +100,8 @@ export function traceLines(r: PropagationResult, max = 12): string[] {
   for (const s of r.trace) {
     if (prev && s.rounded.every((v, i) => v === prev![i])) continue;
     prev = s.rounded;
-    const what = s.moved ? `${s.moved.name} ${s.moved.from}→${s.moved.to}` : s.step === 0 ? 'start' : 'rounded code changed';
+    const start = s.restart === 0 ? 'start' : `start (perturbed copy ${s.restart} of the start)`;
+    const what = s.moved ? `${s.moved.name} ${s.moved.from}→${s.moved.to}` : s.step === 0 ? start : 'rounded code changed';
     rows.push(`step ${String(s.step).padStart(3)}: ${what}: ${main(s)}${cost(s)}`);
   }
   if (rows.length <= max) lines.push(...rows);
