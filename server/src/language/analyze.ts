@@ -185,7 +185,18 @@ function analyzePropagate(
   if (d.from) {
     const target = networks.get(d.from.text) ?? cells.get(d.from.text);
     references.push({ name: d.from.text, range: d.from.range, kind: 'reference', target, in: d });
-    if (target) space = target.kind === 'network' ? 'multires' : 'nb201';
+    if (target) {
+      space = target.kind === 'network' ? 'multires' : 'nb201';
+      const valid = target.kind === 'network' ? target.code !== undefined : target.cell !== undefined;
+      if (!valid) {
+        out.push({
+          range: d.from.range,
+          severity: 'warning',
+          code: 'start-invalid',
+          message: `${target.kind} '${target.name}' has errors: fix them before running this propagation`,
+        });
+      }
+    }
     else {
       const suggestions = closest(d.from.text, [...networks.keys(), ...cells.keys()], 3);
       error(d.from.range, 'undefined-name', `no network or cell named '${d.from.text}'${didYouMean(suggestions)}`, { suggestions });

@@ -14,7 +14,7 @@ export interface NcpDiagnostic {
    * 'head-count', 'code-length', 'bad-code-string', 'bad-stage', 'missing-field',
    * 'missing-clause', 'duplicate-clause', 'not-integer', 'not-positive', 'out-of-range'.
    * Cells: 'bad-cell'. Names: 'duplicate-name', 'undefined-name', 'missing-name'.
-   * Propagations: 'unknown-setting', 'unknown-metric', 'space-mismatch', 'missing-objective',
+   * Propagations: 'start-invalid' (the start has errors), 'unknown-setting', 'unknown-metric', 'space-mismatch', 'missing-objective',
    * 'duplicate-objective', 'zero-weight', 'bad-unit', 'missing-unit', 'bad-value', 'duplicate-option',
    * 'unknown-strategy', 'impossible-budget', 'budget-not-supported'.
    */
