@@ -329,3 +329,30 @@ test('one analysis per document version, shared by every feature', async () => {
   await client.request('textDocument/hover', pos);
   assert.equal((await client.request<{ analyses: number }>('ncp/status', null)).analyses - before0, 2);
 });
+
+test('quick fix: an undefined start network and a budget without its unit', async () => {
+  const uri = fresh();
+  const text = DOC.replace('propagate p from hr {', 'propagate p from hrr {').replace('flops <= 2.5 G', 'flops <= 2.5');
+  const ds = (await client.open(uri, text)).diagnostics;
+  assert.deepEqual(codes(ds).sort(), ['missing-unit', 'undefined-name']);
+  for (const code of ['undefined-name', 'missing-unit']) {
+    const d = (await client.change(uri, client.text(uri))).diagnostics.find((x) => x.code === code)!;
+    const fix = (await actionsFor(uri, [d])).find((a) => a.kind === 'quickfix' && a.isPreferred);
+    assert.ok(fix, `a preferred fix for ${code}`);
+    await apply(uri, fix.edit);
+  }
+  assert.deepEqual((await client.change(uri, client.text(uri))).diagnostics, []);
+  assert.equal(client.text(uri), DOC);
+});
+
+test('hover on a cell shows its edges; on a reference to it, the same', async () => {
+  const uri = fresh();
+  const text = 'cell c = "|nor_conv_1x1~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|"\npropagate q from c {\n  maximize nb201\n}\n';
+  assert.deepEqual((await client.open(uri, text)).diagnostics, []);
+  const h = await client.request<Hover>('textDocument/hover', { ...td(uri), position: positionOf(text, 'c =') });
+  const md = (h.contents as { value: string }).value;
+  assert.match(md, /\*\*cell c\*\* — NAS-Bench-201/);
+  assert.match(md, /\| 1<-0 \| nor_conv_1x1 \|[\s\S]*\| 3<-2 \| avg_pool_3x3 \|/);
+  const r = await client.request<Hover>('textDocument/hover', { ...td(uri), position: positionOf(text, 'from c', 5) });
+  assert.match((r.contents as { value: string }).value, /\*\*cell c\*\*/);
+});
