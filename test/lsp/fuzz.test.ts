@@ -143,8 +143,8 @@ test(`fuzz: ${COUNT} random and mutated documents never crash the server (seed $
       assert.ok(Array.isArray(diags.diagnostics), `iteration ${i}: a diagnostics response`);
       if (i % 25 === 0) {
         // The server's (mostly incremental) analysis agrees with a whole-text analysis of the same text.
-        const key = (d: { code?: unknown; message: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }) =>
-          `${String(d.code)} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.message}`;
+        const key = (d: { code?: unknown; message: unknown; range: { start: { line: number; character: number }; end: { line: number; character: number } } }) =>
+          `${String(d.code)} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${String(d.message)}`;
         const expected = analyzeText(client.text(uri)).diagnostics.slice(0, 1000).map(key);
         assert.deepEqual(diags.diagnostics.map(key), expected, `iteration ${i}: diagnostics differ from a whole-text analysis (seed ${SEED})`);
       }
