@@ -7,10 +7,13 @@
 //   definitionOf(analysis, name), referencesTo(analysis, name)        — navigation helpers
 //   semanticTokens(analysis) → SemanticToken[] with SEMANTIC_TOKEN_TYPES / SEMANTIC_TOKEN_MODIFIERS
 //     as the legend (./semantic.ts; one token per line, sorted, ready to delta-encode)
-//   formatText(text) → string | undefined (./format.ts; undefined when the text has syntax errors)
-//   printNetwork / printCell / resizeBranchList / snapToRange (./print.ts) — quick-fix helpers
-//   Ranges are LSP ranges (0-based line, UTF-16 character) with startOffset/endOffset added;
+//   formatText(text) / formatAnalysis(analysis) → string | undefined (./format.ts; undefined when
+//     the text has syntax errors)
+//   printNetwork / printCell / resizeBranchList / snapNumberEdit / snapToRange (./print.ts) — quick fixes
+//   Ranges are plain LSP ranges (0-based line, UTF-16 character) with startOffset/endOffset added;
 //   severities are 'error' | 'warning' | 'information' | 'hint' (map to LSP 1 | 2 | 3 | 4).
+//   A network's `numbers` are the same objects as the NumberLits in its clauses and list.
+//   Import chevrotain's runtime only through ./chevrotain.ts (tsx cannot load the package itself).
 import { NB201_OPS, parseCellString, CellFormatError, NB201_EDGES } from '../core/space/nb201';
 import { cost } from '../core/cost';
 import { BENCHMARK_RANGE, CODE_KINDS } from '../core/space/multires';
@@ -31,10 +34,10 @@ import type {
 import type { NcpDiagnostic } from './diagnostics';
 import { analyzeNetwork } from './network';
 import { parse } from './parser';
-export { semanticTokens, SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS, type SemanticToken, type SemanticTokenType } from './semantic';
 import { containsOffset, type LineIndex } from './positions';
 import { closest, didYouMean } from './suggest';
 
+export { semanticTokens, SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS, type SemanticToken, type SemanticTokenType } from './semantic';
 export type { NcpDiagnostic, Severity } from './diagnostics';
 export type * from './ast';
 
