@@ -53,6 +53,18 @@ interface InitOptions {
 // Short: analysis is incremental, so a keystroke costs little; the delay only merges bursts.
 const DEFAULT_DELAY_MS = 25;
 
+/** A document with every construct, analysed once at start-up to warm the parser. */
+const WARM_UP_TEXT = Array.from({ length: 40 }, (_, i) =>
+  [
+    `network w${i} {\n  stem 64 64\n  stage 1 blocks 1 units [4] channels [64]\n  stage 2 blocks 1 units [4, 4] channels [32, 64]`,
+    `  stage 3 blocks 4 units [4, 4, 4] channels [32, 64, 128]\n  stage 4 blocks 3 units [4, 4, 4, 4] channels [32, 64, 128, 128]\n  head 128\n}`,
+    `network s${i} = "32_16-1_1_1_32-3_2_3_2_16_32-1_3_1_1_1_112_48_32-2_4_4_3_4_2_32_64_32_112-128" // c`,
+    `network l${i} = [16, 64, 1, 3, 128, 3, 3, 3, 32, 48, 2, 2, 3, 2, 16, 32, 16, 1, 2, 4, 1, 1, 96, 112, 48, 80, 112]`,
+    `cell c${i} = "|nor_conv_1x1~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|"`,
+    `propagate p${i} from w${i} {\n  maximize 0.5 * seg.mIoU\n  flops <= 2.5 G\n  lambda 0.5\n  strategy winner-takes-all\n  steps 70\n}`,
+  ].join('\n'),
+).join('\n');
+
 /** One analysis per document version; every feature reads it from here. */
 class AnalysisCache {
   private readonly entries = new Map<string, { version: number; analysis: DocumentAnalysis }>();
@@ -240,6 +252,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onInitialized(() => {
+    // Warm the parser (Chevrotain's self-analysis, first-run compilation) before the first document
+    // arrives, so opening a file pays only for its own analysis.
+    setImmediate(() => {
+      try {
+        analyzeText(WARM_UP_TEXT);
+      } catch (e) {
+        log(`warm-up analysis failed: ${(e as Error).message}`);
+      }
+    });
     if (configSupport) {
       void refreshSettings().then(startPredictorsIfOpen);
     }
