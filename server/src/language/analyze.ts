@@ -89,8 +89,10 @@ export function analyzeText(text: string): DocumentAnalysis {
   const references: NameReference[] = [];
 
   for (const d of parsed.document.declarations) {
-    if (d.kind === 'network') analyzeNetwork(d, parsed.lines, diagnostics);
-    else if (d.kind === 'cell') analyzeCell(d, parsed.lines, diagnostics);
+    // A declaration without a name already has its parse error; its body's problems would be noise.
+    const sink = d.name === '' ? [] : diagnostics;
+    if (d.kind === 'network') analyzeNetwork(d, parsed.lines, sink);
+    else if (d.kind === 'cell') analyzeCell(d, parsed.lines, sink);
     if (d.name === '') continue; // the parser already reported the missing name
     references.push({ name: d.name, range: d.nameRange, kind: 'definition', target: d });
     if (d.kind === 'propagate') {
@@ -327,7 +329,7 @@ function analyzePropagate(
   } else {
     impossibleBudget(d, out);
   }
-  if (d.objectives.length === 0 && d.name !== '') {
+  if (d.objectives.length === 0 && d.name !== '' && !d.syntaxErrors) {
     error(d.nameRange, 'missing-objective', `propagation '${d.name}' has nothing to maximize: add a line such as 'maximize ${space === 'nb201' ? 'nb201.acc' : 'seg.mIoU'}'`);
   }
 }

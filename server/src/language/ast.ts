@@ -99,6 +99,8 @@ interface DeclBase {
   range: Range;
   /** Range of the leading keyword (`network`, `cell`, `propagate`). */
   keywordRange: Range;
+  /** Set when the parser had to recover inside this declaration (parts may be missing). */
+  syntaxErrors?: boolean;
 }
 
 export interface NetworkDecl extends DeclBase {

@@ -161,14 +161,15 @@ function structured(decl: NetworkDecl, out: NcpDiagnostic[]): void {
     const missing = (['blocks', 'units', 'channels'] as const).filter((f) => !given.has(f));
     if (missing.length > 0) {
       complete = false;
-      err(out, c.keywordRange, 'missing-field', `stage ${k} needs ${missing.map((m) => `'${m}'`).join(', ')}`, { stage: k, missing });
+      if (!decl.syntaxErrors) err(out, c.keywordRange, 'missing-field', `stage ${k} needs ${missing.map((m) => `'${m}'`).join(', ')}`, { stage: k, missing });
     }
   }
   const missingStages = [1, 2, 3, 4].filter((k) => !stages.has(k));
   const missing = [...(seen.stem ? [] : ['stem']), ...missingStages.map((k) => `stage ${k}`), ...(seen.head ? [] : ['head'])];
   if (missing.length > 0) {
     complete = false;
-    err(out, anchor, 'missing-clause', `network '${decl.name}' needs ${missing.join(', ')}`, { missing });
+    // After a syntax error the parser may have skipped the clauses: the parse error says enough.
+    if (!decl.syntaxErrors) err(out, anchor, 'missing-clause', `network '${decl.name}' needs ${missing.join(', ')}`, { missing });
   }
   decl.numbers.sort((a, b) => a.range.startOffset - b.range.startOffset);
   const ok = checkValues(decl, values, out);

@@ -74,7 +74,7 @@ const messages: IParserErrorMessageProvider = {
     for (const alt of expectedPathsPerAlt) for (const path of alt) if (path[0]) first.add(tokenLabel(path[0]));
     const list = [...first];
     const what = list.length <= 1 ? list.join('') : `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
-    const where = ruleName === 'networkDecl' ? " after the network's name ('{', or '=' and a code)" : '';
+    const where = ruleName !== 'networkDecl' ? '' : first.has("'{'") ? " after the network's name" : " after '='";
     return `expected ${what}${where}, found ${describe(actual[0])}${keywordHint(actual[0])}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual }) {
@@ -314,7 +314,10 @@ export function parse(text: string): ParseResult {
       const segEnd = segment[segment.length - 1];
       for (const e of p.errors) errors.push({ kind: 'parse', message: e.message, range: errorRange(e, segEnd, lines) });
       const decl = cst ? toDecl(cst, r, lines) : undefined;
-      if (decl) declarations.push(decl);
+      if (decl) {
+        if (p.errors.length > 0) decl.syntaxErrors = true;
+        declarations.push(decl);
+      }
     }
     i = j;
   }
