@@ -65,8 +65,8 @@ test('ncp propagate FILE.ncp prints a network block that parses and fits the bud
   assert.equal(r.status, 0, r.stderr);
   const a = analyzeText(r.stdout);
   assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
-  const net = a.networks.get('cls_net_seg');
-  assert.ok(net?.code, 'a network named <source>_<setting>');
+  const net = a.networks.get('cls_net_segmentation');
+  assert.ok(net?.code, 'a network named <source>_<task>');
   assert.ok(cost(net.code).flops <= 2.5);
   assert.match(r.stdout, /\/\/ seg\.mIoU [\d.]+ → [\d.]+ ± [\d.]+ \([+−][\d.]+\) predicted/);
   assert.match(r.stdout, /\/\/ FLOPs 2\.723 → [\d.]+ G MACs/);

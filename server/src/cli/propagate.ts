@@ -8,7 +8,7 @@ import { resultBlock, resultJson, traceLines } from '../core/propagate/format';
 import { CodeFormatError, parseCode } from '../core/space/multires';
 import { CellFormatError, parseCellString } from '../core/space/nb201';
 import { analyzeText } from '../language/analyze';
-import { BUILTIN_DEFAULTS, freshName, isProblem, requestFor, type PropagationOptionsNoRun } from '../features/propagationRequest';
+import { BUILTIN_DEFAULTS, freshName, isProblem, languagePrinter, requestFor, resultTask, type PropagationOptionsNoRun } from '../features/propagationRequest';
 import { loadPredictorSet } from '../core/predict';
 import type { PredictorSet } from '../core/predict/types';
 
@@ -104,7 +104,7 @@ function printResult(io: CliIO, r: PropagationResult, json: boolean, name: strin
     writeLine(io.stdout, JSON.stringify(resultJson(r, extra)));
     return;
   }
-  writeLine(io.stdout, resultBlock(r, name, source));
+  writeLine(io.stdout, resultBlock(r, name, source, languagePrinter));
   writeLine(io.stdout);
   writeLine(io.stdout, '// trace:');
   for (const l of traceLines(r)) writeLine(io.stdout, `//   ${l}`);
@@ -188,8 +188,7 @@ export const propagateCommand: Command = {
           ...overrides,
         };
         const r = await runOne(io, options, predictors, 'propagate');
-        const task = values.to.split(',')[0].replace(/^.*\*\s*/, '').split('.')[0].trim();
-        printResult(io, r, json, `propagated_${task.replace(/-/g, '_')}`, 'the --from code', {});
+        printResult(io, r, json, `propagated_${resultTask(objective)}`, 'the --from code', {});
         return 0;
       }
 
@@ -221,8 +220,8 @@ export const propagateCommand: Command = {
         predictors ??= await loadPredictors(values.models, io.cwd);
         try {
           const r = await runOne(io, { ...req.options, ...overrides }, predictors, `propagate ${req.name}`);
-          const task = req.options.objective[0].setting.replace(/-/g, '_');
-          printResult(io, r, json, freshName(analysis.ast, `${req.source}_${task}`), req.source, { name: req.name, source: req.source });
+          const name = freshName(analysis.ast, `${req.source}_${resultTask(req.options.objective)}`);
+          printResult(io, r, json, name, req.source, { name: req.name, source: req.source });
         } catch (e) {
           if (!(e instanceof PropagationError)) throw e;
           writeLine(io.stderr, `${positionals[0]}:${decl.range.start.line + 1}:${decl.range.start.character + 1}: propagate ${req.name}: ${e.message}`);

@@ -3,7 +3,10 @@
 // Shared by `ncp propagate FILE.ncp` and the language server; no LSP imports.
 import type { CellDecl, NcpDocument, NetworkDecl, PropagateDecl, Range } from '../language/ast';
 import type { NcpDiagnostic } from '../language/diagnostics';
-import type { PropagationOptions, Strategy } from '../core/propagate/types';
+import type { ObjectiveTerm, PropagationOptions, Strategy } from '../core/propagate/types';
+import type { DeclarationPrinter } from '../core/propagate/format';
+import { resolveSetting } from '../core/settings';
+import { printCell, printNetwork } from '../language/print';
 
 export interface PropagationDefaults {
   lambda: number;
@@ -91,3 +94,15 @@ export function freshName(doc: NcpDocument, base: string): string {
   if (!taken.has(base)) return base;
   for (let k = 2; ; k++) if (!taken.has(`${base}_${k}`)) return `${base}_${k}`;
 }
+
+/** The task a result is named after: that of the objective's first term (`segmentation`, …). */
+export function resultTask(objective: readonly ObjectiveTerm[]): string {
+  const first = objective[0];
+  if (!first) return 'result';
+  const info = resolveSetting(first.setting);
+  return info ? (info.task === 'nb201' ? 'propagated' : info.task) : first.setting.replace(/[^\w]/g, '_');
+}
+
+/** Result declarations printed as the formatter prints them. */
+export const languagePrinter: DeclarationPrinter = (space, name, point) =>
+  space === 'multires' ? printNetwork(name, point, 'structured') : printCell(name, point);

@@ -37,12 +37,17 @@ export function changeSummary(r: PropagationResult): string[] {
   return lines;
 }
 
+/** Prints a declaration: a network block (multires) or a cell (nb201). The language's printer can stand in. */
+export type DeclarationPrinter = (space: 'multires' | 'nb201', name: string, point: readonly number[]) => string;
+
+export const defaultPrinter: DeclarationPrinter = (space, name, point) =>
+  space === 'multires' ? networkBlock(name, point) : `cell ${name} = "${cellToString(point)}"`;
+
 /** The result as a `.ncp` declaration with a comment saying where it came from and what changed. */
-export function resultBlock(r: PropagationResult, name: string, source: string): string {
+export function resultBlock(r: PropagationResult, name: string, source: string, print: DeclarationPrinter = defaultPrinter): string {
   const how = `${r.strategy}, ${r.trace.length - 1} steps${r.runs.length > 1 ? `, best of ${r.runs.length} runs` : ''}`;
   const comment = [`// propagated from ${source} (${how})`, ...changeSummary(r).map((l) => `// ${l}`)];
-  const body = r.space === 'multires' ? networkBlock(name, r.result) : `cell ${name} = "${cellToString(r.result)}"`;
-  return [...comment, body].join('\n');
+  return [...comment, print(r.space, name, r.result)].join('\n');
 }
 
 function termsJson(terms: readonly TermValue[]) {
