@@ -4,12 +4,13 @@ import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-l
 import type { FeatureContext } from './context';
 import { quickFixes } from './quickFixes';
 import { convertForms } from './convertForms';
+import { propagationActions } from './propagationActions';
 
 export type CodeActionProvider = (ctx: FeatureContext, params: CodeActionParams) => CodeAction[] | Promise<CodeAction[]>;
 
-export const codeActionProviders: CodeActionProvider[] = [quickFixes, convertForms];
+export const codeActionProviders: CodeActionProvider[] = [quickFixes, convertForms, propagationActions];
 
-export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite];
+export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Refactor];
 
 export async function codeActions(ctx: FeatureContext, params: CodeActionParams, log: (m: string) => void): Promise<CodeAction[]> {
   const out: CodeAction[] = [];

@@ -3,10 +3,11 @@
 // an inlay hint, so there is no built-in lens.
 import type { CodeLens } from 'vscode-languageserver';
 import type { FeatureContext } from './context';
+import { propagationLenses } from './propagationLens';
 
 export type CodeLensProvider = (ctx: FeatureContext) => CodeLens[] | Promise<CodeLens[]>;
 
-export const codeLensProviders: CodeLensProvider[] = [];
+export const codeLensProviders: CodeLensProvider[] = [propagationLenses];
 
 export async function codeLenses(ctx: FeatureContext, log: (m: string) => void): Promise<CodeLens[]> {
   const out: CodeLens[] = [];

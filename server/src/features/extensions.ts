@@ -4,6 +4,7 @@ import type { Connection } from 'vscode-languageserver';
 import type { FeatureContext } from './context';
 import type { NcpSettings } from './config';
 import type { PredictionService } from './predictions';
+import { propagationCommands, propagationRequests } from './propagationRun';
 
 export interface ServerServices {
   connection: Connection;
@@ -24,5 +25,5 @@ export interface CommandHandler {
   execute(args: unknown[], services: ServerServices): unknown;
 }
 
-export const requestHandlers: RequestHandler[] = [];
-export const commandHandlers: CommandHandler[] = [];
+export const requestHandlers: RequestHandler[] = [...propagationRequests];
+export const commandHandlers: CommandHandler[] = [...propagationCommands];
