@@ -32,9 +32,18 @@ export function chunkStarts(text: string): number[] | undefined {
     const c = text.charCodeAt(i);
     if (lineStart) {
       let j = i;
-      while (j < n && (text[j] === ' ' || text[j] === '\t' || text[j] === '\f' || text[j] === '\v' || text[j] === '\u00a0' || text[j] === '\ufeff')) j++;
-      DECL_KEYWORD.lastIndex = j;
-      if (i > 0 && DECL_KEYWORD.test(text)) starts.push(i);
+      for (;;) {
+        const w = text.charCodeAt(j);
+        // blanks the lexer skips (not line breaks): space, tab, vertical tab, form feed, nbsp, BOM
+        if (w === 32 || w === 9 || w === 11 || w === 12 || w === 0xa0 || w === 0xfeff) j++;
+        else break;
+      }
+      const k = text.charCodeAt(j);
+      // Only 'n', 'c' and 'p' can start a declaration keyword: test the regex on those alone.
+      if (i > 0 && (k === 110 || k === 99 || k === 112)) {
+        DECL_KEYWORD.lastIndex = j;
+        if (DECL_KEYWORD.test(text)) starts.push(i);
+      }
       lineStart = false;
       i = j;
       continue;
@@ -45,10 +54,12 @@ export function chunkStarts(text: string): number[] | undefined {
     } else if (c === 34 /* " */) {
       // Strings end at their quote or at the end of the line.
       let j = i + 1;
-      while (j < n && text[j] !== '"' && text[j] !== '\n' && text[j] !== '\r') j++;
-      i = j < n && text[j] === '"' ? j + 1 : j;
+      let q = text.charCodeAt(j);
+      while (j < n && q !== 34 && q !== 10 && q !== 13) q = text.charCodeAt(++j);
+      i = j < n && q === 34 ? j + 1 : j;
     } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
-      while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
+      let q = text.charCodeAt(i);
+      while (i < n && q !== 10 && q !== 13) q = text.charCodeAt(++i);
     } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
       const end = text.indexOf('*/', i + 2);
       if (end < 0) return undefined;
@@ -82,15 +93,17 @@ const SKIP_KEYS = new Set(['tokenType', 'lines', 'text', 'target', 'in', 'networ
  * a node's). Collected once per chunk analysis, so moving a chunk is two flat loops.
  */
 interface Movable {
-  offsets: { startOffset: number; endOffset?: number }[];
+  /** Lexer tokens (one shape): offsets only. */
+  tokens: { startOffset: number; endOffset?: number }[];
+  /** Ranges of the tree and diagnostics. */
+  ranges: { startOffset: number; endOffset: number }[];
   positions: { line: number }[];
 }
 
 function collect(a: DocumentAnalysis): Movable {
-  const offsets: Movable['offsets'] = [];
+  const tokens: Movable['tokens'] = [...a.tokens, ...a.comments];
+  const ranges: Movable['ranges'] = [];
   const positions: Movable['positions'] = [];
-  for (const t of a.tokens) offsets.push(t);
-  for (const t of a.comments) offsets.push(t);
   const seen = new Set<object>();
   const stack: unknown[] = [a.ast.declarations, a.ast.comments, a.diagnostics];
   while (stack.length > 0) {
@@ -102,21 +115,26 @@ function collect(a: DocumentAnalysis): Movable {
       continue;
     }
     const r = o as Record<string, unknown>;
-    if (typeof r.startOffset === 'number') offsets.push(r as Movable['offsets'][number]);
+    if (typeof r.startOffset === 'number') ranges.push(r as Movable['ranges'][number]);
     if (typeof r.line === 'number' && typeof r.character === 'number') positions.push(r as Movable['positions'][number]);
     for (const k in r) {
       const v = r[k];
       if (v !== null && typeof v === 'object' && !SKIP_KEYS.has(k)) stack.push(v);
     }
   }
-  return { offsets, positions };
+  return { tokens, ranges, positions };
 }
 
+// Three loops, each over objects of one shape, so the property accesses stay monomorphic.
 function shift(m: Movable, dOff: number, dLine: number): void {
   if (dOff !== 0) {
-    for (const o of m.offsets) {
-      o.startOffset += dOff;
-      if (typeof o.endOffset === 'number') o.endOffset += dOff;
+    for (const t of m.tokens) {
+      t.startOffset += dOff;
+      if (t.endOffset !== undefined) t.endOffset += dOff;
+    }
+    for (const r of m.ranges) {
+      r.startOffset += dOff;
+      r.endOffset += dOff;
     }
   }
   if (dLine !== 0) for (const p of m.positions) p.line += dLine;
@@ -295,8 +313,8 @@ export class IncrementalAnalyzer {
     const declarations: Declaration[] = [];
     const diagnostics: NcpDiagnostic[] = [];
     const astComments: DocumentAnalysis['ast']['comments'] = [];
-    const tokens: DocumentAnalysis['tokens'] = [];
-    const commentTokens: DocumentAnalysis['comments'] = [];
+    const tokens: DocumentAnalysis['tokens'] = ([] as DocumentAnalysis['tokens']).concat(...chunks.map((c) => c.analysis.tokens));
+    const commentTokens: DocumentAnalysis['comments'] = ([] as DocumentAnalysis['comments']).concat(...chunks.map((c) => c.analysis.comments));
     // analyzeText reports syntax errors, then each network/cell and duplicate names, then the
     // propagations; among diagnostics at the same range that order decides (the sort is stable).
     const rank = new Map<NcpDiagnostic, number>();
@@ -304,8 +322,7 @@ export class IncrementalAnalyzer {
       const a = c.analysis;
       for (const d of a.ast.declarations) declarations.push(d);
       for (const x of a.ast.comments) astComments.push(x);
-      for (const t of a.tokens) tokens.push(t);
-      for (const t of a.comments) commentTokens.push(t);
+      if (a.diagnostics.length === 0) continue;
       const props = a.ast.declarations.filter((d) => d.kind === 'propagate');
       for (const d of a.diagnostics) {
         if (d.code === 'duplicate-name' || d.code === 'undefined-name') continue;
