@@ -38,7 +38,7 @@ import { commandHandlers, requestHandlers, type ServerServices } from './feature
 
 /** Options an editor (or a test) may pass in initializationOptions. */
 interface InitOptions {
-  /** Debounce of diagnostics after a change, in ms (default 25; tests use 0). */
+  /** Debounce of diagnostics after a change, in ms (default 10; tests use 0). */
   diagnosticsDelayMs?: number;
   /** Settings to use when the client does not support workspace/configuration. */
   settings?: unknown;
@@ -51,7 +51,7 @@ interface InitOptions {
 }
 
 // Short: analysis is incremental, so a keystroke costs little; the delay only merges bursts.
-const DEFAULT_DELAY_MS = 25;
+const DEFAULT_DELAY_MS = 10;
 
 /** A document with every construct, analysed once at start-up to warm the parser. */
 const WARM_UP_TEXT = Array.from({ length: 40 }, (_, i) =>
