@@ -5,6 +5,7 @@
 // Goals: < 500 ms, < 10 ms p95, < 100 ms, < 250 MB.
 // Run: node --import tsx bench/lsp.ts   (NETWORKS=N to change the size)
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { randomCode, codeToNetwork, codeToString } from '../server/src/core/space/multires';
 import { startClient, positionOf } from '../test/lsp/harness';
 
@@ -60,6 +61,7 @@ function rssMB(pid: number): { rss: number; peak: number } {
 
 async function main(): Promise<void> {
   const text = documentText(COUNT);
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} (figures scale with it)`);
   console.log(`document: ${COUNT} networks, ${text.split('\n').length} lines, ${(text.length / 1024).toFixed(0)} KiB`);
   // Editor-like settings: the server's default debounce, predictors loading in the background.
   const client = await startClient({ initializationOptions: { diagnosticsDelayMs: undefined } });
