@@ -275,3 +275,13 @@ test('semantic tokens classify every token, one line each, in order', () => {
   }
   for (const t of toks) assert.ok(SEMANTIC_TOKEN_TYPES.includes(t.type));
 });
+
+test('syntax diagnostics carry their codes; repeated and zero-weight objectives are warnings', () => {
+  const a = analyzeText(`network n = [${HR}] $\npropagate p from n { maximize seg.mIoU; maximize 2 * segmentation; maximize 0 * video }`);
+  assert.deepEqual(
+    a.diagnostics.map((d) => [d.code, d.severity]),
+    [['lex-error', 'error'], ['duplicate-objective', 'warning'], ['zero-weight', 'warning']],
+  );
+  assert.match(a.diagnostics[0].message, /unexpected character '\$'/);
+  assert.match(a.diagnostics[1].message, /seg\.mIoU is already maximized on line 2/);
+});
