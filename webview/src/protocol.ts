@@ -1,0 +1,205 @@
+// Messages between the trace webview and its VS Code host, and the checks both sides run on what
+// they receive: a webview is a separate origin, so neither side trusts the other's shapes.
+// No DOM and no vscode imports: the panel (client/src/tracePanel.ts) and node tests use this too.
+import type { Budget, Evaluation, PropagationResult, RunSummary, TermValue, TraceStep } from '../../server/src/core/propagate/types';
+
+/** What the trace view shows: the server's last result of one propagation (null: none yet). */
+export interface TracePayload {
+  result: PropagationResult | null;
+  /** The propagation block's name, for the title. */
+  name?: string;
+  /** The block's budget (the result itself does not carry it); drawn as a dashed line. */
+  budget?: Budget;
+}
+
+export type HostMessage = { type: 'trace' } & TracePayload;
+
+export type WebviewMessage = { type: 'ready' } | { type: 'reveal'; step: number };
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+
+type Obj = Record<string, unknown>;
+
+class ShapeError extends Error {}
+
+function obj(v: unknown, at: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ShapeError(`${at} is not an object`);
+  return v as Obj;
+}
+function num(v: unknown, at: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ShapeError(`${at} is not a finite number`);
+  return v;
+}
+function optNum(v: unknown, at: string): number | undefined {
+  return v === undefined ? undefined : num(v, at);
+}
+function int(v: unknown, at: string): number {
+  const n = num(v, at);
+  if (!Number.isInteger(n) || n < 0) throw new ShapeError(`${at} is not a non-negative integer`);
+  return n;
+}
+function str(v: unknown, at: string): string {
+  if (typeof v !== 'string') throw new ShapeError(`${at} is not a string`);
+  return v;
+}
+function bool(v: unknown, at: string): boolean {
+  if (typeof v !== 'boolean') throw new ShapeError(`${at} is not true or false`);
+  return v;
+}
+function arr(v: unknown, at: string): unknown[] {
+  if (!Array.isArray(v)) throw new ShapeError(`${at} is not a list`);
+  return v;
+}
+function nums(v: unknown, at: string): number[] {
+  return arr(v, at).map((x, i) => num(x, `${at}[${i}]`));
+}
+function oneOf<T extends string>(v: unknown, options: readonly T[], at: string): T {
+  if (typeof v !== 'string' || !(options as readonly string[]).includes(v)) {
+    throw new ShapeError(`${at} must be one of ${options.map((o) => `'${o}'`).join(', ')}`);
+  }
+  return v as T;
+}
+
+function term(v: unknown, at: string): TermValue {
+  const o = obj(v, at);
+  return {
+    weight: num(o.weight, `${at}.weight`),
+    setting: str(o.setting, `${at}.setting`),
+    metric: str(o.metric, `${at}.metric`),
+    mean: num(o.mean, `${at}.mean`),
+    std: num(o.std, `${at}.std`),
+  };
+}
+
+function evaluation(v: unknown, at: string): Evaluation {
+  const o = obj(v, at);
+  const e: Evaluation = {
+    terms: arr(o.terms, `${at}.terms`).map((t, i) => term(t, `${at}.terms[${i}]`)),
+    objective: num(o.objective, `${at}.objective`),
+    feasible: bool(o.feasible, `${at}.feasible`),
+  };
+  const flops = optNum(o.flops, `${at}.flops`);
+  const params = optNum(o.params, `${at}.params`);
+  if (flops !== undefined) e.flops = flops;
+  if (params !== undefined) e.params = params;
+  return e;
+}
+
+function step(v: unknown, at: string): TraceStep {
+  const o = obj(v, at);
+  const s: TraceStep = {
+    ...evaluation(o, at),
+    restart: int(o.restart, `${at}.restart`),
+    step: int(o.step, `${at}.step`),
+    continuous: nums(o.continuous, `${at}.continuous`),
+    rounded: nums(o.rounded, `${at}.rounded`),
+  };
+  if (o.moved !== undefined) {
+    const m = obj(o.moved, `${at}.moved`);
+    const endpoint = (x: unknown, where: string) => (typeof x === 'string' ? x : num(x, where));
+    s.moved = {
+      index: int(m.index, `${at}.moved.index`),
+      name: str(m.name, `${at}.moved.name`),
+      from: endpoint(m.from, `${at}.moved.from`),
+      to: endpoint(m.to, `${at}.moved.to`),
+    };
+  }
+  if (o.repaired !== undefined) s.repaired = int(o.repaired, `${at}.repaired`);
+  return s;
+}
+
+function run(v: unknown, at: string): RunSummary {
+  const o = obj(v, at);
+  return {
+    restart: int(o.restart, `${at}.restart`),
+    start: nums(o.start, `${at}.start`),
+    result: nums(o.result, `${at}.result`),
+    objective: num(o.objective, `${at}.objective`),
+    bestStep: int(o.bestStep, `${at}.bestStep`),
+    steps: int(o.steps, `${at}.steps`),
+  };
+}
+
+function codeOf(v: unknown, at: string, space: PropagationResult['space']): number[] {
+  const code = nums(v, at);
+  const length = space === 'multires' ? 27 : 6;
+  if (code.length !== length || !code.every(Number.isInteger)) throw new ShapeError(`${at} is not ${length} integers`);
+  return code;
+}
+
+function budgetOf(v: unknown, at: string): Budget | undefined {
+  if (v === undefined || v === null) return undefined;
+  const o = obj(v, at);
+  const b: Budget = {};
+  const f = optNum(o.flopsMax, `${at}.flopsMax`);
+  const p = optNum(o.paramsMax, `${at}.paramsMax`);
+  if (f !== undefined) b.flopsMax = f;
+  if (p !== undefined) b.paramsMax = p;
+  return b;
+}
+
+/** Checks a PropagationResult field by field; copies only the known fields. */
+export function checkResult(v: unknown, at = 'result'): Checked<PropagationResult> {
+  try {
+    const o = obj(v, at);
+    const space = oneOf(o.space, ['multires', 'nb201'] as const, `${at}.space`);
+    const result: PropagationResult = {
+      space,
+      strategy: oneOf(o.strategy, ['continuous', 'winner-takes-all'] as const, `${at}.strategy`),
+      start: codeOf(o.start, `${at}.start`, space),
+      snappedStart: codeOf(o.snappedStart, `${at}.snappedStart`, space),
+      startEval: evaluation(o.startEval, `${at}.startEval`),
+      result: codeOf(o.result, `${at}.result`, space),
+      resultEval: evaluation(o.resultEval, `${at}.resultEval`),
+      bestRestart: int(o.bestRestart, `${at}.bestRestart`),
+      runs: arr(o.runs, `${at}.runs`).map((r, i) => run(r, `${at}.runs[${i}]`)),
+      trace: arr(o.trace, `${at}.trace`).map((s, i) => step(s, `${at}.trace[${i}]`)),
+      stopReason: oneOf(o.stopReason, ['steps', 'converged'] as const, `${at}.stopReason`),
+      notes: arr(o.notes, `${at}.notes`).map((n, i) => str(n, `${at}.notes[${i}]`)),
+    };
+    return { ok: true, value: result };
+  } catch (e) {
+    if (e instanceof ShapeError) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+/** The payload of a trace message or of the server's `ncp/trace` answer (null: no trace yet). */
+export function checkPayload(v: unknown): Checked<TracePayload> {
+  try {
+    const o = obj(v, 'message');
+    const payload: TracePayload = { result: null };
+    if (o.name !== undefined) payload.name = str(o.name, 'message.name');
+    // The result may carry its budget itself (e.g. a server that adds it); the message's wins.
+    const budget = budgetOf(o.budget, 'message.budget') ?? (o.result && typeof o.result === 'object' ? budgetOf((o.result as Obj).budget, 'result.budget') : undefined);
+    if (budget) payload.budget = budget;
+    if (o.result === null || o.result === undefined) return { ok: true, value: payload };
+    const r = checkResult(o.result);
+    if (!r.ok) return r;
+    payload.result = r.value;
+    return { ok: true, value: payload };
+  } catch (e) {
+    if (e instanceof ShapeError) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+/** What the webview accepts from the host. */
+export function checkHostMessage(v: unknown): Checked<HostMessage> {
+  if (typeof v !== 'object' || v === null) return { ok: false, error: 'message is not an object' };
+  if ((v as Obj).type !== 'trace') return { ok: false, error: `unknown message type ${JSON.stringify((v as Obj).type) ?? 'undefined'}` };
+  const p = checkPayload(v);
+  return p.ok ? { ok: true, value: { type: 'trace', ...p.value } } : p;
+}
+
+/** What the host accepts from the webview; anything else is dropped. */
+export function checkWebviewMessage(v: unknown): Checked<WebviewMessage> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, error: 'message is not an object' };
+  const o = v as Obj;
+  const keys = Object.keys(o);
+  if (o.type === 'ready' && keys.length === 1) return { ok: true, value: { type: 'ready' } };
+  if (o.type === 'reveal' && keys.length === 2 && typeof o.step === 'number' && Number.isInteger(o.step) && o.step >= 0 && o.step <= 1e6) {
+    return { ok: true, value: { type: 'reveal', step: o.step } };
+  }
+  return { ok: false, error: `unexpected message from the trace view: ${JSON.stringify(v).slice(0, 200)}` };
+}

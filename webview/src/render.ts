@@ -1,0 +1,305 @@
+// Turns the pure model (model.ts) into DOM and SVG. No inline styles or scripts: classes only,
+// coloured by the theme's --vscode-* variables in styles.css; positions set through the CSSOM.
+import type { TracePayload, WebviewMessage } from './protocol';
+import {
+  chartDescription,
+  chartGeometry,
+  nearestIndex,
+  pointDetails,
+  summarize,
+  tableColumns,
+  tableRows,
+  type Chart,
+  type Plot,
+  type Summary,
+} from './model';
+import type { PropagationResult } from '../../server/src/core/propagate/types';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+type Attrs = Record<string, string | number | undefined>;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: (Node | string)[]): HTMLElementTagNameMap[K];
+function el(tag: string, attrs?: Attrs, ...children: (Node | string)[]): HTMLElement;
+function el(tag: string, attrs: Attrs = {}, ...children: (Node | string)[]): HTMLElement {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) e.setAttribute(k, String(v));
+  e.append(...children);
+  return e;
+}
+
+function svg(tag: string, attrs: Attrs = {}, ...children: (Node | string)[]): SVGElement {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) e.setAttribute(k, String(v));
+  e.append(...children);
+  return e;
+}
+
+export interface View {
+  /** Highlights one trace step in the chart and the table (undefined: none). */
+  highlight(index: number | undefined, from?: 'chart' | 'table'): void;
+}
+
+export function renderEmpty(root: HTMLElement, message = 'Run a propagation first: the "Show trace" code lens appears above a propagate block after it runs.'): void {
+  root.replaceChildren(
+    el('div', { class: 'empty', role: 'status' }, el('h1', {}, 'No propagation trace'), el('p', {}, message)),
+  );
+}
+
+export function showError(root: HTMLElement, message: string): void {
+  root.querySelector('.error')?.remove();
+  root.prepend(el('div', { class: 'error', role: 'alert' }, `Ignored a malformed trace message: ${message}`));
+}
+
+function change(direction: -1 | 0 | 1, text: string): HTMLElement {
+  return el('span', { class: `delta ${direction > 0 ? 'up' : direction < 0 ? 'down' : 'same'}` }, text);
+}
+
+function header(s: Summary, name: string | undefined): HTMLElement {
+  const badges = el(
+    'div',
+    { class: 'badges' },
+    el('vscode-badge', { variant: 'counter', 'aria-label': `strategy ${s.strategy}` }, s.strategy),
+    el('vscode-badge', { variant: 'counter' }, s.space === 'multires' ? 'network' : 'NAS-Bench-201 cell'),
+    el('vscode-badge', { variant: 'counter' }, `${s.runs} run${s.runs === 1 ? '' : 's'}, best ${s.bestRestart}`),
+    el('vscode-badge', { variant: 'counter' }, `${s.steps} steps, ${s.stopReason === 'converged' ? 'converged' : 'step limit'}`),
+    el('vscode-badge', { variant: 'counter', class: s.feasible ? 'ok' : 'bad' }, s.feasible ? 'within budget' : 'over budget'),
+  );
+  const codes = el(
+    'dl',
+    { class: 'codes' },
+    el('dt', {}, 'Start'),
+    el('dd', {}, el('code', { class: 'code start' }, s.startCode)),
+    el('dt', {}, 'Result'),
+    el('dd', {}, el('code', { class: 'code result' }, s.resultCode), s.unchanged ? el('span', { class: 'muted' }, ' (unchanged)') : ''),
+  );
+  const rows: HTMLElement[] = [
+    el('tr', {}, el('th', { scope: 'row' }, 'Objective'), el('td', {}, s.objective.start), el('td', {}, s.objective.result), el('td', {}, change(s.objective.direction, s.objective.delta))),
+    ...s.terms.map((t) => el('tr', {}, el('th', { scope: 'row' }, t.label), el('td', {}, t.start), el('td', {}, t.result), el('td', {}, change(t.direction, t.delta)))),
+  ];
+  // Cost: smaller is cheaper, so its colour is the opposite of the sign.
+  if (s.flops) rows.push(el('tr', {}, el('th', { scope: 'row' }, 'FLOPs G'), el('td', {}, s.flops.start), el('td', {}, s.flops.result), el('td', {}, el('span', { class: 'delta cost' }, `${s.flops.delta} (${s.flops.percent})`))));
+  if (s.params) rows.push(el('tr', {}, el('th', { scope: 'row' }, 'Params M'), el('td', {}, s.params.start), el('td', {}, s.params.result), el('td', {}, el('span', { class: 'delta cost' }, `${s.params.delta} (${s.params.percent})`))));
+  const changes = el(
+    'table',
+    { class: 'changes', 'aria-label': 'Predicted change and cost change' },
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, ''), el('th', { scope: 'col' }, 'Start'), el('th', { scope: 'col' }, 'Result'), el('th', { scope: 'col' }, 'Change'))),
+    el('tbody', {}, ...rows),
+  );
+  const title = el('h1', {}, 'Propagation trace', name ? el('span', { class: 'name' }, ` — ${name}`) : '');
+  const parts: (Node | string)[] = [title, badges, codes, changes];
+  if (s.budget) parts.push(el('p', { class: 'muted budget' }, `Budget: ${s.budget}`));
+  if (s.notes.length) parts.push(el('ul', { class: 'notes', 'aria-label': 'Notes' }, ...s.notes.map((n) => el('li', {}, n))));
+  return el('header', {}, ...parts);
+}
+
+function axes(chart: Chart, plot: Plot, group: SVGElement, showX: boolean): void {
+  const bottom = plot.top + plot.height;
+  for (const t of plot.yTicks) {
+    group.append(svg('line', { class: 'grid', x1: chart.left, x2: chart.right, y1: t.at, y2: t.at }));
+    group.append(svg('text', { class: 'tick y', x: chart.left - 6, y: t.at, 'text-anchor': 'end', 'dominant-baseline': 'middle' }, t.label));
+  }
+  for (const t of chart.xTicks) {
+    group.append(svg('line', { class: 'grid x', x1: t.at, x2: t.at, y1: plot.top, y2: bottom }));
+    if (showX) group.append(svg('text', { class: 'tick x', x: t.at, y: bottom + 16, 'text-anchor': 'middle' }, t.label));
+  }
+  group.append(svg('rect', { class: 'frame', x: chart.left, y: plot.top, width: chart.right - chart.left, height: plot.height }));
+  group.append(svg('text', { class: 'axis-label', x: 12, y: plot.top + plot.height / 2, transform: `rotate(-90 12 ${plot.top + plot.height / 2})`, 'text-anchor': 'middle' }, plot.label));
+}
+
+function series(plot: Plot, group: SVGElement, kind: 'objective' | 'flops'): void {
+  for (const s of plot.series) {
+    const cls = `${kind} run ${s.best ? 'best' : 'other'}`;
+    const g = svg('g', { class: cls, 'data-restart': s.restart });
+    if (s.path) g.append(svg('path', { class: 'line', d: s.path }));
+    for (const p of s.points) {
+      g.append(
+        svg('circle', {
+          class: `pt${p.feasible ? '' : ' infeasible'}${s.summaryOnly ? ' summary' : ''}`,
+          cx: p.x.toFixed(1),
+          cy: p.y.toFixed(1),
+          r: s.summaryOnly ? 4.5 : s.best ? 3 : 2.2,
+          'data-index': p.index,
+        }),
+      );
+    }
+    group.append(g);
+  }
+}
+
+function legend(r: PropagationResult, chart: Chart, hasBudget: boolean): HTMLElement {
+  const items: HTMLElement[] = [el('li', {}, el('span', { class: 'swatch best' }), `best run (${r.bestRestart})`)];
+  if (chart.objective.series.some((s) => !s.best && !s.summaryOnly)) items.push(el('li', {}, el('span', { class: 'swatch other' }), 'other runs'));
+  if (chart.objective.series.some((s) => s.summaryOnly)) items.push(el('li', {}, el('span', { class: 'swatch summary' }), 'other runs (final value only)'));
+  if (chart.flops) items.push(el('li', {}, el('span', { class: 'swatch flops' }), 'exact FLOPs'));
+  if (hasBudget) items.push(el('li', {}, el('span', { class: 'swatch budget' }), 'budget'));
+  if (r.trace.some((t) => !t.feasible)) items.push(el('li', {}, el('span', { class: 'swatch infeasible' }), 'over budget'));
+  return el('ul', { class: 'legend', 'aria-label': 'Legend' }, ...items);
+}
+
+function chartFigure(r: PropagationResult, payload: TracePayload): { figure: HTMLElement; chart: Chart; svgEl: SVGElement; cursor: SVGElement; tip: HTMLElement } {
+  const chart = chartGeometry(r, payload.budget);
+  const root = svg('svg', {
+    class: 'chart',
+    viewBox: `0 0 ${chart.width} ${chart.height}`,
+    role: 'img',
+    'aria-label': chartDescription(r, payload.budget),
+    preserveAspectRatio: 'xMinYMin meet',
+  });
+  const objective = svg('g', { class: 'plot objective-plot' });
+  axes(chart, chart.objective, objective, !chart.flops);
+  series(chart.objective, objective, 'objective');
+  root.append(objective);
+  if (chart.flops) {
+    const f = chart.flops;
+    const g = svg('g', { class: 'plot flops-plot' });
+    axes(chart, f, g, true);
+    if (f.budgetY !== undefined) {
+      g.append(svg('line', { class: 'budget', x1: chart.left, x2: chart.right, y1: f.budgetY, y2: f.budgetY }));
+      g.append(svg('text', { class: 'budget-label', x: chart.right - 4, y: f.budgetY - 4, 'text-anchor': 'end' }, f.budgetLabel ?? 'budget'));
+    }
+    series(f, g, 'flops');
+    root.append(g);
+  }
+  root.append(svg('text', { class: 'axis-label', x: (chart.left + chart.right) / 2, y: chart.height - 2, 'text-anchor': 'middle' }, 'step'));
+  const cursor = svg('line', { class: 'cursor hidden', x1: 0, x2: 0, y1: chart.objective.top, y2: (chart.flops ? chart.flops.top + chart.flops.height : chart.objective.top + chart.objective.height) });
+  root.append(cursor);
+  const tip = el('div', { class: 'tip hidden', role: 'tooltip', id: 'trace-tip' });
+  const figure = el(
+    'figure',
+    { class: 'chart-box' },
+    el('div', { class: 'chart-wrap' }, root as unknown as Node, tip),
+    legend(r, chart, chart.flops?.budgetY !== undefined),
+  );
+  return { figure, chart, svgEl: root, cursor, tip };
+}
+
+function stepsTable(r: PropagationResult): { table: HTMLElement; rows: HTMLTableRowElement[] } {
+  const cols = tableColumns(r);
+  const multiRun = new Set(r.trace.map((t) => t.restart)).size > 1;
+  const head = el('tr', {}, ...(multiRun ? ['Run', ...cols] : cols).map((c) => el('th', { scope: 'col' }, c)));
+  const rows = tableRows(r).map((row, i) => {
+    const cells = [
+      ...(multiRun ? [el('td', { class: 'num' }, String(row.restart))] : []),
+      el('td', { class: 'num' }, String(row.step)),
+      el('td', { class: 'moved' }, row.moved),
+      ...row.terms.map((t) => el('td', { class: 'num' }, t)),
+      el('td', { class: 'num' }, row.objective),
+      el('td', { class: 'num' }, row.flops),
+      el('td', { class: 'num' }, row.params),
+      el('td', { class: row.feasible ? 'ok' : 'bad' }, row.feasible ? 'yes' : 'no'),
+    ];
+    const tr = el('tr', {
+      tabindex: i === 0 ? 0 : -1,
+      'data-index': row.index,
+      class: row.best ? 'best-step' : undefined,
+      'aria-label': `step ${row.step}${row.best ? ' (result)' : ''}: objective ${row.objective}${row.moved !== '—' ? `, ${row.moved}` : ''}`,
+      'aria-selected': 'false',
+    }, ...cells);
+    return tr as HTMLTableRowElement;
+  });
+  const table = el(
+    'table',
+    { class: 'steps', role: 'grid', 'aria-label': 'Propagation steps (arrow keys move, Enter reveals the step)', 'aria-rowcount': rows.length + 1 },
+    el('thead', {}, head),
+    el('tbody', {}, ...rows),
+  );
+  return { table, rows };
+}
+
+/** Renders a trace (or the empty state) into root and wires hover and keyboard. */
+export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: WebviewMessage) => void): View | undefined {
+  const r = payload.result;
+  if (!r || r.trace.length === 0) {
+    renderEmpty(root, r ? 'This propagation recorded no steps.' : undefined);
+    return undefined;
+  }
+  const summary = summarize(r, payload.budget);
+  const { figure, chart, svgEl, cursor, tip } = chartFigure(r, payload);
+  const { table, rows } = stepsTable(r);
+  const runs = el(
+    'vscode-collapsible',
+    { title: `Runs (${r.runs.length})`, class: 'runs' },
+    el('ul', {}, ...r.runs.map((x) => el('li', {}, `run ${x.restart}${x.restart === r.bestRestart ? ' (best)' : ''}: objective ${x.objective.toFixed(3)}, best at step ${x.bestStep} of ${x.steps}`))),
+  );
+  root.replaceChildren(
+    header(summary, payload.name),
+    figure,
+    el('section', { class: 'table-box', 'aria-label': 'Steps' }, el('h2', {}, 'Steps'), el('div', { class: 'table-scroll' }, table)),
+    runs,
+  );
+
+  let current: number | undefined;
+  const wrap = svgEl.parentElement as HTMLElement;
+  const highlight = (index: number | undefined, from?: 'chart' | 'table') => {
+    current = index;
+    svgEl.querySelectorAll('circle.active').forEach((c) => c.classList.remove('active'));
+    for (const tr of rows) {
+      const on = Number(tr.dataset.index) === index;
+      tr.classList.toggle('active', on);
+      tr.setAttribute('aria-selected', String(on));
+    }
+    if (index === undefined || !r.trace[index]) {
+      cursor.classList.add('hidden');
+      tip.classList.add('hidden');
+      return;
+    }
+    const pts = svgEl.querySelectorAll(`circle[data-index="${index}"]`);
+    pts.forEach((c) => c.classList.add('active'));
+    const x = chart.xOf(r.trace[index].step);
+    cursor.setAttribute('x1', x.toFixed(1));
+    cursor.setAttribute('x2', x.toFixed(1));
+    cursor.classList.remove('hidden');
+    tip.replaceChildren(...pointDetails(r, index).map((l, i) => el('div', { class: i === 0 ? 'tip-title' : undefined }, l)));
+    tip.classList.remove('hidden');
+    // Place the card beside the point, flipped when it would leave the chart.
+    const scale = wrap.clientWidth / chart.width || 1;
+    const first = pts[0] as SVGCircleElement | undefined;
+    const py = first ? Number(first.getAttribute('cy')) * scale : 0;
+    const px = x * scale;
+    const w = tip.offsetWidth;
+    tip.style.left = `${Math.max(0, px + 12 + w > wrap.clientWidth ? px - 12 - w : px + 12)}px`;
+    tip.style.top = `${Math.max(0, py - 10)}px`;
+    if (from === 'chart') rows.find((tr) => Number(tr.dataset.index) === index)?.scrollIntoView({ block: 'nearest' });
+  };
+
+  svgEl.addEventListener('mousemove', (ev) => {
+    const box = svgEl.getBoundingClientRect();
+    const x = ((ev.clientX - box.left) / (box.width || 1)) * chart.width;
+    highlight(nearestIndex(chart, x), 'chart');
+  });
+  svgEl.addEventListener('mouseleave', () => highlight(undefined));
+  svgEl.addEventListener('click', () => {
+    if (current !== undefined) post({ type: 'reveal', step: current });
+  });
+
+  const focusRow = (i: number) => {
+    const target = rows[Math.max(0, Math.min(rows.length - 1, i))];
+    if (!target) return;
+    rows.forEach((tr) => tr.setAttribute('tabindex', tr === target ? '0' : '-1'));
+    target.focus();
+  };
+  rows.forEach((tr, i) => {
+    tr.addEventListener('focus', () => highlight(Number(tr.dataset.index), 'table'));
+    tr.addEventListener('mouseenter', () => highlight(Number(tr.dataset.index), 'table'));
+    tr.addEventListener('click', () => {
+      focusRow(i);
+      post({ type: 'reveal', step: Number(tr.dataset.index) });
+    });
+    tr.addEventListener('keydown', (ev) => {
+      const page = 10;
+      const moves: Record<string, number> = { ArrowDown: i + 1, ArrowUp: i - 1, PageDown: i + page, PageUp: i - page, Home: 0, End: rows.length - 1 };
+      if (ev.key in moves) {
+        ev.preventDefault();
+        focusRow(moves[ev.key]);
+      } else if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        post({ type: 'reveal', step: Number(tr.dataset.index) });
+      }
+    });
+  });
+  table.addEventListener('mouseleave', () => {
+    if (!rows.includes(document.activeElement as HTMLTableRowElement)) highlight(undefined);
+  });
+  return { highlight };
+}
