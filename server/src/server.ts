@@ -29,7 +29,7 @@ import { completion } from './features/completion';
 import { documentSymbols } from './features/symbols';
 import { foldingRanges } from './features/folding';
 import { formatDocument } from './features/formatting';
-import { SEMANTIC_LEGEND, semanticTokens } from './features/semanticTokens';
+import { SEMANTIC_LEGEND, semanticTokens, semanticTokensRange } from './features/semanticTokens';
 import { definition, prepareRename, references, rename, RenameError } from './features/names';
 import { inlayHints } from './features/inlayHints';
 import { CODE_ACTION_KINDS, codeActions } from './features/codeActions';
@@ -238,7 +238,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         documentFormattingProvider: true,
-        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
+        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },
         definitionProvider: true,
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
@@ -289,6 +289,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onFoldingRanges((p) => withContext(p.textDocument.uri, [], (ctx) => foldingRanges(ctx.analysis.ast)));
   connection.onDocumentFormatting((p) => withContext(p.textDocument.uri, [], (ctx) => formatDocument(ctx)));
   connection.languages.semanticTokens.on((p) => withContext(p.textDocument.uri, { data: [] }, (ctx) => semanticTokens(ctx.analysis)));
+  connection.languages.semanticTokens.onRange((p) =>
+    withContext(p.textDocument.uri, { data: [] }, (ctx) => semanticTokensRange(ctx.analysis, p.range.start.line, p.range.end.line)),
+  );
   connection.onDefinition((p) => withContext(p.textDocument.uri, [], (ctx) => definition(ctx.analysis.ast, ctx.uri, ctx.doc.offsetAt(p.position))));
   connection.onReferences((p) =>
     withContext(p.textDocument.uri, [], (ctx) => references(ctx.analysis.ast, ctx.uri, ctx.doc.offsetAt(p.position), p.context.includeDeclaration)),

@@ -259,6 +259,11 @@ test('semantic tokens cover keywords, names, numbers and comments', async () => 
   assert.equal(find('64')?.type, 'number');
   assert.equal(find('// a test document')?.type, 'comment');
   assert.equal(find('mIoU')?.type, 'property');
+  // A range request (the visible part of a long file) returns exactly the tokens on those lines.
+  const part = await client.request<SemanticTokens>('textDocument/semanticTokens/range', { ...td(uri), range: { start: { line: 14, character: 0 }, end: { line: 16, character: 0 } } });
+  const inRange = decoded.filter((t) => t.line >= 14 && t.line <= 16);
+  assert.equal(part.data.length, inRange.length * 5);
+  assert.equal(part.data[0], 14, 'first token relative to line 0');
 });
 
 test('definition, references and rename of a network name', async () => {
