@@ -285,3 +285,15 @@ test('syntax diagnostics carry their codes; repeated and zero-weight objectives 
   assert.match(a.diagnostics[0].message, /unexpected character '\$'/);
   assert.match(a.diagnostics[1].message, /seg\.mIoU is already maximized on line 2/);
 });
+
+test('semantic tokens split code strings into numbers and cell strings into ops', () => {
+  const text = 'network s = "8_8-1_1_1_8-1_2_1_1_8_8-1_3_1_1_1_8_8_8-1_4_1_1_1_1_8_8_8_8-16"\ncell c = "|none~0|+|none~0|none~1|+|none~0|none~1|avg_pool_3x3~2|"';
+  const a = analyzeText(text);
+  const lines = text.split('\n');
+  const toks = semanticTokens(a).map((t) => [lines[t.line].slice(t.character, t.character + t.length), t.type]);
+  const line0 = toks.slice(3, 8);
+  assert.deepEqual(line0, [['"', 'string'], ['8', 'number'], ['_', 'string'], ['8', 'number'], ['-', 'string']]);
+  assert.deepEqual(toks.slice(3).filter(([, ty]) => ty === 'number').length, 31);
+  assert.deepEqual(toks[toks.length - 2], ['avg_pool_3x3', 'enumMember']);
+  assert.deepEqual(toks[toks.length - 1], ['~2|"', 'string']);
+});

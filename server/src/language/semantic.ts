@@ -10,7 +10,7 @@ import * as T from './lexer';
 export const SEMANTIC_TOKEN_TYPES = [
   'keyword', // 0 network cell propagate from stem stage … maximize flops …
   'number', // 1
-  'string', // 2 code and cell strings
+  'string', // 2 code and cell strings (their numbers and ops are split out as number / enumMember)
   'comment', // 3
   'class', // 4 network names (declaration or use)
   'struct', // 5 cell names
@@ -18,7 +18,7 @@ export const SEMANTIC_TOKEN_TYPES = [
   'enum', // 7 settings (and task aliases)
   'property', // 8 metrics
   'type', // 9 units G / M / K
-  'enumMember', // 10 strategy values
+  'enumMember', // 10 strategy values, cell ops
   'operator', // 11 <= * =
   'variable', // 12 a name that refers to nothing known
 ] as const;
@@ -44,7 +44,14 @@ export function semanticTokens(a: DocumentAnalysis): SemanticToken[] {
   const mark = (r: Range | undefined, type: SemanticTokenType, modifiers = 0): void => {
     if (r) roles.set(r.startOffset, { type, modifiers });
   };
+  // Inside code and cell strings: the numbers and ops as their own tokens, the rest as string.
+  const inner = new Map<number, { start: number; end: number; type: SemanticTokenType }[]>();
   for (const d of a.ast.declarations) {
+    if (d.kind === 'network' && d.string) {
+      inner.set(d.string.range.startOffset, d.numbers.map((n) => ({ start: n.range.startOffset, end: n.range.endOffset, type: 'number' as const })));
+    } else if (d.kind === 'cell' && d.string) {
+      inner.set(d.string.range.startOffset, d.ops.map((o) => ({ start: o.range.startOffset, end: o.range.endOffset, type: 'enumMember' as const })));
+    }
     const type = d.kind === 'network' ? 'class' : d.kind === 'cell' ? 'struct' : 'function';
     if (d.name !== '') mark(d.nameRange, type, DECLARATION);
     if (d.kind !== 'propagate') continue;
@@ -78,6 +85,23 @@ export function semanticTokens(a: DocumentAnalysis): SemanticToken[] {
       if (to > from) out.push({ line, character: from - a.lines.lineStart(line), length: to - from, type, modifiers });
     }
   };
+  const pushString = (t: IToken): void => {
+    const parts = inner.get(t.startOffset);
+    if (!parts || parts.length === 0) return push(t, 'string');
+    // Strings sit on one line: split the token into string / number-or-op pieces.
+    const { line, character } = a.lines.positionAt(t.startOffset);
+    const piece = (from: number, to: number, type: SemanticTokenType): void => {
+      if (to > from) out.push({ line, character: character + from - t.startOffset, length: to - from, type, modifiers: 0 });
+    };
+    let at = t.startOffset;
+    for (const p of parts) {
+      if (p.start < at || p.end <= p.start) continue;
+      piece(at, p.start, 'string');
+      piece(p.start, p.end, p.type);
+      at = p.end;
+    }
+    piece(at, t.startOffset + t.image.length, 'string');
+  };
   let ci = 0;
   const comments = a.comments;
   for (const t of a.tokens) {
@@ -86,7 +110,7 @@ export function semanticTokens(a: DocumentAnalysis): SemanticToken[] {
     if (role && t.tokenType === T.Identifier) push(t, role.type, role.modifiers);
     else if (T.isKeyword(t.tokenType)) push(t, 'keyword');
     else if (t.tokenType === T.NumberTok) push(t, 'number');
-    else if (t.tokenType === T.StringLit || t.tokenType === T.UnterminatedString) push(t, 'string');
+    else if (t.tokenType === T.StringLit || t.tokenType === T.UnterminatedString) pushString(t);
     else if (t.tokenType === T.LessEq || t.tokenType === T.Star || t.tokenType === T.Equals) push(t, 'operator');
     else if (t.tokenType === T.Identifier) push(t, 'variable');
   }
