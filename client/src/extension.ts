@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { showTraceCommand } from './tracePanel';
 
 let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem | undefined;
@@ -64,6 +65,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(
     statusItem,
     vscode.commands.registerCommand('ncp.showServerLog', () => client?.outputChannel.show(true)),
+    vscode.commands.registerCommand('ncp.showTrace', showTraceCommand(context.extensionUri, () => client, (m) => client?.outputChannel.appendLine(m))),
     vscode.commands.registerCommand('ncp.restartServer', async () => {
       showState({ kind: 'idle' });
       if (client) await client.restart();

@@ -51,6 +51,8 @@ export interface Summary {
   strategy: string;
   startCode: string;
   resultCode: string;
+  /** The winning run's own start when it is a perturbed copy (restart > 0) of the start. */
+  runStartCode?: string;
   unchanged: boolean;
   objective: { start: string; result: string; delta: string; direction: -1 | 0 | 1 };
   terms: TermChange[];
@@ -104,6 +106,7 @@ export function summarize(r: PropagationResult, budget?: Budget): Summary {
     strategy: r.strategy,
     startCode: codeText(r.space, r.snappedStart),
     resultCode: codeText(r.space, r.result),
+    ...(best && best.start.some((v, i) => v !== r.snappedStart[i]) ? { runStartCode: codeText(r.space, best.start) } : {}),
     unchanged: r.result.every((v, i) => v === r.snappedStart[i]),
     objective: {
       start: fixed(s.objective, 3),

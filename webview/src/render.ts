@@ -70,6 +70,9 @@ function header(s: Summary, name: string | undefined): HTMLElement {
     { class: 'codes' },
     el('dt', {}, 'Start'),
     el('dd', {}, el('code', { class: 'code start' }, s.startCode)),
+    ...(s.runStartCode
+      ? [el('dt', {}, `Run ${s.bestRestart} start`), el('dd', {}, el('code', { class: 'code run-start' }, s.runStartCode), el('span', { class: 'muted' }, ' (perturbed copy; step 0 below)'))]
+      : []),
     el('dt', {}, 'Result'),
     el('dd', {}, el('code', { class: 'code result' }, s.resultCode), s.unchanged ? el('span', { class: 'muted' }, ' (unchanged)') : ''),
   );

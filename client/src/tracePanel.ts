@@ -1,0 +1,118 @@
+// Hosts the propagation trace webview: one panel, reused, showing the server's last result of
+// one propagation. Strict CSP (nonce'd script, resources only from dist/) and every message from
+// the webview checked before it is acted on.
+import * as vscode from 'vscode';
+import { checkPayload, checkWebviewMessage, type HostMessage, type TracePayload } from '../../webview/src/protocol';
+import { makeNonce, webviewHtml } from '../../webview/src/html';
+import { codeText } from '../../webview/src/model';
+
+export class TracePanel {
+  static readonly viewType = 'ncp.trace';
+  private static current: TracePanel | undefined;
+
+  private payload: TracePayload = { result: null };
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  /** Shows (or updates) the trace panel. `payload` is checked here: the server is a separate process. */
+  static show(extensionUri: vscode.Uri, payload: unknown, log?: (message: string) => void): TracePanel {
+    const checked = checkPayload(payload);
+    if (!checked.ok) log?.(`ncp/trace: ignored a malformed answer: ${checked.error}`);
+    const value = checked.ok ? checked.value : { result: null };
+    if (TracePanel.current) {
+      TracePanel.current.panel.reveal(undefined, true);
+    } else {
+      const panel = vscode.window.createWebviewPanel(TracePanel.viewType, 'Propagation trace', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')],
+      });
+      TracePanel.current = new TracePanel(panel, extensionUri);
+    }
+    TracePanel.current.update(value);
+    return TracePanel.current;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+  ) {
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+    const webview = panel.webview;
+    webview.html = webviewHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private update(payload: TracePayload): void {
+    this.payload = payload;
+    this.panel.title = payload.name ? `Trace: ${payload.name}` : 'Propagation trace';
+    if (this.ready) void this.send();
+  }
+
+  private send(): Thenable<boolean> {
+    const message: HostMessage = { type: 'trace', ...this.payload };
+    return this.panel.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    const m = checkWebviewMessage(raw);
+    if (!m.ok) return; // a webview is untrusted input: drop what is not ours, never throw
+    if (m.value.type === 'ready') {
+      // Also after the webview reloads (it is not retained when hidden).
+      this.ready = true;
+      void this.send();
+      return;
+    }
+    const r = this.payload.result;
+    const step = r?.trace[m.value.step];
+    if (!r || !step) return;
+    const code = codeText(r.space, step.rounded);
+    void vscode.window
+      .showInformationMessage(`Step ${step.step} of run ${step.restart}: ${code}`, 'Copy code')
+      .then((choice) => (choice === 'Copy code' ? vscode.env.clipboard.writeText(code) : undefined));
+  }
+
+  private dispose(): void {
+    if (TracePanel.current === this) TracePanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** The part of the language client the command needs. */
+export interface TraceSource {
+  sendRequest(method: string, params: unknown): Promise<unknown>;
+}
+
+/**
+ * `ncp.showTrace(uri, propagationName)` (the "Show trace" code lens): asks the server for its last
+ * result of that propagation (`ncp/trace`) and shows it. Without arguments (command palette) it
+ * opens the panel, which says to run a propagation first.
+ */
+export function showTraceCommand(extensionUri: vscode.Uri, client: () => TraceSource | undefined, log: (message: string) => void) {
+  return async (uri?: unknown, name?: unknown): Promise<void> => {
+    if (typeof uri !== 'string' || typeof name !== 'string') {
+      TracePanel.show(extensionUri, { result: null }, log);
+      return;
+    }
+    const c = client();
+    if (!c) {
+      void vscode.window.showWarningMessage('NCP: the language server is not running.');
+      return;
+    }
+    try {
+      const answer = await c.sendRequest('ncp/trace', { uri, name });
+      // PropagationResult | null; a budget the server adds to the result is drawn too.
+      TracePanel.show(extensionUri, { result: answer ?? null, name }, log);
+    } catch (e) {
+      log(`ncp/trace failed: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`NCP: could not get the trace of '${name}': ${(e as Error).message}`);
+    }
+  };
+}
