@@ -1,5 +1,11 @@
 // Custom requests and workspace commands beyond standard LSP (e.g. `ncp/trace`), registered by
 // later features with one line each. Handlers get the server's services; documents are looked up by uri.
+// Example (a feature file, plus one line here):
+//   export const traceRequest: RequestHandler = { method: 'ncp/trace', handle: (params, s) => … };
+//   export const requestHandlers: RequestHandler[] = [traceRequest];
+// Commands listed in `commandHandlers` are advertised in executeCommandProvider at initialize; a
+// handler may edit documents with `services.connection.workspace.applyEdit(…)`. Code actions and
+// code lenses have their own provider lists in codeActions.ts and codeLens.ts.
 import type { Connection } from 'vscode-languageserver';
 import type { FeatureContext } from './context';
 import type { NcpSettings } from './config';
