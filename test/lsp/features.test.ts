@@ -285,6 +285,12 @@ test('definition, references and rename of a network name', async () => {
   assert.equal(renamed.match(/\bhr\b/g), null);
   await assert.rejects(client.request('textDocument/rename', { ...td(uri), position: positionOf(renamed, 'hrnet_v2'), newName: 's' }), /already exists/);
   await assert.rejects(client.request('textDocument/rename', { ...td(uri), position: positionOf(renamed, 'hrnet_v2'), newName: '9x' }), /not a valid name/);
+  // A propagation's name lives in its own namespace: renaming it touches only its declaration.
+  const pEdit = await client.request<WorkspaceEdit>('textDocument/rename', { ...td(uri), position: positionOf(renamed, 'propagate p ', 10), newName: 'seg_run' });
+  assert.equal(editsFor(pEdit, uri).length, 1);
+  assert.deepEqual(await apply(uri, pEdit), []);
+  assert.match(client.text(uri), /propagate seg_run from hrnet_v2 \{/);
+  await assert.rejects(client.request('textDocument/rename', { ...td(uri), position: positionOf(client.text(uri), 'seg_run'), newName: 'q' }), /propagation named 'q' already exists/);
 });
 
 test('formatting is canonical and idempotent through the server', async () => {

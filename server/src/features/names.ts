@@ -1,5 +1,5 @@
-// Go to definition, find references and rename for network and cell names: a declaration's name
-// and every `from NAME` that refers to it.
+// Go to definition, find references and rename for network and cell names (a declaration's name
+// and every `from NAME` that refers to it) and for propagation names (their declaration only).
 import type { Location, Range as LspRange, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { NcpDocument, Range } from '../language/ast';
 import { contains, declarationAt, lspRange } from './util';
@@ -8,24 +8,28 @@ export interface NameOccurrence {
   name: string;
   range: Range;
   isDeclaration: boolean;
+  /** Networks and cells share one namespace; propagations have their own. */
+  space: 'network' | 'propagation';
 }
 
 /** The network/cell name under the cursor (a declaration's name or a `from` reference). */
 export function nameAt(doc: NcpDocument, offset: number): NameOccurrence | undefined {
   const d = declarationAt(doc, offset);
   if (!d) return undefined;
-  if (d.kind !== 'propagate' && d.name && contains(d.nameRange, offset)) return { name: d.name, range: d.nameRange, isDeclaration: true };
-  if (d.kind === 'propagate' && d.from && contains(d.from.range, offset)) return { name: d.from.text, range: d.from.range, isDeclaration: false };
+  if (d.name && contains(d.nameRange, offset)) {
+    return { name: d.name, range: d.nameRange, isDeclaration: true, space: d.kind === 'propagate' ? 'propagation' : 'network' };
+  }
+  if (d.kind === 'propagate' && d.from && contains(d.from.range, offset)) return { name: d.from.text, range: d.from.range, isDeclaration: false, space: 'network' };
   return undefined;
 }
 
-/** Every occurrence of a network/cell name: its declaration(s) first, then the references. */
-export function occurrences(doc: NcpDocument, name: string): NameOccurrence[] {
+/** Every occurrence of a name in its namespace: declaration(s) first, then the references. */
+export function occurrences(doc: NcpDocument, name: string, space: NameOccurrence['space'] = 'network'): NameOccurrence[] {
   const decls: NameOccurrence[] = [];
   const refs: NameOccurrence[] = [];
   for (const d of doc.declarations) {
-    if (d.kind !== 'propagate' && d.name === name) decls.push({ name, range: d.nameRange, isDeclaration: true });
-    if (d.kind === 'propagate' && d.from?.text === name) refs.push({ name, range: d.from.range, isDeclaration: false });
+    if (d.name === name && (d.kind === 'propagate') === (space === 'propagation')) decls.push({ name, range: d.nameRange, isDeclaration: true, space });
+    if (space === 'network' && d.kind === 'propagate' && d.from?.text === name) refs.push({ name, range: d.from.range, isDeclaration: false, space });
   }
   return [...decls, ...refs];
 }
@@ -33,7 +37,7 @@ export function occurrences(doc: NcpDocument, name: string): NameOccurrence[] {
 export function definition(doc: NcpDocument, uri: string, offset: number): Location[] {
   const at = nameAt(doc, offset);
   if (!at) return [];
-  return occurrences(doc, at.name)
+  return occurrences(doc, at.name, at.space)
     .filter((o) => o.isDeclaration)
     .map((o) => ({ uri, range: lspRange(o.range) }));
 }
@@ -41,7 +45,7 @@ export function definition(doc: NcpDocument, uri: string, offset: number): Locat
 export function references(doc: NcpDocument, uri: string, offset: number, includeDeclaration: boolean): Location[] {
   const at = nameAt(doc, offset);
   if (!at) return [];
-  return occurrences(doc, at.name)
+  return occurrences(doc, at.name, at.space)
     .filter((o) => includeDeclaration || !o.isDeclaration)
     .map((o) => ({ uri, range: lspRange(o.range) }));
 }
@@ -61,9 +65,9 @@ export function rename(doc: NcpDocument, uri: string, offset: number, newName: s
   if (!at) return null;
   if (!IDENT.test(newName)) throw new RenameError(`'${newName}' is not a valid name (letters, digits, '_' and '-', not starting with a digit)`);
   if (KEYWORDS.has(newName)) throw new RenameError(`'${newName}' is a keyword`);
-  if (newName !== at.name && doc.declarations.some((d) => d.kind !== 'propagate' && d.name === newName)) {
-    throw new RenameError(`a network or cell named '${newName}' already exists`);
+  if (newName !== at.name && doc.declarations.some((d) => d.name === newName && (d.kind === 'propagate') === (at.space === 'propagation'))) {
+    throw new RenameError(`a ${at.space === 'propagation' ? 'propagation' : 'network or cell'} named '${newName}' already exists`);
   }
-  const edits: TextEdit[] = occurrences(doc, at.name).map((o) => ({ range: lspRange(o.range), newText: newName }));
+  const edits: TextEdit[] = occurrences(doc, at.name, at.space).map((o) => ({ range: lspRange(o.range), newText: newName }));
   return { changes: { [uri]: edits } };
 }

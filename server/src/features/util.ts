@@ -41,7 +41,3 @@ export function declarationsIn(doc: NcpDocument, start: number, end: number): De
   for (let i = lo; i < ds.length && ds[i].range.startOffset <= end; i++) out.push(ds[i]);
   return out;
 }
-
-export function fmt(n: number, digits = 2): string {
-  return Number.isFinite(n) ? n.toFixed(digits) : String(n);
-}
