@@ -27,7 +27,7 @@ export function inlayHints(ctx: FeatureContext, startOffset: number, endOffset: 
     if (c) parts.push(`${c.flops.toFixed(2)} G`);
     for (const { s, est, metric } of perSetting) {
       const e = est[i]?.[0];
-      if (e) parts.push(`${s.name} ${metric} ${e.mean.toFixed(1)}±${e.std.toFixed(1)}`);
+      if (e && Number.isFinite(e.mean) && Number.isFinite(e.std)) parts.push(`${s.name} ${metric} ${e.mean.toFixed(1)}±${e.std.toFixed(1)}`);
     }
     if (parts.length === 0) return;
     hints.push({

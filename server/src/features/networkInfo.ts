@@ -57,5 +57,7 @@ export function predictCell(predictions: PredictionService, cell: readonly numbe
 }
 
 export function pm(e: Estimate, digits = 1): string {
+  // A code far outside the benchmark can drive a predictor to non-finite output: say so plainly.
+  if (!Number.isFinite(e.mean) || !Number.isFinite(e.std)) return 'n/a (outside what the predictor can extrapolate)';
   return `${e.mean.toFixed(digits)} ± ${e.std.toFixed(digits)}`;
 }
