@@ -1,5 +1,11 @@
 // Times analyzeText (lex, parse, analyse) and formatText on a generated document of 2,500
-// networks in the three forms plus propagations. Prints median and worst of several runs.
+// networks in the three forms plus propagations, twice: as the server ships (the modules
+// bundled by esbuild, as in dist/server.js) and as loaded here through tsx (slower: tsx wraps
+// every function and turns imports into getters). Usage: node --import tsx bench/analyze.ts [N]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
 import { analyzeText } from '../server/src/language/analyze';
 import { formatText } from '../server/src/language/format';
 import { printNetwork } from '../server/src/language/print';
@@ -48,8 +54,40 @@ function time(label: string, f: () => unknown, runs = 15): void {
   );
 }
 
-console.log(`document: ${count} networks (structured/string/list in turn), ${Math.floor(count / 50)} propagations, ${lines} lines, ${(text.length / 1024).toFixed(0)} KiB`);
-const a = analyzeText(text);
-console.log(`diagnostics: ${a.diagnostics.length} (range warnings expected: random codes are in range → 0)`);
-time('analyzeText', () => analyzeText(text));
-time('formatText', () => formatText(text));
+type Api = { analyzeText: typeof analyzeText; formatText: typeof formatText };
+
+async function bundled(): Promise<Api> {
+  const dir = mkdtempSync(join(tmpdir(), 'ncp-bench-'));
+  try {
+    const outfile = join(dir, 'language.js');
+    await esbuild.build({
+      stdin: {
+        contents: "export { analyzeText } from './server/src/language/analyze'; export { formatText } from './server/src/language/format';",
+        resolveDir: join(__dirname, '..'),
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'error',
+      outfile,
+    });
+    return require(outfile) as Api;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`document: ${count} networks (structured/string/list in turn), ${Math.floor(count / 50)} propagations, ${lines} lines, ${(text.length / 1024).toFixed(0)} KiB`);
+  const a = analyzeText(text);
+  console.log(`diagnostics: ${a.diagnostics.length} (random codes in range: expected 0)`);
+  const shipped = await bundled();
+  time('analyzeText (esbuild bundle, as shipped)', () => shipped.analyzeText(text));
+  time('formatText  (esbuild bundle, as shipped)', () => shipped.formatText(text));
+  time('analyzeText (tsx)', () => analyzeText(text));
+  time('formatText  (tsx)', () => formatText(text));
+}
+
+void main();
