@@ -20,7 +20,8 @@ export interface NcpDiagnostic {
    */
   code: string;
   /**
-   * Per code: out-of-range / not-positive / not-integer → { index, path, kind, value, suggestion };
+   * Per code: out-of-range / not-positive / not-integer → { index, path, kind, value, suggestion }
+   * (index and path absent for a number that maps to no code position, e.g. an extra branch entry);
    * branch-count → { stage, field, expected, actual }; code-length → { expected, actual };
    * unknown-setting / unknown-metric / undefined-name / unknown-strategy / bad-cell → { suggestions: string[] };
    * missing-unit → { unit }; duplicate-name → { first: Range }; impossible-budget → { minimum, unit }.

@@ -65,8 +65,9 @@ function checkValues(decl: NetworkDecl, values: (number | undefined)[], out: Ncp
 /** Checks the values of numbers that map to no position (extra branch entries) by the kind of their list. */
 function checkLooseValue(n: NumberLit, kind: DimKind, out: NcpDiagnostic[]): void {
   const what = kind === 'channels' ? 'channel count' : kind === 'blocks' ? 'block count' : 'unit count';
-  if (!Number.isInteger(n.value)) err(out, n.range, 'not-integer', `${what} must be an integer, got ${n.text}`);
-  else if (n.value <= 0) err(out, n.range, 'not-positive', `${what} must be positive, got ${n.text}`);
+  const data = { kind, value: n.value, suggestion: Number.isFinite(n.value) ? snapToRange(kind, n.value) : BENCHMARK_RANGE[kind].min };
+  if (!Number.isInteger(n.value)) err(out, n.range, 'not-integer', `${what} must be an integer, got ${n.text}`, data);
+  else if (n.value <= 0) err(out, n.range, 'not-positive', `${what} must be positive, got ${n.text}`, data);
 }
 
 function structured(decl: NetworkDecl, out: NcpDiagnostic[]): void {
