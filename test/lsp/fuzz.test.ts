@@ -4,7 +4,7 @@
 // The seed is printed; rerun one with NCP_FUZZ_SEED=<seed> (NCP_FUZZ_COUNT sets the count).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startClient, root } from './harness';
 import { analyzeText } from '../../server/src/language/analyze';
@@ -116,8 +116,13 @@ function mutate(base: string, rand: () => number, i: number): string {
 test(`fuzz: ${COUNT} random and mutated documents never crash the server (seed ${SEED})`, async () => {
   console.log(`[fuzz] seed ${SEED} (set NCP_FUZZ_SEED to reproduce), ${COUNT} documents`);
   const rand = makeRng(SEED);
-  // A low threshold puts most documents on the incremental analysis path too.
-  const client = await startClient({ initializationOptions: { predictors: false, incrementalMinChars: 400 } });
+  // A low threshold puts most documents on the incremental analysis path too. Predictors take part
+  // when a trained set is at hand (shipped, or NCP_MODELS_DIR), so hovers and hints predict garbage too.
+  const { defaultModelsDir } = await import('../../server/src/core/predict/store');
+  const modelsDir = process.env.NCP_MODELS_DIR || defaultModelsDir();
+  const withPredictors = existsSync(join(modelsDir, 'manifest.json'));
+  console.log(`[fuzz] predictors: ${withPredictors ? modelsDir : 'none (exact cost only)'}`);
+  const client = await startClient({ initializationOptions: { predictors: withPredictors, modelsDir, incrementalMinChars: 400 } });
   const uri = 'file:///fuzz.ncp';
   const bases = corpus();
   const featureFailures: string[] = [];
