@@ -5,7 +5,25 @@
 import { parseArgs } from 'node:util';
 import { loadPredictorSet } from '../server/src/core/predict';
 import { propagate, mulberry32, STRATEGIES } from '../server/src/core/propagate';
-import { randomCode } from '../server/src/core/space/multires';
+import { BENCHMARK_RANGE, CODE_KINDS, CODE_LENGTH, randomCode } from '../server/src/core/space/multires';
+import type { DifferentiablePredictor, Estimate } from '../server/src/core/predict/types';
+
+/** A concave analytic stand-in (a few µs per call): what the engine itself costs, predictors aside. */
+function analytic(setting: string): DifferentiablePredictor {
+  const span = CODE_KINDS.map((k) => BENCHMARK_RANGE[k].max - BENCHMARK_RANGE[k].min);
+  const f = (x: ArrayLike<number>) => {
+    let v = 60;
+    const g = new Float64Array(CODE_LENGTH);
+    for (let i = 0; i < CODE_LENGTH; i++) {
+      const d = (x[i] - 64) / span[i];
+      v -= d * d;
+      g[i] = (-2 * d) / span[i];
+    }
+    return { v, g };
+  };
+  const predict = (x: ArrayLike<number>): Estimate[] => [{ mean: f(x).v, std: 0 }];
+  return { setting, metrics: ['mIoU'], predict, predictBatch: (xs) => xs.map(predict), valueAndGrad: (x) => ({ mean: f(x).v, std: 0, grad: f(x).g }) };
+}
 
 const { values } = parseArgs({ options: { models: { type: 'string' }, runs: { type: 'string', default: '30' } } });
 const runs = Number(values.runs);
@@ -35,24 +53,45 @@ async function main(): Promise<void> {
   const t1 = performance.now();
   for (let i = 0; i < 2000; i++) seg.predict(starts[i % runs]);
   const tp = (performance.now() - t1) / 2000;
+  console.log(`load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores`);
   console.log(`predictor 'seg' (${set.version}): valueAndGrad ${(tg * 1000).toFixed(0)} µs, predict ${(tp * 1000).toFixed(0)} µs per call`);
 
-  const lookup = (s: string) => set.get(s);
   const objective = [{ weight: 1, setting: 'seg', metric: 'mIoU' }];
+  const stub = analytic('seg');
+  for (const strategy of STRATEGIES) {
+    const times: number[] = [];
+    const cpu: number[] = [];
+    for (const [k, start] of starts.entries()) {
+      const opts = { space: 'multires' as const, start, objective, strategy, steps: 70, lambda: 0.5, flopsMax: 2.5, seed: k };
+      await propagate(opts, () => stub);
+      const c = process.cpuUsage();
+      const t = performance.now();
+      await propagate(opts, () => stub);
+      times.push(performance.now() - t);
+      const dc = process.cpuUsage(c);
+      cpu.push((dc.user + dc.system) / 1000);
+    }
+    console.log(`engine alone (analytic predictor), ${strategy}, flops <= 2.5 G: median ${median(times).toFixed(2)} ms wall, ${median(cpu).toFixed(2)} ms CPU per propagation`);
+  }
+  const lookup = (s: string) => set.get(s);
   for (const strategy of STRATEGIES) {
     for (const flopsMax of [undefined, 2.5]) {
       const times: number[] = [];
+      const cpu: number[] = [];
       const steps: number[] = [];
       for (const [k, start] of starts.entries()) {
         const opts = { space: 'multires' as const, start, objective, strategy, steps: 70, lambda: 0.5, flopsMax, seed: k };
         await propagate(opts, lookup); // warm-up (JIT, caches)
+        const c = process.cpuUsage();
         const t = performance.now();
         const r = await propagate(opts, lookup);
         times.push(performance.now() - t);
+        const dc = process.cpuUsage(c);
+        cpu.push((dc.user + dc.system) / 1000);
         steps.push(r.runs[0].steps);
       }
       console.log(
-        `${strategy.padEnd(16)} ${flopsMax === undefined ? 'no budget     ' : `flops <= ${flopsMax} G`}: median ${median(times).toFixed(1)} ms per propagation (70 steps max; median ${median(steps)} steps taken, ${(median(times) / Math.max(1, median(steps))).toFixed(2)} ms per step); goal < 20 ms`,
+        `${strategy.padEnd(16)} ${flopsMax === undefined ? 'no budget     ' : `flops <= ${flopsMax} G`}: median ${median(times).toFixed(1)} ms wall, ${median(cpu).toFixed(1)} ms CPU per propagation (70 steps max; median ${median(steps)} taken); goal < 20 ms`,
       );
     }
   }

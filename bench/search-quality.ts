@@ -72,33 +72,42 @@ async function main(): Promise<void> {
   const check = (r: PropagationResult) => {
     if (cost(r.result).flops > flopsMax) violations++;
   };
-  for (const strategy of STRATEGIES) {
-    const single: number[] = [];
-    const multi: number[] = [];
-    const stepsSingle: number[] = [];
-    const stepsMulti: number[] = [];
-    const converged: number[] = [];
+  let checked = 0;
+  const runAll = async (strategy: (typeof STRATEGIES)[number], steps: number, restarts: number) => {
+    const values: number[] = [];
+    const bestSteps: number[] = [];
+    let early = 0;
+    let runs = 0;
     const t1 = Date.now();
     for (const [k, start] of starts.entries()) {
-      const opts = { space: 'multires' as const, start, objective: terms, strategy, flopsMax, lambda: 0, seed: k };
-      const r1 = await propagate(opts, lookup);
-      check(r1);
-      single.push(r1.resultEval.objective);
-      stepsSingle.push(r1.runs[0].bestStep);
-      const r10 = await propagate({ ...opts, restarts: R }, lookup);
-      check(r10);
-      multi.push(r10.resultEval.objective);
-      stepsMulti.push(...r10.runs.map((r) => r.bestStep));
-      converged.push(r10.runs.filter((r) => r.steps < 70).length);
+      const r = await propagate({ space: 'multires', start, objective: terms, strategy, flopsMax, lambda: 0, seed: k, steps, restarts }, lookup);
+      check(r);
+      checked++;
+      values.push(r.resultEval.objective);
+      bestSteps.push(...r.runs.map((x) => x.bestStep));
+      early += r.runs.filter((x) => x.steps < steps).length;
+      runs += r.runs.length;
     }
-    const ms = (Date.now() - t1) / (K * (1 + R));
-    console.log(`\n${strategy} (70 steps per run):`);
-    console.log(`  single start:   median ${f(median(single))}  (evolution − median = ${f(evoBest - median(single))})`);
-    console.log(`  --restarts ${R}:  median ${f(median(multi))}  (evolution − median = ${f(evoBest - median(multi))}; goal ≤ 0.5)`);
-    console.log(`  steps to the best network per run: median ${median(stepsMulti)}, max ${Math.max(...stepsMulti)}; runs that stopped before 70 steps: ${converged.reduce((a, b) => a + b, 0)}/${K * R}`);
-    console.log(`  ${ms.toFixed(1)} ms per run`);
+    return { median: median(values), bestSteps, early, runs, msPerRun: (Date.now() - t1) / runs };
+  };
+  const line = (label: string, x: Awaited<ReturnType<typeof runAll>>) =>
+    console.log(
+      `  ${label.padEnd(26)} median ${f(x.median)}  (evolution − median ${f(evoBest - x.median)})  steps to each run's best: median ${median(x.bestSteps)}, max ${Math.max(...x.bestSteps)}; stopped early ${x.early}/${x.runs}; ${x.msPerRun.toFixed(0)} ms per run`,
+    );
+  console.log('\ncontinuous:');
+  line('single start, 70 steps', await runAll('continuous', 70, 1));
+  line(`--restarts ${R}, 70 steps`, await runAll('continuous', 70, R));
+  console.log('\nwinner-takes-all (one position, one valid step per step):');
+  line('single start, 70 steps', await runAll('winner-takes-all', 70, 1));
+  for (const steps of [70, 140, 280, 560]) {
+    const x = await runAll('winner-takes-all', steps, R);
+    line(`--restarts ${R}, ${steps} steps`, x);
+    if (evoBest - x.median <= 0.5) {
+      console.log(`  → winner-takes-all needs ${steps} steps per run (max steps to a run's best: ${Math.max(...x.bestSteps)}) to come within 0.5 of evolution`);
+      break;
+    }
   }
-  console.log(`\nreturned networks over the ${flopsMax} G budget: ${violations} of ${2 * K * 2}`);
+  console.log(`\nreturned networks over the ${flopsMax} G budget: ${violations} of ${checked}`);
 }
 
 main().catch((e) => {

@@ -50,8 +50,17 @@ export interface SearchSpace {
   smallest(): number[];
 }
 
-const span = (i: number) => BENCHMARK_RANGE[CODE_KINDS[i]].max - BENCHMARK_RANGE[CODE_KINDS[i]].min;
-const stepOf = (i: number) => BENCHMARK_RANGE[CODE_KINDS[i]].step;
+// Per-position range, read once: the inner loops run thousands of times per propagation.
+const MIN = Float64Array.from(CODE_KINDS, (k) => BENCHMARK_RANGE[k].min);
+const MAX = Float64Array.from(CODE_KINDS, (k) => BENCHMARK_RANGE[k].max);
+const STEP = Float64Array.from(CODE_KINDS, (k) => BENCHMARK_RANGE[k].step);
+const SPAN = Float64Array.from(CODE_KINDS, (k) => BENCHMARK_RANGE[k].max - BENCHMARK_RANGE[k].min);
+
+/** Nearest valid value of position i (same as snapToRange, without the lookups). */
+function snap(i: number, v: number): number {
+  const s = MIN[i] + Math.round((v - MIN[i]) / STEP[i]) * STEP[i];
+  return s < MIN[i] ? MIN[i] : s > MAX[i] ? MAX[i] : s;
+}
 
 export const multiresSpace: SearchSpace = {
   kind: 'multires',
@@ -68,17 +77,17 @@ export const multiresSpace: SearchSpace = {
   },
   relax(point) {
     const z = new Float64Array(CODE_LENGTH);
-    for (let i = 0; i < CODE_LENGTH; i++) z[i] = (point[i] - BENCHMARK_RANGE[CODE_KINDS[i]].min) / span(i);
+    for (let i = 0; i < CODE_LENGTH; i++) z[i] = (point[i] - MIN[i]) / SPAN[i];
     return z;
   },
   relaxedInput(z) {
     const x = new Float64Array(CODE_LENGTH);
-    for (let i = 0; i < CODE_LENGTH; i++) x[i] = BENCHMARK_RANGE[CODE_KINDS[i]].min + z[i] * span(i);
+    for (let i = 0; i < CODE_LENGTH; i++) x[i] = MIN[i] + z[i] * SPAN[i];
     return x;
   },
   chain(_z, g) {
     const out = new Float64Array(CODE_LENGTH);
-    for (let i = 0; i < CODE_LENGTH; i++) out[i] = g[i] * span(i);
+    for (let i = 0; i < CODE_LENGTH; i++) out[i] = g[i] * SPAN[i];
     return out;
   },
   clip(z) {
@@ -86,7 +95,7 @@ export const multiresSpace: SearchSpace = {
   },
   round(z) {
     const out: number[] = new Array(CODE_LENGTH);
-    for (let i = 0; i < CODE_LENGTH; i++) out[i] = snapToRange(CODE_KINDS[i], BENCHMARK_RANGE[CODE_KINDS[i]].min + z[i] * span(i));
+    for (let i = 0; i < CODE_LENGTH; i++) out[i] = snap(i, MIN[i] + z[i] * SPAN[i]);
     return out;
   },
   view(z) {
@@ -95,13 +104,12 @@ export const multiresSpace: SearchSpace = {
   candidates(point, g) {
     const out: Candidate[] = [];
     for (let i = 0; i < CODE_LENGTH; i++) {
-      const r = BENCHMARK_RANGE[CODE_KINDS[i]];
-      for (const sign of [1, -1]) {
-        const v = point[i] + sign * r.step;
-        if (v < r.min || v > r.max) continue;
+      for (let sign = 1; sign >= -1; sign -= 2) {
+        const v = point[i] + sign * STEP[i];
+        if (v < MIN[i] || v > MAX[i]) continue;
         const to = point.slice();
         to[i] = v;
-        out.push({ index: i, to, linearGain: g[i] * r.step * sign });
+        out.push({ index: i, to, linearGain: g[i] * STEP[i] * sign });
       }
     }
     return out;
@@ -122,16 +130,15 @@ export const multiresSpace: SearchSpace = {
   shrinkMoves(point) {
     const out: Candidate[] = [];
     for (let i = 0; i < CODE_LENGTH; i++) {
-      const r = BENCHMARK_RANGE[CODE_KINDS[i]];
-      if (point[i] - r.step < r.min) continue;
+      if (point[i] - STEP[i] < MIN[i]) continue;
       const to = point.slice();
-      to[i] = point[i] - r.step;
+      to[i] = point[i] - STEP[i];
       out.push({ index: i, to, linearGain: 0 });
     }
     return out;
   },
   smallest() {
-    return CODE_KINDS.map((k) => BENCHMARK_RANGE[k].min);
+    return Array.from(MIN);
   },
 };
 
