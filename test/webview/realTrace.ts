@@ -17,14 +17,17 @@ async function lookupFor(): Promise<{ lookup: Map<string, DifferentiablePredicto
   const dataDir = findDataDir();
   const models = defaultModelsDir();
   if (existsSync(join(models, 'manifest.json'))) {
-    const set = await loadPredictorSet(models, { backend: 'cpu', settings: SETTINGS });
-    const lookup = new Map<string, DifferentiablePredictor>();
-    for (const s of SETTINGS) {
-      const p = set.get(s);
-      if (p) lookup.set(s, p);
-    }
-    if (lookup.size === SETTINGS.length) {
-      return { lookup, predictors: 'shipped', start: START };
+    try {
+      const set = await loadPredictorSet(models, { backend: 'cpu', settings: SETTINGS });
+      const lookup = new Map<string, DifferentiablePredictor>();
+      for (const s of SETTINGS) {
+        const p = set.get(s);
+        if (p) lookup.set(s, p);
+      }
+      if (lookup.size === SETTINGS.length) return { lookup, predictors: 'shipped', start: START };
+    } catch (e) {
+      // The predictor tests cover a broken set; here a small trained one does as well.
+      console.log(`# shipped predictors unusable (${(e as Error).message}); training small ones`);
     }
   }
   if (!dataDir || !existsSync(join(dataDir, 'nasbench-mr.json'))) {

@@ -71,7 +71,7 @@ function header(s: Summary, name: string | undefined): HTMLElement {
     el('dt', {}, 'Start'),
     el('dd', {}, el('code', { class: 'code start' }, s.startCode)),
     ...(s.runStartCode
-      ? [el('dt', {}, `Run ${s.bestRestart} start`), el('dd', {}, el('code', { class: 'code run-start' }, s.runStartCode), el('span', { class: 'muted' }, ' (perturbed copy; step 0 below)'))]
+      ? [el('dt', {}, `Run ${s.bestRestart} start`), el('dd', {}, el('code', { class: 'code run-start' }, s.runStartCode), el('span', { class: 'muted' }, ' (perturbed; step 0)'))]
       : []),
     el('dt', {}, 'Result'),
     el('dd', {}, el('code', { class: 'code result' }, s.resultCode), s.unchanged ? el('span', { class: 'muted' }, ' (unchanged)') : ''),
