@@ -254,3 +254,22 @@ test('the HTML shell: nonce-only scripts, no inline styles or eval', () => {
   assert.doesNotMatch(html, /style="/);
   assert.throws(() => webviewHtml({ cspSource: 'x', nonce: 'short', scriptUri: 'a', styleUri: 'b' }), /nonce/);
 });
+
+test('continuous strategy and zero-step runs: no moves, a single point, still drawable', async () => {
+  const seg = quadraticPredictor(TARGET, 'seg');
+  const objective = [{ weight: 1, setting: 'seg', metric: 'mIoU' }];
+  const cont = await propagate({ space: 'multires', start: START, objective, strategy: 'continuous', steps: 10, flopsMax: 0.5 }, () => seg);
+  const rows = tableRows(cont);
+  assert.equal(rows.length, cont.trace.length);
+  assert.ok(rows.every((row, i) => row.moved === (cont.trace[i].repaired ? `repaired ${cont.trace[i].repaired}` : '—')));
+  assert.ok(checkResult(JSON.parse(JSON.stringify(cont))).ok);
+  const none = await propagate({ space: 'multires', start: START, objective, steps: 0 }, () => seg);
+  assert.equal(none.trace.length, 1);
+  const c = chartGeometry(none);
+  const best = c.objective.series.find((s) => s.best)!;
+  assert.equal(best.points.length, 1);
+  assert.equal(best.path, '', 'one point: no line');
+  assert.ok(Number.isFinite(best.points[0].y) && Number.isFinite(c.flops!.series[0].points[0].y));
+  assert.ok(c.objective.yTicks.length > 0);
+  assert.equal(summarize(none).unchanged, true);
+});

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { propagate, type PropagationResult } from '../../server/src/core/propagate';
 import { codeToString } from '../../server/src/core/space/multires';
-import { growingPredictor, quadraticPredictor } from '../core/propagate.fixtures';
+import { additiveCellPredictor, growingPredictor, quadraticPredictor } from '../core/propagate.fixtures';
+import { cellToString } from '../../server/src/core/space/nb201';
 import { chromiumMissing, launch, openView, ROOT, THEMES } from './browser';
 import { realTrace } from './realTrace';
 
@@ -151,6 +152,22 @@ test('restores the last trace from the webview state; dark theme colours come fr
   const hex = (c: string) => '#' + (c.match(/\d+/g) ?? []).slice(0, 3).map((x) => Number(x).toString(16).padStart(2, '0')).join('');
   assert.equal(hex(stroke), THEMES.dark['--vscode-charts-blue']);
   assert.equal(hex(bg), THEMES.dark['--vscode-editor-background']);
+  assert.deepEqual(await v.problems(), []);
+  await page.close();
+});
+
+test('a NAS-Bench-201 cell trace: cell strings, objective plot only', { skip }, async () => {
+  const table = Array.from({ length: 6 }, (_, e) => Array.from({ length: 5 }, (_, o) => ((e * 3 + o * 7) % 5) - 2));
+  const p = additiveCellPredictor(table);
+  const cell = await propagate({ space: 'nb201', start: [0, 0, 0, 0, 0, 0], objective: [{ weight: 1, setting: 'nb201', metric: 'acc' }], steps: 8 }, () => p);
+  const v = await openView(browser!);
+  await v.post({ type: 'trace', result: cell, name: 'cell_search' });
+  const page = v.page;
+  await page.waitForSelector('svg.chart');
+  assert.equal(await page.locator('svg.chart .flops-plot').count(), 0);
+  assert.equal(await page.locator('svg.chart .objective.run.best circle.pt').count(), cell.trace.length);
+  assert.equal(await page.textContent('code.code.result'), cellToString(cell.result));
+  assert.equal(await page.locator('table.steps tbody tr').count(), cell.trace.length);
   assert.deepEqual(await v.problems(), []);
   await page.close();
 });

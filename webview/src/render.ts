@@ -116,7 +116,7 @@ function series(plot: Plot, group: SVGElement, kind: 'objective' | 'flops'): voi
     const g = svg('g', { class: cls, 'data-restart': s.restart });
     if (s.path) g.append(svg('path', { class: 'line', d: s.path }));
     for (const p of s.points) {
-      g.append(
+      const circle = g.appendChild(
         svg('circle', {
           class: `pt${p.feasible ? '' : ' infeasible'}${s.summaryOnly ? ' summary' : ''}`,
           cx: p.x.toFixed(1),
@@ -125,6 +125,8 @@ function series(plot: Plot, group: SVGElement, kind: 'objective' | 'flops'): voi
           'data-index': p.index,
         }),
       );
+      // Runs known only by their summary get a native tooltip (the hover card follows trace steps).
+      if (s.summaryOnly) circle.append(svg('title', {}, `run ${s.restart}: final objective ${p.value.toFixed(3)} after ${p.step} steps`));
     }
     group.append(g);
   }
