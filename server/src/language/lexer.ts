@@ -14,16 +14,22 @@ export const StringLit = createToken({ name: 'String', pattern: /"[^"\r\n]*"/, l
 /** A string missing its closing quote stops at the end of its line and still parses as a string. */
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"[^"\r\n]*/, categories: [StringLit], label: 'a string' });
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/, label: 'a name' });
+/**
+ * What a declared name may be: any word but the declaration keywords. Other keywords are
+ * contextual (a network may be called `head`), since the parser cuts the document at
+ * `network` / `cell` / `propagate` and those alone must stay reserved.
+ */
+export const NameTok = createToken({ name: 'Name', pattern: Lexer.NA, label: 'a name' });
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/, label: 'a name', categories: [NameTok] });
 export const NumberTok = createToken({ name: 'Number', pattern: /[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/, label: 'a number' });
 
-function keyword(word: string): TokenType {
-  return createToken({ name: `kw_${word}`, pattern: new RegExp(word), longer_alt: Identifier, label: `'${word}'` });
+function keyword(word: string, reserved = false): TokenType {
+  return createToken({ name: `kw_${word}`, pattern: new RegExp(word), longer_alt: Identifier, label: `'${word}'`, categories: reserved ? [] : [NameTok] });
 }
 
-export const Network = keyword('network');
-export const Cell = keyword('cell');
-export const Propagate = keyword('propagate');
+export const Network = keyword('network', true);
+export const Cell = keyword('cell', true);
+export const Propagate = keyword('propagate', true);
 export const From = keyword('from');
 export const Stem = keyword('stem');
 export const Stage = keyword('stage');
@@ -61,6 +67,7 @@ export const KEYWORDS: readonly TokenType[] = [
 ];
 
 export const allTokens: TokenType[] = [
+  NameTok,
   WhiteSpace,
   LineComment,
   BlockComment,

@@ -59,7 +59,7 @@ const messages: IParserErrorMessageProvider = {
     }
     if (expected === T.RBracket) return `expected a number or ']', found ${describe(actual)}`;
     if (expected === T.From) return `expected 'from NAME' after the propagation's name, found ${describe(actual)}`;
-    if (expected === T.Identifier && (ruleName === 'networkDecl' || ruleName === 'cellDecl' || ruleName === 'propagateDecl')) {
+    if (expected === T.NameTok) {
       const kw = actual.tokenType !== EOF && T.isKeyword(actual.tokenType) ? ` ('${actual.image}' is a keyword)` : '';
       return `expected a name, found ${describe(actual)}${kw}`;
     }
@@ -99,7 +99,7 @@ class NcpCstParser extends CstParser {
 
   networkDecl = this.RULE('networkDecl', () => {
     this.CONSUME(T.Network);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.NameTok, { LABEL: 'name' });
     this.OR([
       {
         ALT: () => {
@@ -175,16 +175,16 @@ class NcpCstParser extends CstParser {
 
   cellDecl = this.RULE('cellDecl', () => {
     this.CONSUME(T.Cell);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.NameTok, { LABEL: 'name' });
     this.CONSUME(T.Equals);
     this.CONSUME(T.StringLit);
   });
 
   propagateDecl = this.RULE('propagateDecl', () => {
     this.CONSUME(T.Propagate);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.NameTok, { LABEL: 'name' });
     this.CONSUME(T.From);
-    this.CONSUME2(T.Identifier, { LABEL: 'from' });
+    this.CONSUME2(T.NameTok, { LABEL: 'from' });
     this.CONSUME(T.LBrace);
     this.MANY(() => this.SUBRULE(this.statement));
     this.CONSUME(T.RBrace);
@@ -307,33 +307,33 @@ export function parse(text: string): ParseResult {
   return { document: { declarations, comments }, errors, tokens: toks, comments: lexed.comments, lines };
 
   function parseSegments(): void {
-  let i = 0;
-  while (i < toks.length) {
-    let j = i + 1;
-    while (j < toks.length && !DECL_START.has(toks[j].tokenType)) j++;
-    const segment = toks.slice(i, j);
-    if (!DECL_START.has(segment[0].tokenType)) {
-      const first = segment[0];
-      const last = segment[segment.length - 1];
-      const hint = first.tokenType === T.Identifier ? didYouMean(closest(first.image, ['network', 'cell', 'propagate'], 1)) : '';
-      errors.push({
-        kind: 'parse',
-        message: `expected a declaration ('network', 'cell' or 'propagate'), found ${describe(first)}${hint}`,
-        range: lines.range(first.startOffset, last.startOffset + last.image.length),
-      });
-    } else {
-      p.input = segment;
-      const cst = p.declaration();
-      const segEnd = segment[segment.length - 1];
-      for (const e of p.errors) errors.push({ kind: 'parse', message: e.message, range: errorRange(e, segEnd, lines) });
-      const decl = cst ? toDecl(cst, r, lines) : undefined;
-      if (decl) {
-        if (p.errors.length > 0) decl.syntaxErrors = true;
-        declarations.push(decl);
+    let i = 0;
+    while (i < toks.length) {
+      let j = i + 1;
+      while (j < toks.length && !DECL_START.has(toks[j].tokenType)) j++;
+      const segment = toks.slice(i, j);
+      if (!DECL_START.has(segment[0].tokenType)) {
+        const first = segment[0];
+        const last = segment[segment.length - 1];
+        const hint = first.tokenType === T.Identifier ? didYouMean(closest(first.image, ['network', 'cell', 'propagate'], 1)) : '';
+        errors.push({
+          kind: 'parse',
+          message: `expected a declaration ('network', 'cell' or 'propagate'), found ${describe(first)}${hint}`,
+          range: lines.range(first.startOffset, last.startOffset + last.image.length),
+        });
+      } else {
+        p.input = segment;
+        const cst = p.declaration();
+        const segEnd = segment[segment.length - 1];
+        for (const e of p.errors) errors.push({ kind: 'parse', message: e.message, range: errorRange(e, segEnd, lines) });
+        const decl = cst ? toDecl(cst, r, lines) : undefined;
+        if (decl) {
+          if (p.errors.length > 0) decl.syntaxErrors = true;
+          declarations.push(decl);
+        }
       }
+      i = j;
     }
-    i = j;
-  }
   }
 }
 

@@ -107,7 +107,8 @@ export function semanticTokens(a: DocumentAnalysis): SemanticToken[] {
   for (const t of a.tokens) {
     while (ci < comments.length && comments[ci].startOffset < t.startOffset) push(comments[ci++], 'comment');
     const role = roles.get(t.startOffset);
-    if (role && t.tokenType === T.Identifier) push(t, role.type, role.modifiers);
+    // A keyword may serve as a declared name (`network head`): the tree says which role it has.
+    if (role && (t.tokenType === T.Identifier || T.isKeyword(t.tokenType))) push(t, role.type, role.modifiers);
     else if (T.isKeyword(t.tokenType)) push(t, 'keyword');
     else if (t.tokenType === T.NumberTok) push(t, 'number');
     else if (t.tokenType === T.StringLit || t.tokenType === T.UnterminatedString) pushString(t);
