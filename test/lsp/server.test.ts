@@ -184,10 +184,12 @@ test('inlay hints and hovers add predictions (mean ± spread) once the predictor
     const r = spawnSync(process.execPath, [join(root, 'bin/ncp.js'), 'train', '--data', join(dataDir, 'nasbench-mr.json'), '--out', dir, '--settings', 'seg,cls-50-1000', '--epochs', '3', '--members', '2'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   }
-  const c = await startClient({ settings: { ncp: { hints: { settings: ['seg', 'classification'] } } }, initializationOptions: { modelsDir: dir } });
+  // Default hint settings (seg, cls-50-1000); no settings change, so a hint refresh can only come from the predictors.
+  const c = await startClient({ initializationOptions: { modelsDir: dir } });
   const uri = 'file:///h.ncp';
   try {
     await c.open(uri, NET);
+    // The server asks the editor to refresh hints when the predictors are ready.
     await c.waitFor(() => (c.serverRequests.get('workspace/inlayHint/refresh') ?? 0) > 0, 120_000);
     const status = await c.request<{ predictors: { kind: string; settings: string[] } }>('ncp/status', null);
     assert.equal(status.predictors.kind, 'ready');
