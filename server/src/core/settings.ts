@@ -25,7 +25,7 @@ export const SETTINGS: readonly SettingInfo[] = [
   { name: 'seg-4x', task: 'segmentation', space: 'multires', label: 'Cityscapes semantic segmentation, 128×512 crops (4× smaller)', metrics: ['mIoU', 'mAcc', 'aAcc'] },
   { name: 'video', task: 'video', space: 'multires', label: 'HMDB51 action recognition, trained from scratch', metrics: ['top1', 'top5'] },
   { name: 'video-p', task: 'video', space: 'multires', label: 'HMDB51 action recognition, from ImageNet-pretrained weights', metrics: ['top1', 'top5'] },
-  { name: 'nb201', task: 'nb201', space: 'nb201', label: 'NAS-Bench-201 cell, CIFAR-10 accuracy', metrics: ['acc'] },
+  { name: 'nb201', task: 'nb201', space: 'nb201', label: 'NAS-Bench-201 cell, ImageNet16-120 test accuracy', metrics: ['acc'] },
 ];
 
 /** Task names usable in place of a setting: each stands for the task's main setting. */
