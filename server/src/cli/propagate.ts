@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, writeLine, type CliIO, type Command } from './command';
-import { propagate, parseTerm, PropagationError, STRATEGIES, type ObjectiveTerm, type PropagationResult, type Strategy } from '../core/propagate';
+import { propagate, parseTerm, termLabel, PropagationError, STRATEGIES, type ObjectiveTerm, type Progress, type PropagationResult, type Strategy } from '../core/propagate';
 import { resultBlock, resultJson, traceLines } from '../core/propagate/format';
 import { CodeFormatError, parseCode } from '../core/space/multires';
 import { CellFormatError, parseCellString } from '../core/space/nb201';
@@ -63,23 +63,25 @@ function int(name: string, v: string | undefined): number | undefined {
 
 function progressReporter(io: CliIO, label: string) {
   let last = 0;
-  let lastRun = -1;
+  let prev: Progress | undefined;
+  const runLine = (p: Progress) => `${label}: run ${p.restart + 1}/${p.restarts} at step ${p.step}/${p.steps}, best objective so far ${p.best.toFixed(2)}`;
   return {
-    onProgress(p: { restart: number; restarts: number; step: number; steps: number; best: number }) {
-      const now = Date.now();
-      const line = `${label}: run ${p.restart + 1}/${p.restarts}, step ${p.step}/${p.steps}, best objective ${p.best.toFixed(2)}`;
+    onProgress(p: Progress) {
       if (io.stderrIsTTY) {
+        const now = Date.now();
         if (now - last > 50) {
-          io.stderr.write(`\r\x1b[K${line}`);
+          io.stderr.write(`\r\x1b[K${runLine(p)}`);
           last = now;
         }
-      } else if (p.restart !== lastRun) {
-        lastRun = p.restart;
-        writeLine(io.stderr, line);
+      } else if (prev && p.restart !== prev.restart) {
+        // Without a terminal: one line per finished run.
+        writeLine(io.stderr, runLine(prev));
       }
+      prev = p;
     },
     done(r: PropagationResult) {
-      const line = `${label}: done, ${r.runs.length} run(s), ${r.trace.length - 1} steps in the best one (${r.stopReason === 'converged' ? 'converged' : 'steps used up'})`;
+      if (!io.stderrIsTTY && prev) writeLine(io.stderr, runLine(prev));
+      const line = `${label}: done, ${r.runs.length} run(s), ${r.trace.length - 1} steps in the best one (${r.stopReason === 'converged' ? 'converged' : 'steps used up'}); objective = ${r.resultEval.terms.map((t) => termLabel(t)).join(' + ')}${r.resultEval.flops !== undefined ? ' − lambda·GMACs' : ''}`;
       if (io.stderrIsTTY) io.stderr.write(`\r\x1b[K${line}\n`);
       else writeLine(io.stderr, line);
     },
