@@ -272,12 +272,14 @@ function stringForm(decl: NetworkDecl, lines: LineIndex, out: NcpDiagnostic[]): 
     let index = -1;
     let role: NetworkNumber['role'] = 'extra';
     if (shapeOk) {
-      if (p.part === 0) (index = p.field), (role = 'code');
-      else if (p.part === 5) (index = CODE_LENGTH - 1), (role = 'code');
-      else if (p.field === 1) {
+      // Part 0 is the stem, 5 the head; in a stage part, field 1 repeats the stage's branch count.
+      if (p.field === 1 && p.part >= 1 && p.part <= 4) {
         role = 'stage';
         if (value !== p.part) stagesOk = false;
-      } else (index = stageOffset(p.part) + (p.field === 0 ? 0 : p.field - 1)), (role = 'code');
+      } else {
+        role = 'code';
+        index = p.part === 0 ? p.field : p.part === 5 ? CODE_LENGTH - 1 : stageOffset(p.part) + (p.field === 0 ? 0 : p.field - 1);
+      }
     }
     if (index >= 0) code[index] = value;
     decl.numbers.push({ value, text: t, range: rangeIn(a, b), index, role });
