@@ -90,14 +90,27 @@ export interface TraceSource {
   sendRequest(method: string, params: unknown): Promise<unknown>;
 }
 
+/** The lens passes `{ uri, name, key }`; `(uri, name)` works too (e.g. from other commands). */
+export function traceTarget(a: unknown, b: unknown): { uri: string; name: string; key?: string } | undefined {
+  if (typeof a === 'string' && typeof b === 'string') return { uri: a, name: b };
+  if (a && typeof a === 'object') {
+    const o = a as Record<string, unknown>;
+    if (typeof o.uri === 'string' && typeof o.name === 'string') {
+      return { uri: o.uri, name: o.name, ...(typeof o.key === 'string' ? { key: o.key } : {}) };
+    }
+  }
+  return undefined;
+}
+
 /**
- * `ncp.showTrace(uri, propagationName)` (the "Show trace" code lens): asks the server for its last
- * result of that propagation (`ncp/trace`) and shows it. Without arguments (command palette) it
- * opens the panel, which says to run a propagation first.
+ * `ncp.showTrace` (the "Show trace" code lens): asks the server for its last result of that
+ * propagation (`ncp/trace`) and shows it. Without arguments (command palette) it opens the panel,
+ * which says to run a propagation first.
  */
 export function showTraceCommand(extensionUri: vscode.Uri, client: () => TraceSource | undefined, log: (message: string) => void) {
-  return async (uri?: unknown, name?: unknown): Promise<void> => {
-    if (typeof uri !== 'string' || typeof name !== 'string') {
+  return async (a?: unknown, b?: unknown): Promise<void> => {
+    const target = traceTarget(a, b);
+    if (!target) {
       TracePanel.show(extensionUri, { result: null }, log);
       return;
     }
@@ -107,12 +120,12 @@ export function showTraceCommand(extensionUri: vscode.Uri, client: () => TraceSo
       return;
     }
     try {
-      const answer = await c.sendRequest('ncp/trace', { uri, name });
-      // PropagationResult | null; a budget the server adds to the result is drawn too.
-      TracePanel.show(extensionUri, { result: answer ?? null, name }, log);
+      // PropagationResult or the CLI's JSON object (protocol.ts reads both), or null.
+      const answer = await c.sendRequest('ncp/trace', target);
+      TracePanel.show(extensionUri, { result: answer ?? null, name: target.name }, log);
     } catch (e) {
       log(`ncp/trace failed: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(`NCP: could not get the trace of '${name}': ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`NCP: could not get the trace of '${target.name}': ${(e as Error).message}`);
     }
   };
 }

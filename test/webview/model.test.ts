@@ -10,6 +10,7 @@ import { additiveCellPredictor, growingPredictor, quadraticPredictor } from '../
 import { checkHostMessage, checkPayload, checkResult, checkWebviewMessage } from '../../webview/src/protocol';
 import { chartGeometry, DEFAULT_SIZE, fixed, nearestIndex, niceTicks, pointDetails, signed, summarize, tableColumns, tableRows } from '../../webview/src/model';
 import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../webview/src/html';
+import { resultJson } from '../../server/src/core/propagate/format';
 
 const START = [24, 32, 2, 2, 32, 2, 2, 2, 16, 32, 2, 2, 2, 2, 16, 32, 64, 2, 1, 1, 1, 1, 16, 32, 64, 96, 64];
 const TARGET = [16, 48, 1, 3, 24, 3, 2, 3, 32, 48, 2, 3, 3, 3, 40, 48, 56, 3, 2, 2, 2, 2, 32, 48, 64, 80, 96];
@@ -272,4 +273,23 @@ test('continuous strategy and zero-step runs: no moves, a single point, still dr
   assert.ok(Number.isFinite(best.points[0].y) && Number.isFinite(c.flops!.series[0].points[0].y));
   assert.ok(c.objective.yTicks.length > 0);
   assert.equal(summarize(none).unchanged, true);
+});
+
+test("the language server's ncp/trace answer (the CLI's JSON object) reads back as the result", async () => {
+  const strip = (r: PropagationResult) => JSON.parse(JSON.stringify(r, (k, v) => (k === 'feasible' ? undefined : v)));
+  for (const r of [await resultP, await cells()]) {
+    const json = JSON.parse(JSON.stringify(resultJson(r, { name: 'p_seg', source: 'p' })));
+    const c = checkPayload({ result: json, name: 'p', ...(r.space === 'multires' ? { budget } : {}) });
+    assert.ok(c.ok, c.ok ? '' : c.error);
+    assert.deepEqual(strip(c.value.result!), strip({ ...r, start: r.snappedStart }), `${r.space}: every field but feasibility survives`);
+    // Feasibility is judged against the budget the message names.
+    assert.deepEqual(c.value.result!.trace.map((t) => t.feasible), r.trace.map((t) => t.flops === undefined || t.flops <= budget.flopsMax));
+  }
+  const json = JSON.parse(JSON.stringify(resultJson(await resultP)));
+  const tight = checkPayload({ result: { ...json, budget: { flopsMax: 0.3 } } });
+  assert.ok(tight.ok && tight.value.budget?.flopsMax === 0.3, 'a budget inside the answer is used');
+  assert.ok(tight.value.result!.trace.some((t) => !t.feasible));
+  json.trace[2].predicted = 'x';
+  const bad = checkHostMessage({ type: 'trace', result: json });
+  assert.ok(!bad.ok && /result\.trace\[2\]\.predicted is not a list/.test(bad.error), bad.ok ? '' : bad.error);
 });

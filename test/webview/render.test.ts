@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { propagate, type PropagationResult } from '../../server/src/core/propagate';
 import { codeToString } from '../../server/src/core/space/multires';
+import { resultJson } from '../../server/src/core/propagate/format';
 import { additiveCellPredictor, growingPredictor, quadraticPredictor } from '../core/propagate.fixtures';
 import { cellToString } from '../../server/src/core/space/nb201';
 import { chromiumMissing, launch, openView, ROOT, THEMES } from './browser';
@@ -168,6 +169,18 @@ test('a NAS-Bench-201 cell trace: cell strings, objective plot only', { skip }, 
   assert.equal(await page.locator('svg.chart .objective.run.best circle.pt').count(), cell.trace.length);
   assert.equal(await page.textContent('code.code.result'), cellToString(cell.result));
   assert.equal(await page.locator('table.steps tbody tr').count(), cell.trace.length);
+  assert.deepEqual(await v.problems(), []);
+  await page.close();
+});
+
+test("the language server's answer (the CLI's JSON object) renders the same rows", { skip }, async () => {
+  const v = await openView(browser!);
+  await v.post({ type: 'trace', result: JSON.parse(JSON.stringify(resultJson(result, { name: 'x', source: 'y' }))), name: 'seg_small', budget });
+  const page = v.page;
+  await page.waitForSelector('svg.chart');
+  assert.equal(await page.locator('table.steps tbody tr').count(), result.trace.length);
+  assert.equal(await page.locator('svg.chart line.budget').count(), 1);
+  assert.equal(await page.textContent('code.code.result'), codeToString(result.result));
   assert.deepEqual(await v.problems(), []);
   await page.close();
 });

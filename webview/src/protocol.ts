@@ -2,6 +2,7 @@
 // they receive: a webview is a separate origin, so neither side trusts the other's shapes.
 // No DOM and no vscode imports: the panel (client/src/tracePanel.ts) and node tests use this too.
 import type { Budget, Evaluation, PropagationResult, RunSummary, TermValue, TraceStep } from '../../server/src/core/propagate/types';
+import { parseCellString } from '../../server/src/core/space/nb201';
 
 /** What the trace view shows: the server's last result of one propagation (null: none yet). */
 export interface TracePayload {
@@ -164,6 +165,109 @@ export function checkResult(v: unknown, at = 'result'): Checked<PropagationResul
   }
 }
 
+/**
+ * The language server's `ncp/trace` answers with the CLI's `--json` object (core/propagate/format.ts
+ * resultJson): cells as strings, terms as labelled predictions, no per-step feasibility. This turns
+ * it back into a PropagationResult; feasibility is judged against the budget when one is known.
+ */
+export function fromResultJson(v: unknown, budget?: Budget, at = 'result'): Checked<PropagationResult> {
+  try {
+    const o = obj(v, at);
+    const space: PropagationResult['space'] = typeof o.start === 'string' ? 'nb201' : 'multires';
+    const point = (x: unknown, where: string): number[] => {
+      if (space === 'nb201') {
+        try {
+          return parseCellString(str(x, where));
+        } catch (e) {
+          throw new ShapeError(`${where}: ${(e as Error).message}`);
+        }
+      }
+      return codeOf(x, where, space);
+    };
+    const steps = arr(o.trace, `${at}.trace`).map((raw, i) => {
+      const where = `${at}.trace[${i}]`;
+      const t = obj(raw, where);
+      const terms = arr(t.predicted, `${where}.predicted`).map((x, k) => term(x, `${where}.predicted[${k}]`));
+      const flops = optNum(t.flops, `${where}.flops`);
+      const params = optNum(t.params, `${where}.params`);
+      return step(
+        {
+          ...t,
+          terms,
+          rounded: point(t.rounded, `${where}.rounded`),
+          feasible: feasibleUnder(budget, flops, params),
+        },
+        where,
+      );
+    });
+    // Start and result predictions carry only labels; the steps say which setting/metric/weight.
+    const labels = steps[0]?.terms ?? [];
+    const predicted = arr(o.predicted, `${at}.predicted`).map((x, i) => {
+      const where = `${at}.predicted[${i}]`;
+      const p = obj(x, where);
+      const label = str(p.term, `${where}.term`);
+      const known = labels[i] ?? parseLabel(label, where);
+      return { known, start: num(p.start, `${where}.start`), startStd: num(p.startStd, `${where}.startStd`), result: num(p.result, `${where}.result`), resultStd: num(p.resultStd, `${where}.resultStd`) };
+    });
+    const pair = (x: unknown, where: string) => {
+      if (x === undefined) return undefined;
+      const p = obj(x, where);
+      return { start: num(p.start, `${where}.start`), result: num(p.result, `${where}.result`) };
+    };
+    const objective = pair(o.objective, `${at}.objective`)!;
+    if (!objective) throw new ShapeError(`${at}.objective is not an object`);
+    const flops = pair(o.flops, `${at}.flops`);
+    const params = pair(o.params, `${at}.params`);
+    const evalOf = (which: 'start' | 'result'): Evaluation => ({
+      terms: predicted.map((p) => ({
+        weight: p.known.weight,
+        setting: p.known.setting,
+        metric: p.known.metric,
+        mean: which === 'start' ? p.start : p.result,
+        std: which === 'start' ? p.startStd : p.resultStd,
+      })),
+      objective: objective[which],
+      ...(flops ? { flops: flops[which] } : {}),
+      ...(params ? { params: params[which] } : {}),
+      feasible: feasibleUnder(budget, flops?.[which], params?.[which]),
+    });
+    const start = point(o.start, `${at}.start`);
+    return checkResult({
+      space,
+      strategy: o.strategy,
+      start,
+      snappedStart: start,
+      startEval: evalOf('start'),
+      result: point(o.result, `${at}.result`),
+      resultEval: evalOf('result'),
+      bestRestart: o.bestRestart,
+      runs: arr(o.runs, `${at}.runs`).map((raw, i) => {
+        const r = obj(raw, `${at}.runs[${i}]`);
+        return { ...r, start: point(r.start, `${at}.runs[${i}].start`), result: point(r.result, `${at}.runs[${i}].result`) };
+      }),
+      trace: steps,
+      stopReason: o.stopReason,
+      notes: o.notes,
+    }, at);
+  } catch (e) {
+    if (e instanceof ShapeError) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+function feasibleUnder(budget: Budget | undefined, flops: number | undefined, params: number | undefined): boolean {
+  if (budget?.flopsMax !== undefined && flops !== undefined && flops > budget.flopsMax) return false;
+  if (budget?.paramsMax !== undefined && params !== undefined && params > budget.paramsMax) return false;
+  return true;
+}
+
+/** `0.5 * seg.mIoU` (core/propagate/objective.ts termLabel) → its parts. */
+function parseLabel(label: string, at: string): { weight: number; setting: string; metric: string } {
+  const m = /^(?:([-+\d.eE]+) \* )?([^\s.]+(?:\.[^\s.]+)*)\.([^\s.]+)$/.exec(label);
+  if (!m) throw new ShapeError(`${at}.term '${label}' is not 'weight * setting.metric'`);
+  return { weight: m[1] === undefined ? 1 : num(Number(m[1]), `${at}.term`), setting: m[2], metric: m[3] };
+}
+
 /** The payload of a trace message or of the server's `ncp/trace` answer (null: no trace yet). */
 export function checkPayload(v: unknown): Checked<TracePayload> {
   try {
@@ -174,7 +278,9 @@ export function checkPayload(v: unknown): Checked<TracePayload> {
     const budget = budgetOf(o.budget, 'message.budget') ?? (o.result && typeof o.result === 'object' ? budgetOf((o.result as Obj).budget, 'result.budget') : undefined);
     if (budget) payload.budget = budget;
     if (o.result === null || o.result === undefined) return { ok: true, value: payload };
-    const r = checkResult(o.result);
+    // A PropagationResult, or the CLI's JSON object (what the language server keeps).
+    const cli = typeof o.result === 'object' && Array.isArray((o.result as Obj).predicted);
+    const r = cli ? fromResultJson(o.result, budget) : checkResult(o.result);
     if (!r.ok) return r;
     payload.result = r.value;
     return { ok: true, value: payload };
