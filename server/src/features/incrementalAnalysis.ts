@@ -140,6 +140,19 @@ function shift(m: Movable, dOff: number, dLine: number): void {
   if (dLine !== 0) for (const p of m.positions) p.line += dLine;
 }
 
+/** Texts of the declarations the propagations among `decls` start from, when declared elsewhere. */
+function contextOf(decls: readonly Declaration[], networks: Map<string, NetworkDecl>, cells: Map<string, CellDecl>, text: string): string {
+  const local = new Set(decls.map((d) => d.name));
+  const ctx: string[] = [];
+  for (const d of decls) {
+    const name = d.kind === 'propagate' ? d.from?.text : undefined;
+    if (!name || local.has(name)) continue;
+    const target = networks.get(name) ?? cells.get(name);
+    if (target) ctx.push(text.slice(target.range.startOffset, target.range.endOffset));
+  }
+  return [...new Set(ctx)].join('\n');
+}
+
 /** Messages that quote a line number ("first on line 5") depend on where the chunk is. */
 const QUOTES_LINE = /\bline \d+/;
 
@@ -174,8 +187,25 @@ export class IncrementalAnalyzer {
 
   constructor(private readonly minChars = INCREMENTAL_MIN_CHARS) {}
 
-  /** Documents whose chunk cache is being built in the background (text, cut points, progress). */
-  private readonly priming = new Map<string, { text: string; starts: number[]; lines: LineIndex; next: number; chunks: Chunk[] }>();
+  /**
+   * Documents whose chunk cache is being built in the background: the whole-text analysis of
+   * their first version is cut into chunks (no second parse: per declaration, the two analyses
+   * agree), with cursors into its sorted lists.
+   */
+  private readonly priming = new Map<
+    string,
+    {
+      text: string;
+      starts: number[];
+      lines: LineIndex;
+      full: DocumentAnalysis;
+      /** Its diagnostics less the cross-declaration ones (merge recomputes those on the whole document). */
+      local: DocumentAnalysis['diagnostics'];
+      next: number;
+      chunks: Chunk[];
+      cursor: Record<'decl' | 'comment' | 'diag' | 'token' | 'ctoken', number>;
+    }
+  >();
 
   forget(uri: string): void {
     this.docs.delete(uri);
@@ -189,18 +219,40 @@ export class IncrementalAnalyzer {
 
   /**
    * Builds part of a document's chunk cache, for about `budgetMs`; true while work remains.
-   * A large document's first analysis is the (faster) whole-text one; its chunks are cached in
-   * idle time afterwards, so later keystrokes take the incremental path.
+   * A large document's first analysis is the whole-text one; its chunks are cut from it in idle
+   * time afterwards, so later keystrokes take the incremental path.
    */
   primeStep(uri: string, budgetMs: number): boolean {
     const p = this.priming.get(uri);
     if (!p) return false;
     const deadline = performance.now() + budgetMs;
+    const { full, cursor, local: diagnostics } = p;
     while (p.next < p.starts.length && performance.now() < deadline) {
       const k = p.next++;
       const off = p.starts[k];
-      const text = p.text.slice(off, k + 1 < p.starts.length ? p.starts[k + 1] : p.text.length);
-      p.chunks.push(this.place(undefined, text, off, p.lines.positionAt(off).line));
+      const end = k + 1 < p.starts.length ? p.starts[k + 1] : Infinity;
+      const take = <T>(list: readonly T[], key: keyof typeof cursor, at: (x: T) => number): T[] => {
+        const out: T[] = [];
+        while (cursor[key] < list.length && at(list[cursor[key]]) < end) out.push(list[cursor[key]++]);
+        return out;
+      };
+      const analysis: DocumentAnalysis = {
+        text: '',
+        ast: { declarations: take(full.ast.declarations, 'decl', (d) => d.range.startOffset), comments: take(full.ast.comments, 'comment', (c) => c.range.startOffset) },
+        diagnostics: take(diagnostics, 'diag', (d) => d.range.startOffset),
+        networks: new Map(),
+        cells: new Map(),
+        propagations: [],
+        references: [],
+        hasSyntaxErrors: false,
+        lines: p.lines,
+        tokens: take(full.tokens, 'token', (t) => t.startOffset),
+        comments: take(full.comments, 'ctoken', (t) => t.startOffset),
+      };
+      const chunkText = p.text.slice(off, end === Infinity ? p.text.length : end);
+      const context = contextOf(analysis.ast.declarations, full.networks, full.cells, p.text);
+      const line = p.lines.positionAt(off).line;
+      p.chunks.push({ text: chunkText, analysis, offset: off, line, context, lineBound: quotesLines(analysis), movable: collect(analysis) });
     }
     if (p.next < p.starts.length) return true;
     this.priming.delete(uri);
@@ -216,8 +268,10 @@ export class IncrementalAnalyzer {
     }
     const lines = new LineIndex(text);
     if (!this.docs.has(uri)) {
-      this.priming.set(uri, { text, starts, lines, next: 0, chunks: [] });
-      return analyzeText(text);
+      const full = analyzeText(text);
+      const local = full.diagnostics.filter((d) => d.code !== 'duplicate-name' && d.code !== 'undefined-name');
+      this.priming.set(uri, { text, starts, lines, full, local, next: 0, chunks: [], cursor: { decl: 0, comment: 0, diag: 0, token: 0, ctoken: 0 } });
+      return full;
     }
     // Previous chunks by text; a chunk is reused at most once (identical chunks each keep their own analysis).
     const pool = new Map<string, Chunk[]>();
@@ -247,17 +301,8 @@ export class IncrementalAnalyzer {
     }
     // A propagation is analysed with the declarations it starts from appended (its context).
     for (const c of chunks) {
-      const props = c.analysis.ast.declarations.filter((d): d is PropagateDecl => d.kind === 'propagate');
-      if (props.length === 0 && !c.context) continue;
-      const local = new Set(c.analysis.ast.declarations.map((d) => d.name));
-      const ctx: string[] = [];
-      for (const p of props) {
-        const name = p.from?.text;
-        if (!name || local.has(name)) continue;
-        const target = networks.get(name) ?? cells.get(name);
-        if (target) ctx.push(text.slice(target.range.startOffset, target.range.endOffset));
-      }
-      const context = [...new Set(ctx)].join('\n');
+      if (!c.context && !c.analysis.ast.declarations.some((d) => d.kind === 'propagate')) continue;
+      const context = contextOf(c.analysis.ast.declarations, networks, cells, text);
       if (context !== c.context) {
         const { offset, line } = c;
         this.reanalyze(c, context, line);
