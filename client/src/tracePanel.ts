@@ -2,7 +2,7 @@
 // one propagation. Strict CSP (nonce'd script, resources only from dist/) and every message from
 // the webview checked before it is acted on.
 import * as vscode from 'vscode';
-import { checkPayload, checkWebviewMessage, type HostMessage, type TracePayload } from '../../webview/src/protocol';
+import { checkPayload, checkWebviewMessage, traceTarget, type HostMessage, type TracePayload } from '../../webview/src/protocol';
 import { makeNonce, webviewHtml } from '../../webview/src/html';
 import { codeText } from '../../webview/src/model';
 
@@ -88,18 +88,6 @@ export class TracePanel {
 /** The part of the language client the command needs. */
 export interface TraceSource {
   sendRequest(method: string, params: unknown): Promise<unknown>;
-}
-
-/** The lens passes `{ uri, name, key }`; `(uri, name)` works too (e.g. from other commands). */
-export function traceTarget(a: unknown, b: unknown): { uri: string; name: string; key?: string } | undefined {
-  if (typeof a === 'string' && typeof b === 'string') return { uri: a, name: b };
-  if (a && typeof a === 'object') {
-    const o = a as Record<string, unknown>;
-    if (typeof o.uri === 'string' && typeof o.name === 'string') {
-      return { uri: o.uri, name: o.name, ...(typeof o.key === 'string' ? { key: o.key } : {}) };
-    }
-  }
-  return undefined;
 }
 
 /**

@@ -7,7 +7,7 @@ import { codeToString } from '../../server/src/core/space/multires';
 import { cellToString } from '../../server/src/core/space/nb201';
 import { mulberry32 } from '../../server/src/core/propagate/random';
 import { additiveCellPredictor, growingPredictor, quadraticPredictor } from '../core/propagate.fixtures';
-import { checkHostMessage, checkPayload, checkResult, checkWebviewMessage } from '../../webview/src/protocol';
+import { checkHostMessage, checkPayload, checkResult, checkWebviewMessage, traceTarget } from '../../webview/src/protocol';
 import { chartGeometry, DEFAULT_SIZE, fixed, nearestIndex, niceTicks, pointDetails, signed, summarize, tableColumns, tableRows } from '../../webview/src/model';
 import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../webview/src/html';
 import { resultJson } from '../../server/src/core/propagate/format';
@@ -117,6 +117,12 @@ test('messages from the webview: only ready and reveal with a step index', () =>
   for (const m of [null, 'ready', [], {}, { type: 'ready', extra: 1 }, { type: 'reveal' }, { type: 'reveal', step: -1 }, { type: 'reveal', step: 1.5 }, { type: 'reveal', step: '2' }, { type: 'reveal', step: 2, x: 1 }, { type: 'run', cmd: 'rm' }]) {
     assert.equal(checkWebviewMessage(m).ok, false, JSON.stringify(m));
   }
+});
+
+test('ncp.showTrace arguments: the lens object or (uri, name); anything else opens the empty view', () => {
+  assert.deepEqual(traceTarget({ uri: 'file:///a.ncp', name: 'p', key: 'file:///a.ncp#p' }, undefined), { uri: 'file:///a.ncp', name: 'p', key: 'file:///a.ncp#p' });
+  assert.deepEqual(traceTarget('file:///a.ncp', 'p'), { uri: 'file:///a.ncp', name: 'p' });
+  for (const [a, b] of [[undefined, undefined], [{ uri: 1, name: 'p' }], ['u'], [{ uri: 'u' }], [null, 'p']] as unknown[][]) assert.equal(traceTarget(a, b), undefined);
 });
 
 test('table rows: one per step, moved dimension from → to, terms as mean ± spread, cost, feasibility', async () => {

@@ -309,3 +309,15 @@ export function checkWebviewMessage(v: unknown): Checked<WebviewMessage> {
   }
   return { ok: false, error: `unexpected message from the trace view: ${JSON.stringify(v).slice(0, 200)}` };
 }
+
+/** The lens passes `{ uri, name, key }`; `(uri, name)` works too (e.g. from other commands). */
+export function traceTarget(a: unknown, b: unknown): { uri: string; name: string; key?: string } | undefined {
+  if (typeof a === 'string' && typeof b === 'string') return { uri: a, name: b };
+  if (a && typeof a === 'object') {
+    const o = a as Record<string, unknown>;
+    if (typeof o.uri === 'string' && typeof o.name === 'string') {
+      return { uri: o.uri, name: o.name, ...(typeof o.key === 'string' ? { key: o.key } : {}) };
+    }
+  }
+  return undefined;
+}
