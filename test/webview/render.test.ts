@@ -92,6 +92,13 @@ test('a real trace renders: header, chart lines and points, budget line, one row
   // The chart really has size (CSS loaded, SVG laid out).
   const box = await page.locator('svg.chart').boundingBox();
   assert.ok(box && box.width > 500 && box.height > 300, `chart size ${JSON.stringify(box)}`);
+  // Resizing the panel redraws the chart at the new width (text stays at the editor's size).
+  const before = await page.getAttribute('svg.chart', 'viewBox');
+  await page.setViewportSize({ width: 600, height: 900 });
+  await page.waitForFunction((b) => document.querySelector('svg.chart')?.getAttribute('viewBox') !== b, before);
+  const vb = (await page.getAttribute('svg.chart', 'viewBox'))!.split(' ').map(Number);
+  assert.ok(vb[2] < 600 && vb[2] >= 420, `redrawn ${vb[2]} wide`);
+  assert.equal(await page.locator('table.steps tbody tr').count(), n);
   assert.deepEqual(await v.problems(), [], 'no CSP violations or errors');
   await page.close();
 });

@@ -4,7 +4,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import './styles.css';
 import { checkHostMessage, checkPayload, type TracePayload, type WebviewMessage } from './protocol';
-import { renderEmpty, renderTrace, showError } from './render';
+import { chartWidth, renderEmpty, renderTrace, showError } from './render';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -19,7 +19,9 @@ function start(): void {
   const api = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
   const post = (m: WebviewMessage) => api?.postMessage(m);
 
+  let shown: TracePayload | undefined;
   const show = (payload: TracePayload) => {
+    shown = payload;
     try {
       renderTrace(root, payload, post);
     } catch (e) {
@@ -43,6 +45,20 @@ function start(): void {
     api?.setState(payload);
     show(payload);
   });
+  // Redraw the chart at the new size when the panel is resized (drawn 1:1, see chartWidth).
+  let drawnWidth = chartWidth(root.clientWidth);
+  let pending = false;
+  new ResizeObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      const w = chartWidth(root.clientWidth);
+      if (Math.abs(w - drawnWidth) < 16 || !shown?.result) return;
+      drawnWidth = w;
+      show(shown);
+    });
+  }).observe(root);
   post({ type: 'ready' });
 }
 

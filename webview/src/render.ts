@@ -9,6 +9,7 @@ import {
   summarize,
   tableColumns,
   tableRows,
+  DEFAULT_SIZE,
   type Chart,
   type Plot,
   type Summary,
@@ -142,8 +143,13 @@ function legend(r: PropagationResult, chart: Chart, hasBudget: boolean): HTMLEle
   return el('ul', { class: 'legend', 'aria-label': 'Legend' }, ...items);
 }
 
-function chartFigure(r: PropagationResult, payload: TracePayload): { figure: HTMLElement; chart: Chart; svgEl: SVGElement; cursor: SVGElement; tip: HTMLElement } {
-  const chart = chartGeometry(r, payload.budget);
+/** Chart width for a container: drawn 1:1 so text keeps the editor's size at any panel width. */
+export function chartWidth(containerWidth: number): number {
+  return Math.round(Math.max(420, Math.min(1100, containerWidth || DEFAULT_SIZE.width)));
+}
+
+function chartFigure(r: PropagationResult, payload: TracePayload, width: number): { figure: HTMLElement; chart: Chart; svgEl: SVGElement; cursor: SVGElement; tip: HTMLElement } {
+  const chart = chartGeometry(r, payload.budget, { ...DEFAULT_SIZE, width });
   const root = svg('svg', {
     class: 'chart',
     viewBox: `0 0 ${chart.width} ${chart.height}`,
@@ -220,7 +226,7 @@ export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: 
     return undefined;
   }
   const summary = summarize(r, payload.budget);
-  const { figure, chart, svgEl, cursor, tip } = chartFigure(r, payload);
+  const { figure, chart, svgEl, cursor, tip } = chartFigure(r, payload, chartWidth(root.clientWidth));
   const { table, rows } = stepsTable(r);
   const runs = el(
     'vscode-collapsible',
