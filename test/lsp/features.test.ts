@@ -197,6 +197,13 @@ test('hover: setting and metric names show their descriptions', async () => {
   assert.match((m.contents as { value: string }).value, /mean intersection over union/);
 });
 
+test('hover: a budget line compares the limit with the start network', async () => {
+  const uri = fresh();
+  await client.open(uri, DOC);
+  const h = await client.request<Hover>('textDocument/hover', { ...td(uri), position: positionOf(DOC, 'flops <= 2.5', 3) });
+  assert.match((h.contents as { value: string }).value, /\*\*flops ≤ 2\.5 G\*\*[\s\S]*Start network `hr`: 2\.\d{3} G, within the budget/);
+});
+
 test('completion: keywords and snippets, names after from, settings, metrics of the setting, strategies', async () => {
   const uri = fresh();
   const labels = async (text: string, needle: string, offset = needle.length) => {

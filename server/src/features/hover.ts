@@ -108,6 +108,21 @@ function settingMarkdown(name: string): string | undefined {
   return [`**${s.name}**${alias} — ${s.task}`, '', s.label, '', `Metrics: ${s.metrics.map((m, i) => (i === 0 ? `\`${m}\` (main)` : `\`${m}\``)).join(', ')}`].join('\n');
 }
 
+/** A budget line: the limit against the start network's exact cost. */
+function budgetMarkdown(ctx: FeatureContext, from: string | undefined, kind: 'flops' | 'params', limit: number | undefined): string | undefined {
+  if (limit === undefined) return undefined;
+  const unit = kind === 'flops' ? 'G' : 'M';
+  const lines = [`**${kind} ≤ ${limit} ${unit}** — a hard budget on the exact ${kind === 'flops' ? 'multiply-accumulates (128×128 input)' : 'parameter count'}`];
+  const net = from ? ctx.analysis.networks.get(from) : undefined;
+  const c = net?.code ? exactCost(net.code) : undefined;
+  if (net && c) {
+    const v = kind === 'flops' ? c.flops : c.params;
+    const verdict = v <= limit ? `within the budget (${(limit - v).toFixed(3)} ${unit} to spare)` : `over the budget by ${(v - limit).toFixed(3)} ${unit}`;
+    lines.push('', `Start network \`${net.name}\`: ${v.toFixed(3)} ${unit}, ${verdict}.`);
+  }
+  return lines.join('\n');
+}
+
 export async function hover(ctx: FeatureContext, offset: number): Promise<Hover | null> {
   const ast = ctx.analysis.ast;
   const d = declarationAt(ast, offset);
@@ -128,6 +143,10 @@ export async function hover(ctx: FeatureContext, offset: number): Promise<Hover 
     return { contents: { kind: 'markdown', value: lines.join('\n') }, range: lspRange(d.from.range) };
   }
   for (const s of d.statements) {
+    if ((s.kind === 'flops' || s.kind === 'params') && contains(s.range, offset)) {
+      const md = budgetMarkdown(ctx, d.from?.text, s.kind, s.limit);
+      if (md) return { contents: { kind: 'markdown', value: md }, range: lspRange(s.range) };
+    }
     if (s.kind !== 'maximize') continue;
     if (s.setting && contains(s.setting.range, offset)) {
       const md = settingMarkdown(s.setting.text);
