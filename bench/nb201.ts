@@ -62,7 +62,16 @@ async function main(): Promise<void> {
   const hc10Opt = hc10.filter((v) => opt - v <= 0.1).length;
   console.log(`best-improvement hill climb: optimum reached from ${pct(hcOpt, K)} starts; best of ${R} climbs from perturbed copies: ${pct(hc10Opt, K)}`);
 
-  const lookup = (s: string) => (s === 'nb201' ? predictor : undefined);
+  // Counts predictor queries (one per cell evaluated or differentiated), for random search at the same count.
+  let queries = 0;
+  const counted: typeof predictor = {
+    setting: predictor.setting,
+    metrics: predictor.metrics,
+    predict: (x) => (queries++, predictor.predict(x)),
+    predictBatch: (xs) => ((queries += xs.length), predictor.predictBatch(xs)),
+    valueAndGrad: (x, m) => (queries++, predictor.valueAndGrad(x, m)),
+  };
+  const lookup = (s: string) => (s === 'nb201' ? counted : undefined);
   const objective = [{ weight: 1, setting: 'nb201', metric: 'acc' }];
   for (const strategy of STRATEGIES) {
     const t1 = Date.now();
@@ -72,17 +81,21 @@ async function main(): Promise<void> {
     const true1: number[] = [];
     const true10: number[] = [];
     const steps1: number[] = [];
+    const queries1: number[] = [];
     const queries10: number[] = [];
     for (const [k, start] of starts.entries()) {
+      queries = 0;
       const r1 = await propagate({ space: 'nb201', start, objective, strategy, seed: k }, lookup);
+      queries1.push(queries);
       if (r1.resultEval.objective >= hc[k].value - 0.1) a++;
       if (opt - r1.resultEval.objective <= 0.1) b1++;
       true1.push(trueAcc[cellToIndex(r1.result)]);
       steps1.push(r1.runs[0].steps);
+      queries = 0;
       const r10 = await propagate({ space: 'nb201', start, objective, strategy, seed: k, restarts: R }, lookup);
+      queries10.push(queries);
       if (opt - r10.resultEval.objective <= 0.1) b++;
       true10.push(trueAcc[cellToIndex(r10.result)]);
-      queries10.push(r10.runs.reduce((s, r) => s + r.steps, 0));
     }
     const ms = (Date.now() - t1) / (2 * K);
     console.log(`\n${strategy}:`);
@@ -90,6 +103,26 @@ async function main(): Promise<void> {
     console.log(`      single start within 0.1 of the optimum:  ${pct(b1, K)}; median steps ${median(steps1)}`);
     console.log(`  (b) --restarts ${R} within 0.1 of the optimum: ${pct(b, K)}   (goal ≥ 80%)`);
     console.log(`  true accuracy of the results: single ${mean(true1).toFixed(2)} %, --restarts ${R} ${mean(true10).toFixed(2)} % (mean over starts)`);
+    // Random search on the predictor with as many predictor queries: the best predicted of Q random cells, its true accuracy.
+    const rsTrue = (q: number, k: number) => {
+      const rand = mulberry32(seed * 7919 + k);
+      let bi = 0;
+      let bv = -Infinity;
+      for (let j = 0; j < q; j++) {
+        const i = Math.floor(rand() * NB201_SIZE);
+        if (P[i] > bv) {
+          bv = P[i];
+          bi = i;
+        }
+      }
+      return trueAcc[bi];
+    };
+    const q1 = Math.round(median(queries1));
+    const q10 = Math.round(median(queries10));
+    console.log(`  predictor queries per propagation: median ${q1} (single), ${q10} (--restarts ${R})`);
+    console.log(
+      `  random search on the predictor with as many queries: true accuracy ${mean(starts.map((_, k) => rsTrue(q1, k))).toFixed(2)} % (${q1} queries), ${mean(starts.map((_, k) => rsTrue(q10, k + K))).toFixed(2)} % (${q10} queries)`,
+    );
     console.log(`  mean time per propagation ${ms.toFixed(1)} ms`);
   }
   // Random search with the same benchmark queries the predictor was trained on.

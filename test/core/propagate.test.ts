@@ -5,6 +5,10 @@ import type { DifferentiablePredictor } from '../../server/src/core/predict/type
 import { cost } from '../../server/src/core/cost';
 import { BENCHMARK_RANGE, CODE_KINDS, randomCode, snapToRange, validateCode } from '../../server/src/core/space/multires';
 import { additiveCellPredictor, growingPredictor, quadraticPredictor } from './propagate.fixtures';
+import { join } from 'node:path';
+import { findDataDir, loadNb201Benchmark } from '../../server/src/core/benchmark';
+import { runNb201Experiment } from '../../server/src/core/propagate/nb201Experiment';
+import { cellToIndex, cellToString, parseCellString } from '../../server/src/core/space/nb201';
 
 const lookupOf =
   (...ps: DifferentiablePredictor[]): PredictorLookup =>
@@ -187,4 +191,33 @@ test('cancellation: an aborted signal stops the run between steps', async () => 
   const pre = new AbortController();
   pre.abort();
   await assert.rejects(propagate({ space: 'multires', start: START, objective: seg, signal: pre.signal, strategy: 'continuous' }, lookup), PropagationCancelled);
+});
+
+test('NB201 experiment: enumerated optimum, results and random search (additive predictor as the trainer)', { skip: findDataDir() ? false : 'benchmark data not found (set NCP_DATA_DIR)' }, async () => {
+  const bench = loadNb201Benchmark(join(findDataDir()!, 'nasbench201.json'));
+  const rand = mulberry32(9);
+  const table = Array.from({ length: 6 }, () => Array.from({ length: 5 }, () => rand() * 10));
+  const best = table.map((row) => row.indexOf(Math.max(...row)));
+  let seen = 0;
+  const ex = await runNb201Experiment(
+    bench,
+    async (inputs, targets, o) => {
+      seen = inputs.length;
+      assert.equal(inputs[0].length, 30);
+      assert.equal(targets[0].length, 1);
+      assert.deepEqual(o.metrics, ['acc']);
+      return additiveCellPredictor(table);
+    },
+    { trainSamples: 50, seed: 2, starts: 4, restarts: 2 },
+  );
+  assert.equal(seen, 50);
+  assert.equal(ex.optimum.cell, cellToString(best));
+  assert.equal(ex.optimum.true, ex.trueAcc[cellToIndex(best)]);
+  for (const r of ex.results) {
+    assert.equal(r.cell, ex.optimum.cell, 'an additive predictor has one optimum, reached from anywhere');
+    assert.ok(Math.abs(r.gapToOptimum) < 1e-9);
+    assert.equal(r.true, ex.trueAcc[cellToIndex(parseCellString(r.cell))]);
+  }
+  assert.equal(ex.randomSearch.queries, 50);
+  await assert.rejects(runNb201Experiment(bench, async () => additiveCellPredictor(table), { trainSamples: 5, seed: 1, starts: 1 }), /--train-samples must be an integer 10–15625/);
 });
