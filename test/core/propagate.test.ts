@@ -105,24 +105,32 @@ test('weighted sums of metrics and settings: the objective is their sum', async 
 test('the budget is never violated: random starts and budgets, both strategies (property)', async () => {
   const rand = mulberry32(11);
   const lookup = lookupOf(growingPredictor());
-  for (let k = 0; k < 24; k++) {
+  const smallest = cost(CODE_KINDS.map((k) => BENCHMARK_RANGE[k].min));
+  let impossible = 0;
+  for (let k = 0; k < 30; k++) {
     const start = randomCode(rand);
-    const flopsMax = 0.05 + rand() * 6;
-    const paramsMax = k % 3 === 0 ? 0.1 + rand() * 5 : undefined;
+    // Log-uniform from 0.002 G (below the smallest network's 0.0108 G: impossible) to 8 G.
+    const flopsMax = Math.exp(Math.log(0.002) + rand() * Math.log(8 / 0.002));
+    const paramsMax = k % 3 === 0 ? Math.exp(Math.log(0.01) + rand() * Math.log(6 / 0.01)) : undefined;
+    const possible = smallest.flops <= flopsMax && (paramsMax === undefined || smallest.params <= paramsMax);
     for (const strategy of ['winner-takes-all', 'continuous'] as const) {
-      const r = await propagate(
-        { space: 'multires', start, objective: seg, strategy, flopsMax, paramsMax, lambda: k % 2 ? 0.3 : 0, steps: 25, restarts: 1 + (k % 3), seed: k },
-        lookup,
-      );
+      const opts = { space: 'multires' as const, start, objective: seg, strategy, flopsMax, paramsMax, lambda: k % 2 ? 0.3 : 0, steps: 25, restarts: 1 + (k % 3), seed: k };
+      if (!possible) {
+        impossible++;
+        await assert.rejects(propagate(opts, lookup), (e: unknown) => e instanceof PropagationError && /no network in the space fits the budget .*the smallest network needs/.test(e.message));
+        continue;
+      }
+      const r = await propagate(opts, lookup);
       const c = cost(r.result);
       assert.ok(c.flops <= flopsMax, `${strategy}: ${c.flops} G ≤ ${flopsMax} G`);
       if (paramsMax !== undefined) assert.ok(c.params <= paramsMax, `${strategy}: ${c.params} M ≤ ${paramsMax} M`);
       assert.equal(r.resultEval.feasible, true);
       assert.deepEqual(validateCode(r.result), []);
       // The budget should bind for this ever-growing predictor: the result uses most of it.
-      if (paramsMax === undefined && strategy === 'winner-takes-all') assert.ok(c.flops > 0.5 * flopsMax, `uses the budget (${c.flops} of ${flopsMax})`);
+      if (paramsMax === undefined && strategy === 'winner-takes-all' && flopsMax > 0.05) assert.ok(c.flops > 0.5 * flopsMax, `uses the budget (${c.flops} of ${flopsMax})`);
     }
   }
+  assert.ok(impossible > 0 && impossible < 30, `some budgets impossible (${impossible / 2} of 30)`);
 });
 
 test('an impossible budget is a clear error', async () => {
