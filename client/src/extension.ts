@@ -66,6 +66,12 @@ export async function activate(context: ExtensionContext): Promise<void> {
     statusItem,
     vscode.commands.registerCommand('ncp.showServerLog', () => client?.outputChannel.show(true)),
     vscode.commands.registerCommand('ncp.showTrace', showTraceCommand(context.extensionUri, () => client, (m) => client?.outputChannel.appendLine(m))),
+    // The server's "Copy as PyTorch network_setting" action asks the client to do the copying.
+    vscode.commands.registerCommand('ncp.copyToClipboard', async (text: unknown, message: unknown) => {
+      if (typeof text !== 'string') return;
+      await vscode.env.clipboard.writeText(text);
+      if (typeof message === 'string') void vscode.window.showInformationMessage(message);
+    }),
     vscode.commands.registerCommand('ncp.restartServer', async () => {
       showState({ kind: 'idle' });
       if (client) await client.restart();

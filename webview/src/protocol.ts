@@ -157,6 +157,8 @@ export function checkResult(v: unknown, at = 'result'): Checked<PropagationResul
       trace: arr(o.trace, `${at}.trace`).map((s, i) => step(s, `${at}.trace[${i}]`)),
       stopReason: oneOf(o.stopReason, ['steps', 'converged'] as const, `${at}.stopReason`),
       notes: arr(o.notes, `${at}.notes`).map((n, i) => str(n, `${at}.notes[${i}]`)),
+      budget: budgetOf(o.budget, `${at}.budget`) ?? {},
+      lambda: optNum(o.lambda, `${at}.lambda`) ?? 0,
     };
     return { ok: true, value: result };
   } catch (e) {
@@ -248,6 +250,8 @@ export function fromResultJson(v: unknown, budget?: Budget, at = 'result'): Chec
       trace: steps,
       stopReason: o.stopReason,
       notes: o.notes,
+      budget: budget ?? o.budget,
+      lambda: o.lambda,
     }, at);
   } catch (e) {
     if (e instanceof ShapeError) return { ok: false, error: e.message };

@@ -122,5 +122,7 @@ export async function propagate(
     trace: best.trace,
     stopReason: best.stopReason,
     notes,
+    budget: { flopsMax: opts.flopsMax, paramsMax: opts.paramsMax },
+    lambda: opts.lambda ?? 0,
   };
 }

@@ -91,6 +91,8 @@ export function resultJson(r: PropagationResult, extra: Record<string, unknown> 
     bestRestart: r.bestRestart,
     stopReason: r.stopReason,
     notes: r.notes,
+    budget: r.budget,
+    lambda: r.lambda,
     trace: r.trace.map((s) => stepJson(s, r.space)),
   };
 }

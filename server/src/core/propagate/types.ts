@@ -130,6 +130,10 @@ export interface PropagationResult {
   stopReason: 'steps' | 'converged';
   /** Messages for the user (start over budget and repaired, start snapped into range, …). */
   notes: string[];
+  /** The hard budget the result satisfies (what the trace view draws as a limit). */
+  budget: Budget;
+  /** Weight of the exact-FLOPs term in the objective. */
+  lambda: number;
 }
 
 export class PropagationError extends Error {}
