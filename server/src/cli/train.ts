@@ -21,7 +21,7 @@ Options:
   --data FILE          training data (required)
   --out DIR            where to write the models (required)
   --settings a,b       only these settings (default: all in FILE)
-  --epochs N           epochs per member (default: the recipe's; ours 100, authors' 200)
+  --epochs N           epochs per member (default: the recipe's; ours 60, authors' 200)
   --members K          ensemble size (default: ours 5, authors' 1)
   --seed S             seed of initialisers, shuffles and dropout (default 1)
   --recipe R           ncp (ours, default) or authors (models/mlp.py, tools/train_predictor.py)

@@ -3,7 +3,9 @@
 // throwing when a backend cannot start, so every choice is checked.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@tensorflow/tfjs-backend-cpu';
+// A named import, not a bare side-effect one: esbuild resolves the package to its CommonJS
+// 'main', which its sideEffects list does not name, and would drop a bare import from the bundle.
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -57,6 +59,7 @@ async function tryWasm(): Promise<boolean> {
 }
 
 async function trySet(name: string): Promise<boolean> {
+  if (name === 'cpu' && !tf.findBackendFactory('cpu')) tf.registerBackend('cpu', () => new MathBackendCPU(), 1);
   if (!tf.findBackendFactory(name)) return false;
   try {
     return await tf.setBackend(name);

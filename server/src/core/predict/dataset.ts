@@ -126,11 +126,39 @@ export interface TrainedSetting {
   bestEpochs: number[];
 }
 
-/** Trains one predictor per setting, in order. */
+/** Trains one predictor per setting: in order, or all multi-resolution settings at once (recipe `joint`). */
 export async function trainSettings(
   settings: readonly SettingData[],
   opts: { base: TrainConfig; seed: number; overrides?: Partial<TrainConfig>; onProgress?: (p: SetProgress) => void },
 ): Promise<TrainedSetting[]> {
+  const cfg = { ...opts.base, ...opts.overrides };
+  const codes = settings.filter((d) => d.inputs[0]?.length === 27);
+  const sameRows = codes.every((d) => d.rows.length === codes[0].rows.length && d.rows.every((r, i) => r === codes[0].rows[i]));
+  if (cfg.joint && codes.length > 1 && sameRows) {
+    // one ensemble, a trunk shared by every setting and heads per setting
+    const tasks: { setting: string; metrics: string[]; cols: number[] }[] = [];
+    let c = 0;
+    for (const d of codes) {
+      tasks.push({ setting: d.setting, metrics: d.metrics, cols: d.metrics.map(() => c++) });
+    }
+    const targets = codes[0].rows.map((_, i) => codes.flatMap((d) => d.targets[i]));
+    const label = `${codes.length} settings jointly`;
+    const r = await trainEnsemble(codes[0].inputs, targets, {
+      ...opts.overrides,
+      base: opts.base,
+      setting: 'joint',
+      metrics: codes.flatMap((d) => d.metrics.map((m) => `${d.setting}/${m}`)),
+      tasks,
+      seed: opts.seed,
+      onProgress: (p) => opts.onProgress?.({ ...p, setting: label, index: 0, count: 1 + settings.length - codes.length }),
+    });
+    const joint = r.predictors.map((predictor, ti) => ({ predictor, config: r.config, seconds: r.seconds / codes.length, bestEpochs: r.perTask[ti].map((m) => m.bestEpoch) }));
+    const rest = await trainSettings(
+      settings.filter((d) => !codes.includes(d)),
+      { ...opts, overrides: { ...opts.overrides, joint: false } },
+    );
+    return [...joint, ...rest];
+  }
   const out: TrainedSetting[] = [];
   for (let index = 0; index < settings.length; index++) {
     const d = settings[index];
