@@ -21,6 +21,11 @@ export class EnsemblePredictor implements DifferentiablePredictor {
   private readonly featBuf: Float64Array;
   private readonly outBuf: Float64Array;
   private readonly gradBuf: Float64Array;
+  /** Scratch for valueAndGrad/predictMetric: the members' values and the summed feature gradient. */
+  private readonly valBuf: Float64Array;
+  private readonly gFeatBuf: Float64Array;
+  /** Counts forward passes that leave activations behind (see predictMetricLazy). */
+  private forwardId = 0;
   private tensors?: { W: tf.Tensor2D; b: tf.Tensor1D; act: Dense['act'] }[][][];
 
   constructor(
@@ -37,6 +42,8 @@ export class EnsemblePredictor implements DifferentiablePredictor {
     this.featBuf = new Float64Array(spec.mean.length);
     this.outBuf = new Float64Array(metrics.length);
     this.gradBuf = new Float64Array(spec.mean.length);
+    this.valBuf = new Float64Array(members.length);
+    this.gFeatBuf = new Float64Array(spec.mean.length);
   }
 
   get inputDim(): number {
@@ -60,11 +67,67 @@ export class EnsemblePredictor implements DifferentiablePredictor {
     const M = this.metrics.length;
     const K = this.runners.length;
     const vals = new Float64Array(K * M);
-    this.runners.forEach((r, k) => {
-      r.forwardAll(x, this.outBuf);
+    this.forwardId++;
+    for (let k = 0; k < K; k++) {
+      this.runners[k].forwardAll(x, this.outBuf);
       for (let m = 0; m < M; m++) vals[m * K + k] = this.outBuf[m] * this.target.std[m] + this.target.mean[m];
-    });
-    return Array.from({ length: M }, (_, m) => this.estimate(vals.subarray(m * K, (m + 1) * K), m));
+    }
+    const out: Estimate[] = new Array(M);
+    for (let m = 0; m < M; m++) out[m] = this.estimate(vals.subarray(m * K, (m + 1) * K), m);
+    return out;
+  }
+
+  /**
+   * The estimate of one metric, equal to predict(input)[metric] but running only the trunk and
+   * that metric's head (propagation objectives usually need one metric of a setting).
+   */
+  predictMetric(input: ArrayLike<number>, metric: number): Estimate {
+    this.checkMetric(metric);
+    const x = features(this.spec, input, this.featBuf);
+    const K = this.runners.length;
+    const vals = this.valBuf;
+    const s = this.target.std[metric];
+    const mu = this.target.mean[metric];
+    for (let k = 0; k < K; k++) vals[k] = this.runners[k].forwardMetric(x, metric) * s + mu;
+    this.forwardId++;
+    return this.estimate(vals, metric);
+  }
+
+  /**
+   * predictMetric plus a gradient on demand: `grad()` equals valueAndGrad(input, metric).grad.
+   * While no other forward pass has run on this predictor since, it only runs the backward
+   * passes over the activations the forward left behind (a search that checks a move and takes
+   * it pays one forward, not two); otherwise it recomputes.
+   */
+  predictMetricLazy(input: ArrayLike<number>, metric: number): Estimate & { grad(): Float64Array } {
+    const est = this.predictMetric(input, metric);
+    const id = this.forwardId;
+    const inp = Array.from(input);
+    let grad: Float64Array | undefined;
+    return {
+      mean: est.mean,
+      std: est.std,
+      grad: () => {
+        if (grad) return grad;
+        if (this.forwardId !== id) return (grad = this.valueAndGrad(inp, metric).grad);
+        const K = this.runners.length;
+        const gFeat = this.gFeatBuf;
+        gFeat.fill(0);
+        const s = this.target.std[metric];
+        const gb = this.gradBuf;
+        for (let k = 0; k < K; k++) {
+          this.runners[k].backwardMetric(metric, gb);
+          for (let i = 0; i < gFeat.length; i++) gFeat[i] += (gb[i] * s) / K;
+        }
+        return (grad = chainToInput(this.spec, inp, gFeat));
+      },
+    };
+  }
+
+  private checkMetric(metric: number): void {
+    if (!Number.isInteger(metric) || metric < 0 || metric >= this.metrics.length) {
+      throw new RangeError(`${this.setting}: metric index ${metric} out of range 0–${this.metrics.length - 1}`);
+    }
   }
 
   predictBatch(inputs: readonly ArrayLike<number>[]): Estimate[][] {
@@ -126,17 +189,18 @@ export class EnsemblePredictor implements DifferentiablePredictor {
   }
 
   valueAndGrad(input: ArrayLike<number>, metric: number): { mean: number; std: number; grad: Float64Array } {
-    if (!Number.isInteger(metric) || metric < 0 || metric >= this.metrics.length) {
-      throw new RangeError(`${this.setting}: metric index ${metric} out of range 0–${this.metrics.length - 1}`);
-    }
+    this.checkMetric(metric);
     const x = features(this.spec, input, this.featBuf);
     const K = this.runners.length;
-    const gFeat = new Float64Array(x.length);
-    const vals = new Float64Array(K);
+    const gFeat = this.gFeatBuf;
+    gFeat.fill(0);
+    const vals = this.valBuf;
     const s = this.target.std[metric];
+    const gb = this.gradBuf;
+    this.forwardId++;
     for (let k = 0; k < K; k++) {
-      vals[k] = this.runners[k].valueAndGrad(x, metric, this.gradBuf) * s + this.target.mean[metric];
-      for (let i = 0; i < x.length; i++) gFeat[i] += (this.gradBuf[i] * s) / K;
+      vals[k] = this.runners[k].valueAndGrad(x, metric, gb) * s + this.target.mean[metric];
+      for (let i = 0; i < x.length; i++) gFeat[i] += (gb[i] * s) / K;
     }
     const { mean, std } = this.estimate(vals, metric);
     return { mean, std, grad: chainToInput(this.spec, input, gFeat) };

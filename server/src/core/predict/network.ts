@@ -25,10 +25,6 @@ export interface Network {
   heads: Head[];
 }
 
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
-
 /** A layer in the form the hot loops read: float64 weights (exact copies of the float32 ones). */
 interface FastLayer {
   inDim: number;
@@ -36,8 +32,9 @@ interface FastLayer {
   W: Float64Array;
   b: Float64Array;
   swish: boolean;
-  /** Pre-activation, output and gradient scratch. */
+  /** Pre-activation, sigmoid of it (kept for the backward pass), output and gradient scratch. */
   pre: Float64Array;
+  sig: Float64Array;
   out: Float64Array;
   gin: Float64Array;
 }
@@ -50,40 +47,96 @@ function fast(l: Dense): FastLayer {
     b: Float64Array.from(l.b),
     swish: l.act === 'swish',
     pre: new Float64Array(l.outDim),
+    sig: new Float64Array(l.outDim),
     out: new Float64Array(l.outDim),
     gin: new Float64Array(l.inDim),
   };
 }
 
+// The loops below compute four outputs (or four input gradients) at once, each in its own
+// accumulator: four independent dependency chains keep the CPU busy, and each sum still runs in
+// the same order as the plain loop (b[j] + Σ_i in order; Σ_j in order), so results are unchanged.
+
 function layerForward(L: FastLayer, x: Float64Array): Float64Array {
-  const { inDim, outDim, W, b, pre, out } = L;
-  pre.set(b);
-  for (let i = 0; i < inDim; i++) {
-    const xi = x[i];
-    if (xi === 0) continue;
-    const row = i * outDim;
-    for (let j = 0; j < outDim; j++) pre[j] += xi * W[row + j];
+  const { inDim, outDim, W, b, pre, sig, out } = L;
+  let j = 0;
+  for (; j + 3 < outDim; j += 4) {
+    let a0 = b[j];
+    let a1 = b[j + 1];
+    let a2 = b[j + 2];
+    let a3 = b[j + 3];
+    for (let i = 0, row = j; i < inDim; i++, row += outDim) {
+      const xi = x[i];
+      a0 += xi * W[row];
+      a1 += xi * W[row + 1];
+      a2 += xi * W[row + 2];
+      a3 += xi * W[row + 3];
+    }
+    pre[j] = a0;
+    pre[j + 1] = a1;
+    pre[j + 2] = a2;
+    pre[j + 3] = a3;
   }
-  if (L.swish) for (let j = 0; j < outDim; j++) out[j] = pre[j] * sigmoid(pre[j]);
-  else out.set(pre);
+  for (; j < outDim; j++) {
+    let a = b[j];
+    for (let i = 0, row = j; i < inDim; i++, row += outDim) a += x[i] * W[row];
+    pre[j] = a;
+  }
+  if (L.swish) {
+    for (let k = 0; k < outDim; k++) {
+      const p = pre[k];
+      const s = 1 / (1 + Math.exp(-p));
+      sig[k] = s;
+      out[k] = p * s;
+    }
+  } else out.set(pre);
   return out;
 }
 
 /** g: dValue/d(layer output), overwritten; returns dValue/d(layer input) (the layer's gin buffer). */
 function layerBackward(L: FastLayer, g: Float64Array): Float64Array {
-  const { inDim, outDim, W, pre, gin } = L;
+  const { inDim, outDim, W, pre, sig, gin } = L;
   if (L.swish) {
     for (let j = 0; j < outDim; j++) {
-      const s = sigmoid(pre[j]);
+      const s = sig[j];
       g[j] *= s + pre[j] * s * (1 - s);
     }
   }
-  for (let i = 0; i < inDim; i++) {
+  let i = 0;
+  for (; i + 3 < inDim; i += 4) {
+    const r0 = i * outDim;
+    const r1 = r0 + outDim;
+    const r2 = r1 + outDim;
+    const r3 = r2 + outDim;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let j = 0; j < outDim; j++) {
+      const gj = g[j];
+      a0 += W[r0 + j] * gj;
+      a1 += W[r1 + j] * gj;
+      a2 += W[r2 + j] * gj;
+      a3 += W[r3 + j] * gj;
+    }
+    gin[i] = a0;
+    gin[i + 1] = a1;
+    gin[i + 2] = a2;
+    gin[i + 3] = a3;
+  }
+  for (; i < inDim; i++) {
     const row = i * outDim;
     let acc = 0;
     for (let j = 0; j < outDim; j++) acc += W[row + j] * g[j];
     gin[i] = acc;
   }
+  return gin;
+}
+
+/** Backward through a linear output layer seeded with the unit vector at `slot`: a column of W. */
+function seedBackward(L: FastLayer, slot: number): Float64Array {
+  const { inDim, outDim, W, gin } = L;
+  for (let i = 0, k = slot; i < inDim; i++, k += outDim) gin[i] = W[k];
   return gin;
 }
 
@@ -131,19 +184,42 @@ export class MemberRunner {
     }
   }
 
+  /** Standardised output of one metric: the trunk and that metric's head only. */
+  forwardMetric(x: Float64Array, metric: number): number {
+    return this.runHead(this.runTrunk(x), this.headOf[metric])[this.slotOf[metric]];
+  }
+
   /** Standardised output of one metric and its gradient with respect to x (written into grad). */
   valueAndGrad(x: Float64Array, metric: number, grad: Float64Array): number {
-    const head = this.headOf[metric];
-    const y = this.runHead(this.runTrunk(x), head);
-    const value = y[this.slotOf[metric]];
-    let g = this.seeds[head];
-    g.fill(0);
-    g[this.slotOf[metric]] = 1;
-    const hl = this.heads[head];
-    for (let l = hl.length - 1; l >= 0; l--) g = layerBackward(hl[l], g);
-    for (let l = this.trunk.length - 1; l >= 0; l--) g = layerBackward(this.trunk[l], g);
-    grad.set(g);
+    const value = this.forwardMetric(x, metric);
+    this.backwardMetric(metric, grad);
     return value;
+  }
+
+  /**
+   * Gradient of one metric's output with respect to the input, written into grad, from the
+   * activations of the last forward pass, which must have been forwardMetric(x, metric) (or
+   * forwardAll(x, …)) on this runner.
+   */
+  backwardMetric(metric: number, grad: Float64Array): void {
+    const head = this.headOf[metric];
+    const slot = this.slotOf[metric];
+    const hl = this.heads[head];
+    const last = hl[hl.length - 1];
+    let g: Float64Array;
+    let l = hl.length - 1;
+    if (!last.swish) {
+      // The seed is a unit vector: its backward through a linear layer is one column of W.
+      g = seedBackward(last, slot);
+      l--;
+    } else {
+      g = this.seeds[head];
+      g.fill(0);
+      g[slot] = 1;
+    }
+    for (; l >= 0; l--) g = layerBackward(hl[l], g);
+    for (let t = this.trunk.length - 1; t >= 0; t--) g = layerBackward(this.trunk[t], g);
+    grad.set(g);
   }
 }
 

@@ -14,6 +14,8 @@ export class RunContext {
   private lastYield = Date.now();
   private readonly evals = new Map<string, Evaluation>();
   private readonly grads = new Map<string, GradEvaluation>();
+  /** Gradients of evaluated points, computed only if asked for. */
+  private readonly pendingGrads = new Map<string, () => Float64Array>();
 
   constructor(
     readonly space: SearchSpace,
@@ -53,22 +55,28 @@ export class RunContext {
     const key = point.join(',');
     const hit = this.evals.get(key);
     if (hit) return hit;
-    const { terms, value } = this.objective.evaluate(this.space.input(point));
+    const { terms, value, grad } = this.objective.evaluate(this.space.input(point));
     const ev = this.withCost(point, terms, value);
     this.evals.set(key, ev);
+    this.pendingGrads.set(key, grad);
     return ev;
   }
 
-  /** Evaluation and objective gradient of a discrete point (one valueAndGrad per term). */
+  /**
+   * Evaluation and objective gradient of a discrete point. Asked right after evaluate(point)
+   * (a checked move being taken), the gradient costs only the predictors' backward passes.
+   */
   evaluateWithGrad(point: readonly number[]): GradEvaluation {
     const key = point.join(',');
     const hit = this.grads.get(key);
     if (hit) return hit;
-    const { terms, value, grad } = this.objective.valueAndGrad(this.space.input(point));
-    const ev = { ...this.withCost(point, terms, value), grad };
-    this.grads.set(key, ev);
-    if (!this.evals.has(key)) this.evals.set(key, ev);
-    return ev;
+    const ev = this.evaluate(point);
+    const pending = this.pendingGrads.get(key);
+    this.pendingGrads.delete(key);
+    const grad = pending ? pending() : this.objective.valueAndGrad(this.space.input(point)).grad;
+    const gev = { ...ev, grad };
+    this.grads.set(key, gev);
+    return gev;
   }
 
   /** Objective values (with the FLOPs term) of many points; uncached ones go in one batch. */

@@ -1,6 +1,6 @@
 // The objective of a propagation: a weighted sum of predicted metrics over settings, resolved
 // against the predictors once so the inner loop only indexes arrays.
-import type { DifferentiablePredictor } from '../predict/types';
+import type { DifferentiablePredictor, Estimate } from '../predict/types';
 import { TASK_MAIN_SETTING, resolveSetting } from '../settings';
 import { PropagationError, type ObjectiveTerm, type PredictorLookup, type TermValue } from './types';
 
@@ -22,6 +22,19 @@ export function parseTerm(text: string): ObjectiveTerm {
 
 export function termLabel(t: ObjectiveTerm): string {
   return `${t.weight === 1 ? '' : `${t.weight} * `}${t.setting}.${t.metric}`;
+}
+
+/**
+ * What a predictor may offer beyond the shared contract (EnsemblePredictor does): one metric's
+ * estimate, cheaper than predict() (one head), with its gradient on demand — cheap when asked
+ * before the predictor runs again (a search that checks a move and then takes it).
+ */
+interface LazyMetricPredictor extends DifferentiablePredictor {
+  predictMetricLazy(input: ArrayLike<number>, metric: number): Estimate & { grad(): Float64Array };
+}
+
+function hasLazyMetric(p: DifferentiablePredictor): p is LazyMetricPredictor {
+  return typeof (p as Partial<LazyMetricPredictor>).predictMetricLazy === 'function';
 }
 
 interface ResolvedTerm extends ObjectiveTerm {
@@ -60,11 +73,23 @@ export class Objective {
     this.groups = [...groups].map(([predictor, ts]) => ({ predictor, terms: ts }));
   }
 
-  /** Predictions of every term for one input, and their weighted sum. */
-  evaluate(input: ArrayLike<number>): { terms: TermValue[]; value: number } {
+  /**
+   * Predictions of every term for one input, their weighted sum, and its gradient on demand
+   * (equal to valueAndGrad(input).grad; see LazyMetricPredictor for when it comes cheap).
+   */
+  evaluate(input: ArrayLike<number>): { terms: TermValue[]; value: number; grad: () => Float64Array } {
     const out: TermValue[] = new Array(this.terms.length);
+    const lazy: ((() => Float64Array) | undefined)[] = new Array(this.terms.length).fill(undefined);
     for (const g of this.groups) {
-      const est = g.predictor.predict(input);
+      const p = g.predictor;
+      if (g.terms.length === 1 && hasLazyMetric(p)) {
+        const t = this.terms[g.terms[0]];
+        const e = p.predictMetricLazy(input, t.metricIndex);
+        out[g.terms[0]] = { weight: t.weight, setting: t.setting, metric: t.metric, mean: e.mean, std: e.std };
+        lazy[g.terms[0]] = e.grad;
+        continue;
+      }
+      const est = p.predict(input);
       for (const i of g.terms) {
         const t = this.terms[i];
         out[i] = { weight: t.weight, setting: t.setting, metric: t.metric, mean: est[t.metricIndex].mean, std: est[t.metricIndex].std };
@@ -72,7 +97,23 @@ export class Objective {
     }
     let value = 0;
     for (const t of out) value += t.weight * t.mean;
-    return { terms: out, value };
+    const copy = Array.from(input);
+    let grad: Float64Array | undefined;
+    return {
+      terms: out,
+      value,
+      grad: () => {
+        if (grad) return grad;
+        if (lazy.some((f) => f === undefined)) return (grad = this.valueAndGrad(copy).grad);
+        // Same sum, in the same order, as valueAndGrad.
+        const g = new Float64Array(copy.length);
+        this.terms.forEach((t, k) => {
+          const r = lazy[k]!();
+          for (let i = 0; i < g.length; i++) g[i] += t.weight * r[i];
+        });
+        return (grad = g);
+      },
+    };
   }
 
   /** Predictions of every term for many inputs at once (batched), and their weighted sums. */

@@ -64,19 +64,18 @@ export async function runWinnerTakesAll(
     }
     usable.sort((a, b) => b.linearGain - a.linearGain);
     let taken = -1;
-    let takenEval: GradEvaluation | undefined;
     for (let from = 0; from < usable.length && taken < 0; from += shortlist) {
       let bestValue = curEval.objective + 1e-9;
       for (let k = from; k < Math.min(from + shortlist, usable.length); k++) {
-        const ev = ctx.evaluateWithGrad(usable[k].to);
+        // Values only: the gradient is computed for the move taken (cheaply, if it was checked last).
+        const ev = ctx.evaluate(usable[k].to);
         if (ev.objective > bestValue) {
           bestValue = ev.objective;
           taken = k;
-          takenEval = ev;
         }
       }
     }
-    if (taken < 0 || !takenEval) {
+    if (taken < 0) {
       stopReason = 'converged';
       break;
     }
@@ -84,7 +83,7 @@ export async function runWinnerTakesAll(
     step++;
     const moved = space.describe(cur, move.index, move.to);
     cur = move.to;
-    curEval = takenEval;
+    curEval = ctx.evaluateWithGrad(cur);
     trace.push({ ...strip(curEval), restart, step, continuous: cur.slice(), rounded: cur.slice(), moved });
     bestStep = step;
     onStep(step, curEval.objective);
