@@ -81,6 +81,20 @@ export class PredictionService {
     this.setState({ kind: 'idle' });
   }
 
+  /**
+   * The loaded set itself, for features that need a whole predictor (propagation): loads it with
+   * `backend` if nothing is loaded yet (or the last load failed — a run may retry), so everyone
+   * shares one copy loaded from the configured models directory. Rejects with the load error.
+   */
+  async predictorSet(backend: string): Promise<PredictorSet> {
+    if (this._state.kind === 'failed') this.reset();
+    this.ensureLoading(backend);
+    await this.loading;
+    if (this.set) return this.set;
+    const s = this._state;
+    throw new Error(s.kind === 'failed' ? s.message : `the predictors are not loaded (${s.kind})`);
+  }
+
   settings(): readonly string[] {
     return this.set?.settings ?? [];
   }

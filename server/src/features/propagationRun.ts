@@ -9,7 +9,6 @@ import type { PredictorSet } from '../core/predict/types';
 import { TASK_MAIN_SETTING, resolveSetting } from '../core/settings';
 import type { CommandHandler, RequestHandler, ServerServices } from './extensions';
 import type { FeatureContext } from './context';
-import { loadPredictors } from './predictorLoader';
 import {
   freshName,
   isProblem,
@@ -59,19 +58,6 @@ export function hasTrace(uri: string, name: string): boolean {
   return traces.has(traceKey(uri, name));
 }
 
-// The predictors, loaded once per backend for propagation (hints use the prediction service's copy).
-let loaded: { backend: string; set: Promise<PredictorSet> } | undefined;
-function predictorSet(backend: string): Promise<PredictorSet> {
-  if (!loaded || loaded.backend !== backend) {
-    const set = loadPredictors(backend).then((r) => r.set);
-    loaded = { backend, set };
-    set.catch(() => {
-      if (loaded?.set === set) loaded = undefined; // let a later run try again
-    });
-  }
-  return loaded.set;
-}
-
 function defaultsOf(ctx: FeatureContext): PropagationDefaults {
   const p = ctx.settings.propagation;
   return { lambda: p.lambda, strategy: p.strategy, steps: p.steps };
@@ -112,7 +98,8 @@ async function run(
   try {
     let set: PredictorSet;
     try {
-      set = await predictorSet(ctx.settings.predictor.backend);
+      // The prediction service's set: one copy, from initializationOptions.modelsDir when given.
+      set = await services.predictions.predictorSet(ctx.settings.predictor.backend);
     } catch (e) {
       const reason = `the predictors could not be loaded: ${(e as Error).message}`;
       void connection.window.showErrorMessage(`NCP: ${reason}`);
