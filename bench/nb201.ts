@@ -13,6 +13,7 @@ import { propagate, mulberry32, nb201Space, STRATEGIES } from '../server/src/cor
 import { prepareNb201 } from '../server/src/core/propagate/nb201Experiment';
 import { hillClimbCell, randomSearchCells } from '../server/src/core/propagate/baselines';
 import { NB201_SIZE, cellToIndex, indexToCell } from '../server/src/core/space/nb201';
+import type { DifferentiablePredictor, Estimate } from '../server/src/core/predict/types';
 
 const { values } = parseArgs({
   options: {
@@ -63,13 +64,17 @@ async function main(): Promise<void> {
   console.log(`best-improvement hill climb: optimum reached from ${pct(hcOpt, K)} starts; best of ${R} climbs from perturbed copies: ${pct(hc10Opt, K)}`);
 
   // Counts predictor queries (one per cell evaluated or differentiated), for random search at the same count.
+  // predictMetricLazy (what propagation uses when offered) counts once per cell, its gradient included.
   let queries = 0;
-  const counted: typeof predictor = {
+  type Lazy = { predictMetricLazy?: (x: ArrayLike<number>, m: number) => Estimate & { grad(): Float64Array } };
+  const inner: DifferentiablePredictor & Lazy = predictor;
+  const counted: DifferentiablePredictor & Lazy = {
     setting: predictor.setting,
     metrics: predictor.metrics,
     predict: (x) => (queries++, predictor.predict(x)),
     predictBatch: (xs) => ((queries += xs.length), predictor.predictBatch(xs)),
     valueAndGrad: (x, m) => (queries++, predictor.valueAndGrad(x, m)),
+    ...(inner.predictMetricLazy ? { predictMetricLazy: (x: ArrayLike<number>, m: number) => (queries++, inner.predictMetricLazy!(x, m)) } : {}),
   };
   const lookup = (s: string) => (s === 'nb201' ? counted : undefined);
   const objective = [{ weight: 1, setting: 'nb201', metric: 'acc' }];

@@ -2,6 +2,10 @@
 // shipped predictors: objective seg.mIoU, both strategies, with and without a 2.5 GMACs budget,
 // from 30 random starts (each timed after a warm-up). Also prints the predictor's own cost per call.
 // Usage: node --import tsx bench/propagate.ts [--models DIR] [--runs 30]
+// Bundled, as dist/ runs it (same esbuild options as scripts/build.mjs):
+//   npx esbuild bench/propagate.ts --bundle --platform=node --format=cjs --target=node20 \
+//     --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu --outfile=/tmp/ncp-bench-propagate.cjs \
+//   && node /tmp/ncp-bench-propagate.cjs --models server/src/models
 import { parseArgs } from 'node:util';
 import { loadPredictorSet } from '../server/src/core/predict';
 import { propagate, mulberry32, STRATEGIES } from '../server/src/core/propagate';
