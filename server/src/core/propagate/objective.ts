@@ -71,7 +71,14 @@ export class Objective {
       else groups.set(t.predictor, [i]);
     });
     this.groups = [...groups].map(([predictor, ts]) => ({ predictor, terms: ts }));
+    this.lazyGradients = this.groups.every((g) => g.terms.length === 1 && hasLazyMetric(g.predictor));
   }
+
+  /**
+   * Whether evaluate() hands out gradients that cost only backward passes when asked for right
+   * away; otherwise a search that will need a point's gradient should ask valueAndGrad at once.
+   */
+  readonly lazyGradients: boolean;
 
   /**
    * Predictions of every term for one input, their weighted sum, and its gradient on demand

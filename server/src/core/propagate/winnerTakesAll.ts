@@ -49,6 +49,7 @@ export async function runWinnerTakesAll(
   let bestStep = step;
   let stopReason: 'steps' | 'converged' = 'steps';
   const shortlist = space.kind === 'nb201' ? SHORTLIST_CELLS : SHORTLIST_CODES;
+  const lazy = ctx.objective.lazyGradients;
   while (step < steps) {
     await ctx.checkpoint();
     const cands = space.candidates(cur, curEval.grad);
@@ -67,8 +68,9 @@ export async function runWinnerTakesAll(
     for (let from = 0; from < usable.length && taken < 0; from += shortlist) {
       let bestValue = curEval.objective + 1e-9;
       for (let k = from; k < Math.min(from + shortlist, usable.length); k++) {
-        // Values only: the gradient is computed for the move taken (cheaply, if it was checked last).
-        const ev = ctx.evaluate(usable[k].to);
+        // Values only where the predictors allow: the gradient is then computed for the move
+        // taken, cheaply if it was checked last.
+        const ev = lazy ? ctx.evaluate(usable[k].to) : ctx.evaluateWithGrad(usable[k].to);
         if (ev.objective > bestValue) {
           bestValue = ev.objective;
           taken = k;
