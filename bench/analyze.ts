@@ -10,17 +10,8 @@ import { analyzeText } from '../server/src/language/analyze';
 import { formatText } from '../server/src/language/format';
 import { printNetwork } from '../server/src/language/print';
 import { randomCode } from '../server/src/core/space/multires';
+import { makeRng as rng } from '../server/src/core/random';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const count = Number(process.argv[2] ?? 2500);
 const rand = rng(7);

@@ -8,18 +8,10 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { randomCode, codeToNetwork, codeToString } from '../server/src/core/space/multires';
 import { startClient, positionOf } from '../test/lsp/harness';
+import { makeRng as rng } from '../server/src/core/random';
 
 const COUNT = Number(process.env.NETWORKS ?? 2500);
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function documentText(n: number): string {
   const rand = rng(42);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findDataDir, loadNb201Benchmark } from '../server/src/core/benchmark';
 import { trainPredictor } from '../server/src/core/predict';
-import { propagate, mulberry32, nb201Space, STRATEGIES } from '../server/src/core/propagate';
+import { propagate, makeRng, nb201Space, STRATEGIES } from '../server/src/core/propagate';
 import { prepareNb201 } from '../server/src/core/propagate/nb201Experiment';
 import { hillClimbCell, randomSearchCells } from '../server/src/core/propagate/baselines';
 import { NB201_SIZE, cellToIndex, indexToCell } from '../server/src/core/space/nb201';
@@ -48,14 +48,14 @@ async function main(): Promise<void> {
   const opt = P[optimum];
   console.log(`NAS-Bench-201: predictor trained on ${N} random cells (seed ${seed}) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   console.log(`predictor's optimum (15,625 cells enumerated): predicted ${opt.toFixed(2)} %, true ${trueAcc[optimum].toFixed(2)} %; best true cell ${Math.max(...trueAcc).toFixed(2)} %`);
-  const startRand = mulberry32(seed + 7);
+  const startRand = makeRng(seed + 7);
   const starts = Array.from({ length: K }, () => indexToCell(Math.floor(startRand() * NB201_SIZE)));
 
   // Hill-climbing references (on the enumerated predictions).
   const hc = starts.map((s) => hillClimbCell(s, P));
   const hcOpt = hc.filter((h) => opt - h.value <= 0.1).length;
   const hc10 = starts.map((s, k) => {
-    const rand = mulberry32(seed * 1000 + k);
+    const rand = makeRng(seed * 1000 + k);
     let best = hc[k].value;
     for (let r = 1; r < R; r++) best = Math.max(best, hillClimbCell(nb201Space.perturb(s, rand), P).value);
     return best;
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     console.log(`  true accuracy of the results: single ${mean(true1).toFixed(2)} %, --restarts ${R} ${mean(true10).toFixed(2)} % (mean over starts)`);
     // Random search on the predictor with as many predictor queries: the best predicted of Q random cells, its true accuracy.
     const rsTrue = (q: number, k: number) => {
-      const rand = mulberry32(seed * 7919 + k);
+      const rand = makeRng(seed * 7919 + k);
       let bi = 0;
       let bv = -Infinity;
       for (let j = 0; j < q; j++) {
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     console.log(`  mean time per propagation ${ms.toFixed(1)} ms`);
   }
   // Random search with the same benchmark queries the predictor was trained on.
-  const rs = Array.from({ length: 200 }, (_, k) => randomSearchCells(trueAcc, N, mulberry32(seed * 31 + k)));
+  const rs = Array.from({ length: 200 }, (_, k) => randomSearchCells(trueAcc, N, makeRng(seed * 31 + k)));
   console.log(`\nrandom search, ${N} benchmark queries (= the predictor's training set): best true accuracy ${mean(rs).toFixed(2)} % (mean of 200 draws)`);
 }
 

@@ -8,7 +8,7 @@
 //   && node /tmp/ncp-bench-propagate.cjs --models server/src/models
 import { parseArgs } from 'node:util';
 import { loadPredictorSet } from '../server/src/core/predict';
-import { propagate, mulberry32, STRATEGIES } from '../server/src/core/propagate';
+import { propagate, makeRng, STRATEGIES } from '../server/src/core/propagate';
 import { BENCHMARK_RANGE, CODE_KINDS, CODE_LENGTH, randomCode } from '../server/src/core/space/multires';
 import type { DifferentiablePredictor, Estimate } from '../server/src/core/predict/types';
 
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     console.log("bench/propagate: skipped — no 'seg' predictor");
     return;
   }
-  const rand = mulberry32(1);
+  const rand = makeRng(1);
   const starts = Array.from({ length: runs }, () => randomCode(rand));
   const t0 = performance.now();
   for (let i = 0; i < 2000; i++) seg.valueAndGrad(starts[i % runs], 0);

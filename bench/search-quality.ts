@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { cost } from '../server/src/core/cost';
 import { loadPredictorSet } from '../server/src/core/predict';
-import { propagate, mulberry32, parseTerm, STRATEGIES, Objective, type PropagationResult } from '../server/src/core/propagate';
+import { propagate, makeRng, parseTerm, STRATEGIES, Objective, type PropagationResult } from '../server/src/core/propagate';
 import { evolutionarySearch } from '../server/src/core/propagate/baselines';
 import { exactCostModel } from '../server/src/core/propagate/engine';
 import { codeToString, randomCode } from '../server/src/core/space/multires';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       flopsMax,
       score: (codes) => objective.evaluateBatch(codes).map((r) => r.value),
       cost: exactCostModel,
-      rand: mulberry32(seed * 100 + k),
+      rand: makeRng(seed * 100 + k),
     }),
   );
   const evoBest = median(evo.map((e) => e.value));
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const bestEvo = evo.reduce((a, b) => (b.value > a.value ? b : a));
   console.log(`  best: ${codeToString(bestEvo.code)} (${cost(bestEvo.code).flops.toFixed(3)} G MACs)`);
 
-  const rand = mulberry32(seed);
+  const rand = makeRng(seed);
   const starts = Array.from({ length: K }, () => randomCode(rand));
   let violations = 0;
   const check = (r: PropagationResult) => {

@@ -10,19 +10,10 @@ import { flopsCommand } from '../../server/src/cli/flops';
 import { parseCodeLines, readCodeInputs } from '../../server/src/cli/codes';
 import { cost, costBreakdown } from '../../server/src/core/cost';
 import { codeToString, randomCode } from '../../server/src/core/space/multires';
+import { makeRng as rng } from '../../server/src/core/random';
 
 const root = join(__dirname, '..', '..');
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Sink extends Writable {
   text = '';

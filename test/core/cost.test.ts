@@ -4,18 +4,9 @@ import { join } from 'node:path';
 import { cost, costBreakdown, costGradient, type CostOptions } from '../../server/src/core/cost';
 import { findDataDir, loadMrBenchmark } from '../../server/src/core/benchmark';
 import { CODE_KINDS, CODE_LENGTH, codeToNetwork, randomCode } from '../../server/src/core/space/multires';
+import { makeRng as rng } from '../../server/src/core/random';
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random valid code outside the benchmark's range too: channels 1–512, blocks/units 1–6. */
 function wideCode(rand: () => number): number[] {

@@ -27,17 +27,8 @@ import {
   type TorchArgs,
 } from '../../server/src/core/space/multires';
 import { findDataDir, loadMrBenchmark } from '../../server/src/core/benchmark';
+import { makeRng as rng } from '../../server/src/core/random';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Valid networks far outside the benchmark: channels 1–512, blocks and units 1–8. */
 function wideCode(rand: () => number): number[] {

@@ -17,17 +17,8 @@ import {
   validateCell,
 } from '../../server/src/core/space/nb201';
 import { findDataDir, loadNb201Benchmark } from '../../server/src/core/benchmark';
+import { makeRng as rng } from '../../server/src/core/random';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('every one of the 15,625 cells: index ⇄ cell ⇄ string ⇄ one-hot round-trip', () => {
   assert.equal(NB201_SIZE, 15625);

@@ -7,12 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EnsemblePredictor } from '../../server/src/core/predict/ensemble';
 import { MemberRunner, type Dense, type Network } from '../../server/src/core/predict/network';
-import { makeRng } from '../../server/src/core/predict/rng';
+import { makeRng } from '../../server/src/core/random';
 import { Objective } from '../../server/src/core/propagate/objective';
 import { RunContext } from '../../server/src/core/propagate/context';
 import { multiresSpace } from '../../server/src/core/propagate/spaces';
 import { exactCostModel } from '../../server/src/core/propagate/engine';
-import { mulberry32 } from '../../server/src/core/propagate';
 import { randomCode, CODE_LENGTH } from '../../server/src/core/space/multires';
 
 function dense(rand: () => number, inDim: number, outDim: number, act: Dense['act']): Dense {
@@ -99,7 +98,7 @@ test('member kernels equal the plain loops exactly (values, one-head forward, in
 
 test('predictMetric equals predict; predictMetricLazy gradients equal valueAndGrad, fresh or after other calls', () => {
   const p = ensemble(7);
-  const rand = mulberry32(3);
+  const rand = makeRng(3);
   for (let n = 0; n < 20; n++) {
     // integer codes and relaxed ones
     const x = randomCode(rand).map((v) => v + (n % 2) * (rand() - 0.5));
@@ -134,7 +133,7 @@ test('propagation context: gradients of evaluated points equal a fresh valueAndG
       { weight: 0.2, setting: 'seg', metric: 'mIoU' },
     ],
   ];
-  const rand = mulberry32(9);
+  const rand = makeRng(9);
   for (const terms of objectives) {
     const objective = new Objective(terms, lookup, 'multires');
     const ctx = new RunContext(multiresSpace, objective, 0.3, { flopsMax: 3 }, exactCostModel, undefined);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { propagate, PropagationCancelled, PropagationError, parseTerm, mulberry32, type PredictorLookup } from '../../server/src/core/propagate';
+import { propagate, PropagationCancelled, PropagationError, parseTerm, makeRng, type PredictorLookup } from '../../server/src/core/propagate';
 import type { DifferentiablePredictor } from '../../server/src/core/predict/types';
 import { cost } from '../../server/src/core/cost';
 import { BENCHMARK_RANGE, CODE_KINDS, randomCode, snapToRange, validateCode } from '../../server/src/core/space/multires';
@@ -66,7 +66,7 @@ test('continuous reaches the maximum of a concave predictor within 70 steps, rou
 });
 
 test('NB201: both strategies find the best cell of an additive predictor; WTA switches one edge per step', async () => {
-  const rand = mulberry32(3);
+  const rand = makeRng(3);
   const table = Array.from({ length: 6 }, () => Array.from({ length: 5 }, () => rand() * 10));
   const best = table.map((row) => row.indexOf(Math.max(...row)));
   const lookup = lookupOf(additiveCellPredictor(table));
@@ -103,7 +103,7 @@ test('weighted sums of metrics and settings: the objective is their sum', async 
 });
 
 test('the budget is never violated: random starts and budgets, both strategies (property)', async () => {
-  const rand = mulberry32(11);
+  const rand = makeRng(11);
   const lookup = lookupOf(growingPredictor());
   const smallest = cost(CODE_KINDS.map((k) => BENCHMARK_RANGE[k].min));
   let impossible = 0;
@@ -203,7 +203,7 @@ test('cancellation: an aborted signal stops the run between steps', async () => 
 
 test('NB201 experiment: enumerated optimum, results and random search (additive predictor as the trainer)', { skip: findDataDir() ? false : 'benchmark data not found (set NCP_DATA_DIR)' }, async () => {
   const bench = loadNb201Benchmark(join(findDataDir()!, 'nasbench201.json'));
-  const rand = mulberry32(9);
+  const rand = makeRng(9);
   const table = Array.from({ length: 6 }, () => Array.from({ length: 5 }, () => rand() * 10));
   const best = table.map((row) => row.indexOf(Math.max(...row)));
   let seen = 0;

@@ -8,18 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startClient, root } from './harness';
 import { analyzeText } from '../../server/src/language/analyze';
+import { makeRng } from '../../server/src/core/random';
 
-function makeRng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = process.env.NCP_FUZZ_SEED ? Number(process.env.NCP_FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const COUNT = process.env.NCP_FUZZ_COUNT ? Number(process.env.NCP_FUZZ_COUNT) : 10_000;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { analyzeText, type DocumentAnalysis } from '../../server/src/language/analyze';
 import { IncrementalAnalyzer, chunkStarts } from '../../server/src/features/incrementalAnalysis';
 import { root } from './harness';
+import { makeRng as rng } from '../../server/src/core/random';
 
 function normal(a: DocumentAnalysis): unknown {
   return {
@@ -25,15 +26,6 @@ function normal(a: DocumentAnalysis): unknown {
   };
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const example = readFileSync(join(root, 'examples/hrnet.ncp'), 'utf8');
 const extra = `

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { propagate, type PropagationResult } from '../../server/src/core/propagate';
 import { codeToString } from '../../server/src/core/space/multires';
 import { cellToString } from '../../server/src/core/space/nb201';
-import { mulberry32 } from '../../server/src/core/propagate/random';
+import { makeRng } from '../../server/src/core/random';
 import { additiveCellPredictor, growingPredictor, quadraticPredictor } from '../core/propagate.fixtures';
 import { checkHostMessage, checkPayload, checkResult, checkWebviewMessage, traceTarget } from '../../webview/src/protocol';
 import { chartGeometry, DEFAULT_SIZE, fixed, nearestIndex, niceTicks, pointDetails, signed, summarize, tableColumns, tableRows } from '../../webview/src/model';
@@ -84,7 +84,7 @@ test('malformed host messages are rejected with the path of the problem', async 
 
 test('random corruptions of a result never throw: each is accepted or rejected with a message', async () => {
   const base = JSON.stringify(await resultP);
-  const rand = mulberry32(9);
+  const rand = makeRng(9);
   const junk = [null, undefined, 0, -1, 1.5, Number.NaN, Infinity, '', 'x', [], {}, [1, 2], true];
   let rejected = 0;
   for (let k = 0; k < 300; k++) {

@@ -5,7 +5,7 @@ import { CODE_LAYOUT } from '../space/multires';
 import { RunContext } from './context';
 import { runContinuous } from './continuous';
 import { Objective } from './objective';
-import { mulberry32 } from './random';
+import { makeRng } from '../random';
 import { spaceOf } from './spaces';
 import { runWinnerTakesAll, type RunOutput } from './winnerTakesAll';
 import {
@@ -84,7 +84,7 @@ export async function propagate(
   if (!startEval.feasible && startEval.flops !== undefined) {
     notes.push(`the start is over budget (${fmt(startEval.flops)} G MACs, ${fmt(startEval.params ?? 0)} M params): it is first shrunk into the budget`);
   }
-  const rand = mulberry32(seed);
+  const rand = makeRng(seed);
   const runs: RunSummary[] = [];
   let best: RunOutput | undefined;
   let bestRestart = 0;

@@ -1,6 +1,6 @@
 // Public surface of the propagation engine.
 export { propagate, exactCostModel, DEFAULT_STEPS } from './engine';
 export { Objective, parseTerm, termLabel } from './objective';
-export { mulberry32 } from './random';
+export { makeRng } from '../random';
 export { multiresSpace, nb201Space, spaceOf } from './spaces';
 export * from './types';

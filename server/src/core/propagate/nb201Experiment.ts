@@ -5,7 +5,7 @@ import type { Nb201Benchmark } from '../benchmark';
 import type { DifferentiablePredictor } from '../predict/types';
 import { NB201_SIZE, cellToIndex, cellToOneHot, cellToString, indexToCell } from '../space/nb201';
 import { propagate } from './engine';
-import { mulberry32 } from './random';
+import { makeRng } from '../random';
 import { PropagationError, type Strategy } from './types';
 
 export type Nb201Trainer = (
@@ -98,7 +98,7 @@ export async function prepareNb201(bench: Nb201Benchmark, train: Nb201Trainer, t
     throw new PropagationError(`--train-samples must be an integer 10–${NB201_SIZE}, got ${trainSamples}`);
   }
   const trueAcc = nb201TrueTable(bench);
-  const rand = mulberry32(seed);
+  const rand = makeRng(seed);
   const sample = sampleIndices(NB201_SIZE, trainSamples, rand);
   const predictor = await train(
     sample.map((i) => cellToOneHot(indexToCell(i))),
