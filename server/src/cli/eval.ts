@@ -12,7 +12,8 @@ import { ModelFormatError } from '../core/predict/format';
 import { progressPrinter } from '../core/predict/progress';
 import { initBackend } from '../core/predict/backend';
 import type { DifferentiablePredictor } from '../core/predict/types';
-import { parseBackend, parseFraction, parseIntOption, pickSettings, readData } from './train';
+import { parseBackend, pickSettings, readData } from './train';
+import { fractionOption, intOption } from './options';
 
 const help = `Usage: ncp eval --data FILE [options]
 
@@ -104,11 +105,11 @@ export const evalCommand: Command = {
       allowPositionals: false,
     });
     if (!values.data) throw new UsageError('--data FILE is required');
-    const holdout = parseFraction(values.holdout, '--holdout');
-    const splitSeed = parseIntOption(values['split-seed'], '--split-seed', 0) ?? 1;
-    const epochs = parseIntOption(values.epochs, '--epochs');
-    const members = parseIntOption(values.members, '--members');
-    const seed = parseIntOption(values.seed, '--seed', 0) ?? 1;
+    const holdout = fractionOption(values.holdout, '--holdout');
+    const splitSeed = intOption(values['split-seed'], '--split-seed', 0) ?? 1;
+    const epochs = intOption(values.epochs, '--epochs');
+    const members = intOption(values.members, '--members');
+    const seed = intOption(values.seed, '--seed', 0) ?? 1;
     const backendChoice = parseBackend(values.backend);
     const recipeName = values.recipe ?? 'ncp';
     if (!['ncp', 'authors', 'both'].includes(recipeName)) throw new UsageError(`--recipe: expected ncp, authors or both, got '${recipeName}'`);

@@ -3,6 +3,7 @@
 import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, writeLine, type Command } from './command';
+import { intOption, requiredIntOption } from './options';
 import { BenchmarkFormatError, findDataDir, loadNb201Benchmark } from '../core/benchmark';
 import { runNb201Experiment } from '../core/propagate/nb201Experiment';
 import { PropagationError, STRATEGIES, type Strategy } from '../core/propagate';
@@ -31,16 +32,6 @@ Options:
 Example:
   ncp nb201 --benchmark ../shared/data/nasbench201.json --train-samples 1000 --seed 0 --starts 10 --restarts 10`;
 
-function intOpt(name: string, v: string | undefined, dflt?: number): number {
-  if (v === undefined) {
-    if (dflt === undefined) throw new UsageError(`${name} is required`);
-    return dflt;
-  }
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n)) throw new UsageError(`${name}: expected an integer, got '${v}'`);
-  return n;
-}
-
 export const nb201Command: Command = {
   name: 'nb201',
   summary: 'NCP on NAS-Bench-201: train a predictor, propagate cells, compare with the optimum',
@@ -62,11 +53,11 @@ export const nb201Command: Command = {
       },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const trainSamples = intOpt('--train-samples', values['train-samples']);
-    const seed = intOpt('--seed', values.seed);
-    const starts = intOpt('--starts', values.starts, 10);
-    const restarts = intOpt('--restarts', values.restarts, 1);
-    const steps = intOpt('--steps', values.steps, 70);
+    const trainSamples = requiredIntOption(values['train-samples'], '--train-samples');
+    const seed = requiredIntOption(values.seed, '--seed', 0);
+    const starts = intOption(values.starts, '--starts') ?? 10;
+    const restarts = intOption(values.restarts, '--restarts') ?? 1;
+    const steps = intOption(values.steps, '--steps', 0) ?? 70;
     const strategy = (values.strategy ?? 'winner-takes-all') as Strategy;
     if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategy: expected ${STRATEGIES.join(' or ')}, got '${strategy}'`);
     let file = values.benchmark;

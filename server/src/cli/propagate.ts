@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, writeLine, type CliIO, type Command } from './command';
+import { intOption, numberOption } from './options';
 import { propagate, parseTerm, termLabel, PropagationError, STRATEGIES, type ObjectiveTerm, type Progress, type PropagationResult, type Strategy } from '../core/propagate';
 import { resultBlock, resultJson, traceLines } from '../core/propagate/format';
 import { CodeFormatError, parseCode } from '../core/space/multires';
@@ -47,19 +48,6 @@ Examples:
   ncp propagate examples/propagate-to-seg.ncp
   ncp propagate --from 64_64-1_1_4_64-1_2_4_4_32_64-4_3_4_4_4_32_64_128-3_4_4_4_4_4_32_64_128_128-128 \\
                 --to segmentation --flops-max 2.5 --restarts 10`;
-
-function num(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${name}: expected a number, got '${v}'`);
-  return n;
-}
-
-function int(name: string, v: string | undefined): number | undefined {
-  const n = num(name, v);
-  if (n !== undefined && !Number.isInteger(n)) throw new UsageError(`${name}: expected an integer, got '${v}'`);
-  return n;
-}
 
 function progressReporter(io: CliIO, label: string) {
   let last = 0;
@@ -151,14 +139,14 @@ export const propagateCommand: Command = {
       throw new UsageError(`--strategy: expected ${STRATEGIES.join(' or ')}, got '${strategy}'`);
     }
     const overrides = {
-      ...(values['flops-max'] !== undefined ? { flopsMax: num('--flops-max', values['flops-max']) } : {}),
-      ...(values['params-max'] !== undefined ? { paramsMax: num('--params-max', values['params-max']) } : {}),
-      ...(values.lambda !== undefined ? { lambda: num('--lambda', values.lambda) } : {}),
+      ...(values['flops-max'] !== undefined ? { flopsMax: numberOption(values['flops-max'], '--flops-max') } : {}),
+      ...(values['params-max'] !== undefined ? { paramsMax: numberOption(values['params-max'], '--params-max') } : {}),
+      ...(values.lambda !== undefined ? { lambda: numberOption(values.lambda, '--lambda') } : {}),
       ...(strategy !== undefined ? { strategy } : {}),
-      ...(values.steps !== undefined ? { steps: int('--steps', values.steps) } : {}),
-      ...(values.lr !== undefined ? { lr: num('--lr', values.lr) } : {}),
-      ...(values.restarts !== undefined ? { restarts: int('--restarts', values.restarts) } : {}),
-      ...(values.seed !== undefined ? { seed: int('--seed', values.seed) } : {}),
+      ...(values.steps !== undefined ? { steps: intOption(values.steps, '--steps', 0) } : {}),
+      ...(values.lr !== undefined ? { lr: numberOption(values.lr, '--lr') } : {}),
+      ...(values.restarts !== undefined ? { restarts: intOption(values.restarts, '--restarts') } : {}),
+      ...(values.seed !== undefined ? { seed: intOption(values.seed, '--seed', 0) } : {}),
     };
 
     try {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { resolve, basename } from 'node:path';
 import { UsageError, writeLine, type Command } from './command';
+import { fractionOption, intOption } from './options';
 import { loadTrainingData, splitData, trainSettings, type TrainingData } from '../core/predict/dataset';
 import { AUTHORS_RECIPE, NCP_RECIPE, type TrainConfig } from '../core/predict/train';
 import { savePredictorSet, readManifest, loadPredictorSet } from '../core/predict/store';
@@ -41,19 +42,6 @@ export function parseRecipe(name: string | undefined): TrainConfig {
   if (name === undefined || name === 'ncp') return NCP_RECIPE;
   if (name === 'authors') return AUTHORS_RECIPE;
   throw new UsageError(`--recipe: expected 'ncp' or 'authors', got '${name}'`);
-}
-
-export function parseIntOption(v: string | undefined, name: string, min = 1): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${name}: expected an integer ≥ ${min}, got '${v}'`);
-  return Number(v);
-}
-
-export function parseFraction(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!(x > 0 && x < 1)) throw new UsageError(`${name}: expected a fraction between 0 and 1, got '${v}'`);
-  return x;
 }
 
 export function parseBackend(v: string | undefined): BackendChoice {
@@ -107,11 +95,11 @@ export const trainCommand: Command = {
     if (!values.data) throw new UsageError('--data FILE is required');
     if (!values.out) throw new UsageError('--out DIR is required');
     const base = parseRecipe(values.recipe);
-    const epochs = parseIntOption(values.epochs, '--epochs');
-    const members = parseIntOption(values.members, '--members');
-    const seed = parseIntOption(values.seed, '--seed', 0) ?? 1;
-    const holdout = parseFraction(values.holdout, '--holdout');
-    const splitSeed = parseIntOption(values['split-seed'], '--split-seed', 0) ?? 1;
+    const epochs = intOption(values.epochs, '--epochs');
+    const members = intOption(values.members, '--members');
+    const seed = intOption(values.seed, '--seed', 0) ?? 1;
+    const holdout = fractionOption(values.holdout, '--holdout');
+    const splitSeed = intOption(values['split-seed'], '--split-seed', 0) ?? 1;
     const backendChoice = parseBackend(values.backend);
     const dataPath = resolve(io.cwd, values.data);
     const outDir = resolve(io.cwd, values.out);

@@ -1,0 +1,33 @@
+// Parsing of numeric command-line options, shared by every command so that a bad value reads
+// the same everywhere: the flag, what it expects, and what was given.
+import { UsageError } from './command';
+
+/** A finite number, or undefined when the option is absent. */
+export function numberOption(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${name}: expected a number, got '${v}'`);
+  return n;
+}
+
+/** An integer ≥ min, or undefined when the option is absent. */
+export function intOption(v: string | undefined, name: string, min = 1): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^[+-]?\d+$/.test(v.trim()) || Number(v) < min) throw new UsageError(`${name}: expected an integer ≥ ${min}, got '${v}'`);
+  return Number(v);
+}
+
+/** Like intOption, for options that must be given. */
+export function requiredIntOption(v: string | undefined, name: string, min = 1): number {
+  const n = intOption(v, name, min);
+  if (n === undefined) throw new UsageError(`${name} is required`);
+  return n;
+}
+
+/** A fraction strictly between 0 and 1, or undefined when absent. */
+export function fractionOption(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!(x > 0 && x < 1)) throw new UsageError(`${name}: expected a fraction between 0 and 1, got '${v}'`);
+  return x;
+}
