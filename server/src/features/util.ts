@@ -12,20 +12,8 @@ export function contains(r: Range, offset: number, inclusiveEnd = true): boolean
   return offset >= r.startOffset && (inclusiveEnd ? offset <= r.endOffset : offset < r.endOffset);
 }
 
-/** The declaration whose range holds offset (binary search: declarations are in source order). */
-export function declarationAt(doc: NcpDocument, offset: number): Declaration | undefined {
-  const ds = doc.declarations;
-  let lo = 0;
-  let hi = ds.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const r = ds[mid].range;
-    if (offset < r.startOffset) hi = mid - 1;
-    else if (offset > r.endOffset) lo = mid + 1;
-    else return ds[mid];
-  }
-  return undefined;
-}
+/** The declaration whose range holds offset. */
+export { declarationInDocument as declarationAt } from '../language/analyze';
 
 /** Declarations overlapping [start, end) offsets, in order (for range-scoped requests such as inlay hints). */
 export function declarationsIn(doc: NcpDocument, start: number, end: number): Declaration[] {

@@ -396,7 +396,12 @@ function impossibleBudget(d: PropagateDecl, out: NcpDiagnostic[]): void {
 
 /** The declaration whose range contains the offset. */
 export function declarationAt(a: DocumentAnalysis, offset: number): Declaration | undefined {
-  const ds = a.ast.declarations;
+  return declarationInDocument(a.ast, offset);
+}
+
+/** The same on a bare AST (binary search: declarations are in source order). */
+export function declarationInDocument(doc: NcpDocument, offset: number): Declaration | undefined {
+  const ds = doc.declarations;
   let lo = 0;
   let hi = ds.length - 1;
   while (lo <= hi) {
