@@ -166,23 +166,31 @@ const runBlock: CommandHandler = {
   },
 };
 
+/** The `{uri, network}` argument of a network's command: its document and its valid code. */
+function networkArgument(args: unknown[], services: ServerServices) {
+  const a = rec(args[0]);
+  const uri = String(a.uri ?? '');
+  const ctx = services.contextFor(uri);
+  if (!ctx) return { reason: `no open document ${uri}` };
+  const net = ctx.analysis.networks.get(String(a.network));
+  if (!net?.code) return { reason: `no valid network '${String(a.network)}'` };
+  return { a, uri, ctx, net, code: net.code };
+}
+
 /** `ncp.propagateNetwork {uri, network, to}`: propagates a network towards a task's main setting. */
 const propagateNetwork: CommandHandler = {
   command: COMMAND_PROPAGATE_NETWORK,
   async execute(args, services) {
-    const a = rec(args[0]);
-    const uri = String(a.uri ?? '');
-    const ctx = services.contextFor(uri);
-    if (!ctx) return { applied: false, reason: `no open document ${uri}` };
-    const net = ctx.analysis.networks.get(String(a.network));
-    if (!net?.code) return { applied: false, reason: `no valid network '${String(a.network)}'` };
+    const target = networkArgument(args, services);
+    if ('reason' in target) return { applied: false, reason: target.reason };
+    const { a, uri, ctx, net, code } = target;
     const to = String(a.to ?? '');
     const info = resolveSetting(to);
     if (!info || info.space !== 'multires') return { applied: false, reason: `unknown task '${to}' (use ${Object.keys(TASK_MAIN_SETTING).join(', ')})` };
     const d = defaultsOf(ctx);
     const options: PropagationOptionsNoRun = {
       space: 'multires',
-      start: net.code,
+      start: code,
       objective: [{ weight: 1, setting: info.name, metric: info.metrics[0] }],
       lambda: d.lambda,
       strategy: d.strategy,
@@ -199,12 +207,9 @@ const propagateNetwork: CommandHandler = {
 const fitBudget: CommandHandler = {
   command: COMMAND_FIT_BUDGET,
   async execute(args, services) {
-    const a = rec(args[0]);
-    const uri = String(a.uri ?? '');
-    const ctx = services.contextFor(uri);
-    if (!ctx) return { applied: false, reason: `no open document ${uri}` };
-    const net = ctx.analysis.networks.get(String(a.network));
-    if (!net?.code) return { applied: false, reason: `no valid network '${String(a.network)}'` };
+    const target = networkArgument(args, services);
+    if ('reason' in target) return { applied: false, reason: target.reason };
+    const { a, uri, ctx, net, code } = target;
     const budget = typeof a.budget === 'number' ? a.budget : ctx.settings.propagation.defaultBudget;
     if (budget === null || !(budget > 0)) {
       const reason = 'no FLOPs budget: pass one to the command or set ncp.propagation.defaultBudget (G multiply-accumulates)';
@@ -216,7 +221,7 @@ const fitBudget: CommandHandler = {
     const d = defaultsOf(ctx);
     const options: PropagationOptionsNoRun = {
       space: 'multires',
-      start: net.code,
+      start: code,
       objective: targets.map((s) => ({ weight: 1 / targets.length, setting: s!.name, metric: s!.metrics[0] })),
       flopsMax: budget,
       lambda: 0,
