@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="${NCP_DATA_DIR:-$root/../shared/data}"
 out="${NCP_MODELS:-$root/server/src/models}"
-version="${NCP_MODELS_VERSION:-1.0.0}"
+version="${NCP_MODELS_VERSION:-1.1.0}"
 cd "$root"
 [ -f dist/cli.js ] || node scripts/build.mjs --quiet
 # The 8 multi-resolution settings on all 2,006 development architectures (our recipe, 5 members).
