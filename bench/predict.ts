@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadPredictorSet } from '../server/src/core/predict/store';
 import { features } from '../server/src/core/predict/features';
 import { randomCode } from '../server/src/core/space/multires';
-import { makeRng } from '../server/src/core/predict/rng';
+import { makeRng } from '../server/src/core/random';
 import type { BackendChoice } from '../server/src/core/predict/backend';
 import type { EnsemblePredictor } from '../server/src/core/predict/ensemble';
 

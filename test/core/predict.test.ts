@@ -11,7 +11,7 @@ import { loadPredictorSet, savePredictorSet, defaultModelsDir } from '../../serv
 import { ModelFormatError, sha256 } from '../../server/src/core/predict/format';
 import { kendallTau, spearmanRho, coverage } from '../../server/src/core/predict/metrics';
 import { initBackend } from '../../server/src/core/predict/backend';
-import { makeRng } from '../../server/src/core/predict/rng';
+import { makeRng } from '../../server/src/core/random';
 import { cellToOneHot, indexToCell } from '../../server/src/core/space/nb201';
 import type { EnsemblePredictor } from '../../server/src/core/predict/ensemble';
 

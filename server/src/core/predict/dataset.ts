@@ -3,7 +3,7 @@
 import { BenchmarkFormatError, loadMrBenchmark, loadNb201Benchmark } from '../benchmark';
 import { cellToOneHot } from '../space/nb201';
 import { readFileSync } from 'node:fs';
-import { splitIndices } from './rng';
+import { splitIndices } from '../random';
 import { trainEnsemble, type TrainConfig, type TrainProgress } from './train';
 import type { EnsemblePredictor } from './ensemble';
 import type { DifferentiablePredictor } from './types';

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from './backend';
 import { fitFeatureSpec, rawFeatures, type FeatureKind, type FeatureSpec } from './features';
-import { makeRng, permutation, subSeed } from './rng';
+import { makeRng, permutation, subSeed } from '../random';
 import { MemberRunner, type Dense, type Network } from './network';
 import { EnsemblePredictor } from './ensemble';
 import { cost } from '../cost';
