@@ -6,11 +6,10 @@
 // names, `from` references, a propagation's view of its start network) are redone on the whole.
 // Small documents, and anything unusual (an unterminated block comment), take the plain path.
 // test/lsp/incremental.test.ts checks the result equals analyzeText's on many documents.
-import { analyzeText, type DocumentAnalysis, type NameReference } from '../language/analyze';
+import { analyzeText, duplicateNameDiagnostic, undefinedNameDiagnostic, type DocumentAnalysis, type NameReference } from '../language/analyze';
 import type { CellDecl, Declaration, NetworkDecl, PropagateDecl } from '../language/ast';
 import type { NcpDiagnostic } from '../language/diagnostics';
 import { LineIndex } from '../language/positions';
-import { closest, didYouMean } from '../language/suggest';
 
 /** Below this size the whole-text analysis is fast enough and simplest. */
 export const INCREMENTAL_MIN_CHARS = 20_000;
@@ -387,15 +386,9 @@ export class IncrementalAnalyzer {
         const table = d.kind === 'propagate' ? firstProp : firstOf;
         const first = table.get(d.name);
         if (first) {
-          const what = first.kind === 'propagate' ? 'a propagation' : `a ${first.kind}`;
-          diagnostics.push({
-            range: d.nameRange,
-            severity: 'error',
-            code: 'duplicate-name',
-            message: `'${d.name}' is already ${what} (line ${first.nameRange.start.line + 1}); names must be unique`,
-            data: { first: first.nameRange },
-          });
-          rank.set(diagnostics[diagnostics.length - 1], 2);
+          const dup = duplicateNameDiagnostic(d, first);
+          diagnostics.push(dup);
+          rank.set(dup, 2);
         } else table.set(d.name, d);
       }
       if (d.kind !== 'propagate') continue;
@@ -404,15 +397,9 @@ export class IncrementalAnalyzer {
       const target = networks.get(d.from.text) ?? cells.get(d.from.text);
       references.push({ name: d.from.text, range: d.from.range, kind: 'reference', target, in: d });
       if (!target) {
-        const suggestions = closest(d.from.text, allNames, 3);
-        diagnostics.push({
-          range: d.from.range,
-          severity: 'error',
-          code: 'undefined-name',
-          message: `no network or cell named '${d.from.text}'${didYouMean(suggestions)}`,
-          data: { suggestions },
-        });
-        rank.set(diagnostics[diagnostics.length - 1], 3);
+        const undef = undefinedNameDiagnostic(d.from, allNames);
+        diagnostics.push(undef);
+        rank.set(undef, 3);
       }
     }
     references.sort((a, b) => a.range.startOffset - b.range.startOffset);

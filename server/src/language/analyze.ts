@@ -97,12 +97,12 @@ export function analyzeText(text: string): DocumentAnalysis {
     references.push({ name: d.name, range: d.nameRange, kind: 'definition', target: d });
     if (d.kind === 'propagate') {
       const first = propNames.get(d.name);
-      if (first) duplicate(d, first, diagnostics);
+      if (first) diagnostics.push(duplicateNameDiagnostic(d, first));
       else propNames.set(d.name, d);
       continue;
     }
     const first = networks.get(d.name) ?? cells.get(d.name);
-    if (first) duplicate(d, first, diagnostics);
+    if (first) diagnostics.push(duplicateNameDiagnostic(d, first));
     else if (d.kind === 'network') networks.set(d.name, d);
     else cells.set(d.name, d);
   }
@@ -128,16 +128,29 @@ export function analyzeText(text: string): DocumentAnalysis {
   };
 }
 
-function duplicate(d: Declaration, first: Declaration, out: NcpDiagnostic[]): void {
+/** The error on a name declared twice (also used by the server's incremental analysis). */
+export function duplicateNameDiagnostic(d: Declaration, first: Declaration): NcpDiagnostic {
   const what = first.kind === 'propagate' ? 'a propagation' : `a ${first.kind}`;
   const line = first.nameRange.start.line + 1;
-  out.push({
+  return {
     range: d.nameRange,
     severity: 'error',
     code: 'duplicate-name',
     message: `'${d.name}' is already ${what} (line ${line}); names must be unique`,
     data: { first: first.nameRange },
-  });
+  };
+}
+
+/** The error on a `from NAME` that names nothing (also used by the server's incremental analysis). */
+export function undefinedNameDiagnostic(from: { text: string; range: Range }, names: readonly string[]): NcpDiagnostic {
+  const suggestions = closest(from.text, names, 3);
+  return {
+    range: from.range,
+    severity: 'error',
+    code: 'undefined-name',
+    message: `no network or cell named '${from.text}'${didYouMean(suggestions)}`,
+    data: { suggestions },
+  };
 }
 
 function analyzeCell(d: CellDecl, lines: LineIndex, out: NcpDiagnostic[]): void {
@@ -202,10 +215,7 @@ function analyzePropagate(
         });
       }
     }
-    else {
-      const suggestions = closest(d.from.text, [...networks.keys(), ...cells.keys()], 3);
-      error(d.from.range, 'undefined-name', `no network or cell named '${d.from.text}'${didYouMean(suggestions)}`, { suggestions });
-    }
+    else out.push(undefinedNameDiagnostic(d.from, [...networks.keys(), ...cells.keys()]));
   }
 
   const seenOptions = new Map<string, Range>();
