@@ -14,21 +14,14 @@ import {
   type NcpDiagnostic,
 } from '../../server/src/language/analyze';
 import { cost } from '../../server/src/core/cost';
+import { HR_NETWORK } from './fixtures';
 import { codeToString, CODE_LAYOUT } from '../../server/src/core/space/multires';
 import { resolveSetting, SETTINGS } from '../../server/src/core/settings';
 
 const root = join(__dirname, '..', '..');
 const HR = '64, 64, 1, 4, 64, 1, 4, 4, 32, 64, 4, 4, 4, 4, 32, 64, 128, 3, 4, 4, 4, 4, 32, 64, 128, 128, 128';
 const HR_CODE = HR.split(', ').map(Number);
-const STRUCTURED = `network hr {
-  stem     64 64
-  stage 1  blocks 1  units [4]           channels [64]
-  stage 2  blocks 1  units [4, 4]        channels [32, 64]
-  stage 3  blocks 4  units [4, 4, 4]     channels [32, 64, 128]
-  stage 4  blocks 3  units [4, 4, 4, 4]  channels [32, 64, 128, 128]
-  head     128
-}
-`;
+const STRUCTURED = HR_NETWORK;
 
 const at = (text: string, d: { range: { startOffset: number; endOffset: number } }): string => text.slice(d.range.startOffset, d.range.endOffset);
 const codes = (ds: NcpDiagnostic[]): string[] => ds.map((d) => d.code);

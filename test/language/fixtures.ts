@@ -26,3 +26,14 @@ propagate seg_small from hrnet_small {
   steps 70
 }
 `;
+
+/** One structured network (HRNet-like, code 64_64-1_1_4_64-…-128) that many tests start from. */
+export const HR_NETWORK = `network hr {
+  stem     64 64
+  stage 1  blocks 1  units [4]           channels [64]
+  stage 2  blocks 1  units [4, 4]        channels [32, 64]
+  stage 3  blocks 4  units [4, 4, 4]     channels [32, 64, 128]
+  stage 4  blocks 3  units [4, 4, 4, 4]  channels [32, 64, 128, 128]
+  head     128
+}
+`;

@@ -17,18 +17,11 @@ import type {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
+import { HR_NETWORK } from '../language/fixtures';
 import { startClient, applyEdits, editsFor, positionOf, type LspClient } from './harness';
 
 const DOC = `// a test document
-network hr {
-  stem     64 64
-  stage 1  blocks 1  units [4]           channels [64]
-  stage 2  blocks 1  units [4, 4]        channels [32, 64]
-  stage 3  blocks 4  units [4, 4, 4]     channels [32, 64, 128]
-  stage 4  blocks 3  units [4, 4, 4, 4]  channels [32, 64, 128, 128]
-  head     128
-}
-
+${HR_NETWORK}
 network s = "32_16-1_1_1_32-3_2_3_2_16_32-1_3_1_1_1_112_48_32-2_4_4_3_4_2_32_64_32_112-128"
 
 /* a block

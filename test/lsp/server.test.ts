@@ -11,16 +11,9 @@ import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vsc
 import type { Hover, InlayHint, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { startClient, root, positionOf } from './harness';
 import { findDataDir } from '../../server/src/core/benchmark';
+import { HR_NETWORK } from '../language/fixtures';
 
-const NET = `network hr {
-  stem     64 64
-  stage 1  blocks 1  units [4]           channels [64]
-  stage 2  blocks 1  units [4, 4]        channels [32, 64]
-  stage 3  blocks 4  units [4, 4, 4]     channels [32, 64, 128]
-  stage 4  blocks 3  units [4, 4, 4, 4]  channels [32, 64, 128, 128]
-  head     128
-}
-`;
+const NET = HR_NETWORK;
 const range = { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } };
 
 test('settings come from workspace/configuration; hints follow ncp.hints.enabled', async () => {
