@@ -1,7 +1,9 @@
 // A JSON-RPC client for tests and benchmarks: builds the bundles, spawns the real language
 // server (`node dist/server.js --stdio`) and talks to it as an editor does.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { SET_FORMAT, FORMAT_VERSION } from '../../server/src/core/predict/format';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -252,4 +254,15 @@ export function positionOf(text: string, needle: string, offset = 0, nth = 0): {
   }
   const doc = TextDocument.create('file:///x.ncp', 'ncp', 1, text);
   return doc.positionAt(i + offset);
+}
+
+/** A models folder whose manifest is valid but whose one setting file is truncated JSON. */
+export function corruptModelsDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ncp-models-'));
+  writeFileSync(join(dir, 'seg.json'), '{"truncated": ');
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({ format: SET_FORMAT, formatVersion: FORMAT_VERSION, version: 'broken', settings: { seg: { file: 'seg.json', sha256: '0'.repeat(64) } } }),
+  );
+  return dir;
 }

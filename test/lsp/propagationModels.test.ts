@@ -3,20 +3,13 @@
 // default place). A corrupt directory makes a run fail with that directory's error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeLens } from 'vscode-languageserver-protocol';
-import { startClient, root } from './harness';
+import { corruptModelsDir, startClient, root } from './harness';
 
 test('a propagation reads the predictors from initializationOptions.modelsDir', async () => {
-  const { SET_FORMAT, FORMAT_VERSION } = await import('../../server/src/core/predict/format');
-  const dir = mkdtempSync(join(tmpdir(), 'ncp-models-'));
-  writeFileSync(join(dir, 'seg.json'), '{"truncated": ');
-  writeFileSync(
-    join(dir, 'manifest.json'),
-    JSON.stringify({ format: SET_FORMAT, formatVersion: FORMAT_VERSION, version: 'broken', settings: { seg: { file: 'seg.json', sha256: '0'.repeat(64) } } }),
-  );
+  const dir = corruptModelsDir();
   // predictors: false — nothing loads until the propagation asks for the set.
   const c = await startClient({ initializationOptions: { modelsDir: dir, predictors: false }, capabilities: { workspace: { applyEdit: true } } });
   const uri = 'file:///work/models-dir.ncp';

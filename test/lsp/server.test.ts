@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import type { Hover, InlayHint, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { startClient, root, positionOf } from './harness';
+import { corruptModelsDir, startClient, root, positionOf } from './harness';
 import { findDataDir } from '../../server/src/core/benchmark';
 import { HR_NETWORK } from '../language/fixtures';
 
@@ -130,13 +130,7 @@ test('a bad ncp.benchmark.path is logged once and hovers keep working', async ()
 });
 
 test('a corrupt predictor file is reported once; diagnostics, hovers and exact-cost hints keep working', async () => {
-  const { SET_FORMAT, FORMAT_VERSION } = await import('../../server/src/core/predict/format');
-  const dir = mkdtempSync(join(tmpdir(), 'ncp-models-'));
-  writeFileSync(join(dir, 'seg.json'), '{"truncated": ');
-  writeFileSync(
-    join(dir, 'manifest.json'),
-    JSON.stringify({ format: SET_FORMAT, formatVersion: FORMAT_VERSION, version: 'broken', settings: { seg: { file: 'seg.json', sha256: '0'.repeat(64) } } }),
-  );
+  const dir = corruptModelsDir();
   const c = await startClient({ initializationOptions: { modelsDir: dir } });
   const uri = 'file:///p.ncp';
   try {
