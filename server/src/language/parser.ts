@@ -24,7 +24,6 @@ import type {
   PropagateDecl,
   PropagateStatement,
   Range,
-  StageClause,
   StageField,
   StemClause,
   StrategyOption,
