@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cost, costBreakdown, costGradient, type CostOptions } from '../../server/src/core/cost';
+import { cost, costBreakdown, costGradient, costPartsGradient, type CostOptions } from '../../server/src/core/cost';
 import { findDataDir, loadMrBenchmark } from '../../server/src/core/benchmark';
 import { CODE_KINDS, CODE_LENGTH, codeToNetwork, randomCode } from '../../server/src/core/space/multires';
 import { makeRng as rng } from '../../server/src/core/random';
@@ -226,4 +226,37 @@ test('bad input is a clear RangeError', () => {
   const c = cost(code, { input: [256, 256] });
   assert.deepEqual(a, c);
   assert.ok(a.flops > 3.9 * b.flops);
+});
+
+test('costPartsGradient: each part is the breakdown and its exact derivative; the parts sum to costGradient', () => {
+  const rand = rng(11);
+  for (let n = 0; n < 30; n++) {
+    const code = CODE_KINDS.map((k) => (k === 'channels' ? 4 + rand() * 200 : 0.5 + rand() * 5));
+    const opts: CostOptions | undefined = n % 2 ? { input: [512, 1024], head: 'seg' } : undefined;
+    const pg = costPartsGradient(code, opts);
+    const b = costBreakdown(code, opts);
+    assert.deepEqual(pg.parts, [b.stem, ...b.stages, b.head, b.total]);
+    const total = costGradient(code, opts);
+    for (let i = 0; i < CODE_LENGTH; i++) {
+      close(pg.dFlops[6][i], total.dFlops[i], 1e-12, `total dFlops[${i}]`);
+      close(pg.dParams[6][i], total.dParams[i], 1e-12, `total dParams[${i}]`);
+    }
+    const x = code.slice();
+    for (let i = 0; i < CODE_LENGTH; i++) {
+      const h = 1e-3 * Math.max(1, Math.abs(code[i]));
+      x[i] = code[i] + h;
+      const p = costBreakdown(x, opts);
+      x[i] = code[i] - h;
+      const m = costBreakdown(x, opts);
+      x[i] = code[i];
+      const pp = [p.stem, ...p.stages, p.head];
+      const mm = [m.stem, ...m.stages, m.head];
+      for (let q = 0; q < 6; q++) {
+        const fdF = (pp[q].flops - mm[q].flops) / (2 * h);
+        const fdP = (pp[q].params - mm[q].params) / (2 * h);
+        assert.ok(Math.abs(fdF - pg.dFlops[q][i]) <= 1e-6 * Math.abs(fdF) + 1e-12, `part ${q} dFlops[${i}] ${pg.dFlops[q][i]} vs ${fdF}`);
+        assert.ok(Math.abs(fdP - pg.dParams[q][i]) <= 1e-6 * Math.abs(fdP) + 1e-12, `part ${q} dParams[${i}] ${pg.dParams[q][i]} vs ${fdP}`);
+      }
+    }
+  }
 });

@@ -121,10 +121,13 @@ function layoutFor(opts: CostOptions | undefined): Layout {
 const PARTS = 6; // stem, stage1..4, head
 const partF = new Float64Array(PARTS);
 const partP = new Float64Array(PARTS);
-const gradF = new Float64Array(CODE_LENGTH);
-const gradP = new Float64Array(CODE_LENGTH);
+// per part: gradF[part * CODE_LENGTH + i] (the predictors read per-stage costs and need their gradients)
+const gradF = new Float64Array(PARTS * CODE_LENGTH);
+const gradP = new Float64Array(PARTS * CODE_LENGTH);
 let wantGrad = false;
 let part = 0;
+/** part × CODE_LENGTH: where the current part's gradient starts. */
+let g0 = 0;
 let area = defaultLayout.area;
 
 /**
@@ -139,11 +142,11 @@ function term(m: number, a: number, k2: number, e: number, iIn: number, cin: num
   partF[part] += m * a * x;
   if (wantGrad) {
     if (iIn >= 0) {
-      gradP[iIn] += m * k2 * cout;
-      gradF[iIn] += m * a * k2 * cout;
+      gradP[g0 + iIn] += m * k2 * cout;
+      gradF[g0 + iIn] += m * a * k2 * cout;
     }
-    gradP[iOut] += m * (k2 * cin + e);
-    gradF[iOut] += m * a * (k2 * cin + e);
+    gradP[g0 + iOut] += m * (k2 * cin + e);
+    gradF[g0 + iOut] += m * a * (k2 * cin + e);
   }
   return x;
 }
@@ -200,6 +203,7 @@ function evaluate(code: ArrayLike<number>, layout: Layout, grad: boolean): void 
 
   // stem
   part = 0;
+  g0 = part * CODE_LENGTH;
   term(1, layout.stem1, 9, 2, -1, 3, 0, code[0]);
   term(1, area[0], 9, 2, 0, code[0], 1, code[1]);
 
@@ -207,6 +211,7 @@ function evaluate(code: ArrayLike<number>, layout: Layout, grad: boolean): void 
   let prevB = 1;
   for (let k = 1; k <= STAGE_COUNT; k++) {
     part = k;
+    g0 = part * CODE_LENGTH;
     const o = stageOffset(k);
     const bPos = o;
     const uPos = o + 1;
@@ -219,8 +224,8 @@ function evaluate(code: ArrayLike<number>, layout: Layout, grad: boolean): void 
     // later blocks: (b − 1) repeats of the same-stage fusion
     fusion(code, b - 1, k, k, cPos, cPos);
     if (grad) {
-      gradP[bPos] += fusionP;
-      gradF[bPos] += fusionF;
+      gradP[g0 + bPos] += fusionP;
+      gradF[g0 + bPos] += fusionF;
     }
 
     // parallel module: b · units_i BasicBlocks of two 3×3 ConvBN on branch i
@@ -231,10 +236,10 @@ function evaluate(code: ArrayLike<number>, layout: Layout, grad: boolean): void 
       const m = 2 * b * u;
       const x = term(m, area[i], 9, 2, iC, c, iC, c);
       if (grad) {
-        gradP[bPos] += 2 * u * x;
-        gradF[bPos] += 2 * u * area[i] * x;
-        gradP[uPos + i] += 2 * b * x;
-        gradF[uPos + i] += 2 * b * area[i] * x;
+        gradP[g0 + bPos] += 2 * u * x;
+        gradF[g0 + bPos] += 2 * u * area[i] * x;
+        gradP[g0 + uPos + i] += 2 * b * x;
+        gradF[g0 + uPos + i] += 2 * b * area[i] * x;
       }
     }
     prevPos = cPos;
@@ -243,6 +248,7 @@ function evaluate(code: ArrayLike<number>, layout: Layout, grad: boolean): void 
 
   // head: concat of the last stage's branches → 1×1 ConvBN → classifier (bias, no BN)
   part = 5;
+  g0 = part * CODE_LENGTH;
   let cat = 0;
   for (let i = 0; i < prevB; i++) cat += code[prevPos + i];
   const iH = CODE_LENGTH - 1;
@@ -250,8 +256,8 @@ function evaluate(code: ArrayLike<number>, layout: Layout, grad: boolean): void 
   term(1, layout.headArea, 1, 2, -1, cat, iH, h);
   if (grad) {
     for (let i = 0; i < prevB; i++) {
-      gradP[prevPos + i] += h;
-      gradF[prevPos + i] += layout.headArea * h;
+      gradP[g0 + prevPos + i] += h;
+      gradF[g0 + prevPos + i] += layout.headArea * h;
     }
   }
   // classifier: cin = head channels (a code value), cout = classes (constant)
@@ -259,8 +265,8 @@ function evaluate(code: ArrayLike<number>, layout: Layout, grad: boolean): void 
   partP[part] += h * n + n;
   partF[part] += layout.clsArea * (h * n + n);
   if (grad) {
-    gradP[iH] += n;
-    gradF[iH] += layout.clsArea * n;
+    gradP[g0 + iH] += n;
+    gradF[g0 + iH] += layout.clsArea * n;
   }
 }
 
@@ -303,9 +309,51 @@ export function costGradient(code: ArrayLike<number>, opts?: CostOptions): { cos
   }
   const dFlops = new Float64Array(CODE_LENGTH);
   const dParams = new Float64Array(CODE_LENGTH);
-  for (let i = 0; i < CODE_LENGTH; i++) {
-    dFlops[i] = gradF[i] * G;
-    dParams[i] = gradP[i] * M;
+  for (let q = 0; q < PARTS; q++) {
+    for (let i = 0; i < CODE_LENGTH; i++) {
+      dFlops[i] += gradF[q * CODE_LENGTH + i] * G;
+      dParams[i] += gradP[q * CODE_LENGTH + i] * M;
+    }
   }
   return { cost: { flops: f * G, params: p * M }, dFlops, dParams };
+}
+
+/** The per-part costs of costBreakdown and the exact gradient of each part's cost. */
+export interface PartsGradient {
+  /** Parts in order stem, stage 1–4, head; then the total. */
+  parts: Cost[];
+  /** dFlops[q][i]: derivative of part q's FLOPs (q = 6: the total) with respect to code position i. */
+  dFlops: Float64Array[];
+  dParams: Float64Array[];
+}
+
+/** Cost of each part (stem, stages, head, total) and its exact gradient on a (real-valued) code. */
+export function costPartsGradient(code: ArrayLike<number>, opts?: CostOptions): PartsGradient {
+  evaluate(code, layoutFor(opts), true);
+  const parts: Cost[] = [];
+  const dFlops: Float64Array[] = [];
+  const dParams: Float64Array[] = [];
+  const tf = new Float64Array(CODE_LENGTH);
+  const tp = new Float64Array(CODE_LENGTH);
+  let f = 0;
+  let p = 0;
+  for (let q = 0; q < PARTS; q++) {
+    parts.push({ flops: partF[q] * G, params: partP[q] * M });
+    f += partF[q];
+    p += partP[q];
+    const df = new Float64Array(CODE_LENGTH);
+    const dp = new Float64Array(CODE_LENGTH);
+    for (let i = 0; i < CODE_LENGTH; i++) {
+      df[i] = gradF[q * CODE_LENGTH + i] * G;
+      dp[i] = gradP[q * CODE_LENGTH + i] * M;
+      tf[i] += df[i];
+      tp[i] += dp[i];
+    }
+    dFlops.push(df);
+    dParams.push(dp);
+  }
+  parts.push({ flops: f * G, params: p * M });
+  dFlops.push(tf);
+  dParams.push(tp);
+  return { parts, dFlops, dParams };
 }
