@@ -1,14 +1,18 @@
 // From a predictor's input (a code in its space) to the standardised feature vector its
 // networks read, and the chain rule back from feature gradients to input gradients.
-import { CODE_LENGTH, CODE_KINDS, BENCHMARK_RANGE } from '../space/multires';
-import { cost, costGradient } from '../cost';
+import { CODE_LENGTH, CODE_KINDS, BENCHMARK_RANGE, stageOffset } from '../space/multires';
+import { cost, costBreakdown, costGradient, costPartsGradient, type Cost } from '../cost';
 
 /**
  * 'code': the 27 code numbers scaled to [0, 1] over the benchmark range (the authors' input);
  * 'code+cost': the same plus exact log-FLOPs and log-params of the network (cost.ts);
+ * 'arch': the code plus log-FLOPs/params of the whole network and of each part (stem, stages,
+ *   head), and per resolution branch the log of its convolution work Σ blocks·units·channels²
+ *   and of its depth Σ blocks·units — held-out τ +0.006 over 'code+cost' (see NCP_RECIPE);
  * 'raw': the input as is (NAS-Bench-201 one-hot, or any vector a caller trains on).
  */
-export type FeatureKind = 'code' | 'code+cost' | 'raw';
+export type FeatureKind = 'code' | 'code+cost' | 'arch' | 'raw';
+export const FEATURE_KINDS: readonly FeatureKind[] = ['code', 'code+cost', 'arch', 'raw'];
 
 export interface FeatureSpec {
   kind: FeatureKind;
@@ -19,8 +23,18 @@ export interface FeatureSpec {
   std: number[];
 }
 
+// 'arch' layout after the code: 7 parts (total, stem, stage 1–4, head) × (log FLOPs, log params),
+// then 4 branches × log work, then 4 branches × log depth.
+const PARTS = 7;
+const BRANCHES = 4;
+const ARCH_PARTS = CODE_LENGTH;
+const ARCH_WORK = ARCH_PARTS + 2 * PARTS;
+const ARCH_DEPTH = ARCH_WORK + BRANCHES;
+const ARCH_DIM = ARCH_DEPTH + BRANCHES;
+
 export function featureDim(kind: FeatureKind, inputDim: number): number {
   if (kind === 'raw') return inputDim;
+  if (kind === 'arch') return ARCH_DIM;
   return kind === 'code+cost' ? CODE_LENGTH + 2 : CODE_LENGTH;
 }
 
@@ -29,6 +43,29 @@ const OFFSET = CODE_KINDS.map((k) => BENCHMARK_RANGE[k].min);
 
 // log of a cost that may come out ≤ 0 for wild relaxed codes: clamp to keep it finite.
 const TINY = 1e-6;
+
+/** Per branch: work Σ b·u·c² and depth Σ b·u over the stages that have the branch. */
+function branchSums(input: ArrayLike<number>): { work: Float64Array; depth: Float64Array } {
+  const work = new Float64Array(BRANCHES);
+  const depth = new Float64Array(BRANCHES);
+  for (let k = 1; k <= BRANCHES; k++) {
+    const o = stageOffset(k);
+    const b = input[o];
+    for (let i = 0; i < k; i++) {
+      const u = input[o + 1 + i];
+      const c = input[o + 1 + k + i];
+      work[i] += b * u * c * c;
+      depth[i] += b * u;
+    }
+  }
+  return { work, depth };
+}
+
+/** Parts in the 'arch' order: total first, then as costBreakdown lists them. */
+function archParts(input: ArrayLike<number>): Cost[] {
+  const b = costBreakdown(input);
+  return [b.total, b.stem, ...b.stages, b.head];
+}
 
 /** Unstandardised features of one input. */
 export function rawFeatures(kind: FeatureKind, input: ArrayLike<number>, out?: Float64Array): Float64Array {
@@ -43,6 +80,16 @@ export function rawFeatures(kind: FeatureKind, input: ArrayLike<number>, out?: F
     const c = cost(input);
     f[CODE_LENGTH] = Math.log(Math.max(c.flops, TINY));
     f[CODE_LENGTH + 1] = Math.log(Math.max(c.params, TINY));
+  } else if (kind === 'arch') {
+    archParts(input).forEach((c, q) => {
+      f[ARCH_PARTS + 2 * q] = Math.log(Math.max(c.flops, TINY));
+      f[ARCH_PARTS + 2 * q + 1] = Math.log(Math.max(c.params, TINY));
+    });
+    const { work, depth } = branchSums(input);
+    for (let i = 0; i < BRANCHES; i++) {
+      f[ARCH_WORK + i] = Math.log(Math.max(work[i], TINY));
+      f[ARCH_DEPTH + i] = Math.log(Math.max(depth[i], TINY));
+    }
   }
   return f;
 }
@@ -63,19 +110,47 @@ export function chainToInput(spec: FeatureSpec, input: ArrayLike<number>, gFeat:
     return g;
   }
   for (let i = 0; i < CODE_LENGTH; i++) g[i] = gFeat[i] / spec.std[i] / SCALE[i];
+  // d log(x) = dx / x; zero where the clamp is active
+  const dLog = (j: number, x: number) => (x > TINY ? gFeat[j] / spec.std[j] / x : 0);
   if (spec.kind === 'code+cost') {
     const { cost: c, dFlops, dParams } = costGradient(input);
-    // d log(x) = dx / x; zero where the clamp is active.
-    const gf = c.flops > TINY ? gFeat[CODE_LENGTH] / spec.std[CODE_LENGTH] / c.flops : 0;
-    const gp = c.params > TINY ? gFeat[CODE_LENGTH + 1] / spec.std[CODE_LENGTH + 1] / c.params : 0;
+    const gf = dLog(CODE_LENGTH, c.flops);
+    const gp = dLog(CODE_LENGTH + 1, c.params);
     for (let i = 0; i < CODE_LENGTH; i++) g[i] += gf * dFlops[i] + gp * dParams[i];
+  } else if (spec.kind === 'arch') {
+    const pg = costPartsGradient(input);
+    // costPartsGradient lists stem, stages, head, total; the features put the total first
+    const order = [PARTS - 1, 0, 1, 2, 3, 4, 5];
+    order.forEach((src, q) => {
+      const gf = dLog(ARCH_PARTS + 2 * q, pg.parts[src].flops);
+      const gp = dLog(ARCH_PARTS + 2 * q + 1, pg.parts[src].params);
+      const df = pg.dFlops[src];
+      const dp = pg.dParams[src];
+      for (let i = 0; i < CODE_LENGTH; i++) g[i] += gf * df[i] + gp * dp[i];
+    });
+    const { work, depth } = branchSums(input);
+    for (let k = 1; k <= BRANCHES; k++) {
+      const o = stageOffset(k);
+      const b = input[o];
+      for (let i = 0; i < k; i++) {
+        const iu = o + 1 + i;
+        const ic = o + 1 + k + i;
+        const u = input[iu];
+        const c = input[ic];
+        const gw = dLog(ARCH_WORK + i, work[i]);
+        const gd = dLog(ARCH_DEPTH + i, depth[i]);
+        g[o] += gw * u * c * c + gd * u;
+        g[iu] += gw * b * c * c + gd * b;
+        g[ic] += gw * 2 * b * u * c;
+      }
+    }
   }
   return g;
 }
 
 export class InputError extends RangeError {}
 
-function checkInput(spec: FeatureSpec, input: ArrayLike<number>): void {
+export function checkInput(spec: FeatureSpec, input: ArrayLike<number>): void {
   if (input.length !== spec.inputDim) {
     throw new InputError(`predictor input has ${spec.inputDim} numbers, got ${input.length}`);
   }
