@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the shipped predictors in server/src/models (seeded: the same command on the same
 # tfjs backend gives the same weights). Needs the benchmark files: NCP_DATA_DIR, or ../shared/data
-# beside the checkout. Takes a few minutes per setting on one core (wasm backend).
+# beside the checkout. Takes about two minutes on one core (wasm backend).
 #
 #   scripts/train-shipped.sh            # all 8 NAS-Bench-MR settings, then nb201
 #   NCP_MODELS=/tmp/m scripts/train-shipped.sh   # somewhere else
@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="${NCP_DATA_DIR:-$root/../shared/data}"
 out="${NCP_MODELS:-$root/server/src/models}"
-version="${NCP_MODELS_VERSION:-1.1.0}"
+version="${NCP_MODELS_VERSION:-1.2.0}"
 cd "$root"
 [ -f dist/cli.js ] || node scripts/build.mjs --quiet
 # The 8 multi-resolution settings on all 2,006 development architectures (our recipe, 5 members).
