@@ -12,6 +12,7 @@ import { ModelFormatError, sha256 } from '../../server/src/core/predict/format';
 import { kendallTau, spearmanRho, coverage } from '../../server/src/core/predict/metrics';
 import { initBackend } from '../../server/src/core/predict/backend';
 import { makeRng } from '../../server/src/core/random';
+import { randomCode } from '../../server/src/core/space/multires';
 import { cellToOneHot, indexToCell } from '../../server/src/core/space/nb201';
 import type { EnsemblePredictor } from '../../server/src/core/predict/ensemble';
 
@@ -184,4 +185,28 @@ test('shipped predictors load from the source tree and cover the 8 settings and 
   }
   assert.ok(set.get('seg')!.members.length >= 5);
   assert.match(set.version, /\S/);
+});
+
+test('a set predicts a batch for many settings at once: the same as each setting alone, and as the typed-array path', async () => {
+  const set = await loadPredictorSet();
+  const rand = makeRng(21);
+  const codes = Array.from({ length: 300 }, () => randomCode(rand));
+  const all = set.predictBatch(codes);
+  // every setting whose input is a 27-number code; nb201 (30-number one-hot) is left out
+  assert.deepEqual([...all.keys()], set.settings.filter((s) => s !== 'nb201'));
+  for (const [s, rows] of all) {
+    const p = set.get(s)!;
+    assert.deepEqual(rows, p.predictBatch(codes), `${s}: set batch = setting batch`);
+    for (const i of [0, 123, 299]) {
+      const one = p.predict(codes[i]);
+      one.forEach((e, m) => {
+        assert.ok(Math.abs(e.mean - rows[i][m].mean) < 1e-3 * Math.max(1, Math.abs(e.mean)), `${s} code ${i} metric ${m}: ${rows[i][m].mean} vs ${e.mean}`);
+        assert.ok(Math.abs(e.std - rows[i][m].std) < 1e-3 * Math.max(1, e.std), `${s} code ${i} metric ${m} spread`);
+      });
+    }
+  }
+  const two = set.predictBatch(codes.slice(0, 5), ['seg', 'video']);
+  assert.deepEqual([...two.keys()], ['seg', 'video']);
+  assert.throws(() => set.predictBatch(codes, ['segmentation']), /no predictor for setting 'segmentation'/);
+  assert.throws(() => set.predictBatch([[1, 2, 3], ...codes], ['seg']), /27 numbers, got 3/);
 });

@@ -3,7 +3,7 @@
 // times a per-metric calibration factor fitted out-of-bag at training time.
 import * as tf from '@tensorflow/tfjs-core';
 import type { DifferentiablePredictor, Estimate } from './types';
-import { chainToInput, features, type FeatureSpec } from './features';
+import { chainToInput, checkInput, features, rawFeatures, type FeatureSpec } from './features';
 import { MemberRunner, type Dense, type Network } from './network';
 import { backendInUse } from './backend';
 
@@ -14,7 +14,7 @@ export interface TargetNorm {
 }
 
 /** Batches at least this large go through tfjs; smaller ones through the typed-array path. */
-const TFJS_BATCH = 64;
+export const TFJS_BATCH = 64;
 
 export class EnsemblePredictor implements DifferentiablePredictor {
   private readonly runners: MemberRunner[];
@@ -137,19 +137,36 @@ export class EnsemblePredictor implements DifferentiablePredictor {
 
   /** The tfjs path (also used by the benchmark to compare with the typed-array path). */
   predictBatchTf(inputs: readonly ArrayLike<number>[]): Estimate[][] {
-    const N = inputs.length;
     const d = this.spec.mean.length;
+    const raw = new Float64Array(inputs.length * d);
+    for (let i = 0; i < inputs.length; i++) {
+      checkInput(this.spec, inputs[i]);
+      raw.set(rawFeatures(this.spec.kind, inputs[i], this.featBuf), i * d);
+    }
+    return this.predictRawBatch(raw, inputs.length);
+  }
+
+  /**
+   * Predictions from unstandardised features (rawFeatures of this predictor's kind, row-major
+   * N × featureDim) through tfjs: a predictor set computes the features of a batch once for all
+   * its settings (they cost about as much as one setting's networks).
+   */
+  predictRawBatch(raw: Float64Array, N: number): Estimate[][] {
+    const d = this.spec.mean.length;
+    if (raw.length !== N * d) throw new RangeError(`${this.setting}: expected ${N} × ${d} features, got ${raw.length} numbers`);
     const M = this.metrics.length;
     const K = this.runners.length;
     const X = new Float32Array(N * d);
-    for (let i = 0; i < N; i++) X.set(features(this.spec, inputs[i], this.featBuf), i * d);
+    const { mean, std } = this.spec;
+    for (let i = 0; i < N; i++) for (let j = 0; j < d; j++) X[i * d + j] = (raw[i * d + j] - mean[j]) / std[j];
     const tensors = this.weightTensors();
     // memberOut[k] is [N, M] in metric order
     const outs = tf.tidy(() => {
       const x = tf.tensor2d(X, [N, d]);
       const run = (h: tf.Tensor2D, layers: { W: tf.Tensor2D; b: tf.Tensor1D; act: Dense['act'] }[]) => {
         for (const l of layers) {
-          h = tf.add(tf.matMul(h, l.W), l.b);
+          // bias fused into the matMul: one op (and one pass over the activations) fewer per layer
+          h = tf.fused.matMul({ a: h, b: l.W, bias: l.b }) as tf.Tensor2D;
           if (l.act === 'swish') h = tf.mul(h, tf.sigmoid(h));
         }
         return h;
@@ -159,8 +176,9 @@ export class EnsemblePredictor implements DifferentiablePredictor {
         const t = run(x, trunk);
         const hs = heads.map((layers) => run(t, layers));
         const cat = hs.length === 1 ? hs[0] : tf.concat(hs, 1);
-        // reorder head outputs into metric order
+        // reorder head outputs into metric order (no-op for a single head in order)
         const order = net.heads.flatMap((h) => h.metrics);
+        if (order.every((m, i) => m === i)) return cat;
         const perm = Array.from({ length: M }, (_, m) => order.indexOf(m));
         return tf.gather(cat, perm, 1);
       });

@@ -2,10 +2,11 @@
 // the shipped set lazily (on the first hover or hint that needs it); the CLI loads any directory.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { PredictorSet } from './types';
-import type { EnsemblePredictor } from './ensemble';
+import type { Estimate, PredictorSet } from './types';
+import { TFJS_BATCH, type EnsemblePredictor } from './ensemble';
+import { checkInput, rawFeatures } from './features';
 import { FORMAT_VERSION, ModelFormatError, SET_FORMAT, parsePredictor, serializePredictor, sha256, type Manifest, type SettingEntry } from './format';
-import { initBackend, type BackendChoice } from './backend';
+import { backendInUse, initBackend, type BackendChoice } from './backend';
 
 export const MANIFEST = 'manifest.json';
 
@@ -34,6 +35,42 @@ export class LoadedPredictorSet implements PredictorSet {
   }
   get(setting: string): EnsemblePredictor | undefined {
     return this.predictors.get(setting);
+  }
+
+  /**
+   * Many inputs for several settings at once (default: every setting whose input length fits):
+   * the features of each input are computed once per feature kind, not once per setting.
+   * Result: setting → result[i][m], as EnsemblePredictor.predictBatch.
+   */
+  predictBatch(inputs: readonly ArrayLike<number>[], settings: readonly string[] = this.settings): Map<string, Estimate[][]> {
+    const out = new Map<string, Estimate[][]>();
+    const wanted = settings.map((s) => {
+      const p = this.predictors.get(s);
+      if (!p) throw new RangeError(`no predictor for setting '${s}' (has ${this.settings.join(', ')})`);
+      return p;
+    });
+    const fitting = settings === this.settings && inputs.length > 0 ? wanted.filter((p) => p.inputDim === inputs[0].length) : wanted;
+    if (inputs.length < TFJS_BATCH || backendInUse() === undefined) {
+      for (const p of fitting) out.set(p.setting, p.predictBatch(inputs));
+      return out;
+    }
+    const raws = new Map<string, Float64Array>();
+    for (const p of fitting) {
+      const key = `${p.spec.kind}:${p.inputDim}`;
+      let raw = raws.get(key);
+      if (!raw) {
+        const d = p.spec.mean.length;
+        raw = new Float64Array(inputs.length * d);
+        const row = new Float64Array(d);
+        for (let i = 0; i < inputs.length; i++) {
+          checkInput(p.spec, inputs[i]);
+          raw.set(rawFeatures(p.spec.kind, inputs[i], row), i * d);
+        }
+        raws.set(key, raw);
+      }
+      out.set(p.setting, p.predictRawBatch(raw, inputs.length));
+    }
+    return out;
   }
 }
 
