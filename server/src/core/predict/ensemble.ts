@@ -154,15 +154,23 @@ export class EnsemblePredictor implements DifferentiablePredictor {
   predictRawBatch(raw: Float64Array, N: number): Estimate[][] {
     const d = this.spec.mean.length;
     if (raw.length !== N * d) throw new RangeError(`${this.setting}: expected ${N} × ${d} features, got ${raw.length} numbers`);
+    const x = tf.tensor2d(Float32Array.from(raw), [N, d]);
+    try {
+      return this.predictRawTensor(x);
+    } finally {
+      x.dispose();
+    }
+  }
+
+  /** The same from a tensor of unstandardised features [N, featureDim] (the caller keeps it). */
+  predictRawTensor(x: tf.Tensor2D): Estimate[][] {
+    const [N, d] = x.shape;
+    if (d !== this.spec.mean.length) throw new RangeError(`${this.setting}: expected ${this.spec.mean.length} features, got ${d}`);
     const M = this.metrics.length;
     const K = this.runners.length;
-    const X = new Float32Array(N * d);
-    const { mean, std } = this.spec;
-    for (let i = 0; i < N; i++) for (let j = 0; j < d; j++) X[i * d + j] = (raw[i * d + j] - mean[j]) / std[j];
     const tensors = this.weightTensors();
-    // memberOut[k] is [N, M] in metric order
-    const outs = tf.tidy(() => {
-      const x = tf.tensor2d(X, [N, d]);
+    // all members' outputs side by side, [N, K·M] (metric order within each member): one read-back
+    const out = tf.tidy(() => {
       const run = (h: tf.Tensor2D, layers: { W: tf.Tensor2D; b: tf.Tensor1D; act: Dense['act'] }[]) => {
         for (const l of layers) {
           // bias fused into the matMul: one op (and one pass over the activations) fewer per layer
@@ -171,26 +179,28 @@ export class EnsemblePredictor implements DifferentiablePredictor {
         }
         return h;
       };
-      return this.members.map((net, k) => {
+      const members = this.members.map((net, k) => {
         const [trunk, ...heads] = tensors[k];
         const t = run(x, trunk);
         const hs = heads.map((layers) => run(t, layers));
         const cat = hs.length === 1 ? hs[0] : tf.concat(hs, 1);
-        // reorder head outputs into metric order (no-op for a single head in order)
+        // reorder head outputs into metric order (nothing to do for one head in order)
         const order = net.heads.flatMap((h) => h.metrics);
         if (order.every((m, i) => m === i)) return cat;
         const perm = Array.from({ length: M }, (_, m) => order.indexOf(m));
         return tf.gather(cat, perm, 1);
       });
+      return members.length === 1 ? members[0] : tf.concat(members, 1);
     });
-    const data = outs.map((t) => t.dataSync());
-    tf.dispose(outs);
+    const data = out.dataSync();
+    out.dispose();
     const vals = new Float64Array(K);
     const result: Estimate[][] = new Array(N);
+    const KM = K * M;
     for (let i = 0; i < N; i++) {
       const row: Estimate[] = new Array(M);
       for (let m = 0; m < M; m++) {
-        for (let k = 0; k < K; k++) vals[k] = data[k][i * M + m] * this.target.std[m] + this.target.mean[m];
+        for (let k = 0; k < K; k++) vals[k] = data[i * KM + k * M + m] * this.target.std[m] + this.target.mean[m];
         row[m] = this.estimate(vals, m);
       }
       result[i] = row;
@@ -198,10 +208,30 @@ export class EnsemblePredictor implements DifferentiablePredictor {
     return result;
   }
 
+  /**
+   * tfjs copies of the members' layers, with the feature standardisation folded into the layers
+   * that read the features: (f − μ)/σ · W + b = f · (W/σ) + (b − (μ/σ) · W).
+   */
   private weightTensors() {
     if (!this.tensors) {
-      const conv = (l: Dense) => ({ W: tf.tensor2d(l.W, [l.inDim, l.outDim]), b: tf.tensor1d(l.b), act: l.act });
-      this.tensors = this.members.map((net) => [net.trunk.map(conv), ...net.heads.map((h) => h.layers.map(conv))]);
+      const { mean, std } = this.spec;
+      const conv = (l: Dense, first: boolean) => {
+        if (!first) return { W: tf.tensor2d(l.W, [l.inDim, l.outDim]), b: tf.tensor1d(l.b), act: l.act };
+        const W = new Float32Array(l.W.length);
+        const b = Float64Array.from(l.b);
+        for (let i = 0; i < l.inDim; i++) {
+          for (let j = 0; j < l.outDim; j++) {
+            const w = l.W[i * l.outDim + j] / std[i];
+            W[i * l.outDim + j] = w;
+            b[j] -= mean[i] * w;
+          }
+        }
+        return { W: tf.tensor2d(W, [l.inDim, l.outDim]), b: tf.tensor1d(Float32Array.from(b)), act: l.act };
+      };
+      this.tensors = this.members.map((net) => [
+        net.trunk.map((l, i) => conv(l, i === 0)),
+        ...net.heads.map((h) => h.layers.map((l, i) => conv(l, i === 0 && net.trunk.length === 0))),
+      ]);
     }
     return this.tensors;
   }

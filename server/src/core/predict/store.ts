@@ -1,5 +1,6 @@
 // Saving and loading a set of predictors (one per setting) with its manifest. The server loads
 // the shipped set lazily (on the first hover or hint that needs it); the CLI loads any directory.
+import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Estimate, PredictorSet } from './types';
@@ -54,21 +55,27 @@ export class LoadedPredictorSet implements PredictorSet {
       for (const p of fitting) out.set(p.setting, p.predictBatch(inputs));
       return out;
     }
-    const raws = new Map<string, Float64Array>();
-    for (const p of fitting) {
-      const key = `${p.spec.kind}:${p.inputDim}`;
-      let raw = raws.get(key);
-      if (!raw) {
-        const d = p.spec.mean.length;
-        raw = new Float64Array(inputs.length * d);
-        const row = new Float64Array(d);
-        for (let i = 0; i < inputs.length; i++) {
-          checkInput(p.spec, inputs[i]);
-          raw.set(rawFeatures(p.spec.kind, inputs[i], row), i * d);
+    // one tensor of unstandardised features per feature kind, shared by the settings that read it
+    const raws = new Map<string, tf.Tensor2D>();
+    try {
+      for (const p of fitting) {
+        const key = `${p.spec.kind}:${p.inputDim}`;
+        let x = raws.get(key);
+        if (!x) {
+          const d = p.spec.mean.length;
+          const raw = new Float32Array(inputs.length * d);
+          const row = new Float64Array(d);
+          for (let i = 0; i < inputs.length; i++) {
+            checkInput(p.spec, inputs[i]);
+            raw.set(rawFeatures(p.spec.kind, inputs[i], row), i * d);
+          }
+          x = tf.tensor2d(raw, [inputs.length, d]);
+          raws.set(key, x);
         }
-        raws.set(key, raw);
+        out.set(p.setting, p.predictRawTensor(x));
       }
-      out.set(p.setting, p.predictRawBatch(raw, inputs.length));
+    } finally {
+      tf.dispose([...raws.values()]);
     }
     return out;
   }
