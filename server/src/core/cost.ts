@@ -298,6 +298,25 @@ export function costBreakdown(code: ArrayLike<number>, opts?: CostOptions): Cost
   return { stem: c(0), stages: [c(1), c(2), c(3), c(4)], head: c(5), total: { flops: f * G, params: p * M } };
 }
 
+/**
+ * The parts' FLOPs (G) and params (M) written into flops[0..5] / params[0..5] (stem, stages 1–4,
+ * head) and the totals into [6], as costBreakdown computes them, without allocating: the
+ * predictors' feature path runs it for every code of a batch.
+ */
+export function costPartsInto(code: ArrayLike<number>, flops: Float64Array, params: Float64Array, opts?: CostOptions): void {
+  evaluate(code, layoutFor(opts), false);
+  let f = 0;
+  let p = 0;
+  for (let i = 0; i < PARTS; i++) {
+    flops[i] = partF[i] * G;
+    params[i] = partP[i] * M;
+    f += partF[i];
+    p += partP[i];
+  }
+  flops[PARTS] = f * G;
+  params[PARTS] = p * M;
+}
+
 /** Cost and its exact gradient with respect to each of the 27 (real-valued) code positions. */
 export function costGradient(code: ArrayLike<number>, opts?: CostOptions): { cost: Cost; dFlops: Float64Array; dParams: Float64Array } {
   evaluate(code, layoutFor(opts), true);

@@ -1,7 +1,7 @@
 // From a predictor's input (a code in its space) to the standardised feature vector its
 // networks read, and the chain rule back from feature gradients to input gradients.
 import { CODE_LENGTH, CODE_KINDS, BENCHMARK_RANGE, stageOffset } from '../space/multires';
-import { cost, costBreakdown, costGradient, costPartsGradient, type Cost } from '../cost';
+import { cost, costGradient, costPartsGradient, costPartsInto } from '../cost';
 
 /**
  * 'code': the 27 code numbers scaled to [0, 1] over the benchmark range (the authors' input);
@@ -44,10 +44,16 @@ const OFFSET = CODE_KINDS.map((k) => BENCHMARK_RANGE[k].min);
 // log of a cost that may come out ≤ 0 for wild relaxed codes: clamp to keep it finite.
 const TINY = 1e-6;
 
-/** Per branch: work Σ b·u·c² and depth Σ b·u over the stages that have the branch. */
+// scratch for the allocation-free feature path
+const partFlops = new Float64Array(PARTS);
+const partParams = new Float64Array(PARTS);
+const work = new Float64Array(BRANCHES);
+const depth = new Float64Array(BRANCHES);
+
+/** Per branch: work Σ b·u·c² and depth Σ b·u over the stages that have the branch (into the scratch). */
 function branchSums(input: ArrayLike<number>): { work: Float64Array; depth: Float64Array } {
-  const work = new Float64Array(BRANCHES);
-  const depth = new Float64Array(BRANCHES);
+  work.fill(0);
+  depth.fill(0);
   for (let k = 1; k <= BRANCHES; k++) {
     const o = stageOffset(k);
     const b = input[o];
@@ -59,12 +65,6 @@ function branchSums(input: ArrayLike<number>): { work: Float64Array; depth: Floa
     }
   }
   return { work, depth };
-}
-
-/** Parts in the 'arch' order: total first, then as costBreakdown lists them. */
-function archParts(input: ArrayLike<number>): Cost[] {
-  const b = costBreakdown(input);
-  return [b.total, b.stem, ...b.stages, b.head];
 }
 
 /** Unstandardised features of one input. */
@@ -81,11 +81,14 @@ export function rawFeatures(kind: FeatureKind, input: ArrayLike<number>, out?: F
     f[CODE_LENGTH] = Math.log(Math.max(c.flops, TINY));
     f[CODE_LENGTH + 1] = Math.log(Math.max(c.params, TINY));
   } else if (kind === 'arch') {
-    archParts(input).forEach((c, q) => {
-      f[ARCH_PARTS + 2 * q] = Math.log(Math.max(c.flops, TINY));
-      f[ARCH_PARTS + 2 * q + 1] = Math.log(Math.max(c.params, TINY));
-    });
-    const { work, depth } = branchSums(input);
+    // costPartsInto: stem, stages, head, then the total; the features put the total first
+    costPartsInto(input, partFlops, partParams);
+    for (let q = 0; q < PARTS; q++) {
+      const at = ARCH_PARTS + 2 * ((q + 1) % PARTS);
+      f[at] = Math.log(Math.max(partFlops[q], TINY));
+      f[at + 1] = Math.log(Math.max(partParams[q], TINY));
+    }
+    branchSums(input);
     for (let i = 0; i < BRANCHES; i++) {
       f[ARCH_WORK + i] = Math.log(Math.max(work[i], TINY));
       f[ARCH_DEPTH + i] = Math.log(Math.max(depth[i], TINY));
