@@ -9,6 +9,7 @@ import { findDataDir } from '../../server/src/core/benchmark';
 import { cost } from '../../server/src/core/cost';
 import { analyzeText } from '../../server/src/language/analyze';
 import { parseCellString } from '../../server/src/core/space/nb201';
+import { corruptModelsDir } from '../lsp/harness';
 
 const root = join(__dirname, '..', '..');
 const dataDir = findDataDir();
@@ -96,6 +97,10 @@ test('ncp propagate: errors name the problem', { skip }, async () => {
   const noPred = await ncp(['propagate', '--from', CLS, '--to', 'video', '--models', m]);
   assert.equal(noPred.status, 1);
   assert.match(noPred.stderr, /no predictor for setting 'video'/);
+  // a corrupt model folder is the installation's fault, not a usage error: status 1, file named
+  const broken = await ncp(['propagate', '--from', CLS, '--to', 'seg', '--models', corruptModelsDir()]);
+  assert.equal(broken.status, 1);
+  assert.match(broken.stderr, /ncp propagate: cannot load predictors: .*seg\.json: checksum mismatch/);
 });
 
 test('ncp nb201 --json: optimum, results with true accuracies, random search', { skip }, async () => {

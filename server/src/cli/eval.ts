@@ -8,12 +8,11 @@ import { UsageError, writeLine, type Command } from './command';
 import { splitData, trainSettings, scorePredictor, type MetricScore, type TrainingData } from '../core/predict/dataset';
 import { AUTHORS_RECIPE, NCP_RECIPE, type TrainConfig } from '../core/predict/train';
 import { loadPredictorSet } from '../core/predict/store';
-import { ModelFormatError } from '../core/predict/format';
 import { progressPrinter } from '../core/predict/progress';
 import { initBackend } from '../core/predict/backend';
 import type { DifferentiablePredictor } from '../core/predict/types';
-import { parseBackend, pickSettings, readData } from './train';
-import { fractionOption, intOption } from './options';
+import { readTrainingArgs, TRAINING_OPTIONS } from './train';
+import { choiceOption } from './options';
 
 const help = `Usage: ncp eval --data FILE [options]
 
@@ -90,48 +89,23 @@ export const evalCommand: Command = {
     const { values } = parseArgs({
       args,
       options: {
-        data: { type: 'string' },
+        ...TRAINING_OPTIONS,
         model: { type: 'string' },
-        holdout: { type: 'string' },
-        'split-seed': { type: 'string' },
         recipe: { type: 'string' },
-        epochs: { type: 'string' },
-        members: { type: 'string' },
-        seed: { type: 'string' },
-        settings: { type: 'string' },
         json: { type: 'boolean' },
-        backend: { type: 'string' },
       },
       allowPositionals: false,
     });
-    if (!values.data) throw new UsageError('--data FILE is required');
-    const holdout = fractionOption(values.holdout, '--holdout');
-    const splitSeed = intOption(values['split-seed'], '--split-seed', 0) ?? 1;
-    const epochs = intOption(values.epochs, '--epochs');
-    const members = intOption(values.members, '--members');
-    const seed = intOption(values.seed, '--seed', 0) ?? 1;
-    const backendChoice = parseBackend(values.backend);
-    const recipeName = values.recipe ?? 'ncp';
-    if (!['ncp', 'authors', 'both'].includes(recipeName)) throw new UsageError(`--recipe: expected ncp, authors or both, got '${recipeName}'`);
+    const recipeName = choiceOption(values.recipe, '--recipe', ['ncp', 'authors', 'both'] as const) ?? 'ncp';
     if (values.model !== undefined && values.recipe !== undefined) throw new UsageError('--recipe trains new predictors; it cannot be combined with --model');
-    const dataPath = resolve(io.cwd, values.data);
-    const data = pickSettings(readData(dataPath), values.settings);
+    const { dataPath, data, holdout, splitSeed, seed, backend: backendChoice, overrides } = readTrainingArgs(values, io.cwd);
     const split = holdout !== undefined ? splitData(data, holdout, splitSeed) : undefined;
     const test = split ? split.test : data;
     const err = (m: string) => writeLine(io.stderr, `ncp eval: ${m}`);
     const results: { label: string; scores: Scores }[] = [];
 
     if (values.model !== undefined || holdout === undefined) {
-      let set;
-      try {
-        set = await loadPredictorSet(values.model === undefined ? undefined : resolve(io.cwd, values.model), { backend: backendChoice });
-      } catch (e) {
-        if (e instanceof ModelFormatError) {
-          err(e.message);
-          return 1;
-        }
-        throw e;
-      }
+      const set = await loadPredictorSet(values.model === undefined ? undefined : resolve(io.cwd, values.model), { backend: backendChoice });
       const where = split ? `held-out ${test.settings[0]?.inputs.length ?? 0} of ${data.archs} archs (--holdout ${holdout}, --split-seed ${splitSeed})` : `all ${data.archs} archs`;
       results.push({ label: `models ${set.dir} (version ${set.version}) on ${basename(dataPath)}, ${where}`, scores: score((s) => set.get(s), test, err) });
     } else {
@@ -140,9 +114,6 @@ export const evalCommand: Command = {
       for (const base of recipes) {
         err(`training recipe '${base.recipe}' on ${split!.train.settings[0]?.inputs.length ?? 0} archs (backend ${backend})`);
         const progress = progressPrinter(io.stderr, io.stderrIsTTY, `[${base.recipe}] `);
-        const overrides: Partial<TrainConfig> = {};
-        if (epochs !== undefined) overrides.epochs = epochs;
-        if (members !== undefined) overrides.members = members;
         const trained = await trainSettings(split!.train.settings, { base, seed, overrides, onProgress: (p) => progress.update(p) });
         progress.done();
         const byName = new Map(trained.map((t) => [t.predictor.setting, t.predictor]));

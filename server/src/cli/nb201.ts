@@ -3,10 +3,10 @@
 import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, writeLine, type Command } from './command';
-import { intOption, requiredIntOption } from './options';
+import { choiceOption, intOption, requiredIntOption } from './options';
 import { BenchmarkFormatError, findDataDir, loadNb201Benchmark } from '../core/benchmark';
 import { runNb201Experiment } from '../core/propagate/nb201Experiment';
-import { PropagationError, STRATEGIES, type Strategy } from '../core/propagate';
+import { PropagationError, STRATEGIES } from '../core/propagate';
 import { trainPredictor } from '../core/predict';
 
 const help = `Usage: ncp nb201 --benchmark FILE --train-samples N --seed S [options]
@@ -58,8 +58,7 @@ export const nb201Command: Command = {
     const starts = intOption(values.starts, '--starts') ?? 10;
     const restarts = intOption(values.restarts, '--restarts') ?? 1;
     const steps = intOption(values.steps, '--steps', 0) ?? 70;
-    const strategy = (values.strategy ?? 'winner-takes-all') as Strategy;
-    if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategy: expected ${STRATEGIES.join(' or ')}, got '${strategy}'`);
+    const strategy = choiceOption(values.strategy, '--strategy', STRATEGIES) ?? 'winner-takes-all';
     let file = values.benchmark;
     if (file === undefined) {
       const dir = findDataDir();

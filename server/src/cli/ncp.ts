@@ -1,6 +1,7 @@
 // Entry point of the `ncp` CLI: dispatches to one module per sub-command.
 import { commands } from './commands';
 import { UsageError, writeLine, type CliIO } from './command';
+import { ModelFormatError } from '../core/predict/format';
 
 const version = '0.1.0';
 
@@ -46,6 +47,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       writeLine(io.stderr, `ncp ${name}: ${(err as Error).message}`);
       writeLine(io.stderr, `Run \`ncp ${name} --help\` for usage.`);
       return 2;
+    }
+    // a missing or corrupt model file: the data is fine, the installation is not (status 1)
+    if (err instanceof ModelFormatError) {
+      writeLine(io.stderr, `ncp ${name}: cannot load predictors: ${err.message}`);
+      return 1;
     }
     throw err;
   }

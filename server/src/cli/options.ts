@@ -31,3 +31,13 @@ export function fractionOption(v: string | undefined, name: string): number | un
   if (!(x > 0 && x < 1)) throw new UsageError(`${name}: expected a fraction between 0 and 1, got '${v}'`);
   return x;
 }
+
+/** One of a fixed list of words, or undefined when absent. */
+export function choiceOption<T extends string>(v: string | undefined, name: string, choices: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(v)) {
+    const list = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}` : choices.join('');
+    throw new UsageError(`${name}: expected ${list}, got '${v}'`);
+  }
+  return v as T;
+}

@@ -3,8 +3,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readAll, UsageError, writeLine, type Command } from './command';
 import { parseCodeInput, readCodeInputs, type CodeInput } from './codes';
-import { loadPredictorSet, type LoadedPredictorSet } from '../core/predict/store';
-import { ModelFormatError } from '../core/predict/format';
+import { loadPredictorSet } from '../core/predict/store';
 import { NB201_SETTING } from '../core/predict/dataset';
 import { cellToOneHot, parseCellString, CellFormatError } from '../core/space/nb201';
 import { codeToString } from '../core/space/multires';
@@ -89,16 +88,7 @@ export const predictCommand: Command = {
       allowPositionals: true,
     });
     const backend = parseBackend(values.backend);
-    let set: LoadedPredictorSet;
-    try {
-      set = await loadPredictorSet(values.model === undefined ? undefined : resolve(io.cwd, values.model), { backend });
-    } catch (e) {
-      if (e instanceof ModelFormatError) {
-        writeLine(io.stderr, `ncp predict: cannot load predictors: ${e.message}`);
-        return 1;
-      }
-      throw e;
-    }
+    const set = await loadPredictorSet(values.model === undefined ? undefined : resolve(io.cwd, values.model), { backend });
     if (values.setting !== undefined && !set.settings.includes(values.setting)) {
       throw new UsageError(`--setting: no predictor for '${values.setting}' (have ${set.settings.join(', ')})`);
     }

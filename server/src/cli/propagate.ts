@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, writeLine, type CliIO, type Command } from './command';
-import { intOption, numberOption } from './options';
-import { propagate, parseTerm, termLabel, PropagationError, STRATEGIES, type ObjectiveTerm, type Progress, type PropagationResult, type Strategy } from '../core/propagate';
+import { choiceOption, intOption, numberOption } from './options';
+import { propagate, parseTerm, termLabel, PropagationError, STRATEGIES, type ObjectiveTerm, type Progress, type PropagationResult } from '../core/propagate';
 import { resultBlock, resultJson, traceLines } from '../core/propagate/format';
 import { CodeFormatError, parseCode } from '../core/space/multires';
 import { CellFormatError, parseCellString } from '../core/space/nb201';
@@ -100,14 +100,6 @@ function printResult(io: CliIO, r: PropagationResult, json: boolean, name: strin
   for (const l of traceLines(r)) writeLine(io.stdout, `//   ${l}`);
 }
 
-async function loadPredictors(dir: string | undefined, cwd: string): Promise<PredictorSet> {
-  try {
-    return await loadPredictorSet(dir === undefined ? undefined : resolve(cwd, dir));
-  } catch (e) {
-    throw new UsageError(`cannot load the predictors${dir ? ` from ${dir}` : ''}: ${(e as Error).message}`);
-  }
-}
-
 export const propagateCommand: Command = {
   name: 'propagate',
   summary: 'propagate a network code towards a task, within a FLOPs budget',
@@ -134,10 +126,7 @@ export const propagateCommand: Command = {
       },
     });
     const json = values.json === true;
-    const strategy = values.strategy as Strategy | undefined;
-    if (strategy !== undefined && !STRATEGIES.includes(strategy)) {
-      throw new UsageError(`--strategy: expected ${STRATEGIES.join(' or ')}, got '${strategy}'`);
-    }
+    const strategy = choiceOption(values.strategy, '--strategy', STRATEGIES);
     const overrides = {
       ...(values['flops-max'] !== undefined ? { flopsMax: numberOption(values['flops-max'], '--flops-max') } : {}),
       ...(values['params-max'] !== undefined ? { paramsMax: numberOption(values['params-max'], '--params-max') } : {}),
@@ -167,7 +156,7 @@ export const propagateCommand: Command = {
           if (e instanceof CodeFormatError || e instanceof CellFormatError) throw new UsageError(`--from: ${e.message}`);
           throw e;
         }
-        const predictors = await loadPredictors(values.models, io.cwd);
+        const predictors = await loadPredictorSet(values.models === undefined ? undefined : resolve(io.cwd, values.models));
         const options: PropagationOptionsNoRun = {
           space: cells ? 'nb201' : 'multires',
           start,
@@ -207,7 +196,7 @@ export const propagateCommand: Command = {
           status = 1;
           continue;
         }
-        predictors ??= await loadPredictors(values.models, io.cwd);
+        predictors ??= await loadPredictorSet(values.models === undefined ? undefined : resolve(io.cwd, values.models));
         try {
           const r = await runOne(io, { ...req.options, ...overrides }, predictors, `propagate ${req.name}`);
           const name = freshName(analysis.ast, `${req.source}_${resultTask(req.options.objective)}`);

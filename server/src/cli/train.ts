@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { resolve, basename } from 'node:path';
 import { UsageError, writeLine, type Command } from './command';
-import { fractionOption, intOption } from './options';
+import { choiceOption, fractionOption, intOption } from './options';
 import { loadTrainingData, splitData, trainSettings, type TrainingData } from '../core/predict/dataset';
 import { AUTHORS_RECIPE, NCP_RECIPE, type TrainConfig } from '../core/predict/train';
 import { savePredictorSet, readManifest, loadPredictorSet } from '../core/predict/store';
@@ -38,16 +38,8 @@ Progress (epochs, loss, validation error, time left) goes to stderr.
 Example (the shipped predictors, see scripts/train-shipped.sh):
   ncp train --data nasbench-mr.json --out server/src/models --seed 1`;
 
-export function parseRecipe(name: string | undefined): TrainConfig {
-  if (name === undefined || name === 'ncp') return NCP_RECIPE;
-  if (name === 'authors') return AUTHORS_RECIPE;
-  throw new UsageError(`--recipe: expected 'ncp' or 'authors', got '${name}'`);
-}
-
 export function parseBackend(v: string | undefined): BackendChoice {
-  if (v === undefined) return 'auto';
-  if (!(BACKEND_CHOICES as readonly string[]).includes(v)) throw new UsageError(`--backend: expected one of ${BACKEND_CHOICES.join(', ')}, got '${v}'`);
-  return v as BackendChoice;
+  return choiceOption(v, '--backend', BACKEND_CHOICES) ?? 'auto';
 }
 
 export function readData(path: string): TrainingData {
@@ -69,6 +61,46 @@ export function pickSettings(data: TrainingData, list: string | undefined): Trai
   return { ...data, settings: data.settings.filter((s) => names.includes(s.setting)) };
 }
 
+/** Options `ncp train` and `ncp eval` share: the data, which settings, and how to train. */
+export const TRAINING_OPTIONS = {
+  data: { type: 'string' },
+  settings: { type: 'string' },
+  epochs: { type: 'string' },
+  members: { type: 'string' },
+  seed: { type: 'string' },
+  holdout: { type: 'string' },
+  'split-seed': { type: 'string' },
+  backend: { type: 'string' },
+} as const;
+
+export interface TrainingArgs {
+  dataPath: string;
+  data: TrainingData;
+  holdout: number | undefined;
+  splitSeed: number;
+  seed: number;
+  backend: BackendChoice;
+  /** --epochs and --members over the recipe. */
+  overrides: Partial<TrainConfig>;
+}
+
+/** Checks the shared training options and reads the data they name. */
+export function readTrainingArgs(values: { [K in keyof typeof TRAINING_OPTIONS]?: string }, cwd: string): TrainingArgs {
+  if (!values.data) throw new UsageError('--data FILE is required');
+  const overrides: Partial<TrainConfig> = {};
+  const epochs = intOption(values.epochs, '--epochs');
+  const members = intOption(values.members, '--members');
+  if (epochs !== undefined) overrides.epochs = epochs;
+  if (members !== undefined) overrides.members = members;
+  const seed = intOption(values.seed, '--seed', 0) ?? 1;
+  const holdout = fractionOption(values.holdout, '--holdout');
+  const splitSeed = intOption(values['split-seed'], '--split-seed', 0) ?? 1;
+  const backend = parseBackend(values.backend);
+  const dataPath = resolve(cwd, values.data);
+  const data = pickSettings(readData(dataPath), values.settings);
+  return { dataPath, data, holdout, splitSeed, seed, backend, overrides };
+}
+
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train accuracy predictors on a benchmark file',
@@ -77,41 +109,23 @@ export const trainCommand: Command = {
     const { values } = parseArgs({
       args,
       options: {
-        data: { type: 'string' },
+        ...TRAINING_OPTIONS,
         out: { type: 'string' },
-        settings: { type: 'string' },
-        epochs: { type: 'string' },
-        members: { type: 'string' },
-        seed: { type: 'string' },
         recipe: { type: 'string' },
-        holdout: { type: 'string' },
-        'split-seed': { type: 'string' },
         merge: { type: 'boolean' },
         version: { type: 'string' },
-        backend: { type: 'string' },
       },
       allowPositionals: false,
     });
-    if (!values.data) throw new UsageError('--data FILE is required');
     if (!values.out) throw new UsageError('--out DIR is required');
-    const base = parseRecipe(values.recipe);
-    const epochs = intOption(values.epochs, '--epochs');
-    const members = intOption(values.members, '--members');
-    const seed = intOption(values.seed, '--seed', 0) ?? 1;
-    const holdout = fractionOption(values.holdout, '--holdout');
-    const splitSeed = intOption(values['split-seed'], '--split-seed', 0) ?? 1;
-    const backendChoice = parseBackend(values.backend);
-    const dataPath = resolve(io.cwd, values.data);
+    const base = choiceOption(values.recipe, '--recipe', ['ncp', 'authors'] as const) === 'authors' ? AUTHORS_RECIPE : NCP_RECIPE;
+    const { dataPath, holdout, splitSeed, seed, backend: backendChoice, overrides, ...rest } = readTrainingArgs(values, io.cwd);
     const outDir = resolve(io.cwd, values.out);
-    let data = pickSettings(readData(dataPath), values.settings);
-    if (holdout !== undefined) data = splitData(data, holdout, splitSeed).train;
+    const data = holdout !== undefined ? splitData(rest.data, holdout, splitSeed).train : rest.data;
 
     const backend = await initBackend(backendChoice);
     writeLine(io.stderr, `ncp train: ${data.settings.length} setting(s) from ${basename(dataPath)}, recipe '${base.recipe}', backend ${backend}`);
     const progress = progressPrinter(io.stderr, io.stderrIsTTY);
-    const overrides: Partial<TrainConfig> = {};
-    if (epochs !== undefined) overrides.epochs = epochs;
-    if (members !== undefined) overrides.members = members;
     const trained = await trainSettings(data.settings, { base, seed, overrides, onProgress: (p) => progress.update(p) });
     progress.done();
 
@@ -119,7 +133,7 @@ export const trainCommand: Command = {
     const extra: Record<string, Record<string, unknown>> = {};
     trained.forEach((t) => {
       extra[t.predictor.setting] = {
-        trainedOn: t.predictor.setting === 'nb201' ? basename(dataPath) : basename(dataPath),
+        trainedOn: basename(dataPath),
         trainArchs: data.settings.find((s) => s.setting === t.predictor.setting)?.inputs.length,
         seconds: Math.round(t.seconds * 10) / 10,
         bestEpochs: t.bestEpochs,
