@@ -3,7 +3,7 @@
 // times a per-metric calibration factor fitted out-of-bag at training time.
 import * as tf from '@tensorflow/tfjs-core';
 import type { DifferentiablePredictor, Estimate } from './types';
-import { chainToInput, checkInput, features, rawFeatures, type FeatureSpec } from './features';
+import { chainToInput, features, rawFeatureMatrix, type FeatureSpec } from './features';
 import { MemberRunner, type Dense, type Network } from './network';
 import { backendInUse } from './backend';
 
@@ -137,24 +137,7 @@ export class EnsemblePredictor implements DifferentiablePredictor {
 
   /** The tfjs path (also used by the benchmark to compare with the typed-array path). */
   predictBatchTf(inputs: readonly ArrayLike<number>[]): Estimate[][] {
-    const d = this.spec.mean.length;
-    const raw = new Float64Array(inputs.length * d);
-    for (let i = 0; i < inputs.length; i++) {
-      checkInput(this.spec, inputs[i]);
-      raw.set(rawFeatures(this.spec.kind, inputs[i], this.featBuf), i * d);
-    }
-    return this.predictRawBatch(raw, inputs.length);
-  }
-
-  /**
-   * Predictions from unstandardised features (rawFeatures of this predictor's kind, row-major
-   * N × featureDim) through tfjs: a predictor set computes the features of a batch once for all
-   * its settings (they cost about as much as one setting's networks).
-   */
-  predictRawBatch(raw: Float64Array, N: number): Estimate[][] {
-    const d = this.spec.mean.length;
-    if (raw.length !== N * d) throw new RangeError(`${this.setting}: expected ${N} × ${d} features, got ${raw.length} numbers`);
-    const x = tf.tensor2d(Float32Array.from(raw), [N, d]);
+    const x = tf.tensor2d(rawFeatureMatrix(this.spec, inputs), [inputs.length, this.spec.mean.length]);
     try {
       return this.predictRawTensor(x);
     } finally {
@@ -162,7 +145,10 @@ export class EnsemblePredictor implements DifferentiablePredictor {
     }
   }
 
-  /** The same from a tensor of unstandardised features [N, featureDim] (the caller keeps it). */
+  /**
+   * Predictions from a tensor of unstandardised features [N, featureDim] (rawFeatureMatrix; the
+   * caller keeps it): a predictor set computes a batch's features once for all its settings.
+   */
   predictRawTensor(x: tf.Tensor2D): Estimate[][] {
     const [N, d] = x.shape;
     if (d !== this.spec.mean.length) throw new RangeError(`${this.setting}: expected ${this.spec.mean.length} features, got ${d}`);

@@ -97,6 +97,18 @@ export function rawFeatures(kind: FeatureKind, input: ArrayLike<number>, out?: F
   return f;
 }
 
+/** Unstandardised features of many inputs, row-major (N × featureDim), for the tfjs batch path. */
+export function rawFeatureMatrix(spec: FeatureSpec, inputs: readonly ArrayLike<number>[]): Float32Array {
+  const d = spec.mean.length;
+  const out = new Float32Array(inputs.length * d);
+  const row = new Float64Array(d);
+  for (let i = 0; i < inputs.length; i++) {
+    checkInput(spec, inputs[i]);
+    out.set(rawFeatures(spec.kind, inputs[i], row), i * d);
+  }
+  return out;
+}
+
 /** Standardised features, ready for the networks. */
 export function features(spec: FeatureSpec, input: ArrayLike<number>, out?: Float64Array): Float64Array {
   checkInput(spec, input);
@@ -153,7 +165,7 @@ export function chainToInput(spec: FeatureSpec, input: ArrayLike<number>, gFeat:
 
 export class InputError extends RangeError {}
 
-export function checkInput(spec: FeatureSpec, input: ArrayLike<number>): void {
+function checkInput(spec: FeatureSpec, input: ArrayLike<number>): void {
   if (input.length !== spec.inputDim) {
     throw new InputError(`predictor input has ${spec.inputDim} numbers, got ${input.length}`);
   }

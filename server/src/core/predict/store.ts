@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Estimate, PredictorSet } from './types';
 import { TFJS_BATCH, type EnsemblePredictor } from './ensemble';
-import { checkInput, rawFeatures } from './features';
+import { rawFeatureMatrix } from './features';
 import { FORMAT_VERSION, ModelFormatError, SET_FORMAT, parsePredictor, serializePredictor, sha256, type Manifest, type SettingEntry } from './format';
 import { backendInUse, initBackend, type BackendChoice } from './backend';
 
@@ -39,43 +39,37 @@ export class LoadedPredictorSet implements PredictorSet {
   }
 
   /**
-   * Many inputs for several settings at once (default: every setting whose input length fits):
-   * the features of each input are computed once per feature kind, not once per setting.
-   * Result: setting → result[i][m], as EnsemblePredictor.predictBatch.
+   * Many inputs for several settings at once (default: every setting whose input length fits
+   * the first input): the features of each input are computed once per feature kind, not once
+   * per setting. Result: setting → result[i][m], as EnsemblePredictor.predictBatch.
    */
-  predictBatch(inputs: readonly ArrayLike<number>[], settings: readonly string[] = this.settings): Map<string, Estimate[][]> {
+  predictBatch(inputs: readonly ArrayLike<number>[], settings?: readonly string[]): Map<string, Estimate[][]> {
     const out = new Map<string, Estimate[][]>();
-    const wanted = settings.map((s) => {
-      const p = this.predictors.get(s);
-      if (!p) throw new RangeError(`no predictor for setting '${s}' (has ${this.settings.join(', ')})`);
-      return p;
-    });
-    const fitting = settings === this.settings && inputs.length > 0 ? wanted.filter((p) => p.inputDim === inputs[0].length) : wanted;
+    const predictors = settings
+      ? settings.map((s) => {
+          const p = this.predictors.get(s);
+          if (!p) throw new RangeError(`no predictor for setting '${s}' (has ${this.settings.join(', ')})`);
+          return p;
+        })
+      : [...this.predictors.values()].filter((p) => inputs.length === 0 || p.inputDim === inputs[0].length);
     if (inputs.length < TFJS_BATCH || backendInUse() === undefined) {
-      for (const p of fitting) out.set(p.setting, p.predictBatch(inputs));
+      for (const p of predictors) out.set(p.setting, p.predictBatch(inputs));
       return out;
     }
     // one tensor of unstandardised features per feature kind, shared by the settings that read it
-    const raws = new Map<string, tf.Tensor2D>();
+    const shared = new Map<string, tf.Tensor2D>();
     try {
-      for (const p of fitting) {
+      for (const p of predictors) {
         const key = `${p.spec.kind}:${p.inputDim}`;
-        let x = raws.get(key);
+        let x = shared.get(key);
         if (!x) {
-          const d = p.spec.mean.length;
-          const raw = new Float32Array(inputs.length * d);
-          const row = new Float64Array(d);
-          for (let i = 0; i < inputs.length; i++) {
-            checkInput(p.spec, inputs[i]);
-            raw.set(rawFeatures(p.spec.kind, inputs[i], row), i * d);
-          }
-          x = tf.tensor2d(raw, [inputs.length, d]);
-          raws.set(key, x);
+          x = tf.tensor2d(rawFeatureMatrix(p.spec, inputs), [inputs.length, p.spec.mean.length]);
+          shared.set(key, x);
         }
         out.set(p.setting, p.predictRawTensor(x));
       }
     } finally {
-      tf.dispose([...raws.values()]);
+      tf.dispose([...shared.values()]);
     }
     return out;
   }
