@@ -4,10 +4,9 @@
 //   open → first diagnostics; hover p50/p95; a keystroke in the middle → updated diagnostics; RSS.
 // Goals: < 500 ms, < 10 ms p95, < 100 ms, < 250 MB.
 // Run: node --import tsx bench/lsp.ts   (NETWORKS=N to change the size)
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { randomCode, codeToNetwork, codeToString } from '../server/src/core/space/multires';
-import { startClient, positionOf } from '../test/lsp/harness';
+import { startClient, positionOf, rssMB, waitForPredictors } from '../test/lsp/harness';
 import { makeRng as rng } from '../server/src/core/random';
 
 const COUNT = Number(process.env.NETWORKS ?? 2500);
@@ -43,12 +42,6 @@ function documentText(n: number): string {
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
-
-function rssMB(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
 async function main(): Promise<void> {
@@ -105,14 +98,9 @@ async function main(): Promise<void> {
     console.log(`document symbols: ${(performance.now() - t0).toFixed(1)} ms`);
 
     // With predictors (shipped, or NCP_MODELS_DIR): hints and hovers once they have loaded.
-    const t1 = performance.now();
-    let st = await client.request<{ predictors: { kind: string; backend?: string; settings?: string[] } }>('ncp/status', null);
-    while ((st.predictors.kind === 'loading' || st.predictors.kind === 'idle') && performance.now() - t1 < 60_000) {
-      await new Promise((r) => setTimeout(r, 50));
-      st = await client.request('ncp/status', null);
-    }
-    if (st.predictors.kind === 'ready') {
-      console.log(`predictors ready (${st.predictors.backend}; ${st.predictors.settings?.join(', ')})`);
+    const predictors = await waitForPredictors(client);
+    if (predictors.kind === 'ready') {
+      console.log(`predictors ready (${predictors.backend}; ${predictors.settings?.join(', ')})`);
       const screens: number[] = [];
       for (let s = 0; s < 20; s++) {
         const line = Math.floor(rand() * 10_000);
@@ -130,7 +118,7 @@ async function main(): Promise<void> {
       }
       console.log(`hover with every setting's prediction: p50 ${pct(ph, 50).toFixed(2)} ms, p95 ${pct(ph, 95).toFixed(2)} ms`);
     } else {
-      console.log(`predictors ${st.predictors.kind}: hint/hover figures above are exact cost only`);
+      console.log(`predictors ${predictors.kind}: hint/hover figures above are exact cost only`);
     }
 
     const m = rssMB(client.proc.pid!);

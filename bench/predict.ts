@@ -5,8 +5,7 @@
 // Run: node --import tsx bench/predict.ts [--model DIR] [--backend auto|wasm|cpu|tensorflow]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
-import { startClient } from '../test/lsp/harness';
+import { rssMB, startClient, waitForPredictors } from '../test/lsp/harness';
 import { loadPredictorSet } from '../server/src/core/predict/store';
 import { features } from '../server/src/core/predict/features';
 import { randomCode } from '../server/src/core/space/multires';
@@ -107,17 +106,11 @@ async function serverRss(model: string | undefined): Promise<void> {
     const text = 'network a = [88, 128, 1, 1, 128, 1, 1, 4, 120, 32, 2, 1, 2, 4, 128, 128, 128, 1, 1, 1, 1, 1, 32, 128, 8, 8, 128]\n';
     await client.open(uri, text);
     await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 9 } });
-    const t0 = performance.now();
-    let st = await client.request<{ predictors: { kind: string } }>('ncp/status', null);
-    while ((st.predictors.kind === 'loading' || st.predictors.kind === 'idle') && performance.now() - t0 < 60_000) {
-      await new Promise((r) => setTimeout(r, 50));
-      st = await client.request('ncp/status', null);
-    }
+    const st = await waitForPredictors(client);
     // one hover with every setting's prediction, so the networks have run
     await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 9 } });
-    const status = readFileSync(`/proc/${client.proc.pid}/status`, 'utf8');
-    const mb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
-    console.log(`language server (dist/server.js) RSS, predictors ${st.predictors.kind}: ${mb('VmRSS').toFixed(0)} MB now, ${mb('VmHWM').toFixed(0)} MB peak  (goal < 250 MB)`);
+    const m = rssMB(client.proc.pid!);
+    console.log(`language server (dist/server.js) RSS, predictors ${st.kind}: ${m.rss.toFixed(0)} MB now, ${m.peak.toFixed(0)} MB peak  (goal < 250 MB)`);
   } finally {
     await client.stop();
   }

@@ -1,7 +1,7 @@
 // A JSON-RPC client for tests and benchmarks: builds the bundles, spawns the real language
 // server (`node dist/server.js --stdio`) and talks to it as an editor does.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { SET_FORMAT, FORMAT_VERSION } from '../../server/src/core/predict/format';
 import { join, dirname } from 'node:path';
@@ -265,4 +265,28 @@ export function corruptModelsDir(): string {
     JSON.stringify({ format: SET_FORMAT, formatVersion: FORMAT_VERSION, version: 'broken', settings: { seg: { file: 'seg.json', sha256: '0'.repeat(64) } } }),
   );
   return dir;
+}
+
+export interface PredictorStatus {
+  kind: string;
+  backend?: string;
+  settings?: string[];
+}
+
+/** Polls ncp/status until the server's predictors have loaded or failed (or the time is up). */
+export async function waitForPredictors(client: LspClient, timeoutMs = 60_000): Promise<PredictorStatus> {
+  const t0 = performance.now();
+  let st = (await client.request<{ predictors: PredictorStatus }>('ncp/status', null)).predictors;
+  while ((st.kind === 'loading' || st.kind === 'idle') && performance.now() - t0 < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 50));
+    st = (await client.request<{ predictors: PredictorStatus }>('ncp/status', null)).predictors;
+  }
+  return st;
+}
+
+/** Resident and peak memory of a process in MB (Linux /proc). */
+export function rssMB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
