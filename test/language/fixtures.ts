@@ -1,15 +1,18 @@
 // Shared inputs of the language tests.
 
-/** The examples of the language sketch (docs/grammar.md shows them too), as one document. */
-export const SKETCH_EXAMPLES = `// line comments and /* block comments */
-network hrnet_small {
+/** The body of an HRNet-like structured network (code 64_64-1_1_4_64-…-128). */
+const HR_BODY = `{
   stem     64 64
   stage 1  blocks 1  units [4]           channels [64]
   stage 2  blocks 1  units [4, 4]        channels [32, 64]
   stage 3  blocks 4  units [4, 4, 4]     channels [32, 64, 128]
   stage 4  blocks 3  units [4, 4, 4, 4]  channels [32, 64, 128, 128]
   head     128
-}
+}`;
+
+/** The examples of the language sketch (docs/grammar.md shows them too), as one document. */
+export const SKETCH_EXAMPLES = `// line comments and /* block comments */
+network hrnet_small ${HR_BODY}
 
 // The same space, written as the benchmark's code string or as the 27 numbers of the code.
 network from_bench = "32_16-1_1_1_32-3_2_3_2_16_32-1_3_1_1_1_112_48_32-2_4_4_3_4_2_32_64_32_112-128"
@@ -28,12 +31,5 @@ propagate seg_small from hrnet_small {
 `;
 
 /** One structured network (HRNet-like, code 64_64-1_1_4_64-…-128) that many tests start from. */
-export const HR_NETWORK = `network hr {
-  stem     64 64
-  stage 1  blocks 1  units [4]           channels [64]
-  stage 2  blocks 1  units [4, 4]        channels [32, 64]
-  stage 3  blocks 4  units [4, 4, 4]     channels [32, 64, 128]
-  stage 4  blocks 3  units [4, 4, 4, 4]  channels [32, 64, 128, 128]
-  head     128
-}
+export const HR_NETWORK = `network hr ${HR_BODY}
 `;
