@@ -126,10 +126,15 @@ const partP = new Float64Array(PARTS);
 const gradF = new Float64Array(PARTS * CODE_LENGTH);
 const gradP = new Float64Array(PARTS * CODE_LENGTH);
 let wantGrad = false;
+let perPart = false;
 let part = 0;
 /** Where the current part's gradient starts: part × CODE_LENGTH when per-part gradients are wanted, else 0 (all parts add into one). */
 let g0 = 0;
-let perPart = false;
+
+function enterPart(q: number): void {
+  part = q;
+  g0 = perPart ? q * CODE_LENGTH : 0;
+}
 let area = defaultLayout.area;
 
 /**
@@ -207,16 +212,14 @@ function evaluate(code: ArrayLike<number>, layout: Layout, grad: boolean, gradPe
   area = layout.area;
 
   // stem
-  part = 0;
-  g0 = perPart ? part * CODE_LENGTH : 0;
+  enterPart(0);
   term(1, layout.stem1, 9, 2, -1, 3, 0, code[0]);
   term(1, area[0], 9, 2, 0, code[0], 1, code[1]);
 
   let prevPos = 1; // channels of the previous stage's branches (the stem's c2 for stage 1)
   let prevB = 1;
   for (let k = 1; k <= STAGE_COUNT; k++) {
-    part = k;
-    g0 = perPart ? part * CODE_LENGTH : 0;
+    enterPart(k);
     const o = stageOffset(k);
     const bPos = o;
     const uPos = o + 1;
@@ -252,8 +255,7 @@ function evaluate(code: ArrayLike<number>, layout: Layout, grad: boolean, gradPe
   }
 
   // head: concat of the last stage's branches → 1×1 ConvBN → classifier (bias, no BN)
-  part = 5;
-  g0 = perPart ? part * CODE_LENGTH : 0;
+  enterPart(5);
   let cat = 0;
   for (let i = 0; i < prevB; i++) cat += code[prevPos + i];
   const iH = CODE_LENGTH - 1;
@@ -294,11 +296,14 @@ function totalCost(): Cost {
   return { flops: f * G, params: p * M };
 }
 
-/** Scaled gradient of part q (or, without q, of the whole network) from evaluate(code, …, true). */
+/**
+ * Scaled gradient in slice q of grad (or, without q, the sum of every slice) after
+ * evaluate(code, …, true): with per-part gradients slice q is part q; without, slice 0 holds them all.
+ */
 function gradientOf(grad: Float64Array, scale: number, q?: number): Float64Array {
   const out = new Float64Array(CODE_LENGTH);
-  for (let part = q ?? 0; part <= (q ?? PARTS - 1); part++) {
-    for (let i = 0; i < CODE_LENGTH; i++) out[i] += grad[part * CODE_LENGTH + i] * scale;
+  for (let r = q ?? 0; r <= (q ?? PARTS - 1); r++) {
+    for (let i = 0; i < CODE_LENGTH; i++) out[i] += grad[r * CODE_LENGTH + i] * scale;
   }
   return out;
 }
