@@ -14,6 +14,10 @@ import { cost, costGradient, costPartsGradient, costPartsInto } from '../cost';
 export type FeatureKind = 'code' | 'code+cost' | 'arch' | 'raw';
 export const FEATURE_KINDS: readonly FeatureKind[] = ['code', 'code+cost', 'arch', 'raw'];
 
+export function isFeatureKind(x: unknown): x is FeatureKind {
+  return (FEATURE_KINDS as readonly unknown[]).includes(x);
+}
+
 export interface FeatureSpec {
   kind: FeatureKind;
   /** Length of the predictor's input. */
@@ -31,6 +35,9 @@ const ARCH_PARTS = CODE_LENGTH;
 const ARCH_WORK = ARCH_PARTS + 2 * PARTS;
 const ARCH_DEPTH = ARCH_WORK + BRANCHES;
 const ARCH_DIM = ARCH_DEPTH + BRANCHES;
+// cost.ts lists the parts stem, stage 1–4, head, then the total; the features put the total first:
+// feature pair q reads cost part PART_OF_FEATURE[q]
+const PART_OF_FEATURE = [PARTS - 1, 0, 1, 2, 3, 4, 5];
 
 export function featureDim(kind: FeatureKind, inputDim: number): number {
   if (kind === 'raw') return inputDim;
@@ -81,12 +88,11 @@ export function rawFeatures(kind: FeatureKind, input: ArrayLike<number>, out?: F
     f[CODE_LENGTH] = Math.log(Math.max(c.flops, TINY));
     f[CODE_LENGTH + 1] = Math.log(Math.max(c.params, TINY));
   } else if (kind === 'arch') {
-    // costPartsInto: stem, stages, head, then the total; the features put the total first
     costPartsInto(input, partFlops, partParams);
     for (let q = 0; q < PARTS; q++) {
-      const at = ARCH_PARTS + 2 * ((q + 1) % PARTS);
-      f[at] = Math.log(Math.max(partFlops[q], TINY));
-      f[at + 1] = Math.log(Math.max(partParams[q], TINY));
+      const src = PART_OF_FEATURE[q];
+      f[ARCH_PARTS + 2 * q] = Math.log(Math.max(partFlops[src], TINY));
+      f[ARCH_PARTS + 2 * q + 1] = Math.log(Math.max(partParams[src], TINY));
     }
     branchSums(input);
     for (let i = 0; i < BRANCHES; i++) {
@@ -134,9 +140,7 @@ export function chainToInput(spec: FeatureSpec, input: ArrayLike<number>, gFeat:
     for (let i = 0; i < CODE_LENGTH; i++) g[i] += gf * dFlops[i] + gp * dParams[i];
   } else if (spec.kind === 'arch') {
     const pg = costPartsGradient(input);
-    // costPartsGradient lists stem, stages, head, total; the features put the total first
-    const order = [PARTS - 1, 0, 1, 2, 3, 4, 5];
-    order.forEach((src, q) => {
+    PART_OF_FEATURE.forEach((src, q) => {
       const gf = dLog(ARCH_PARTS + 2 * q, pg.parts[src].flops);
       const gp = dLog(ARCH_PARTS + 2 * q + 1, pg.parts[src].params);
       const df = pg.dFlops[src];

@@ -3,7 +3,7 @@
 // file is caught before any prediction is made.
 import { createHash } from 'node:crypto';
 import type { FeatureKind, FeatureSpec } from './features';
-import { FEATURE_KINDS, featureDim } from './features';
+import { featureDim, isFeatureKind } from './features';
 import type { Activation, Dense, Network } from './network';
 import { EnsemblePredictor } from './ensemble';
 
@@ -133,10 +133,10 @@ export function parsePredictor(text: string, name: string): EnsemblePredictor {
   const M = metrics.length;
   const f = obj(o.features, `${name}: features`);
   const kind = f.kind;
-  if (!(FEATURE_KINDS as readonly unknown[]).includes(kind)) throw new ModelFormatError(`${name}: unknown feature kind ${JSON.stringify(kind)}`);
+  if (!isFeatureKind(kind)) throw new ModelFormatError(`${name}: unknown feature kind ${JSON.stringify(kind)}`);
   const inputDim = int(f.inputDim, `${name}: features.inputDim`);
-  const d = featureDim(kind as FeatureKind, inputDim);
-  const spec: FeatureSpec = { kind: kind as FeatureKind, inputDim, mean: nums(f.mean, d, `${name}: features.mean`), std: nums(f.std, d, `${name}: features.std`) };
+  const d = featureDim(kind, inputDim);
+  const spec: FeatureSpec = { kind, inputDim, mean: nums(f.mean, d, `${name}: features.mean`), std: nums(f.std, d, `${name}: features.std`) };
   if (spec.std.some((s) => s <= 0)) throw new ModelFormatError(`${name}: features.std must be positive`);
   const t = obj(o.target, `${name}: target`);
   const target = { mean: nums(t.mean, M, `${name}: target.mean`), std: nums(t.std, M, `${name}: target.std`) };
