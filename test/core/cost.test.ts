@@ -6,8 +6,6 @@ import { findDataDir, loadMrBenchmark } from '../../server/src/core/benchmark';
 import { CODE_KINDS, CODE_LENGTH, codeToNetwork, randomCode } from '../../server/src/core/space/multires';
 import { makeRng as rng } from '../../server/src/core/random';
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-
 /** A random valid code outside the benchmark's range too: channels 1–512, blocks/units 1–6. */
 function wideCode(rand: () => number): number[] {
   return CODE_KINDS.map((k) => 1 + Math.floor(rand() * (k === 'channels' ? 512 : 6)));
@@ -86,6 +84,16 @@ function reference(code: number[], input: [number, number], head: 'cls' | 'seg',
 
 function close(actual: number, expected: number, rel = 1e-12, what = ''): void {
   assert.ok(Math.abs(actual - expected) <= rel * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs ${expected}`);
+}
+
+/** f at code[i] ± h (h = 1e-3 · max(1, |code[i]|)), code left as it was. */
+function atShifts<T>(code: number[], i: number, f: (x: number[]) => T): { plus: T; minus: T; h: number } {
+  const x = code.slice();
+  const h = 1e-3 * Math.max(1, Math.abs(code[i]));
+  x[i] = code[i] + h;
+  const plus = f(x);
+  x[i] = code[i] - h;
+  return { plus, minus: f(x), h };
 }
 
 test('cost equals the benchmark FLOPs and params of every NAS-Bench-MR architecture (1e-6)', (t) => {
@@ -195,14 +203,8 @@ test('costGradient is the exact derivative (checked by central differences on re
     assert.deepEqual(g.cost, cost(code, opts));
     assert.equal(g.dFlops.length, CODE_LENGTH);
     assert.equal(g.dParams.length, CODE_LENGTH);
-    const x = code.slice();
     for (let i = 0; i < CODE_LENGTH; i++) {
-      const h = 1e-3 * Math.max(1, Math.abs(code[i]));
-      x[i] = code[i] + h;
-      const p = cost(x, opts);
-      x[i] = code[i] - h;
-      const m = cost(x, opts);
-      x[i] = code[i];
+      const { plus: p, minus: m, h } = atShifts(code, i, (x) => cost(x, opts));
       const fdF = (p.flops - m.flops) / (2 * h);
       const fdP = (p.params - m.params) / (2 * h);
       // the cost is at most quadratic per variable, so central differences are exact up to rounding
@@ -241,14 +243,8 @@ test('costPartsGradient: each part is the breakdown and its exact derivative; th
       close(pg.dFlops[6][i], total.dFlops[i], 1e-12, `total dFlops[${i}]`);
       close(pg.dParams[6][i], total.dParams[i], 1e-12, `total dParams[${i}]`);
     }
-    const x = code.slice();
     for (let i = 0; i < CODE_LENGTH; i++) {
-      const h = 1e-3 * Math.max(1, Math.abs(code[i]));
-      x[i] = code[i] + h;
-      const p = costBreakdown(x, opts);
-      x[i] = code[i] - h;
-      const m = costBreakdown(x, opts);
-      x[i] = code[i];
+      const { plus: p, minus: m, h } = atShifts(code, i, (x) => costBreakdown(x, opts));
       const pp = [p.stem, ...p.stages, p.head];
       const mm = [m.stem, ...m.stages, m.head];
       for (let q = 0; q < 6; q++) {
