@@ -33,13 +33,16 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 test('ncp train → eval → predict on a small slice', { skip }, async () => {
   const mr = join(dataDir!, 'nasbench-mr.json');
   const models = join(dir, 'models');
-  const t = await ncp(['train', '--data', mr, '--out', models, '--settings', 'cls-10c,seg', '--epochs', '3', '--members', '2', '--holdout', '0.9', '--seed', '3']);
+  const t = await ncp(['train', '--data', mr, '--out', models, '--settings', 'cls-10c,seg', '--epochs', '3', '--members', '2', '--holdout', '0.9', '--seed', '3', '--teacher', '1']);
   assert.equal(t.code, 0, t.err);
   assert.match(t.err, /epoch 3\/3 +loss \d/); // progress on stderr
   assert.match(t.err, /left /);
   const manifest = JSON.parse(readFileSync(join(models, 'manifest.json'), 'utf8'));
   assert.deepEqual(Object.keys(manifest.settings).sort(), ['cls-10c', 'seg']);
   assert.match(manifest.command, /ncp train --data .* --seed 3/);
+  // --teacher 1: one labelled neighbour per measured network (the Gaussian process's progress first)
+  assert.match(t.err, /teacher .*Gaussian process for seg \(2\/2\) step 200\/200/);
+  assert.equal(manifest.settings.seg.config.teacher, 1);
 
   const e = await ncp(['eval', '--data', mr, '--model', models, '--holdout', '0.9', '--split-seed', '1']);
   assert.equal(e.code, 0, e.err);
@@ -91,6 +94,9 @@ test('ncp train/eval reject bad options with a usage message', async () => {
   const c = await ncp(['eval', '--data', 'x.json', '--holdout', '1.5']);
   assert.equal(c.code, 2);
   assert.match(c.err, /--holdout: expected a fraction/);
+  const t = await ncp(['train', '--data', 'x.json', '--out', dir, '--teacher=-1']);
+  assert.equal(t.code, 2);
+  assert.match(t.err, /--teacher: expected an integer ≥ 0/);
   const d = await ncp(['predict', '--model', join(dir, 'missing'), CODE]);
   assert.equal(d.code, 1);
   assert.match(d.err, /manifest is missing/);

@@ -39,7 +39,7 @@ before(async () => {
   const models = join(mkdtempSync(join(tmpdir(), 'ncp-lsp-prop-')), 'models');
   const err = new Sink();
   const status = await main(
-    ['train', '--data', join(dataDir!, 'nasbench-mr.json'), '--out', models, '--settings', 'seg,cls-50-1000,video', '--epochs', '3', '--members', '1', '--seed', '4'],
+    ['train', '--data', join(dataDir!, 'nasbench-mr.json'), '--out', models, '--settings', 'seg,cls-50-1000,video', '--epochs', '3', '--members', '1', '--seed', '4', '--teacher', '0'],
     { stdin: Readable.from(['']), stdout: new Sink(), stderr: err, cwd: root, stderrIsTTY: false },
   );
   assert.equal(status, 0, err.text);

@@ -28,7 +28,7 @@ Options:
   --split-seed S       seed of that split (default 1)
   --recipe R           what to train with --holdout: ncp (default), authors, or both
                        (then the main metric's τ is printed side by side)
-  --epochs N, --members K, --seed S   training options as in 'ncp train'
+  --epochs N, --members K, --teacher N, --seed S   training options as in 'ncp train'
   --settings a,b       only these settings
   --json               one JSON line per recipe, setting and metric
   --backend B          auto, wasm, cpu or tensorflow

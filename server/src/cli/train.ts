@@ -24,6 +24,8 @@ Options:
   --settings a,b       only these settings (default: all in FILE)
   --epochs N           epochs per member (default: the recipe's; ours 60, authors' 200)
   --members K          ensemble size (default: ours 5, authors' 1)
+  --teacher N          per measured network, N neighbours labelled by a Gaussian process fitted
+                       to the data join the training rows (default: ours 5, authors' 0; 0: off)
   --seed S             seed of initialisers, shuffles and dropout (default 1)
   --recipe R           ncp (ours, default) or authors (models/mlp.py, tools/train_predictor.py)
   --holdout F          leave out this fraction of the architectures (seeded by --split-seed),
@@ -67,6 +69,7 @@ export const TRAINING_OPTIONS = {
   settings: { type: 'string' },
   epochs: { type: 'string' },
   members: { type: 'string' },
+  teacher: { type: 'string' },
   seed: { type: 'string' },
   holdout: { type: 'string' },
   'split-seed': { type: 'string' },
@@ -92,6 +95,8 @@ export function readTrainingArgs(values: { [K in keyof typeof TRAINING_OPTIONS]?
   const members = intOption(values.members, '--members');
   if (epochs !== undefined) overrides.epochs = epochs;
   if (members !== undefined) overrides.members = members;
+  const teacher = intOption(values.teacher, '--teacher', 0);
+  if (teacher !== undefined) overrides.teacher = teacher;
   const seed = intOption(values.seed, '--seed', 0) ?? 1;
   const holdout = fractionOption(values.holdout, '--holdout');
   const splitSeed = intOption(values['split-seed'], '--split-seed', 0) ?? 1;

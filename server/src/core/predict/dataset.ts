@@ -5,6 +5,7 @@ import { cellToOneHot } from '../space/nb201';
 import { readFileSync } from 'node:fs';
 import { splitIndices } from '../random';
 import { trainEnsemble, type TrainConfig, type TrainProgress } from './train';
+import { withTeacherLabels } from './teacher';
 import type { EnsemblePredictor } from './ensemble';
 import type { DifferentiablePredictor } from './types';
 import { coverage, kendallTau, meanAbsoluteError, spearmanRho } from './metrics';
@@ -113,6 +114,8 @@ export function scorePredictor(p: DifferentiablePredictor, d: SettingData): Metr
 }
 
 export interface SetProgress extends TrainProgress {
+  /** 'teacher': fitting the teacher's Gaussian process (epoch counts its steps; no loss yet). */
+  phase?: 'teacher' | 'train';
   setting: string;
   /** 0-based index of the setting being trained, and how many there are. */
   index: number;
@@ -127,6 +130,23 @@ export interface TrainedSetting {
 }
 
 /** Trains one predictor per setting: in order, or all multi-resolution settings at once (recipe `joint`). */
+/** The settings with teacher-labelled neighbours added (cfg.teacher per measured row; teacher.ts). */
+function teach(
+  settings: SettingData[],
+  cfg: TrainConfig,
+  opts: { seed: number; onProgress?: (p: SetProgress) => void },
+): SettingData[] {
+  if (!(cfg.teacher > 0)) return settings;
+  return withTeacherLabels(settings, {
+    rows: Math.round(cfg.teacher * settings[0].inputs.length),
+    dims: 2,
+    seed: opts.seed,
+    onProgress: (p) =>
+      opts.onProgress?.({ phase: 'teacher', setting: p.setting, index: p.index, count: p.count, epoch: p.step - 1, epochs: p.steps,
+        member: 0, members: 1, loss: NaN, valMae: NaN }),
+  });
+}
+
 export async function trainSettings(
   settings: readonly SettingData[],
   opts: { base: TrainConfig; seed: number; overrides?: Partial<TrainConfig>; onProgress?: (p: SetProgress) => void },
@@ -141,10 +161,13 @@ export async function trainSettings(
     for (const d of codes) {
       tasks.push({ setting: d.setting, metrics: d.metrics, cols: d.metrics.map(() => c++) });
     }
-    const targets = codes[0].rows.map((_, i) => codes.flatMap((d) => d.targets[i]));
+    const measured = codes[0].inputs.length;
+    const taught = teach(codes, cfg, opts);
+    const targets = taught[0].rows.map((_, i) => taught.flatMap((d) => d.targets[i]));
     const label = `${codes.length} settings jointly`;
-    const r = await trainEnsemble(codes[0].inputs, targets, {
+    const r = await trainEnsemble(taught[0].inputs, targets, {
       ...opts.overrides,
+      measured,
       base: opts.base,
       setting: 'joint',
       metrics: codes.flatMap((d) => d.metrics.map((m) => `${d.setting}/${m}`)),
@@ -165,8 +188,10 @@ export async function trainSettings(
     const isCode = d.inputs[0]?.length === 27;
     const over: Partial<TrainConfig> = { ...opts.overrides };
     if (!isCode) over.features = 'raw';
-    const r = await trainEnsemble(d.inputs, d.targets, {
+    const [t] = isCode ? teach([d], cfg, opts) : [d];
+    const r = await trainEnsemble(t.inputs, t.targets, {
       ...over,
+      measured: d.inputs.length,
       base: opts.base,
       setting: d.setting,
       metrics: d.metrics,

@@ -10,12 +10,21 @@ function fmtTime(s: number): string {
 }
 
 export function progressPrinter(stream: Writable, isTTY: boolean, label = ''): { update(p: SetProgress): void; done(): void } {
-  const start = Date.now();
+  let start = Date.now();
+  let phase: SetProgress['phase'];
   let lastDecile = -1;
   let lastDraw = 0;
   let drawn = false;
   return {
     update(p) {
+      if (p.phase !== phase) {
+        // a new phase (teacher labels, then training): its own bar and time estimate
+        if (isTTY && drawn) stream.write('\n');
+        phase = p.phase;
+        start = Date.now();
+        lastDecile = -1;
+        drawn = false;
+      }
       const fracSetting = (p.epoch + 1) / p.epochs;
       const frac = (p.index + fracSetting) / p.count;
       const elapsed = (Date.now() - start) / 1000;
@@ -23,8 +32,10 @@ export function progressPrinter(stream: Writable, isTTY: boolean, label = ''): {
       const width = 24;
       const filled = Math.round(frac * width);
       const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-      const text =
-        `${label}${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${p.setting} (${p.index + 1}/${p.count}) ` +
+      const text = p.phase === 'teacher'
+        ? `${label}teacher ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  Gaussian process for ${p.setting} (${p.index + 1}/${p.count}) ` +
+          `step ${p.epoch + 1}/${p.epochs}  left ${fmtTime(left)}`
+        : `${label}${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${p.setting} (${p.index + 1}/${p.count}) ` +
         `epoch ${p.epoch + 1}/${p.epochs}  loss ${p.loss.toFixed(4)}  val MAE ${p.valMae.toFixed(3)}  ` +
         `${p.members > 1 ? `×${p.members} members  ` : ''}left ${fmtTime(left)}`;
       if (isTTY) {

@@ -46,6 +46,11 @@ export interface TrainConfig {
   calibrate: boolean;
   /** Train all multi-resolution settings of a file jointly (shared trunk, heads per setting). */
   joint: boolean;
+  /**
+   * Neighbours of the training networks labelled by a Gaussian process (teacher.ts), added to
+   * the training rows: this many per measured row (0: none). Network codes only.
+   */
+  teacher: number;
 }
 
 /** The authors' recipe: one MLP, BN, 256 shared units, heads of 128, dropout 0.5, smooth-L1, 200 epochs. */
@@ -68,6 +73,7 @@ export const AUTHORS_RECIPE: TrainConfig = {
   select: 'mae',
   calibrate: false,
   joint: false,
+  teacher: 0,
 };
 
 /**
@@ -100,6 +106,7 @@ export const NCP_RECIPE: TrainConfig = {
   select: 'mae',
   calibrate: true,
   joint: true,
+  teacher: 5,
 };
 
 export interface TrainProgress {
@@ -125,6 +132,11 @@ export interface TrainOptions extends Partial<TrainConfig> {
    * contiguous, main metric first. Default: one task, all columns (`setting`, `metrics`).
    */
   tasks?: { setting: string; metrics: string[]; cols: number[] }[];
+  /**
+   * The first `measured` rows are measurements, the rest teacher labels: only measured rows are
+   * held out to pick the best epoch and calibrate the spread. Default: every row.
+   */
+  measured?: number;
 }
 
 const BN_EPS = 1e-5;
@@ -520,10 +532,12 @@ export async function trainEnsemble(
   const K = cfg.members;
   const rands = Array.from({ length: K }, (_, k) => makeRng(subSeed(opts.seed, opts.setting, 'member', k)));
   // Each member's own validation split (the authors' best-epoch rule) — also its out-of-bag set.
-  const nVal = Math.max(1, Math.round(n * cfg.valFraction));
+  const nMeasured = Math.min(n, opts.measured ?? n);
+  const nVal = Math.max(1, Math.round(nMeasured * cfg.valFraction));
+  const labelled = Array.from({ length: n - nMeasured }, (_, i) => nMeasured + i);
   const splits = rands.map((r) => {
-    const perm = permutation(n, r);
-    return { val: perm.slice(0, nVal).sort((a, b) => a - b), fit: perm.slice(nVal).sort((a, b) => a - b) };
+    const perm = permutation(nMeasured, r);
+    return { val: perm.slice(0, nVal).sort((a, b) => a - b), fit: [...perm.slice(nVal).sort((a, b) => a - b), ...labelled] };
   });
   const nFit = n - nVal;
   const groupCols = groups.map((g) => g.map((c) => colOrder.indexOf(c)));

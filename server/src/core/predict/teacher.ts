@@ -1,0 +1,90 @@
+// Teacher labels: a Gaussian process per setting (gp.ts), fitted on the measured networks, labels
+// neighbours of them (one or two code dimensions changed at random within the benchmark's range)
+// for every metric, and the MLPs train on measured and labelled rows together. The GP ranks
+// held-out networks better than the MLPs where targets are nearly noise-free (segmentation), but
+// it keeps its training rows, so it cannot ship; the MLPs that learn from it can.
+import { fitFeatureSpec, features } from './features';
+import { fitGpHyper, GpRegressor, type GpFitOptions } from './gp';
+import { makeRng, subSeed } from '../random';
+import { BENCHMARK_RANGE, CODE_KINDS, CODE_LENGTH } from '../space/multires';
+import type { SettingData } from './dataset';
+
+export interface TeacherOptions {
+  /** How many labelled neighbours to add. */
+  rows: number;
+  /** Code dimensions changed per neighbour: 1..dims, uniformly. */
+  dims: number;
+  seed: number;
+  fit?: Partial<GpFitOptions>;
+  /** Label these codes instead of generated neighbours (`rows` and `dims` are then unused). */
+  at?: readonly (readonly number[])[];
+  onProgress?: (p: { setting: string; index: number; count: number; step: number; steps: number }) => void;
+}
+
+/** Neighbours of the given codes: each a random code of the list with 1..dims dimensions redrawn. */
+export function neighbourCodes(codes: readonly (readonly number[])[], count: number, dims: number, seed: number): number[][] {
+  const rand = makeRng(subSeed(seed, 'teacher', 'neighbours'));
+  const out: number[][] = [];
+  for (let i = 0; i < count; i++) {
+    const c = [...codes[Math.floor(rand() * codes.length)]];
+    const changes = 1 + Math.floor(rand() * dims);
+    for (let k = 0; k < changes; k++) {
+      const j = Math.floor(rand() * CODE_LENGTH);
+      const r = BENCHMARK_RANGE[CODE_KINDS[j]];
+      c[j] = r.min + Math.floor(rand() * ((r.max - r.min) / r.step + 1)) * r.step;
+    }
+    out.push(c);
+  }
+  return out;
+}
+
+/** Row index given to labelled rows (not an architecture of the file). */
+export const TEACHER_ROW = -1;
+
+/**
+ * The settings with `rows` teacher-labelled neighbours appended (same codes for every setting).
+ * Settings must hold network codes on the same rows.
+ */
+export function withTeacherLabels(settings: readonly SettingData[], o: TeacherOptions): SettingData[] {
+  if (settings.length === 0 || (o.at ? o.at.length === 0 : o.rows <= 0)) return [...settings];
+  const codes = settings[0].inputs;
+  for (const s of settings) {
+    if (s.inputs.length !== codes.length || s.inputs[0]?.length !== CODE_LENGTH) {
+      throw new RangeError(`teacher labels need network codes on the same rows in every setting (${s.setting})`);
+    }
+  }
+  const n = codes.length;
+  const spec = fitFeatureSpec('arch', codes);
+  const d = spec.mean.length;
+  const X = new Float64Array(n * d);
+  codes.forEach((c, i) => X.set(features(spec, c), i * d));
+  const extra = o.at ? o.at.map((c) => [...c]) : neighbourCodes(codes, o.rows, o.dims, o.seed);
+  const Xa = new Float64Array(extra.length * d);
+  extra.forEach((c, i) => Xa.set(features(spec, c), i * d));
+
+  return settings.map((s, index) => {
+    const m = s.metrics.length;
+    const mean = new Array<number>(m).fill(0);
+    const std = new Array<number>(m).fill(0);
+    for (const t of s.targets) t.forEach((v, j) => (mean[j] += v / n));
+    for (const t of s.targets) t.forEach((v, j) => (std[j] += (v - mean[j]) ** 2 / n));
+    for (let j = 0; j < m; j++) std[j] = Math.sqrt(std[j]) > 1e-9 ? Math.sqrt(std[j]) : 1;
+    const Y = new Float64Array(n * m);
+    s.targets.forEach((t, i) => t.forEach((v, j) => (Y[i * m + j] = (v - mean[j]) / std[j])));
+    // hyperparameters from the main metric; every metric shares them
+    const main = Y.filter((_, k) => k % m === 0);
+    const hyper = fitGpHyper(X, n, d, main, {
+      ...o.fit,
+      seed: subSeed(o.seed, 'teacher', s.setting),
+      onStep: (step, steps) => o.onProgress?.({ setting: s.setting, index, count: settings.length, step, steps }),
+    });
+    const P = new GpRegressor(X, n, d, Y, m, hyper).predict(Xa, extra.length);
+    const labels = extra.map((_, i) => Array.from({ length: m }, (_, j) => P[i * m + j] * std[j] + mean[j]));
+    return {
+      ...s,
+      rows: [...s.rows, ...extra.map(() => TEACHER_ROW)],
+      inputs: [...s.inputs, ...extra],
+      targets: [...s.targets, ...labels],
+    };
+  });
+}
