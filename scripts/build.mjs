@@ -26,6 +26,8 @@ const entries = [
   { ...node, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(dist, 'extension.js') },
   { ...node, entryPoints: [join(root, 'server/src/server.ts')], outfile: join(dist, 'server.js') },
   { ...node, entryPoints: [join(root, 'server/src/cli/ncp.ts')], outfile: join(dist, 'cli.js') },
+  // the CLI's training fits Gaussian processes in worker threads (gpPool.ts)
+  { ...node, entryPoints: [join(root, 'server/src/core/predict/gpWorker.ts')], outfile: join(dist, 'gp-worker.js') },
 ];
 const webviewEntry = join(root, 'webview/src/main.ts');
 if (existsSync(webviewEntry)) {

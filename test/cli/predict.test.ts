@@ -41,7 +41,7 @@ test('ncp train → eval → predict on a small slice', { skip }, async () => {
   assert.deepEqual(Object.keys(manifest.settings).sort(), ['cls-10c', 'seg']);
   assert.match(manifest.command, /ncp train --data .* --seed 3/);
   // --teacher 1: one labelled neighbour per measured network (the Gaussian process's progress first)
-  assert.match(t.err, /teacher .*Gaussian process for seg \(2\/2\) step 200\/200/);
+  assert.match(t.err, /teacher .*Gaussian processes for 2 settings  step 400\/400/);
   assert.equal(manifest.settings.seg.config.teacher, 1);
 
   const e = await ncp(['eval', '--data', mr, '--model', models, '--holdout', '0.9', '--split-seed', '1']);

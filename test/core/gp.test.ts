@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cholesky, cholSolve, fitGpHyper, GpRegressor, negLogLikelihood } from '../../server/src/core/predict/gp';
+import { fitGpHypers } from '../../server/src/core/predict/gpPool';
 import { neighbourCodes, withTeacherLabels, TEACHER_ROW } from '../../server/src/core/predict/teacher';
 import { kendallTau } from '../../server/src/core/predict/metrics';
 import { loadTrainingData, splitData } from '../../server/src/core/predict/dataset';
@@ -79,6 +80,22 @@ test('the fitted GP finds the relevant feature and predicts unseen points', () =
   assert.ok(Math.sqrt(err) < 0.05, `RMS error ${Math.sqrt(err)}`);
 });
 
+test('fits in worker threads equal fits in this thread', async () => {
+  const n = 60;
+  const d = 3;
+  const jobs = [1, 2, 3].map((seed) => {
+    const X = randomMatrix(n, d, seed);
+    return { X, n, d, y: new Float64Array(n).map((_, i) => Math.cos(2 * X[i * d + (seed % d)])), options: { steps: 40, seed } };
+  });
+  const seen = new Set<number>();
+  const here = await fitGpHypers(jobs, { threads: 1 });
+  const there = await fitGpHypers(jobs, { threads: 2, onStep: (job) => seen.add(job) });
+  assert.deepEqual(there, here);
+  assert.deepEqual([...seen].sort(), [0, 1, 2]);
+  // each job learnt its own relevant feature
+  here.forEach((h, k) => assert.equal(h.lengthScales.indexOf(Math.min(...h.lengthScales)), (k + 1) % d));
+});
+
 test('neighbour codes stay in the benchmark range and differ from a source code in 1–2 dimensions', () => {
   const sources = [
     [32, 32, 1, 1, 32, 2, 2, 2, 32, 64, 3, 3, 2, 2, 32, 64, 96, 1, 4, 2, 2, 2, 32, 64, 96, 128, 128],
@@ -101,7 +118,7 @@ test('neighbour codes stay in the benchmark range and differ from a source code 
   assert.ok(changed > 150);
 });
 
-test('teacher labels rank held-out networks like their measurements', { skip }, () => {
+test('teacher labels rank held-out networks like their measurements', { skip }, async () => {
   const data = loadTrainingData(join(dataDir!, 'nasbench-mr.json'));
   // 300 training networks, 300 held out; seg, whose targets are nearly noise-free
   const { train, test: held } = splitData(data, 0.85, 2);
@@ -109,14 +126,14 @@ test('teacher labels rank held-out networks like their measurements', { skip }, 
   const few = { ...seg(train), rows: seg(train).rows.slice(0, 300), inputs: seg(train).inputs.slice(0, 300), targets: seg(train).targets.slice(0, 300) };
   const probe = seg(held).inputs.slice(0, 300);
   const truth = seg(held).targets.slice(0, 300).map((t) => t[0]);
-  const [taught] = withTeacherLabels([few], { rows: 50, dims: 2, seed: 1, fit: { steps: 100 } });
+  const [taught] = await withTeacherLabels([few], { rows: 50, dims: 2, seed: 1, fit: { steps: 100 } });
   assert.equal(taught.inputs.length, 350);
   assert.deepEqual(taught.inputs.slice(0, 300), few.inputs); // measured rows untouched
   assert.ok(taught.rows.slice(300).every((r) => r === TEACHER_ROW));
   assert.ok(taught.targets.slice(300).every((t) => t.length === 3 && t.every(Number.isFinite)));
-  assert.equal(withTeacherLabels([few], { rows: 0, dims: 2, seed: 1 })[0].inputs.length, 300); // rows 0: unchanged
+  assert.equal((await withTeacherLabels([few], { rows: 0, dims: 2, seed: 1 }))[0].inputs.length, 300); // rows 0: unchanged
   // the same teacher, asked about the held-out networks instead of neighbours
-  const [asked] = withTeacherLabels([few], { rows: 0, dims: 2, seed: 1, fit: { steps: 100 }, at: probe });
+  const [asked] = await withTeacherLabels([few], { rows: 0, dims: 2, seed: 1, fit: { steps: 100 }, at: probe });
   const tau = kendallTau(asked.targets.slice(300).map((t) => t[0]), truth);
   assert.ok(tau > 0.6, `held-out τ of the teacher ${tau}`);
 });

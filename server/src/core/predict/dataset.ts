@@ -131,19 +131,19 @@ export interface TrainedSetting {
 
 /** Trains one predictor per setting: in order, or all multi-resolution settings at once (recipe `joint`). */
 /** The settings with teacher-labelled neighbours added (cfg.teacher per measured row; teacher.ts). */
-function teach(
+async function teach(
   settings: SettingData[],
   cfg: TrainConfig,
   opts: { seed: number; onProgress?: (p: SetProgress) => void },
-): SettingData[] {
+): Promise<SettingData[]> {
   if (!(cfg.teacher > 0)) return settings;
   return withTeacherLabels(settings, {
     rows: Math.round(cfg.teacher * settings[0].inputs.length),
     dims: 2,
     seed: opts.seed,
     onProgress: (p) =>
-      opts.onProgress?.({ phase: 'teacher', setting: p.setting, index: p.index, count: p.count, epoch: p.step - 1, epochs: p.steps,
-        member: 0, members: 1, loss: NaN, valMae: NaN }),
+      opts.onProgress?.({ phase: 'teacher', setting: `${p.settings} setting${p.settings > 1 ? 's' : ''}`, index: 0, count: 1,
+        epoch: p.step - 1, epochs: p.steps, member: 0, members: 1, loss: NaN, valMae: NaN }),
   });
 }
 
@@ -162,7 +162,7 @@ export async function trainSettings(
       tasks.push({ setting: d.setting, metrics: d.metrics, cols: d.metrics.map(() => c++) });
     }
     const measured = codes[0].inputs.length;
-    const taught = teach(codes, cfg, opts);
+    const taught = await teach(codes, cfg, opts);
     const targets = taught[0].rows.map((_, i) => taught.flatMap((d) => d.targets[i]));
     const label = `${codes.length} settings jointly`;
     const r = await trainEnsemble(taught[0].inputs, targets, {
@@ -188,7 +188,7 @@ export async function trainSettings(
     const isCode = d.inputs[0]?.length === 27;
     const over: Partial<TrainConfig> = { ...opts.overrides };
     if (!isCode) over.features = 'raw';
-    const [t] = isCode ? teach([d], cfg, opts) : [d];
+    const [t] = isCode ? await teach([d], cfg, opts) : [d];
     const r = await trainEnsemble(t.inputs, t.targets, {
       ...over,
       measured: d.inputs.length,

@@ -33,7 +33,7 @@ export function progressPrinter(stream: Writable, isTTY: boolean, label = ''): {
       const filled = Math.round(frac * width);
       const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
       const text = p.phase === 'teacher'
-        ? `${label}teacher ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  Gaussian process for ${p.setting} (${p.index + 1}/${p.count}) ` +
+        ? `${label}teacher ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  Gaussian processes for ${p.setting}  ` +
           `step ${p.epoch + 1}/${p.epochs}  left ${fmtTime(left)}`
         : `${label}${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${p.setting} (${p.index + 1}/${p.count}) ` +
         `epoch ${p.epoch + 1}/${p.epochs}  loss ${p.loss.toFixed(4)}  val MAE ${p.valMae.toFixed(3)}  ` +

@@ -4,7 +4,8 @@
 // held-out networks better than the MLPs where targets are nearly noise-free (segmentation), but
 // it keeps its training rows, so it cannot ship; the MLPs that learn from it can.
 import { fitFeatureSpec, features } from './features';
-import { fitGpHyper, GpRegressor, type GpFitOptions } from './gp';
+import { GP_FIT_DEFAULTS, GpRegressor, type GpFitOptions } from './gp';
+import { fitGpHypers } from './gpPool';
 import { makeRng, subSeed } from '../random';
 import { BENCHMARK_RANGE, CODE_KINDS, CODE_LENGTH } from '../space/multires';
 import type { SettingData } from './dataset';
@@ -15,10 +16,13 @@ export interface TeacherOptions {
   /** Code dimensions changed per neighbour: 1..dims, uniformly. */
   dims: number;
   seed: number;
-  fit?: Partial<GpFitOptions>;
+  fit?: Partial<Omit<GpFitOptions, 'onStep' | 'seed'>>;
+  /** Gaussian processes fitted at once (worker threads; default: the cores available). */
+  threads?: number;
   /** Label these codes instead of generated neighbours (`rows` and `dims` are then unused). */
   at?: readonly (readonly number[])[];
-  onProgress?: (p: { setting: string; index: number; count: number; step: number; steps: number }) => void;
+  /** Fitting progress, summed over the settings: steps done of all steps. */
+  onProgress?: (p: { settings: number; step: number; steps: number }) => void;
 }
 
 /** Neighbours of the given codes: each a random code of the list with 1..dims dimensions redrawn. */
@@ -45,7 +49,7 @@ export const TEACHER_ROW = -1;
  * The settings with `rows` teacher-labelled neighbours appended (same codes for every setting).
  * Settings must hold network codes on the same rows.
  */
-export function withTeacherLabels(settings: readonly SettingData[], o: TeacherOptions): SettingData[] {
+export async function withTeacherLabels(settings: readonly SettingData[], o: TeacherOptions): Promise<SettingData[]> {
   if (settings.length === 0 || (o.at ? o.at.length === 0 : o.rows <= 0)) return [...settings];
   const codes = settings[0].inputs;
   for (const s of settings) {
@@ -62,7 +66,7 @@ export function withTeacherLabels(settings: readonly SettingData[], o: TeacherOp
   const Xa = new Float64Array(extra.length * d);
   extra.forEach((c, i) => Xa.set(features(spec, c), i * d));
 
-  return settings.map((s, index) => {
+  const prepared = settings.map((s) => {
     const m = s.metrics.length;
     const mean = new Array<number>(m).fill(0);
     const std = new Array<number>(m).fill(0);
@@ -71,14 +75,28 @@ export function withTeacherLabels(settings: readonly SettingData[], o: TeacherOp
     for (let j = 0; j < m; j++) std[j] = Math.sqrt(std[j]) > 1e-9 ? Math.sqrt(std[j]) : 1;
     const Y = new Float64Array(n * m);
     s.targets.forEach((t, i) => t.forEach((v, j) => (Y[i * m + j] = (v - mean[j]) / std[j])));
-    // hyperparameters from the main metric; every metric shares them
-    const main = Y.filter((_, k) => k % m === 0);
-    const hyper = fitGpHyper(X, n, d, main, {
-      ...o.fit,
-      seed: subSeed(o.seed, 'teacher', s.setting),
-      onStep: (step, steps) => o.onProgress?.({ setting: s.setting, index, count: settings.length, step, steps }),
-    });
-    const P = new GpRegressor(X, n, d, Y, m, hyper).predict(Xa, extra.length);
+    return { m, mean, std, Y };
+  });
+  // hyperparameters from each setting's main metric; the setting's other metrics share them
+  const steps = o.fit?.steps ?? GP_FIT_DEFAULTS.steps;
+  const done = settings.map(() => 0);
+  const hypers = await fitGpHypers(
+    prepared.map((p, k) => ({
+      X, n, d,
+      y: p.Y.filter((_, i) => i % p.m === 0),
+      options: { ...o.fit, seed: subSeed(o.seed, 'teacher', settings[k].setting) },
+    })),
+    {
+      threads: o.threads,
+      onStep: (k, step) => {
+        done[k] = step;
+        o.onProgress?.({ settings: settings.length, step: done.reduce((a, b) => a + b, 0), steps: steps * settings.length });
+      },
+    },
+  );
+  return settings.map((s, k) => {
+    const { m, mean, std, Y } = prepared[k];
+    const P = new GpRegressor(X, n, d, Y, m, hypers[k]).predict(Xa, extra.length);
     const labels = extra.map((_, i) => Array.from({ length: m }, (_, j) => P[i * m + j] * std[j] + mean[j]));
     return {
       ...s,
