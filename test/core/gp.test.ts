@@ -72,6 +72,11 @@ test('the fitted GP finds the relevant feature and predicts unseen points', () =
   const hyper = fitGpHyper(X.subarray(0, n * d), n, d, y, { steps: 150, seed: 1 });
   assert.ok(hyper.lengthScales[1] > 5 * hyper.lengthScales[0], `length scales ${hyper.lengthScales}`);
   assert.ok(hyper.noise < 0.05, `noise ${hyper.noise}`);
+  // a subsample fit refined on every row reports both phases' steps
+  let last = [0, 0];
+  const refined = fitGpHyper(X.subarray(0, n * d), n, d, y, { steps: 60, subsample: 60, refine: 5, seed: 1, onStep: (s, t) => (last = [s, t]) });
+  assert.deepEqual(last, [65, 65]);
+  assert.ok(refined.lengthScales[1] > 5 * refined.lengthScales[0], `refined length scales ${refined.lengthScales}`);
   const gp = new GpRegressor(X.subarray(0, n * d), n, d, y, 1, hyper);
   const q = 60;
   const p = gp.predict(X.subarray(n * d), q);

@@ -78,7 +78,8 @@ export async function withTeacherLabels(settings: readonly SettingData[], o: Tea
     return { m, mean, std, Y };
   });
   // hyperparameters from each setting's main metric; the setting's other metrics share them
-  const steps = o.fit?.steps ?? GP_FIT_DEFAULTS.steps;
+  const fit = { ...GP_FIT_DEFAULTS, ...o.fit };
+  const steps = fit.steps + (n > fit.subsample ? fit.refine : 0);
   const done = settings.map(() => 0);
   const hypers = await fitGpHypers(
     prepared.map((p, k) => ({
