@@ -28,15 +28,18 @@ function workerSource(): { source: string; eval: boolean } | undefined {
   return existsSync(file) ? { source: file, eval: false } : undefined;
 }
 
+/** Default threads: each fit on 2,000 rows holds ~200 MB of n×n matrices while it refines. */
+const MAX_THREADS = 4;
+
 /**
  * Fits every job; onStep(job, step, steps) reports progress. threads: how many at once
- * (default: the cores available; 1 fits here, without workers).
+ * (default: the cores available, at most 4; 1 fits here, without workers).
  */
 export async function fitGpHypers(
   jobs: readonly GpJob[],
   opts: { threads?: number; onStep?: (job: number, step: number, steps: number) => void } = {},
 ): Promise<GpHyper[]> {
-  const threads = Math.max(1, Math.min(jobs.length, opts.threads ?? availableParallelism()));
+  const threads = Math.max(1, Math.min(jobs.length, opts.threads ?? Math.min(MAX_THREADS, availableParallelism())));
   const worker = threads > 1 ? workerSource() : undefined;
   if (!worker) {
     return jobs.map((j, i) => fitGpHyper(j.X, j.n, j.d, j.y, { ...j.options, onStep: (s, t) => opts.onStep?.(i, s, t) }));
