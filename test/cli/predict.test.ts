@@ -33,7 +33,7 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 test('ncp train → eval → predict on a small slice', { skip }, async () => {
   const mr = join(dataDir!, 'nasbench-mr.json');
   const models = join(dir, 'models');
-  const t = await ncp(['train', '--data', mr, '--out', models, '--settings', 'cls-10c,seg', '--epochs', '3', '--members', '2', '--holdout', '0.9', '--seed', '3', '--teacher', '1']);
+  const t = await ncp(['train', '--data', mr, '--out', models, '--settings', 'cls-10c,seg', '--epochs', '3', '--members', '2', '--holdout', '0.9', '--seed', '3', '--teacher', '1', '--set', 'dropout=0.1,trunk=64+32,select=tau']);
   assert.equal(t.code, 0, t.err);
   assert.match(t.err, /epoch 3\/3 +loss \d/); // progress on stderr
   assert.match(t.err, /left /);
@@ -43,6 +43,11 @@ test('ncp train → eval → predict on a small slice', { skip }, async () => {
   // --teacher 1: one labelled neighbour per measured network (the Gaussian process's progress first)
   assert.match(t.err, /teacher .*Gaussian processes for 2 settings  step 400\/400/);
   assert.equal(manifest.settings.seg.config.teacher, 1);
+  // --set: recipe fields over ours, recorded as trained
+  assert.equal(manifest.settings.seg.config.dropout, 0.1);
+  assert.deepEqual(manifest.settings.seg.config.trunk, [64, 32]);
+  assert.equal(manifest.settings.seg.config.select, 'tau');
+  assert.equal(manifest.settings.seg.config.head, 32);
 
   const e = await ncp(['eval', '--data', mr, '--model', models, '--holdout', '0.9', '--split-seed', '1']);
   assert.equal(e.code, 0, e.err);
@@ -97,6 +102,17 @@ test('ncp train/eval reject bad options with a usage message', async () => {
   const t = await ncp(['train', '--data', 'x.json', '--out', dir, '--teacher=-1']);
   assert.equal(t.code, 2);
   assert.match(t.err, /--teacher: expected an integer ≥ 0/);
+  for (const [set, msg] of [
+    ['dropuot=0.1', /--set: unknown recipe field 'dropuot' \(known: features, members/],
+    ['dropout=1.5', /--set dropout: expected a number from 0 to 0\.99, got '1\.5'/],
+    ['trunk=128+x', /--set trunk: expected layer widths joined by '\+'/],
+    ['joint', /--set: expected key=value, got 'joint'/],
+    ['select=best', /--set select: expected mae or tau, got 'best'/],
+  ] as const) {
+    const r = await ncp(['eval', '--data', 'x.json', '--holdout', '0.2', '--set', set]);
+    assert.equal(r.code, 2, set);
+    assert.match(r.err, msg);
+  }
   const d = await ncp(['predict', '--model', join(dir, 'missing'), CODE]);
   assert.equal(d.code, 1);
   assert.match(d.err, /manifest is missing/);

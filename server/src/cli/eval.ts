@@ -28,7 +28,8 @@ Options:
   --split-seed S       seed of that split (default 1)
   --recipe R           what to train with --holdout: ncp (default), authors, or both
                        (then the main metric's τ is printed side by side)
-  --epochs N, --members K, --teacher N, --seed S   training options as in 'ncp train'
+  --epochs N, --members K, --teacher N, --seed S, --set k=v,…
+                       training options as in 'ncp train'
   --settings a,b       only these settings
   --json               one JSON line per recipe, setting and metric
   --backend B          auto, wasm, cpu or tensorflow
@@ -36,7 +37,8 @@ Options:
 
 Examples:
   ncp eval --data nasbench-mr.json                                  # shipped models
-  ncp eval --data nasbench-mr.json --holdout 0.2 --split-seed 1 --recipe both`;
+  ncp eval --data nasbench-mr.json --holdout 0.2 --split-seed 1 --recipe both
+  ncp eval --data nasbench-mr.json --holdout 0.2 --set dropout=0.1   # a variant of ours`;
 
 type Scores = Map<string, MetricScore[]>;
 

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve, basename } from 'node:path';
 import { UsageError, writeLine, type Command } from './command';
 import { choiceOption, fractionOption, intOption } from './options';
+import { recipeOverrides } from './recipeOption';
 import { loadTrainingData, splitData, trainSettings, type TrainingData } from '../core/predict/dataset';
 import { AUTHORS_RECIPE, NCP_RECIPE, type TrainConfig } from '../core/predict/train';
 import { savePredictorSet, readManifest, loadPredictorSet } from '../core/predict/store';
@@ -27,6 +28,8 @@ Options:
   --teacher N          per measured network, N neighbours labelled by a Gaussian process fitted
                        to the data join the training rows (default: ours 5, authors' 0; 0: off)
   --seed S             seed of initialisers, shuffles and dropout (default 1)
+  --set k=v,…          any other recipe field over the recipe (the names in the manifest's
+                       config), e.g. --set dropout=0.1,trunk=256+128,select=tau
   --recipe R           ncp (ours, default) or authors (models/mlp.py, tools/train_predictor.py)
   --holdout F          leave out this fraction of the architectures (seeded by --split-seed),
   --split-seed S       to evaluate on them with 'ncp eval --holdout F --split-seed S' (default 1)
@@ -70,6 +73,7 @@ export const TRAINING_OPTIONS = {
   epochs: { type: 'string' },
   members: { type: 'string' },
   teacher: { type: 'string' },
+  set: { type: 'string' },
   seed: { type: 'string' },
   holdout: { type: 'string' },
   'split-seed': { type: 'string' },
@@ -83,14 +87,14 @@ export interface TrainingArgs {
   splitSeed: number;
   seed: number;
   backend: BackendChoice;
-  /** --epochs and --members over the recipe. */
+  /** --set, then --epochs, --members and --teacher, over the recipe. */
   overrides: Partial<TrainConfig>;
 }
 
 /** Checks the shared training options and reads the data they name. */
 export function readTrainingArgs(values: { [K in keyof typeof TRAINING_OPTIONS]?: string }, cwd: string): TrainingArgs {
   if (!values.data) throw new UsageError('--data FILE is required');
-  const overrides: Partial<TrainConfig> = {};
+  const overrides: Partial<TrainConfig> = recipeOverrides(values.set);
   const epochs = intOption(values.epochs, '--epochs');
   const members = intOption(values.members, '--members');
   if (epochs !== undefined) overrides.epochs = epochs;

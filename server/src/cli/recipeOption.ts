@@ -1,0 +1,73 @@
+// `--set key=value,…` for `ncp train` and `ncp eval`: any recipe field over the base recipe, so
+// that a variant measured with `ncp eval --holdout` is one command to rerun.
+import { UsageError } from './command';
+import { FEATURE_KINDS } from '../core/predict/features';
+import type { TrainConfig } from '../core/predict/train';
+
+type Field = { kind: 'int'; min: number } | { kind: 'number'; min: number; max?: number } | { kind: 'bool' } | { kind: 'choice'; of: readonly string[] } | { kind: 'widths' };
+
+const FIELDS: { [K in Exclude<keyof TrainConfig, 'recipe'>]: Field } = {
+  features: { kind: 'choice', of: FEATURE_KINDS },
+  members: { kind: 'int', min: 1 },
+  epochs: { kind: 'int', min: 1 },
+  batchSize: { kind: 'int', min: 1 },
+  lr: { kind: 'number', min: Number.MIN_VALUE },
+  trunk: { kind: 'widths' },
+  head: { kind: 'int', min: 1 },
+  batchNorm: { kind: 'bool' },
+  dropout: { kind: 'number', min: 0, max: 0.99 },
+  splitHeads: { kind: 'bool' },
+  costHead: { kind: 'bool' },
+  mainWeight: { kind: 'number', min: 0 },
+  rankWeight: { kind: 'number', min: 0 },
+  valFraction: { kind: 'number', min: 0.01, max: 0.9 },
+  select: { kind: 'choice', of: ['mae', 'tau'] },
+  calibrate: { kind: 'bool' },
+  joint: { kind: 'bool' },
+  teacher: { kind: 'int', min: 0 },
+};
+
+export const RECIPE_FIELDS = Object.keys(FIELDS);
+
+function parseField(key: keyof typeof FIELDS, f: Field, v: string): unknown {
+  const bad = (what: string) => new UsageError(`--set ${key}: expected ${what}, got '${v}'`);
+  switch (f.kind) {
+    case 'int':
+      if (!/^\d+$/.test(v) || Number(v) < f.min) throw bad(`an integer ≥ ${f.min}`);
+      return Number(v);
+    case 'number': {
+      const x = Number(v);
+      if (v === '' || !Number.isFinite(x) || x < f.min || (f.max !== undefined && x > f.max)) {
+        throw bad(f.max !== undefined ? `a number from ${f.min} to ${f.max}` : `a number ≥ ${f.min === Number.MIN_VALUE ? '0 (exclusive)' : f.min}`);
+      }
+      return x;
+    }
+    case 'bool':
+      if (v !== 'true' && v !== 'false') throw bad('true or false');
+      return v === 'true';
+    case 'choice':
+      if (!f.of.includes(v)) throw bad(f.of.join(' or '));
+      return v;
+    case 'widths': {
+      // layer widths joined by '+', e.g. 128+64; empty: no trunk
+      const w = v === '' ? [] : v.split('+');
+      if (!w.every((x) => /^\d+$/.test(x) && Number(x) >= 1)) throw bad("layer widths joined by '+' (e.g. 128+64)");
+      return w.map(Number);
+    }
+  }
+}
+
+/** Parses `key=value,key=value` (recipe field names as in the manifest's config). */
+export function recipeOverrides(text: string | undefined): Partial<TrainConfig> {
+  const out: Record<string, unknown> = {};
+  if (text === undefined) return out;
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    const key = (eq < 0 ? part : part.slice(0, eq)).trim();
+    if (eq < 0) throw new UsageError(`--set: expected key=value, got '${part}'`);
+    if (!Object.hasOwn(FIELDS, key)) throw new UsageError(`--set: unknown recipe field '${key}' (known: ${RECIPE_FIELDS.join(', ')})`);
+    const k = key as keyof typeof FIELDS;
+    out[k] = parseField(k, FIELDS[k], part.slice(eq + 1).trim());
+  }
+  return out as Partial<TrainConfig>;
+}
