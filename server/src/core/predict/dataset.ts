@@ -129,7 +129,6 @@ export interface TrainedSetting {
   bestEpochs: number[];
 }
 
-/** Trains one predictor per setting: in order, or all multi-resolution settings at once (recipe `joint`). */
 /** The settings with teacher-labelled neighbours added (cfg.teacher per measured row; teacher.ts). */
 async function teach(
   settings: SettingData[],
@@ -147,6 +146,7 @@ async function teach(
   });
 }
 
+/** Trains one predictor per setting: in order, or all multi-resolution settings at once (recipe `joint`). */
 export async function trainSettings(
   settings: readonly SettingData[],
   opts: { base: TrainConfig; seed: number; overrides?: Partial<TrainConfig>; onProgress?: (p: SetProgress) => void },
