@@ -108,6 +108,7 @@ test('ncp train/eval reject bad options with a usage message', async () => {
     ['trunk=128+x', /--set trunk: expected layer widths joined by '\+'/],
     ['joint', /--set: expected key=value, got 'joint'/],
     ['select=best', /--set select: expected mae or tau, got 'best'/],
+    ['lr=0', /--set lr: expected a number > 0, got '0'/],
   ] as const) {
     const r = await ncp(['eval', '--data', 'x.json', '--holdout', '0.2', '--set', set]);
     assert.equal(r.code, 2, set);

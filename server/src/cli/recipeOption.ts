@@ -4,14 +4,14 @@ import { UsageError } from './command';
 import { FEATURE_KINDS } from '../core/predict/features';
 import type { TrainConfig } from '../core/predict/train';
 
-type Field = { kind: 'int'; min: number } | { kind: 'number'; min: number; max?: number } | { kind: 'bool' } | { kind: 'choice'; of: readonly string[] } | { kind: 'widths' };
+type Field = { kind: 'int'; min: number } | { kind: 'number'; min: number; max?: number; positive?: boolean } | { kind: 'bool' } | { kind: 'choice'; of: readonly string[] } | { kind: 'widths' };
 
 const FIELDS: { [K in Exclude<keyof TrainConfig, 'recipe'>]: Field } = {
   features: { kind: 'choice', of: FEATURE_KINDS },
   members: { kind: 'int', min: 1 },
   epochs: { kind: 'int', min: 1 },
   batchSize: { kind: 'int', min: 1 },
-  lr: { kind: 'number', min: Number.MIN_VALUE },
+  lr: { kind: 'number', min: 0, positive: true },
   trunk: { kind: 'widths' },
   head: { kind: 'int', min: 1 },
   batchNorm: { kind: 'bool' },
@@ -37,8 +37,8 @@ function parseField(key: keyof typeof FIELDS, f: Field, v: string): unknown {
       return Number(v);
     case 'number': {
       const x = Number(v);
-      if (v === '' || !Number.isFinite(x) || x < f.min || (f.max !== undefined && x > f.max)) {
-        throw bad(f.max !== undefined ? `a number from ${f.min} to ${f.max}` : `a number ≥ ${f.min === Number.MIN_VALUE ? '0 (exclusive)' : f.min}`);
+      if (v === '' || !Number.isFinite(x) || x < f.min || (f.positive && x === 0) || (f.max !== undefined && x > f.max)) {
+        throw bad(f.max !== undefined ? `a number from ${f.min} to ${f.max}` : `a number ${f.positive ? '>' : '≥'} ${f.min}`);
       }
       return x;
     }
