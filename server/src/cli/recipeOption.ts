@@ -1,6 +1,7 @@
 // `--set key=value,…` for `ncp train` and `ncp eval`: any recipe field over the base recipe, so
 // that a variant measured with `ncp eval --holdout` is one command to rerun.
 import { UsageError } from './command';
+import { choiceOption, intOption } from './options';
 import { FEATURE_KINDS } from '../core/predict/features';
 import type { TrainConfig } from '../core/predict/train';
 
@@ -33,8 +34,7 @@ function parseField(key: keyof typeof FIELDS, f: Field, v: string): unknown {
   const bad = (what: string) => new UsageError(`--set ${key}: expected ${what}, got '${v}'`);
   switch (f.kind) {
     case 'int':
-      if (!/^\d+$/.test(v) || Number(v) < f.min) throw bad(`an integer ≥ ${f.min}`);
-      return Number(v);
+      return intOption(v, `--set ${key}`, f.min);
     case 'number': {
       const x = Number(v);
       if (v === '' || !Number.isFinite(x) || x < f.min || (f.positive && x === 0) || (f.max !== undefined && x > f.max)) {
@@ -46,8 +46,7 @@ function parseField(key: keyof typeof FIELDS, f: Field, v: string): unknown {
       if (v !== 'true' && v !== 'false') throw bad('true or false');
       return v === 'true';
     case 'choice':
-      if (!f.of.includes(v)) throw bad(f.of.join(' or '));
-      return v;
+      return choiceOption(v, `--set ${key}`, f.of);
     case 'widths': {
       // layer widths joined by '+', e.g. 128+64; empty: no trunk
       const w = v === '' ? [] : v.split('+');
