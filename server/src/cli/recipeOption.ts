@@ -1,7 +1,7 @@
 // `--set key=value,…` for `ncp train` and `ncp eval`: any recipe field over the base recipe, so
 // that a variant measured with `ncp eval --holdout` is one command to rerun.
 import { UsageError } from './command';
-import { choiceOption, intOption } from './options';
+import { choiceOption, intOption, numberOption } from './options';
 import { FEATURE_KINDS } from '../core/predict/features';
 import type { TrainConfig } from '../core/predict/train';
 
@@ -28,7 +28,7 @@ const FIELDS: { [K in Exclude<keyof TrainConfig, 'recipe'>]: Field } = {
   teacher: { kind: 'int', min: 0 },
 };
 
-export const RECIPE_FIELDS = Object.keys(FIELDS);
+const RECIPE_FIELDS = Object.keys(FIELDS);
 
 function parseField(key: keyof typeof FIELDS, f: Field, v: string): unknown {
   const bad = (what: string) => new UsageError(`--set ${key}: expected ${what}, got '${v}'`);
@@ -36,8 +36,8 @@ function parseField(key: keyof typeof FIELDS, f: Field, v: string): unknown {
     case 'int':
       return intOption(v, `--set ${key}`, f.min);
     case 'number': {
-      const x = Number(v);
-      if (v === '' || !Number.isFinite(x) || x < f.min || (f.positive && x === 0) || (f.max !== undefined && x > f.max)) {
+      const x = numberOption(v, `--set ${key}`) as number;
+      if (x < f.min || (f.positive && x === 0) || (f.max !== undefined && x > f.max)) {
         throw bad(f.max !== undefined ? `a number from ${f.min} to ${f.max}` : `a number ${f.positive ? '>' : '≥'} ${f.min}`);
       }
       return x;
@@ -62,8 +62,8 @@ export function recipeOverrides(text: string | undefined): Partial<TrainConfig> 
   if (text === undefined) return out;
   for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const eq = part.indexOf('=');
-    const key = (eq < 0 ? part : part.slice(0, eq)).trim();
     if (eq < 0) throw new UsageError(`--set: expected key=value, got '${part}'`);
+    const key = part.slice(0, eq).trim();
     if (!Object.hasOwn(FIELDS, key)) throw new UsageError(`--set: unknown recipe field '${key}' (known: ${RECIPE_FIELDS.join(', ')})`);
     const k = key as keyof typeof FIELDS;
     out[k] = parseField(k, FIELDS[k], part.slice(eq + 1).trim());
