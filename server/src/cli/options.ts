@@ -2,11 +2,26 @@
 // the same everywhere: the flag, what it expects, and what was given.
 import { UsageError } from './command';
 
-/** A finite number, or undefined when the option is absent. */
-export function numberOption(v: string | undefined, name: string): number | undefined {
+/** Bounds a numeric option must keep (inclusive; `exclusiveMin`: strictly above `min`). */
+export interface NumberRange {
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+}
+
+/** A finite number within `range`, or undefined when the option is absent. */
+export function numberOption(v: string | undefined, name: string, range: NumberRange = {}): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${name}: expected a number, got '${v}'`);
+  const { min, max, exclusiveMin } = range;
+  if ((min !== undefined && (exclusiveMin ? n <= min : n < min)) || (max !== undefined && n > max)) {
+    const what =
+      min !== undefined && max !== undefined ? `a number from ${min} to ${max}`
+      : min !== undefined ? `a number ${exclusiveMin ? '>' : '≥'} ${min}`
+      : `a number ≤ ${max}`;
+    throw new UsageError(`${name}: expected ${what}, got '${v}'`);
+  }
   return n;
 }
 

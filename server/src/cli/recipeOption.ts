@@ -1,18 +1,18 @@
 // `--set key=value,…` for `ncp train` and `ncp eval`: any recipe field over the base recipe, so
 // that a variant measured with `ncp eval --holdout` is one command to rerun.
 import { UsageError } from './command';
-import { choiceOption, intOption, numberOption } from './options';
+import { choiceOption, intOption, numberOption, type NumberRange } from './options';
 import { FEATURE_KINDS } from '../core/predict/features';
 import type { TrainConfig } from '../core/predict/train';
 
-type Field = { kind: 'int'; min: number } | { kind: 'number'; min: number; max?: number; positive?: boolean } | { kind: 'bool' } | { kind: 'choice'; of: readonly string[] } | { kind: 'widths' };
+type Field = { kind: 'int'; min: number } | ({ kind: 'number' } & NumberRange) | { kind: 'bool' } | { kind: 'choice'; of: readonly string[] } | { kind: 'widths' };
 
 const FIELDS: { [K in Exclude<keyof TrainConfig, 'recipe'>]: Field } = {
   features: { kind: 'choice', of: FEATURE_KINDS },
   members: { kind: 'int', min: 1 },
   epochs: { kind: 'int', min: 1 },
   batchSize: { kind: 'int', min: 1 },
-  lr: { kind: 'number', min: 0, positive: true },
+  lr: { kind: 'number', min: 0, exclusiveMin: true },
   trunk: { kind: 'widths' },
   head: { kind: 'int', min: 1 },
   batchNorm: { kind: 'bool' },
@@ -35,13 +35,8 @@ function parseField(key: keyof typeof FIELDS, f: Field, v: string): unknown {
   switch (f.kind) {
     case 'int':
       return intOption(v, `--set ${key}`, f.min);
-    case 'number': {
-      const x = numberOption(v, `--set ${key}`) as number;
-      if (x < f.min || (f.positive && x === 0) || (f.max !== undefined && x > f.max)) {
-        throw bad(f.max !== undefined ? `a number from ${f.min} to ${f.max}` : `a number ${f.positive ? '>' : '≥'} ${f.min}`);
-      }
-      return x;
-    }
+    case 'number':
+      return numberOption(v, `--set ${key}`, f);
     case 'bool':
       if (v !== 'true' && v !== 'false') throw bad('true or false');
       return v === 'true';
