@@ -11,6 +11,7 @@ import { savePredictorSet, readManifest, loadPredictorSet } from '../core/predic
 import { progressPrinter } from '../core/predict/progress';
 import { initBackend, BACKEND_CHOICES, type BackendChoice } from '../core/predict/backend';
 import { BenchmarkFormatError } from '../core/benchmark';
+import { declareSetting } from '../core/settings';
 import type { EnsemblePredictor } from '../core/predict/ensemble';
 
 const help = `Usage: ncp train --data FILE --out DIR [options]
@@ -142,7 +143,13 @@ export const trainCommand: Command = {
     let predictors: EnsemblePredictor[] = trained.map((t) => t.predictor);
     const extra: Record<string, Record<string, unknown>> = {};
     trained.forEach((t) => {
+      const d = data.settings.find((s) => s.setting === t.predictor.setting);
+      // the manifest records what the setting is, so every later user (predict, the language
+      // server's checks and hovers) knows a setting that came from the data
+      const info = declareSetting(t.predictor.setting, { task: d?.task, label: d?.label, metrics: t.predictor.metrics });
       extra[t.predictor.setting] = {
+        task: info.task,
+        label: info.label,
         trainedOn: basename(dataPath),
         trainArchs: data.settings.find((s) => s.setting === t.predictor.setting)?.inputs.length,
         seconds: Math.round(t.seconds * 10) / 10,

@@ -15,6 +15,9 @@ export const NB201_SETTING = 'nb201';
 export interface SettingData {
   setting: string;
   metrics: string[];
+  /** What the data declares about the setting (our JSON's `settings` section), if anything. */
+  task?: string;
+  label?: string;
   /** Index of each row in the file's archs (splits are by architecture, the same for every setting). */
   rows: number[];
   inputs: number[][];
@@ -45,6 +48,8 @@ export function loadTrainingData(path: string): TrainingData {
       return {
         setting,
         metrics: [...info.metrics],
+        ...(typeof info.task === 'string' ? { task: info.task } : {}),
+        ...(typeof info.label === 'string' ? { label: info.label } : {}),
         rows,
         inputs: rows.map((i) => b.archs[i].code),
         targets: rows.map((i) => b.archs[i].results[setting]),
