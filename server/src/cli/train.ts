@@ -1,8 +1,8 @@
 // `ncp train`: trains predictors (one ensemble per setting) on a benchmark file and saves them.
-import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { resolve, basename } from 'node:path';
-import { UsageError, writeLine, type Command } from './command';
+import { UsageError, writeLine, type CliIO, type Command } from './command';
+import { dataFile, parseOptions, settingListArgument } from './contract';
 import { choiceOption, fractionOption, intOption } from './options';
 import { recipeOverrides } from './recipeOption';
 import { loadTrainingData, splitData, trainSettings, type TrainingData } from '../core/predict/dataset';
@@ -11,19 +11,20 @@ import { savePredictorSet, readManifest, loadPredictorSet } from '../core/predic
 import { progressPrinter } from '../core/predict/progress';
 import { initBackend, BACKEND_CHOICES, type BackendChoice } from '../core/predict/backend';
 import { BenchmarkFormatError } from '../core/benchmark';
-import { declareSetting } from '../core/settings';
+import { declareSetting, SettingCatalogue } from '../core/settings';
 import type { EnsemblePredictor } from '../core/predict/ensemble';
 
-const help = `Usage: ncp train --data FILE --out DIR [options]
+const help = `Usage: ncp train [--data FILE] --out DIR [options]
 
 Trains one predictor (an ensemble of MLPs) per setting of a benchmark file and saves them
 in DIR (a manifest plus one JSON file per setting). FILE is a NAS-Bench-MR file (the 8
 multi-resolution settings) or a NAS-Bench-201 file (setting 'nb201', metric 'acc').
 
 Options:
-  --data FILE          training data (required)
+  --data FILE          training data (default: nasbench-mr.json in NCP_DATA_DIR or ../shared/data)
   --out DIR            where to write the models (required)
-  --settings a,b       only these settings (default: all in FILE)
+  --settings a,b       only these settings or tasks (default: all in FILE); a setting the
+                       file declares (its 'settings' section) works as a known one
   --epochs N           epochs per member (default: the recipe's; ours 60, authors' 200)
   --members K          ensemble size (default: ours 5, authors' 1)
   --teacher N          per measured network, N neighbours labelled by a Gaussian process fitted
@@ -58,12 +59,17 @@ export function readData(path: string): TrainingData {
   }
 }
 
+/** The settings of a data file as a catalogue: what it declares, known names keeping our labels. */
+export function dataCatalogue(data: TrainingData): SettingCatalogue {
+  return new SettingCatalogue(
+    data.settings.map((s) => declareSetting(s.setting, { task: s.task, label: s.label, metrics: s.metrics, space: data.kind === 'nb201' ? 'nb201' : 'multires' })),
+  );
+}
+
+/** Only the settings `list` names (setting or task names, as the file declares them). */
 export function pickSettings(data: TrainingData, list: string | undefined): TrainingData {
   if (list === undefined) return data;
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  const known = data.settings.map((s) => s.setting);
-  const bad = names.filter((n) => !known.includes(n));
-  if (bad.length > 0) throw new UsageError(`--settings: unknown setting(s) ${bad.join(', ')} (the file has ${known.join(', ')})`);
+  const names = settingListArgument(list, '--settings', dataCatalogue(data));
   return { ...data, settings: data.settings.filter((s) => names.includes(s.setting)) };
 }
 
@@ -93,8 +99,7 @@ export interface TrainingArgs {
 }
 
 /** Checks the shared training options and reads the data they name. */
-export function readTrainingArgs(values: { [K in keyof typeof TRAINING_OPTIONS]?: string }, cwd: string): TrainingArgs {
-  if (!values.data) throw new UsageError('--data FILE is required');
+export function readTrainingArgs(values: { [K in keyof typeof TRAINING_OPTIONS]?: string }, io: Pick<CliIO, 'stderr' | 'cwd'>, command: string): TrainingArgs {
   const overrides: Partial<TrainConfig> = recipeOverrides(values.set);
   const epochs = intOption(values.epochs, '--epochs');
   const members = intOption(values.members, '--members');
@@ -106,7 +111,7 @@ export function readTrainingArgs(values: { [K in keyof typeof TRAINING_OPTIONS]?
   const holdout = fractionOption(values.holdout, '--holdout');
   const splitSeed = intOption(values['split-seed'], '--split-seed', 0) ?? 1;
   const backend = parseBackend(values.backend);
-  const dataPath = resolve(cwd, values.data);
+  const dataPath = dataFile(values.data, 'mr', command, io);
   const data = pickSettings(readData(dataPath), values.settings);
   return { dataPath, data, holdout, splitSeed, seed, backend, overrides };
 }
@@ -116,7 +121,7 @@ export const trainCommand: Command = {
   summary: 'train accuracy predictors on a benchmark file',
   help,
   async run(args, io) {
-    const { values } = parseArgs({
+    const { values } = parseOptions('train', {
       args,
       options: {
         ...TRAINING_OPTIONS,
@@ -126,10 +131,10 @@ export const trainCommand: Command = {
         version: { type: 'string' },
       },
       allowPositionals: false,
-    });
+    }, io);
     if (!values.out) throw new UsageError('--out DIR is required');
     const base = choiceOption(values.recipe, '--recipe', ['ncp', 'authors'] as const) === 'authors' ? AUTHORS_RECIPE : NCP_RECIPE;
-    const { dataPath, holdout, splitSeed, seed, backend: backendChoice, overrides, ...rest } = readTrainingArgs(values, io.cwd);
+    const { dataPath, holdout, splitSeed, seed, backend: backendChoice, overrides, ...rest } = readTrainingArgs(values, io, 'train');
     const outDir = resolve(io.cwd, values.out);
     const data = holdout !== undefined ? splitData(rest.data, holdout, splitSeed).train : rest.data;
 
