@@ -168,7 +168,10 @@ export function outputMode(values: { json?: boolean; csv?: boolean }): 'text' | 
   return values.json ? 'json' : values.csv ? 'csv' : 'text';
 }
 
-/** What every command that reads inputs says when standard input had none (exit status 1). */
-export function emptyInputMessage(command: string): string {
-  return `ncp ${command}: no input: standard input was empty (give inputs as arguments or pipe them in)`;
+/**
+ * What every command that reads inputs says when standard input held none (empty, or only blank
+ * and comment lines); the command then exits with status 1.
+ */
+export function emptyInputMessage(command: string, what = 'input'): string {
+  return `ncp ${command}: no ${what} on standard input (give ${what === 'input' ? 'it' : 'them'} as arguments or pipe ${what === 'input' ? 'it' : 'them'} in)`;
 }
