@@ -13,6 +13,7 @@ export const commands: CommandEntry[] = [
   { name: 'check', summary: 'report problems in .ncp files (errors, range warnings)', load: async () => (await import('./check')).checkCommand },
   { name: 'lsp', summary: 'start the language server (--stdio or --node-ipc)', load: async () => (await import('./lsp')).lspCommand },
   { name: 'train', summary: 'train accuracy predictors on a benchmark file', load: async () => (await import('./train')).trainCommand },
+  { name: 'import', summary: "convert the authors' pickles or your measurements to our JSON form", load: async () => (await import('./import')).importCommand },
   { name: 'eval', summary: 'score predictors: Kendall τ, Spearman ρ, MAE, spread coverage', load: async () => (await import('./eval')).evalCommand },
   { name: 'predict', summary: 'predicted accuracy (mean ± spread) of codes or NB201 cells', load: async () => (await import('./predict')).predictCommand },
   { name: 'propagate', summary: 'propagate a network code towards a task within a FLOPs budget (NCP)', load: async () => (await import('./propagate')).propagateCommand },

@@ -4,7 +4,8 @@ import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, writeLine, type Command } from './command';
 import { choiceOption, intOption, requiredIntOption } from './options';
-import { BenchmarkFormatError, findDataDir, loadNb201Benchmark } from '../core/benchmark';
+import { BenchmarkFormatError, findDataDir } from '../core/benchmark';
+import { DataError, loadData, toNb201Benchmark } from '../core/data';
 import { runNb201Experiment } from '../core/propagate/nb201Experiment';
 import { PropagationError, STRATEGIES } from '../core/propagate';
 import { trainPredictor } from '../core/predict';
@@ -18,7 +19,8 @@ its predicted and true accuracy and how far (in predicted accuracy) it stayed be
 Random search with the same N benchmark queries is printed beside it.
 
 Options:
-  --benchmark FILE      NAS-Bench-201 file (default: nasbench201.json in the data folder)
+  --benchmark FILE      NAS-Bench-201 data: our JSON, the authors' trainval.pkl or their data/
+                        folder (default: nasbench201.json in the data folder)
   --train-samples N     cells to train the predictor on (e.g. 1000)
   --seed S              seed of the sample, the training and the starts
   --starts K            random start cells (default 10)
@@ -67,9 +69,10 @@ export const nb201Command: Command = {
     }
     let bench;
     try {
-      bench = loadNb201Benchmark(resolve(io.cwd, file));
+      // our JSON, the authors' nas-bench-201/trainval.pkl or their data/ folder
+      bench = toNb201Benchmark(loadData(resolve(io.cwd, file)));
     } catch (e) {
-      if (e instanceof BenchmarkFormatError) throw new UsageError(e.message);
+      if (e instanceof BenchmarkFormatError || e instanceof DataError) throw new UsageError(e.message);
       throw e;
     }
     const tty = io.stderrIsTTY;

@@ -2,6 +2,7 @@
 import { commands } from './commands';
 import { UsageError, writeLine, type CliIO } from './command';
 import { ModelFormatError } from '../core/predict/format';
+import { joinNegativeValues } from './options';
 
 const version = '0.1.0';
 
@@ -41,7 +42,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    return await command.run(joinNegativeValues(rest), io);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       writeLine(io.stderr, `ncp ${name}: ${(err as Error).message}`);

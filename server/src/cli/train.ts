@@ -7,10 +7,11 @@ import { choiceOption, fractionOption, intOption } from './options';
 import { recipeOverrides } from './recipeOption';
 import { loadTrainingData, splitData, trainSettings, type TrainingData } from '../core/predict/dataset';
 import { AUTHORS_RECIPE, NCP_RECIPE, type TrainConfig } from '../core/predict/train';
-import { savePredictorSet, readManifest, loadPredictorSet } from '../core/predict/store';
+import { savePredictorSetSafely, outDirProblem, readManifest, loadPredictorSet } from '../core/predict/store';
 import { progressPrinter } from '../core/predict/progress';
 import { initBackend, BACKEND_CHOICES, type BackendChoice } from '../core/predict/backend';
 import { BenchmarkFormatError } from '../core/benchmark';
+import { DataError, dataName } from '../core/data';
 import type { EnsemblePredictor } from '../core/predict/ensemble';
 
 const help = `Usage: ncp train --data FILE --out DIR [options]
@@ -20,8 +21,11 @@ in DIR (a manifest plus one JSON file per setting). FILE is a NAS-Bench-MR file 
 multi-resolution settings) or a NAS-Bench-201 file (setting 'nb201', metric 'acc').
 
 Options:
-  --data FILE          training data (required)
-  --out DIR            where to write the models (required)
+  --data FILE          training data (required; repeat to merge several): our JSON, an
+                       authors' trainval.pkl or their data/ folder, or measurements
+                       (.jsonl, .csv; see docs/data.md)
+  --out DIR            where to write the models (required); written beside DIR and swapped
+                       in only when complete and checked, so a failed run keeps the old set
   --settings a,b       only these settings (default: all in FILE)
   --epochs N           epochs per member (default: the recipe's; ours 60, authors' 200)
   --members K          ensemble size (default: ours 5, authors' 1)
@@ -47,12 +51,13 @@ export function parseBackend(v: string | undefined): BackendChoice {
   return choiceOption(v, '--backend', BACKEND_CHOICES) ?? 'auto';
 }
 
-export function readData(path: string): TrainingData {
-  if (!existsSync(path)) throw new UsageError(`--data: no such file: ${path}`);
+/** Reads every --data path as one dataset; bad data becomes a usage error naming file, row and field. */
+export function readData(paths: readonly string[]): TrainingData {
+  for (const p of paths) if (!existsSync(p)) throw new UsageError(`--data: no such file or folder: ${p}`);
   try {
-    return loadTrainingData(path);
+    return loadTrainingData(paths);
   } catch (e) {
-    if (e instanceof BenchmarkFormatError) throw new UsageError(`--data: ${e.message}`);
+    if (e instanceof BenchmarkFormatError || e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
     throw e;
   }
 }
@@ -68,7 +73,7 @@ export function pickSettings(data: TrainingData, list: string | undefined): Trai
 
 /** Options `ncp train` and `ncp eval` share: the data, which settings, and how to train. */
 export const TRAINING_OPTIONS = {
-  data: { type: 'string' },
+  data: { type: 'string', multiple: true },
   settings: { type: 'string' },
   epochs: { type: 'string' },
   members: { type: 'string' },
@@ -81,7 +86,9 @@ export const TRAINING_OPTIONS = {
 } as const;
 
 export interface TrainingArgs {
+  /** The data's name for messages and manifests ('a.json + b.csv'). */
   dataPath: string;
+  dataPaths: string[];
   data: TrainingData;
   holdout: number | undefined;
   splitSeed: number;
@@ -92,8 +99,8 @@ export interface TrainingArgs {
 }
 
 /** Checks the shared training options and reads the data they name. */
-export function readTrainingArgs(values: { [K in keyof typeof TRAINING_OPTIONS]?: string }, cwd: string): TrainingArgs {
-  if (!values.data) throw new UsageError('--data FILE is required');
+export function readTrainingArgs(values: { [K in Exclude<keyof typeof TRAINING_OPTIONS, 'data'>]?: string } & { data?: string[] }, cwd: string): TrainingArgs {
+  if (!values.data || values.data.length === 0) throw new UsageError('--data FILE is required');
   const overrides: Partial<TrainConfig> = recipeOverrides(values.set);
   const epochs = intOption(values.epochs, '--epochs');
   const members = intOption(values.members, '--members');
@@ -105,9 +112,9 @@ export function readTrainingArgs(values: { [K in keyof typeof TRAINING_OPTIONS]?
   const holdout = fractionOption(values.holdout, '--holdout');
   const splitSeed = intOption(values['split-seed'], '--split-seed', 0) ?? 1;
   const backend = parseBackend(values.backend);
-  const dataPath = resolve(cwd, values.data);
-  const data = pickSettings(readData(dataPath), values.settings);
-  return { dataPath, data, holdout, splitSeed, seed, backend, overrides };
+  const dataPaths = values.data.map((d) => resolve(cwd, d));
+  const data = pickSettings(readData(dataPaths), values.settings);
+  return { dataPath: dataName(dataPaths), dataPaths, data, holdout, splitSeed, seed, backend, overrides };
 }
 
 export const trainCommand: Command = {
@@ -130,6 +137,9 @@ export const trainCommand: Command = {
     const base = choiceOption(values.recipe, '--recipe', ['ncp', 'authors'] as const) === 'authors' ? AUTHORS_RECIPE : NCP_RECIPE;
     const { dataPath, holdout, splitSeed, seed, backend: backendChoice, overrides, ...rest } = readTrainingArgs(values, io.cwd);
     const outDir = resolve(io.cwd, values.out);
+    // before any training: an hour of work must not end in "cannot write there"
+    const outProblem = outDirProblem(outDir);
+    if (outProblem) throw new UsageError(`--out: ${outProblem}`);
     const data = holdout !== undefined ? splitData(rest.data, holdout, splitSeed).train : rest.data;
 
     const backend = await initBackend(backendChoice);
@@ -164,7 +174,8 @@ export const trainCommand: Command = {
       dataInfo = [old.data, dataInfo].flat();
     }
     const version = values.version ?? new Date().toISOString().slice(0, 10);
-    savePredictorSet(outDir, predictors, { version, command, seed, recipe: base.recipe, data: dataInfo, extra });
+    // written beside DIR, checked, then swapped in: a failure here leaves the old set as it was
+    await savePredictorSetSafely(outDir, predictors, { version, command, seed, recipe: base.recipe, data: dataInfo, extra });
     const secs = (Date.now() - started) / 1000; // teacher labels included
     writeLine(io.stderr, `ncp train: saved ${trained.length} predictor(s) to ${outDir} in ${secs.toFixed(1)} s`);
     return 0;
