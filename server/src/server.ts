@@ -20,7 +20,7 @@ import { analyzeText, type DocumentAnalysis } from './language/analyze';
 import { DEFAULT_SETTINGS, normalizeSettings, type NcpSettings } from './features/config';
 import { PredictionService, type PredictorState } from './features/predictions';
 import { BenchmarkLookup } from './features/benchmarkLookup';
-import { loadPredictors } from './features/predictorLoader';
+import { loadPredictors, useModelsCatalogue } from './features/predictorLoader';
 import type { FeatureContext } from './features/context';
 import { toLspDiagnostics } from './features/diagnostics';
 import { IncrementalAnalyzer } from './features/incrementalAnalysis';
@@ -230,6 +230,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     if (folder?.startsWith('file:')) workspaceRoot = fileURLToPath(folder);
     if (!configSupport) settings = normalizeSettings(initOptions.settings);
+    useModelsCatalogue(initOptions.modelsDir);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,

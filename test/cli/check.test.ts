@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { main } from '../../server/src/cli/ncp';
 
+const jsonLines = (text: string): unknown[] => text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
 const root = join(__dirname, '..', '..');
 
 class Sink extends Writable {
@@ -68,10 +70,10 @@ test('ncp check: file:line:col: severity: message, exit 1 on errors, 0 on a clea
   }
 });
 
-test('ncp check --json: one array of problems with 1-based positions', async () => {
+test('ncp check --json: JSON Lines, one problem per line with 1-based positions', async () => {
   const r = await ncp(['check', '--json', '-'], BAD);
   assert.equal(r.status, 1);
-  const problems = JSON.parse(r.stdout);
+  const problems = jsonLines(r.stdout);
   assert.equal(problems.length, 3);
   assert.deepEqual(problems[1], {
     file: '<stdin>',
@@ -85,7 +87,7 @@ test('ncp check --json: one array of problems with 1-based positions', async () 
   });
   const clean = await ncp(['check', '--json', 'examples/hrnet.ncp']);
   assert.equal(clean.status, 0);
-  assert.deepEqual(JSON.parse(clean.stdout), []);
+  assert.equal(clean.stdout, '');
 });
 
 test('ncp check: unreadable files are reported clearly, exit 2; no file is a usage error', async () => {
@@ -95,7 +97,7 @@ test('ncp check: unreadable files are reported clearly, exit 2; no file is a usa
   assert.match(r.stderr, /ncp check: cannot read 'examples': is a directory/);
   const j = await ncp(['check', '--json', 'no/such.ncp']);
   assert.equal(j.status, 2);
-  assert.deepEqual(JSON.parse(j.stdout), [{ file: 'no/such.ncp', error: 'cannot read: no such file' }]);
+  assert.deepEqual(jsonLines(j.stdout), [{ file: 'no/such.ncp', error: 'cannot read: no such file' }]);
   const none = await ncp(['check']);
   assert.equal(none.status, 2);
   assert.match(none.stderr, /give at least one \.ncp file/);

@@ -1,11 +1,11 @@
 // `ncp check`: the editor's diagnostics for `.ncp` files, on the command line (for CI).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readAll, UsageError, writeLine, type Command } from './command';
 import { analyzeText, type NcpDiagnostic } from '../language/analyze';
+import { emptyInputMessage, jsonRecord, parseOptions, useModelCatalogue } from './contract';
 
-const help = `Usage: ncp check [--json] FILE.ncp ...
+const help = `Usage: ncp check [--json] [--model DIR] FILE.ncp ...
 
 Parses and analyses .ncp files and prints every problem the editor would show:
 syntax errors, malformed networks and cells, values outside the benchmark's range
@@ -17,14 +17,16 @@ Output, one line per problem (1-based line and column), then a summary on stderr
 SEVERITY is error, warning, information or hint; CODE names the kind of problem.
 
 Options:
-  --json     print one JSON array instead, one object per problem:
-             {"file","line","column","endLine","endColumn","severity","code","message"}
-             (line/column 1-based; end exclusive). Unreadable files appear as
-             {"file","error"} objects.
-  -h, --help this text
+  --json       JSON Lines instead, one object per problem:
+               {"file","line","column","endLine","endColumn","severity","code","message"}
+               (line/column 1-based; end exclusive). An unreadable file gives a
+               {"file","error"} line.
+  --model DIR  check setting and metric names against this predictor folder's settings
+               (default: NCP_MODELS_DIR, else the shipped ones)
+  -h, --help   this text
 
-Exit status: 0 when no file has errors (warnings allowed), 1 when any has an error,
-2 when a file cannot be read or the command line is wrong.`;
+Exit status: 0 when no file has errors (warnings allowed), 1 when any has an error or
+standard input was empty, 2 when a file cannot be read or the command line is wrong.`;
 
 interface JsonProblem {
   file: string;
@@ -42,15 +44,17 @@ export const checkCommand: Command = {
   summary: 'report problems in .ncp files (errors, range warnings)',
   help,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseOptions('check', {
       args,
-      options: { json: { type: 'boolean', default: false } },
+      options: { json: { type: 'boolean', default: false }, model: { type: 'string' } },
       allowPositionals: true,
       strict: true,
-    });
+    }, io);
+    useModelCatalogue(values.model === undefined ? undefined : resolve(io.cwd, values.model));
     if (positionals.length === 0) throw new UsageError('give at least one .ncp file (or - for standard input)');
     const json = values.json ?? false;
-    const out: (JsonProblem | { file: string; error: string })[] = [];
+    const emit = (o: JsonProblem | { file: string; error: string }) => writeLine(io.stdout, jsonRecord(o));
+    let empty = 0;
     let unreadable = 0;
     let errors = 0;
     let warnings = 0;
@@ -62,11 +66,16 @@ export const checkCommand: Command = {
       } catch (e) {
         unreadable++;
         const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-        if (json) out.push({ file, error: `cannot read: ${why}` });
+        if (json) emit({ file, error: `cannot read: ${why}` });
         else writeLine(io.stderr, `ncp check: cannot read '${file}': ${why}`);
         continue;
       }
       const shown = file === '-' ? '<stdin>' : file;
+      if (file === '-' && text.length === 0) {
+        empty++;
+        writeLine(io.stderr, emptyInputMessage('check'));
+        continue;
+      }
       for (const d of analyzeText(text).diagnostics) {
         if (d.severity === 'error') errors++;
         else if (d.severity === 'warning') warnings++;
@@ -81,17 +90,16 @@ export const checkCommand: Command = {
           code: d.code,
           message: d.message,
         };
-        if (json) out.push(p);
+        if (json) emit(p);
         else writeLine(io.stdout, `${p.file}:${p.line}:${p.column}: ${p.severity}: ${p.message} [${p.code}]`);
       }
     }
-    if (json) writeLine(io.stdout, JSON.stringify(out, null, 1));
-    else {
+    if (!json) {
       const n = positionals.length - unreadable;
       const parts = [`${errors} error${errors === 1 ? '' : 's'}`, `${warnings} warning${warnings === 1 ? '' : 's'}`];
       if (others > 0) parts.push(`${others} note${others === 1 ? '' : 's'}`);
       writeLine(io.stderr, `${parts.join(', ')} in ${n} file${n === 1 ? '' : 's'}${unreadable > 0 ? ` (${unreadable} unreadable)` : ''}`);
     }
-    return unreadable > 0 ? 2 : errors > 0 ? 1 : 0;
+    return unreadable > 0 ? 2 : errors > 0 || empty > 0 ? 1 : 0;
   },
 };

@@ -11,6 +11,7 @@ export interface CommandEntry {
 export const commands: CommandEntry[] = [
   { name: 'flops', summary: 'exact FLOPs and params of network codes', load: async () => (await import('./flops')).flopsCommand },
   { name: 'check', summary: 'report problems in .ncp files (errors, range warnings)', load: async () => (await import('./check')).checkCommand },
+  { name: 'fmt', summary: 'format .ncp files as the editor does (--check for CI)', load: async () => (await import('./fmt')).fmtCommand },
   { name: 'lsp', summary: 'start the language server (--stdio or --node-ipc)', load: async () => (await import('./lsp')).lspCommand },
   { name: 'train', summary: 'train accuracy predictors on a benchmark file', load: async () => (await import('./train')).trainCommand },
   { name: 'import', summary: "convert the authors' pickles or your measurements to our JSON form", load: async () => (await import('./import')).importCommand },

@@ -1,7 +1,6 @@
 // `ncp eval`: ranking quality (Kendall τ, Spearman ρ), error (MAE) and spread coverage of
 // predictors on a benchmark file; with --holdout, trains on the rest first (one command for a
 // held-out evaluation), optionally for both recipes side by side.
-import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import { resolve, basename } from 'node:path';
 import { UsageError, writeLine, type Command } from './command';
@@ -13,6 +12,8 @@ import { initBackend } from '../core/predict/backend';
 import type { DifferentiablePredictor } from '../core/predict/types';
 import { readTrainingArgs, TRAINING_OPTIONS } from './train';
 import { choiceOption } from './options';
+import { csvText, jsonRecord, outputMode, parseOptions, useModelCatalogue } from './contract';
+import { readManifest } from '../core/predict/store';
 
 const help = `Usage: ncp eval --data FILE [options]
 
@@ -21,7 +22,9 @@ Kendall τ and Spearman ρ of predicted vs true values, mean absolute error, and
 the true value lies within ±1 and ±2 spreads of the prediction.
 
 Options:
-  --data FILE          benchmark file (NAS-Bench-MR or NAS-Bench-201)
+  --data FILE          benchmark file (NAS-Bench-MR or NAS-Bench-201; default: nasbench-mr.json
+                       in NCP_DATA_DIR or ../shared/data). Scoring predictors on the file they
+                       were trained on says so: a training-set score.
   --model DIR          predictors to score (default: the shipped ones)
   --holdout F          score only a seeded fraction F of the architectures; without
                        --model, first train on the other 1−F (in memory)
@@ -30,8 +33,11 @@ Options:
                        (then the main metric's τ is printed side by side)
   --epochs N, --members K, --teacher N, --seed S, --set k=v,…
                        training options as in 'ncp train'
-  --settings a,b       only these settings
-  --json               one JSON line per recipe, setting and metric
+  --settings a,b       only these settings or tasks
+  --json               one JSON line per recipe, setting and metric:
+                       {"run","split","setting","metric","n","tau","rho","mae","cov1","cov2"}
+                       (split: held-out, training, mixed or other)
+  --csv                the same rows as CSV
   --backend B          auto, wasm, cpu or tensorflow
   -h, --help           this text
 
@@ -41,6 +47,26 @@ Examples:
   ncp eval --data nasbench-mr.json --holdout 0.2 --set dropout=0.1   # a variant of ours`;
 
 type Scores = Map<string, MetricScore[]>;
+
+/** Which rows a score is on: held out from training, the training rows, both, or a file the models never saw. */
+type Split = 'held-out' | 'training' | 'mixed' | 'other';
+
+/** Whether `file` (with this holdout) is what the models in `dir` were trained on, from their manifest. */
+function splitKind(dir: string, file: string, holdout: number | undefined, splitSeed: number): Split {
+  let data: unknown;
+  try {
+    data = readManifest(dir).data;
+  } catch {
+    return 'other';
+  }
+  const runs = [data].flat().filter((d): d is { file?: unknown; holdout?: unknown; splitSeed?: unknown } => !!d && typeof d === 'object');
+  const same = runs.filter((d) => d.file === file);
+  if (same.length === 0) return 'other';
+  const trainedHoldout = same.every((d) => typeof d.holdout === 'number' && d.holdout > 0);
+  if (!trainedHoldout) return 'training';
+  if (holdout === undefined) return 'mixed';
+  return same.every((d) => d.holdout === holdout && (d.splitSeed ?? 1) === splitSeed) ? 'held-out' : 'mixed';
+}
 
 function fmt(x: number, d = 3): string {
   return x.toFixed(d);
@@ -88,28 +114,35 @@ export const evalCommand: Command = {
   summary: 'score predictors: Kendall τ, Spearman ρ, MAE, spread coverage',
   help,
   async run(args, io) {
-    const { values } = parseArgs({
+    const { values } = parseOptions('eval', {
       args,
       options: {
         ...TRAINING_OPTIONS,
         model: { type: 'string' },
         recipe: { type: 'string' },
         json: { type: 'boolean' },
+        csv: { type: 'boolean' },
       },
       allowPositionals: false,
-    });
+    }, io);
+    const mode = outputMode(values);
     const recipeName = choiceOption(values.recipe, '--recipe', ['ncp', 'authors', 'both'] as const) ?? 'ncp';
     if (values.model !== undefined && values.recipe !== undefined) throw new UsageError('--recipe trains new predictors; it cannot be combined with --model');
-    const { dataPath, data, holdout, splitSeed, seed, backend: backendChoice, overrides } = readTrainingArgs(values, io.cwd);
+    const { dataPath, data, holdout, splitSeed, seed, backend: backendChoice, overrides } = readTrainingArgs(values, io, 'eval');
     const split = holdout !== undefined ? splitData(data, holdout, splitSeed) : undefined;
     const test = split ? split.test : data;
     const err = (m: string) => writeLine(io.stderr, `ncp eval: ${m}`);
-    const results: { label: string; scores: Scores }[] = [];
+    const results: { label: string; scores: Scores; split: Split }[] = [];
 
     if (values.model !== undefined || holdout === undefined) {
-      const set = await loadPredictorSet(values.model === undefined ? undefined : resolve(io.cwd, values.model), { backend: backendChoice });
+      const modelDir = values.model === undefined ? undefined : resolve(io.cwd, values.model);
+      useModelCatalogue(modelDir);
+      const set = await loadPredictorSet(modelDir, { backend: backendChoice });
       const where = split ? `held-out ${test.settings[0]?.inputs.length ?? 0} of ${data.archs} archs (--holdout ${holdout}, --split-seed ${splitSeed})` : `all ${data.archs} archs`;
-      results.push({ label: `models ${set.dir} (version ${set.version}) on ${basename(dataPath)}, ${where}`, scores: score((s) => set.get(s), test, err) });
+      const kind = splitKind(set.dir, basename(dataPath), holdout, splitSeed);
+      const note = kind === 'training' ? ': a TRAINING-SET score (these predictors were trained on this file; use --holdout F --split-seed S as in training for a held-out score)' : kind === 'mixed' ? ': includes the training rows (score the held-out rows with the --holdout and --split-seed the models were trained with)' : '';
+      results.push({ label: `models ${set.dir} (version ${set.version}) on ${basename(dataPath)}, ${where}${note}`, scores: score((s) => set.get(s), test, err), split: kind });
+      if (kind !== 'held-out' && kind !== 'other') err(`note: ${kind === 'training' ? 'training-set score' : 'the scored rows include training rows'}; see stdout`);
     } else {
       const backend = await initBackend(backendChoice);
       const recipes: TrainConfig[] = recipeName === 'both' ? [NCP_RECIPE, AUTHORS_RECIPE] : [recipeName === 'authors' ? AUTHORS_RECIPE : NCP_RECIPE];
@@ -122,14 +155,20 @@ export const evalCommand: Command = {
         results.push({
           label: `recipe '${base.recipe}' trained on ${split!.train.settings[0]?.inputs.length ?? 0} archs, scored on the held-out ${test.settings[0]?.inputs.length ?? 0} (--holdout ${holdout} --split-seed ${splitSeed} --seed ${seed})`,
           scores: score((s) => byName.get(s), test, err),
+          split: 'held-out',
         });
       }
     }
 
-    if (values.json) {
+    if (mode === 'json') {
       for (const r of results) {
-        for (const [setting, rows] of r.scores) for (const m of rows) writeLine(io.stdout, JSON.stringify({ run: r.label, setting, ...m }));
+        for (const [setting, rows] of r.scores) for (const m of rows) writeLine(io.stdout, jsonRecord({ run: r.label, split: r.split, setting, ...m }));
       }
+      return 0;
+    }
+    if (mode === 'csv') {
+      const rows = results.flatMap((r) => [...r.scores].flatMap(([setting, ms]) => ms.map((m) => [r.label, r.split, setting, m.metric, m.n, m.tau, m.rho, m.mae, m.cov1, m.cov2])));
+      io.stdout.write(csvText(['run', 'split', 'setting', 'metric', 'n', 'tau', 'rho', 'mae', 'cov1', 'cov2'], rows));
       return 0;
     }
     for (const r of results) printTable(io.stdout, r.label, r.scores);

@@ -1,9 +1,9 @@
 // `ncp import`: reads benchmark or measurement data of any accepted kind and writes our JSON form
 // (docs/benchmark.schema.json). Nothing is written unless every input reads cleanly.
-import { parseArgs } from 'node:util';
 import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError, writeLine, type Command } from './command';
+import { parseOptions } from './contract';
 import { DataError, dataName, loadDataSources, toBenchmarkJson } from '../core/data';
 
 const help = `Usage: ncp import DIR|FILE… --out FILE.json [--name NAME]
@@ -30,7 +30,7 @@ export const importCommand: Command = {
   summary: "convert the authors' pickles or your measurements to our JSON form",
   help,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, options: { out: { type: 'string' }, name: { type: 'string' } }, allowPositionals: true });
+    const { values, positionals } = parseOptions('import', { args, options: { out: { type: 'string' }, name: { type: 'string' } }, allowPositionals: true }, io);
     if (positionals.length === 0) throw new UsageError('give at least one DIR or FILE to import');
     if (!values.out) throw new UsageError('--out FILE.json is required');
     const out = resolve(io.cwd, values.out);

@@ -1,8 +1,8 @@
 // `ncp nb201`: NCP on NAS-Bench-201 — train a predictor on N random cells, propagate from K
 // random cells, and compare each result with the true accuracy and the predictor's optimum.
 import { resolve, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError, writeLine, type Command } from './command';
+import { parseOptions } from './contract';
 import { choiceOption, intOption, requiredIntOption } from './options';
 import { BenchmarkFormatError, findDataDir } from '../core/benchmark';
 import { DataError, loadData, toNb201Benchmark } from '../core/data';
@@ -39,7 +39,7 @@ export const nb201Command: Command = {
   summary: 'NCP on NAS-Bench-201: train a predictor, propagate cells, compare with the optimum',
   help,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseOptions('nb201', {
       args,
       allowPositionals: true,
       strict: true,
@@ -53,7 +53,7 @@ export const nb201Command: Command = {
         steps: { type: 'string' },
         json: { type: 'boolean' },
       },
-    });
+    }, io);
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const trainSamples = requiredIntOption(values['train-samples'], '--train-samples');
     const seed = requiredIntOption(values.seed, '--seed', 0);

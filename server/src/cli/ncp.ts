@@ -2,9 +2,11 @@
 import { commands } from './commands';
 import { UsageError, writeLine, type CliIO } from './command';
 import { ModelFormatError } from '../core/predict/format';
-import { joinNegativeValues } from './options';
+import { closest, didYouMean } from '../language/suggest';
+import packageJson from '../../../package.json';
 
-const version = '0.1.0';
+/** The version users install: package.json's (bundled at build time), never a second copy. */
+export const version: string = packageJson.version;
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -33,7 +35,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
-    writeLine(io.stderr, `ncp: unknown command '${name}'. Commands: ${commands.map((c) => c.name).join(', ')}.`);
+    const names = commands.map((c) => c.name);
+    writeLine(io.stderr, `ncp: unknown command '${name}'${didYouMean(closest(name, names, 2))}. Commands: ${names.join(', ')}.`);
     return 2;
   }
   const command = await entry.load();
@@ -42,7 +45,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(joinNegativeValues(rest), io);
+    return await command.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       writeLine(io.stderr, `ncp ${name}: ${(err as Error).message}`);

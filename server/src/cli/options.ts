@@ -57,24 +57,3 @@ export function choiceOption<T extends string>(v: string | undefined, name: stri
   return v as T;
 }
 
-/**
- * `--lambda -1` → `--lambda=-1`: node's parseArgs takes a value starting with '-' for an option
- * and answers "argument is ambiguous"; a negative number is never an option, so it is joined to
- * the flag before it and the option's own check can say what range it wants.
- */
-export function joinNegativeValues(args: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const next = args[i + 1];
-    if (/^--[^=]+$/.test(a) && next !== undefined && /^-(\d|\.\d|inf|Infinity|NaN)/i.test(next)) {
-      out.push(`${a}=${next}`);
-      i++;
-    } else out.push(a);
-    if (a === '--') {
-      out.push(...args.slice(i + 1));
-      break;
-    }
-  }
-  return out;
-}

@@ -1,5 +1,4 @@
 // `ncp predict`: predicted metrics (mean ± spread) of network codes or NAS-Bench-201 cells.
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readAll, UsageError, writeLine, type Command } from './command';
 import { parseCodeInput, readCodeInputs, type CodeInput } from './codes';
@@ -9,6 +8,7 @@ import { cellToOneHot, parseCellString, CellFormatError } from '../core/space/nb
 import { codeToString } from '../core/space/multires';
 import type { Estimate } from '../core/predict/types';
 import { parseBackend } from './train';
+import { csvText, emptyInputMessage, estimate, jsonRecord, outputMode, parseOptions, settingArgument, useModelCatalogue } from './contract';
 
 const help = `Usage: ncp predict [options] [CODE | CELL | FILE.txt | -] ...
 
@@ -19,17 +19,26 @@ a CELL is a NAS-Bench-201 cell string (|op~0|+|op~0|op~1|+|op~0|op~1|op~2|), pre
 by the 'nb201' predictor. With no arguments, inputs are read from standard input, one
 per line.
 
+A code outside the benchmark's range (channels 8–128 in steps of 8, blocks and units 1–4)
+is predicted by extrapolation: the text output marks it with * and says why, the JSON
+line has "extrapolated":true and "warnings":[…].
+
 Options:
-  --json          one JSON line per input:
-                  {"code":[…],"predictions":{"<setting>":{"<metric>":{"mean":x,"std":y}}}}
-                  (a cell gives "cell":"…" and "ops":[…] instead of "code")
-  --setting S     only setting S (default: every setting of the input's space)
-  --model DIR     predictors to use (default: the shipped ones)
+  --json          one JSON line per input (estimates rounded to 4 decimals):
+                  {"code":[…],"extrapolated":false,"predictions":{"<setting>":{"<metric>":{"mean":x,"std":y}}}}
+                  (a cell gives "cell":"…" and "ops":[…] instead of "code");
+                  a bad input gives {"input":"…","error":"…"}
+  --csv           one row per input, setting and metric:
+                  input,setting,metric,mean,std,extrapolated
+  --setting S     only setting S, or a task's main setting (--setting segmentation);
+                  default: every setting of the input's space
+  --model DIR     predictors to use (default: NCP_MODELS_DIR, else the shipped ones)
   --backend B     auto, wasm, cpu or tensorflow
   -h, --help      this text
 
 Exit status: 0 when every input was predicted, 1 when any was not a network (the
-others are still printed) or the models could not be loaded, 2 on a bad option.`;
+others are still printed), standard input was empty, or the models could not be
+loaded, 2 on a bad option.`;
 
 interface Item {
   input: CodeInput;
@@ -77,29 +86,42 @@ export const predictCommand: Command = {
   summary: 'predicted accuracy (mean ± spread) of codes or NB201 cells',
   help,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseOptions('predict', {
       args,
       options: {
         json: { type: 'boolean' },
+        csv: { type: 'boolean' },
         setting: { type: 'string' },
         model: { type: 'string' },
         backend: { type: 'string' },
       },
       allowPositionals: true,
-    });
+    }, io);
+    const mode = outputMode(values);
     const backend = parseBackend(values.backend);
-    const set = await loadPredictorSet(values.model === undefined ? undefined : resolve(io.cwd, values.model), { backend });
-    if (values.setting !== undefined && !set.settings.includes(values.setting)) {
-      throw new UsageError(`--setting: no predictor for '${values.setting}' (have ${set.settings.join(', ')})`);
+    if (positionals.length === 0 && (io.stdin as { isTTY?: boolean }).isTTY) {
+      throw new UsageError('no inputs: give codes or cells as arguments, a .txt file, or pipe them on standard input');
     }
-    const mrSettings = set.settings.filter((s) => set.get(s)!.inputDim === 27 && (values.setting === undefined || s === values.setting));
-    const cellSettings = set.settings.filter((s) => s === NB201_SETTING && (values.setting === undefined || s === values.setting));
+    const modelDir = values.model === undefined ? undefined : resolve(io.cwd, values.model);
+    const catalogue = useModelCatalogue(modelDir);
+    const set = await loadPredictorSet(modelDir, { backend });
+    // a task name stands for its main setting, as in .ncp files
+    const only = values.setting === undefined ? undefined : settingArgument(values.setting, '--setting', catalogue).name;
+    if (only !== undefined && !set.settings.includes(only)) {
+      throw new UsageError(`--setting: no predictor for '${only}'${only !== values.setting ? ` (the main setting of ${values.setting})` : ''} in ${set.dir} (have ${set.settings.join(', ')})`);
+    }
+    const mrSettings = set.settings.filter((s) => set.get(s)!.inputDim === 27 && (only === undefined || s === only));
+    const cellSettings = set.settings.filter((s) => s === NB201_SETTING && (only === undefined || s === only));
     const items = await readItems(positionals, io.stdin, io.cwd);
+    if (items.length === 0) {
+      writeLine(io.stderr, positionals.length === 0 ? emptyInputMessage('predict') : 'ncp predict: no codes or cells in the input');
+      return 1;
+    }
     let failed = 0;
     const fail = (it: Item, msg: string) => {
       failed++;
       writeLine(io.stderr, `ncp predict: ${it.input.where}: ${msg}`);
-      if (values.json) writeLine(io.stdout, JSON.stringify({ input: it.input.input, error: msg }));
+      if (mode === 'json') writeLine(io.stdout, jsonRecord({ input: it.input.input, error: `${it.input.where}: ${msg}` }));
     };
     // batch per space: one predictBatch call per setting
     const codes = items.filter((it) => it.input.code);
@@ -120,6 +142,7 @@ export const predictCommand: Command = {
     };
     run(codes, mrSettings, (it) => it.input.code!);
     run(cells, cellSettings, (it) => Array.from(cellToOneHot(it.cell!)));
+    const csvRows: unknown[][] = [];
     for (const it of items) {
       if (it.input.error !== undefined) {
         fail(it, it.input.error);
@@ -127,20 +150,28 @@ export const predictCommand: Command = {
       }
       const preds = results.get(it);
       if (!preds || Object.keys(preds).length === 0) {
-        fail(it, it.cell ? `no NAS-Bench-201 predictor${values.setting ? ` for --setting ${values.setting}` : ''}` : `no multi-resolution predictor${values.setting ? ` for --setting ${values.setting}` : ''}`);
+        fail(it, it.cell ? `no NAS-Bench-201 predictor${only ? ` for --setting ${only}` : ''}` : `no multi-resolution predictor${only ? ` for --setting ${only}` : ''}`);
         continue;
       }
-      for (const w of it.input.warnings ?? []) writeLine(io.stderr, `ncp predict: ${it.input.where}: ${w.message}`);
-      if (values.json) {
+      const warnings = (it.input.warnings ?? []).map((w) => w.message);
+      for (const w of warnings) writeLine(io.stderr, `ncp predict: ${it.input.where}: ${w}`);
+      const shown = it.cell ? it.input.input : codeToString(it.input.code!);
+      if (mode === 'json') {
         const head = it.cell ? { cell: it.input.input, ops: it.cell } : { code: it.input.code };
-        writeLine(io.stdout, JSON.stringify({ ...head, predictions: preds }));
+        const rounded = Object.fromEntries(Object.entries(preds).map(([s, ms]) => [s, Object.fromEntries(Object.entries(ms).map(([m, e]) => [m, estimate(e.mean, e.std)]))]));
+        writeLine(io.stdout, jsonRecord({ ...head, extrapolated: warnings.length > 0, ...(warnings.length > 0 ? { warnings } : {}), predictions: rounded }));
+      } else if (mode === 'csv') {
+        for (const [s, ms] of Object.entries(preds)) for (const [m, e] of Object.entries(ms)) csvRows.push([shown, s, m, e.mean, e.std, warnings.length > 0]);
       } else {
-        writeLine(io.stdout, it.cell ? it.input.input : codeToString(it.input.code!));
+        // the flag belongs with the numbers it qualifies, not only on stderr
+        writeLine(io.stdout, warnings.length > 0 ? `${shown} *` : shown);
         for (const [s, ms] of Object.entries(preds)) {
           writeLine(io.stdout, `  ${s.padEnd(12)} ${Object.entries(ms).map(([m, e]) => `${m} ${fmt(e)}`).join('   ')}`);
         }
+        if (warnings.length > 0) writeLine(io.stdout, `  * outside the benchmark's range, predictions extrapolate: ${warnings.map((w) => w.replace(/; predictions extrapolate$/, '')).join('; ')}`);
       }
     }
+    if (mode === 'csv') io.stdout.write(csvText(['input', 'setting', 'metric', 'mean', 'std', 'extrapolated'], csvRows));
     return failed > 0 ? 1 : 0;
   },
 };

@@ -1,9 +1,9 @@
 // `ncp propagate`: run a file's propagate blocks, or propagate one code from the command line.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError, writeLine, type CliIO, type Command } from './command';
 import { choiceOption, intOption, numberOption } from './options';
+import { jsonRecord, metricArgument, parseOptions, quantityOption, settingArgument, useModelCatalogue } from './contract';
 import { propagate, parseTerm, termLabel, PropagationError, STRATEGIES, type ObjectiveTerm, type Progress, type PropagationResult } from '../core/propagate';
 import { resultBlock, resultJson, traceLines } from '../core/propagate/format';
 import { CodeFormatError, parseCode } from '../core/space/multires';
@@ -13,7 +13,7 @@ import { BUILTIN_DEFAULTS, freshName, isProblem, languagePrinter, requestFor, re
 import { loadPredictorSet } from '../core/predict';
 import type { PredictorSet } from '../core/predict/types';
 
-const help = `Usage: ncp propagate FILE.ncp [--name P] [--json]
+const help = `Usage: ncp propagate FILE.ncp [--name P] [--json] [budget and search options]
        ncp propagate --from CODE --to TASK|SETTING[.METRIC] [options]
 
 Network Coding Propagation: moves a network's code along the gradients of the accuracy
@@ -21,27 +21,33 @@ predictors until the objective stops improving, within an exact FLOPs/params bud
 
 With FILE.ncp, runs the file's propagate blocks (or only --name P) and prints each result
 as a new \`network\` (or \`cell\`) block, with a comment giving the predicted change and the
-exact cost change. Progress goes to stderr.
+exact cost change. Progress goes to stderr. The blocks' \`maximize\` lines decide what is
+maximised (--to is ignored, with a warning); the budget and search options below override
+the blocks' own.
 
 With --from, propagates one code: the benchmark string or 27 integers (a NAS-Bench-201
 cell string with --to nb201).
 
 Options:
   --name P                 only the propagate block named P (file mode)
-  --json                   print an object per propagation: start, result (27 integers or
-                           the cell string), predicted, flops, params, runs and trace
+  --json                   one JSON line per propagation: start, result (27 integers or
+                           the cell string), predicted [{term,start:{mean,std},result:{mean,std}}],
+                           objective, flops, params, runs and trace (estimates rounded)
   --from CODE              start network (or cell)
-  --to OBJ[,OBJ…]          what to maximise: segmentation | classification | video | SETTING,
-                           optionally .METRIC and a weight: '0.5*seg-4x.mIoU' (sums of terms)
-  --flops-max X            hard budget in G multiply-accumulates (the result always fits)
-  --params-max X           hard budget in M parameters
+  --to OBJ[,OBJ…]          what to maximise: a task (segmentation, classification, video, or
+                           one the models were trained on) or a SETTING, optionally .METRIC
+                           and a weight: '0.5*seg-4x.mIoU' (sums of terms), '3ddet.moderate'
+  --flops-max X            hard budget in G multiply-accumulates (the result always fits);
+                           units allowed: 2.5, 2.5G, 2500M
+  --params-max X           hard budget in M parameters; units allowed: 3, 3M, 3000K
   --lambda L               weight of the exact FLOPs (G) subtracted from the objective (default ${BUILTIN_DEFAULTS.lambda})
   --strategy S             winner-takes-all (default) or continuous
   --steps N                steps per run (default ${BUILTIN_DEFAULTS.steps})
   --lr X                   continuous: step size in normalised units (default 0.05)
   --restarts R             best of R runs: the start and R−1 perturbed copies (default 1)
   --seed S                 seed of the perturbations (default 0)
-  --models DIR             predictor folder (default: the shipped predictors)
+  --model DIR              predictor folder (default: NCP_MODELS_DIR, else the shipped
+                           predictors; --models is a deprecated alias)
   -h, --help               this text
 
 Examples:
@@ -91,7 +97,10 @@ async function runOne(
 
 function printResult(io: CliIO, r: PropagationResult, json: boolean, name: string, source: string, extra: Record<string, unknown>): void {
   if (json) {
-    writeLine(io.stdout, JSON.stringify(resultJson(r, extra)));
+    const j = resultJson(r, extra);
+    // mean and spread named as in every command's JSON: {mean, std}
+    const predicted = j.predicted.map((p) => ({ term: p.term, start: { mean: p.start, std: p.startStd }, result: { mean: p.result, std: p.resultStd } }));
+    writeLine(io.stdout, jsonRecord({ ...j, predicted }));
     return;
   }
   writeLine(io.stdout, resultBlock(r, name, source, languagePrinter));
@@ -105,7 +114,7 @@ export const propagateCommand: Command = {
   summary: 'propagate a network code towards a task, within a FLOPs budget',
   help,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseOptions('propagate', {
       args,
       allowPositionals: true,
       strict: true,
@@ -122,14 +131,16 @@ export const propagateCommand: Command = {
         lr: { type: 'string' },
         restarts: { type: 'string' },
         seed: { type: 'string' },
-        models: { type: 'string' },
+        model: { type: 'string' },
       },
-    });
+    }, io);
+    const modelDir = values.model === undefined ? undefined : resolve(io.cwd, values.model);
+    const catalogue = useModelCatalogue(modelDir);
     const json = values.json === true;
     const strategy = choiceOption(values.strategy, '--strategy', STRATEGIES);
     const overrides = {
-      ...(values['flops-max'] !== undefined ? { flopsMax: numberOption(values['flops-max'], '--flops-max') } : {}),
-      ...(values['params-max'] !== undefined ? { paramsMax: numberOption(values['params-max'], '--params-max') } : {}),
+      ...(values['flops-max'] !== undefined ? { flopsMax: quantityOption(values['flops-max'], '--flops-max', 'G') } : {}),
+      ...(values['params-max'] !== undefined ? { paramsMax: quantityOption(values['params-max'], '--params-max', 'M') } : {}),
       ...(values.lambda !== undefined ? { lambda: numberOption(values.lambda, '--lambda') } : {}),
       ...(strategy !== undefined ? { strategy } : {}),
       ...(values.steps !== undefined ? { steps: intOption(values.steps, '--steps', 0) } : {}),
@@ -143,8 +154,15 @@ export const propagateCommand: Command = {
         if (positionals.length > 0) throw new UsageError('give either FILE.ncp or --from CODE, not both');
         if (values.to === undefined) throw new UsageError('--from needs --to (e.g. --to segmentation)');
         let objective: ObjectiveTerm[];
+        // unknown names: did you mean, from the models' catalogue (settings from the data included)
+        for (const raw of values.to.split(',')) {
+          const m = /([A-Za-z][\w-]*)(?:\.(\w+))?\s*$/.exec(raw.trim());
+          if (!m) continue; // parseTerm says what is wrong with it
+          const info = settingArgument(m[1], '--to', catalogue);
+          if (m[2] !== undefined) metricArgument(info, m[2], '--to');
+        }
         try {
-          objective = values.to.split(',').map((t) => parseTerm(t));
+          objective = values.to.split(',').map((t) => parseTerm(t, catalogue));
         } catch (e) {
           throw new UsageError(`--to: ${(e as Error).message}`);
         }
@@ -156,7 +174,7 @@ export const propagateCommand: Command = {
           if (e instanceof CodeFormatError || e instanceof CellFormatError) throw new UsageError(`--from: ${e.message}`);
           throw e;
         }
-        const predictors = await loadPredictorSet(values.models === undefined ? undefined : resolve(io.cwd, values.models));
+        const predictors = await loadPredictorSet(modelDir);
         const options: PropagationOptionsNoRun = {
           space: cells ? 'nb201' : 'multires',
           start,
@@ -172,6 +190,7 @@ export const propagateCommand: Command = {
       }
 
       if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give FILE.ncp or --from CODE' : 'give one FILE.ncp');
+      if (values.to !== undefined) writeLine(io.stderr, `ncp propagate: warning: --to is ignored with ${positionals[0]}: the file's propagate blocks (their maximize lines) decide; use --from CODE --to ${values.to} to propagate one code`);
       const path = resolve(io.cwd, positionals[0]);
       let text: string;
       try {
@@ -196,7 +215,7 @@ export const propagateCommand: Command = {
           status = 1;
           continue;
         }
-        predictors ??= await loadPredictorSet(values.models === undefined ? undefined : resolve(io.cwd, values.models));
+        predictors ??= await loadPredictorSet(modelDir);
         try {
           const r = await runOne(io, { ...req.options, ...overrides }, predictors, `propagate ${req.name}`);
           const name = freshName(analysis.ast, `${req.source}_${resultTask(req.options.objective)}`);

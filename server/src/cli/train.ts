@@ -1,8 +1,8 @@
 // `ncp train`: trains predictors (one ensemble per setting) on a benchmark file and saves them.
-import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { resolve, basename } from 'node:path';
-import { UsageError, writeLine, type Command } from './command';
+import { UsageError, writeLine, type CliIO, type Command } from './command';
+import { dataFile, parseOptions, settingListArgument } from './contract';
 import { choiceOption, fractionOption, intOption } from './options';
 import { recipeOverrides } from './recipeOption';
 import { loadTrainingData, splitData, trainSettings, type TrainingData } from '../core/predict/dataset';
@@ -12,21 +12,23 @@ import { progressPrinter } from '../core/predict/progress';
 import { initBackend, BACKEND_CHOICES, type BackendChoice } from '../core/predict/backend';
 import { BenchmarkFormatError } from '../core/benchmark';
 import { DataError, dataName } from '../core/data';
+import { declareSetting, SettingCatalogue } from '../core/settings';
 import type { EnsemblePredictor } from '../core/predict/ensemble';
 
-const help = `Usage: ncp train --data FILE --out DIR [options]
+const help = `Usage: ncp train [--data FILE] --out DIR [options]
 
 Trains one predictor (an ensemble of MLPs) per setting of a benchmark file and saves them
 in DIR (a manifest plus one JSON file per setting). FILE is a NAS-Bench-MR file (the 8
 multi-resolution settings) or a NAS-Bench-201 file (setting 'nb201', metric 'acc').
 
 Options:
-  --data FILE          training data (required; repeat to merge several): our JSON, an
-                       authors' trainval.pkl or their data/ folder, or measurements
-                       (.jsonl, .csv; see docs/data.md)
+  --data FILE          training data (default: nasbench-mr.json in NCP_DATA_DIR or ../shared/data);
+                       our JSON, an authors' trainval.pkl or their data/ folder, or your
+                       measurements (.jsonl, .csv; docs/data.md); repeat to merge several
   --out DIR            where to write the models (required); written beside DIR and swapped
                        in only when complete and checked, so a failed run keeps the old set
-  --settings a,b       only these settings (default: all in FILE)
+  --settings a,b       only these settings or tasks (default: all in FILE); a setting the
+                       file declares (its 'settings' section) works as a known one
   --epochs N           epochs per member (default: the recipe's; ours 60, authors' 200)
   --members K          ensemble size (default: ours 5, authors' 1)
   --teacher N          per measured network, N neighbours labelled by a Gaussian process fitted
@@ -62,12 +64,17 @@ export function readData(paths: readonly string[]): TrainingData {
   }
 }
 
+/** The settings of a data file as a catalogue: what it declares, known names keeping our labels. */
+export function dataCatalogue(data: TrainingData): SettingCatalogue {
+  return new SettingCatalogue(
+    data.settings.map((s) => declareSetting(s.setting, { task: s.task, label: s.label, metrics: s.metrics, space: data.kind === 'nb201' ? 'nb201' : 'multires' })),
+  );
+}
+
+/** Only the settings `list` names (setting or task names, as the file declares them). */
 export function pickSettings(data: TrainingData, list: string | undefined): TrainingData {
   if (list === undefined) return data;
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  const known = data.settings.map((s) => s.setting);
-  const bad = names.filter((n) => !known.includes(n));
-  if (bad.length > 0) throw new UsageError(`--settings: unknown setting(s) ${bad.join(', ')} (the file has ${known.join(', ')})`);
+  const names = settingListArgument(list, '--settings', dataCatalogue(data));
   return { ...data, settings: data.settings.filter((s) => names.includes(s.setting)) };
 }
 
@@ -99,8 +106,7 @@ export interface TrainingArgs {
 }
 
 /** Checks the shared training options and reads the data they name. */
-export function readTrainingArgs(values: { [K in Exclude<keyof typeof TRAINING_OPTIONS, 'data'>]?: string } & { data?: string[] }, cwd: string): TrainingArgs {
-  if (!values.data || values.data.length === 0) throw new UsageError('--data FILE is required');
+export function readTrainingArgs(values: { [K in Exclude<keyof typeof TRAINING_OPTIONS, 'data'>]?: string } & { data?: string[] }, io: Pick<CliIO, 'stderr' | 'cwd'>, command: string): TrainingArgs {
   const overrides: Partial<TrainConfig> = recipeOverrides(values.set);
   const epochs = intOption(values.epochs, '--epochs');
   const members = intOption(values.members, '--members');
@@ -112,7 +118,7 @@ export function readTrainingArgs(values: { [K in Exclude<keyof typeof TRAINING_O
   const holdout = fractionOption(values.holdout, '--holdout');
   const splitSeed = intOption(values['split-seed'], '--split-seed', 0) ?? 1;
   const backend = parseBackend(values.backend);
-  const dataPaths = values.data.map((d) => resolve(cwd, d));
+  const dataPaths = values.data && values.data.length > 0 ? values.data.map((d) => dataFile(d, 'mr', command, io)) : [dataFile(undefined, 'mr', command, io)];
   const data = pickSettings(readData(dataPaths), values.settings);
   return { dataPath: dataName(dataPaths), dataPaths, data, holdout, splitSeed, seed, backend, overrides };
 }
@@ -122,7 +128,7 @@ export const trainCommand: Command = {
   summary: 'train accuracy predictors on a benchmark file',
   help,
   async run(args, io) {
-    const { values } = parseArgs({
+    const { values } = parseOptions('train', {
       args,
       options: {
         ...TRAINING_OPTIONS,
@@ -132,10 +138,10 @@ export const trainCommand: Command = {
         version: { type: 'string' },
       },
       allowPositionals: false,
-    });
+    }, io);
     if (!values.out) throw new UsageError('--out DIR is required');
     const base = choiceOption(values.recipe, '--recipe', ['ncp', 'authors'] as const) === 'authors' ? AUTHORS_RECIPE : NCP_RECIPE;
-    const { dataPath, holdout, splitSeed, seed, backend: backendChoice, overrides, ...rest } = readTrainingArgs(values, io.cwd);
+    const { dataPath, holdout, splitSeed, seed, backend: backendChoice, overrides, ...rest } = readTrainingArgs(values, io, 'train');
     const outDir = resolve(io.cwd, values.out);
     // before any training: an hour of work must not end in "cannot write there"
     const outProblem = outDirProblem(outDir);
@@ -152,7 +158,13 @@ export const trainCommand: Command = {
     let predictors: EnsemblePredictor[] = trained.map((t) => t.predictor);
     const extra: Record<string, Record<string, unknown>> = {};
     trained.forEach((t) => {
+      const d = data.settings.find((s) => s.setting === t.predictor.setting);
+      // the manifest records what the setting is, so every later user (predict, the language
+      // server's checks and hovers) knows a setting that came from the data
+      const info = declareSetting(t.predictor.setting, { task: d?.task, label: d?.label, metrics: t.predictor.metrics });
       extra[t.predictor.setting] = {
+        task: info.task,
+        label: info.label,
         trainedOn: basename(dataPath),
         trainArchs: data.settings.find((s) => s.setting === t.predictor.setting)?.inputs.length,
         seconds: Math.round(t.seconds * 10) / 10,

@@ -3,7 +3,7 @@
 // propagation, and network/cell names after `from`. Context comes from the line before the cursor
 // plus the enclosing declaration, so it works on half-typed text the parser could not finish.
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver';
-import { METRIC_LABELS, resolveSetting, SETTINGS, TASK_MAIN_SETTING } from '../core/settings';
+import { activeCatalogue, METRIC_LABELS, resolveSetting } from '../core/settings';
 import type { FeatureContext } from './context';
 import { declarationAt } from './util';
 
@@ -69,13 +69,14 @@ function snippets(ctx: FeatureContext): CompletionItem[] {
 }
 
 function settingItems(): CompletionItem[] {
-  const items: CompletionItem[] = SETTINGS.filter((s) => s.space === 'multires').map((s) => ({
+  const catalogue = activeCatalogue();
+  const items: CompletionItem[] = catalogue.settings.filter((s) => s.space === 'multires').map((s) => ({
     label: s.name,
     kind: CompletionItemKind.EnumMember,
     detail: `${s.task}: ${s.metrics.join(', ')}`,
     documentation: s.label,
   }));
-  for (const [task, main] of Object.entries(TASK_MAIN_SETTING)) {
+  for (const [task, main] of catalogue.tasks()) {
     items.push({ label: task, kind: CompletionItemKind.EnumMember, detail: `task alias for ${main}` });
   }
   return items;

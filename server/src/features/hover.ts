@@ -6,7 +6,7 @@ import type { Hover } from 'vscode-languageserver';
 import type { CellDecl, NetworkDecl, NetworkNumber } from '../language/ast';
 import { CODE_KINDS, CODE_LAYOUT, BENCHMARK_RANGE } from '../core/space/multires';
 import { NB201_EDGES, NB201_OPS } from '../core/space/nb201';
-import { METRIC_LABELS, resolveSetting, SETTINGS, TASK_MAIN_SETTING } from '../core/settings';
+import { activeCatalogue, METRIC_LABELS, resolveSetting } from '../core/settings';
 import type { FeatureContext } from './context';
 import type { BenchmarkIndex } from './benchmarkLookup';
 import { contains, declarationAt, lspRange } from './util';
@@ -65,7 +65,7 @@ async function networkMarkdown(ctx: FeatureContext, net: NetworkDecl): Promise<s
     const header = measured ? '| setting | metric | predicted (mean ± spread) | measured |' : '| setting | metric | predicted (mean ± spread) |';
     lines.push('', header, measured ? '|---|---|---:|---:|' : '|---|---|---:|');
     const bySetting = new Map(preds.map((p) => [p.setting.name, p]));
-    for (const s of SETTINGS) {
+    for (const s of activeCatalogue().settings) {
       if (s.space !== 'multires') continue;
       const p = bySetting.get(s.name);
       const m = measured?.results[s.name];
@@ -104,7 +104,7 @@ async function cellMarkdown(ctx: FeatureContext, cell: CellDecl): Promise<string
 function settingMarkdown(name: string): string | undefined {
   const s = resolveSetting(name);
   if (!s) return undefined;
-  const alias = TASK_MAIN_SETTING[name] ? ` (the main setting of the ${name} task)` : '';
+  const alias = activeCatalogue().taskAlias(name) ? ` (the main setting of the ${name} task)` : '';
   return [`**${s.name}**${alias} — ${s.task}`, '', s.label, '', `Metrics: ${s.metrics.map((m, i) => (i === 0 ? `\`${m}\` (main)` : `\`${m}\``)).join(', ')}`].join('\n');
 }
 
@@ -153,7 +153,8 @@ export async function hover(ctx: FeatureContext, offset: number): Promise<Hover 
       if (md) return { contents: { kind: 'markdown', value: md }, range: lspRange(s.setting.range) };
     }
     if (s.metric && contains(s.metric.range, offset)) {
-      const label = METRIC_LABELS[s.metric.text];
+      const owner = s.setting ? resolveSetting(s.setting.text) : undefined;
+      const label = METRIC_LABELS[s.metric.text] ?? (owner?.metrics.includes(s.metric.text) ? `a metric of ${owner.name} (from the data)` : undefined);
       if (label) return { contents: { kind: 'markdown', value: `**${s.metric.text}** — ${label}` }, range: lspRange(s.metric.range) };
     }
   }

@@ -3,7 +3,7 @@ import type { Estimate } from '../core/predict/types';
 import { cost, costBreakdown, type Cost, type CostBreakdown } from '../core/cost';
 import { codeToString } from '../core/space/multires';
 import { cellToOneHot } from '../core/space/nb201';
-import { resolveSetting, SETTINGS, type SettingInfo } from '../core/settings';
+import { activeCatalogue, resolveSetting, type SettingInfo } from '../core/settings';
 import type { PredictionService } from './predictions';
 
 export function exactCost(code: readonly number[]): Cost | undefined {
@@ -41,7 +41,7 @@ export interface SettingPrediction {
 export function predictAllSettings(predictions: PredictionService, code: readonly number[]): SettingPrediction[] {
   const out: SettingPrediction[] = [];
   const available = new Set(predictions.settings());
-  for (const s of SETTINGS) {
+  for (const s of activeCatalogue().settings) {
     if (s.space !== 'multires' || !available.has(s.name)) continue;
     const [est] = predictions.predict(s.name, [code]);
     if (est) out.push({ setting: s, metrics: predictions.metrics(s.name), estimates: est });

@@ -6,7 +6,7 @@ import type { WorkspaceEdit } from 'vscode-languageserver';
 import { propagate, PropagationCancelled, PropagationError, type PropagationResult } from '../core/propagate';
 import { resultBlock, resultJson } from '../core/propagate/format';
 import type { PredictorSet } from '../core/predict/types';
-import { TASK_MAIN_SETTING, resolveSetting } from '../core/settings';
+import { activeCatalogue, resolveSetting } from '../core/settings';
 import type { CommandHandler, RequestHandler, ServerServices } from './extensions';
 import type { FeatureContext } from './context';
 import {
@@ -186,7 +186,7 @@ const propagateNetwork: CommandHandler = {
     const { a, uri, ctx, net, code } = target;
     const to = String(a.to ?? '');
     const info = resolveSetting(to);
-    if (!info || info.space !== 'multires') return { applied: false, reason: `unknown task '${to}' (use ${Object.keys(TASK_MAIN_SETTING).join(', ')})` };
+    if (!info || info.space !== 'multires') return { applied: false, reason: `unknown task '${to}' (use ${activeCatalogue().tasks().map(([t]) => t).join(', ')})` };
     const d = defaultsOf(ctx);
     const options: PropagationOptionsNoRun = {
       space: 'multires',

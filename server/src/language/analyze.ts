@@ -17,7 +17,7 @@
 import { NB201_OPS, parseCellString, CellFormatError, NB201_EDGES } from '../core/space/nb201';
 import { cost } from '../core/cost';
 import { BENCHMARK_RANGE, CODE_KINDS } from '../core/space/multires';
-import { resolveSetting, settingNames, SETTINGS, type SettingSpace } from '../core/settings';
+import { activeCatalogue, type SettingSpace } from '../core/settings';
 import type { IToken } from 'chevrotain';
 import type {
   Budget,
@@ -237,13 +237,15 @@ function analyzePropagate(
         out.push({ range: st.weightLit.range, severity: 'warning', code: 'zero-weight', message: 'a zero weight makes this objective do nothing' });
       }
       if (!st.setting) continue;
-      const info = resolveSetting(st.setting.text);
+      // the loaded predictor set's catalogue (settings from the data included), not a fixed list
+      const catalogue = activeCatalogue();
+      const info = catalogue.resolve(st.setting.text);
       if (!info) {
-        const suggestions = closest(st.setting.text, settingNames(), 3);
+        const suggestions = closest(st.setting.text, catalogue.names(), 3);
         error(
           st.setting.range,
           'unknown-setting',
-          `unknown setting '${st.setting.text}'${didYouMean(suggestions)}; settings: ${SETTINGS.map((s) => s.name).join(', ')}, or a task: classification, segmentation, video`,
+          `unknown setting '${st.setting.text}'${didYouMean(suggestions)}; ${catalogue.describe()}`,
           { suggestions },
         );
         continue;

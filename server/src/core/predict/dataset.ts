@@ -14,6 +14,9 @@ export const NB201_SETTING = 'nb201';
 export interface SettingData {
   setting: string;
   metrics: string[];
+  /** What the data declares about the setting (our JSON's `settings` section), if anything. */
+  task?: string;
+  label?: string;
   /** Index of each row in the file's archs (splits are by architecture, the same for every setting). */
   rows: number[];
   inputs: number[][];
@@ -40,6 +43,8 @@ export function toTrainingData(d: Dataset, path = d.sources.join(', ')): Trainin
     return {
       setting: s.name,
       metrics: [...s.metrics],
+      task: s.task,
+      ...(s.label !== undefined ? { label: s.label } : {}),
       rows,
       inputs: rows.map((i) => (s.space === 'nb201' ? Array.from(cellToOneHot(d.entries[i].code)) : d.entries[i].code)),
       targets: rows.map((i) => d.entries[i].results[s.name]),

@@ -1,17 +1,20 @@
 // The objective of a propagation: a weighted sum of predicted metrics over settings, resolved
 // against the predictors once so the inner loop only indexes arrays.
 import type { DifferentiablePredictor, Estimate } from '../predict/types';
-import { TASK_MAIN_SETTING, resolveSetting } from '../settings';
+import { activeCatalogue, type SettingCatalogue } from '../settings';
 import { PropagationError, type ObjectiveTerm, type PredictorLookup, type TermValue } from './types';
 
-/** Parses `seg.mIoU`, `0.5 * seg-4x.mIoU`, `segmentation` or `seg` (its main metric) into a term. */
-export function parseTerm(text: string): ObjectiveTerm {
+/**
+ * Parses `seg.mIoU`, `0.5 * seg-4x.mIoU`, `segmentation`, `seg` (its main metric) or any setting
+ * of the catalogue (default: the process's, settings from the data included) into a term.
+ */
+export function parseTerm(text: string, catalogue: SettingCatalogue = activeCatalogue()): ObjectiveTerm {
   const s = text.trim();
   const m = /^(?:([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*\*\s*)?([A-Za-z][\w-]*)(?:\.([A-Za-z]\w*))?$/i.exec(s);
   if (!m) throw new PropagationError(`objective term '${s}': expected [WEIGHT *] SETTING[.METRIC], e.g. '0.5 * seg-4x.mIoU'`);
   const weight = m[1] === undefined ? 1 : Number(m[1]);
-  const info = resolveSetting(m[2]);
-  const setting = info?.name ?? TASK_MAIN_SETTING[m[2]] ?? m[2];
+  const info = catalogue.resolve(m[2]);
+  const setting = info?.name ?? m[2];
   let metric = m[3];
   if (metric === undefined) {
     if (!info) throw new PropagationError(`objective term '${s}': unknown setting '${m[2]}'`);

@@ -1,0 +1,174 @@
+// The contract every `ncp` sub-command keeps (docs/cli.md): one name per flag (old names still
+// work, with a warning), "did you mean" for unknown options, settings, metrics and tasks, the data
+// folder fallback, numbers with units, one JSON Lines shape with rounded estimates, the same empty
+// input handling. Commands parse through here so they cannot drift apart.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UsageError, writeLine, type CliIO } from './command';
+import { closest, didYouMean } from '../language/suggest';
+import { findDataDir } from '../core/benchmark';
+import { activeCatalogue, catalogueFromModels, setActiveCatalogue, type SettingCatalogue, type SettingInfo } from '../core/settings';
+
+/** Old flag → its one name now. Accepted with a warning on stderr. */
+export const DEPRECATED_FLAGS: Readonly<Record<string, string>> = {
+  '--models': '--model',
+  '--benchmark': '--data',
+};
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?[kKMGT]?$/;
+
+/**
+ * node's parseArgs with the shared contract: deprecated names mapped (and warned about), a
+ * negative number after a string option taken as its value, unknown options answered with the
+ * closest known ones.
+ */
+export function parseOptions<T extends ParseArgsConfig>(command: string, config: T, io: Pick<CliIO, 'stderr'>): ReturnType<typeof parseArgs<T>> {
+  const options = (config.options ?? {}) as Record<string, { type: string; short?: string }>;
+  const names = Object.keys(options);
+  const given = config.args ?? [];
+  const args: string[] = [];
+  let rest = false;
+  for (let i = 0; i < given.length; i++) {
+    let a = given[i];
+    if (rest || a === '--') {
+      rest = true;
+      args.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const flag = a.startsWith('--') ? (eq > 0 ? a.slice(0, eq) : a) : undefined;
+    if (flag && DEPRECATED_FLAGS[flag] && !names.includes(flag.slice(2)) && names.includes(DEPRECATED_FLAGS[flag].slice(2))) {
+      writeLine(io.stderr, `ncp ${command}: warning: ${flag} is deprecated; use ${DEPRECATED_FLAGS[flag]}`);
+      a = DEPRECATED_FLAGS[flag] + (eq > 0 ? a.slice(eq) : '');
+    }
+    const name = a.startsWith('--') && eq < 0 ? a.slice(2) : undefined;
+    const next = given[i + 1];
+    if (name && options[name]?.type === 'string' && next !== undefined && next.startsWith('-') && NUMBER.test(next)) {
+      args.push(`${a}=${next}`);
+      i++;
+      continue;
+    }
+    args.push(a);
+  }
+  try {
+    return parseArgs({ ...config, args }) as ReturnType<typeof parseArgs<T>>;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const bad = /'(-[^'=]+)/.exec(err.message)?.[1] ?? '';
+      const flags = [...names.map((n) => `--${n}`), '--help'];
+      throw new UsageError(`unknown option '${bad}'${didYouMean(closest(bad, flags, 3))}`);
+    }
+    if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      const bad = /'([^']+)'/.exec(err.message)?.[1];
+      throw new UsageError(`unexpected argument${bad ? ` '${bad}'` : ''}: this command takes options only`);
+    }
+    throw e;
+  }
+}
+
+export type DataKind = 'mr' | 'nb201';
+const DEFAULT_DATA_FILE: Record<DataKind, string> = { mr: 'nasbench-mr.json', nb201: 'nasbench201.json' };
+
+/**
+ * The data file a command reads: --data, else the benchmark file in the data folder
+ * (NCP_DATA_DIR, else ../shared/data beside the checkout), said on stderr so it is never a surprise.
+ */
+export function dataFile(value: string | undefined, kind: DataKind, command: string, io: Pick<CliIO, 'stderr' | 'cwd'>): string {
+  if (value !== undefined && value !== '') return resolve(io.cwd, value);
+  const dir = findDataDir();
+  const file = dir ? join(dir, DEFAULT_DATA_FILE[kind]) : undefined;
+  if (!file || !existsSync(file)) {
+    throw new UsageError(`--data FILE is required (no ${DEFAULT_DATA_FILE[kind]} found: set NCP_DATA_DIR to the folder holding it)`);
+  }
+  writeLine(io.stderr, `ncp ${command}: no --data: reading ${file} (${process.env.NCP_DATA_DIR ? 'NCP_DATA_DIR' : 'the data folder'})`);
+  return file;
+}
+
+/** Uses the model folder's settings (its manifest) for names in this run: settings from the data included. */
+export function useModelCatalogue(dir: string | undefined): SettingCatalogue {
+  const folder = dir ?? (process.env.NCP_MODELS_DIR || undefined);
+  setActiveCatalogue(folder ? catalogueFromModels(folder) : undefined);
+  return activeCatalogue();
+}
+
+/**
+ * A setting or task name the user typed, resolved in `catalogue` (a task stands for its main
+ * setting); an unknown one is a usage error with the closest names.
+ */
+export function settingArgument(name: string, flag: string, catalogue: SettingCatalogue = activeCatalogue()): SettingInfo {
+  const info = catalogue.resolve(name);
+  if (info) return info;
+  throw new UsageError(`${flag}: unknown setting or task '${name}'${didYouMean(closest(name, catalogue.names(), 3))}; ${catalogue.describe()}`);
+}
+
+/** A metric of `setting`; an unknown one is a usage error with the closest metric names. */
+export function metricArgument(setting: SettingInfo, metric: string, flag: string): string {
+  if (setting.metrics.includes(metric)) return metric;
+  throw new UsageError(`${flag}: setting '${setting.name}' has no metric '${metric}'${didYouMean(closest(metric, setting.metrics, 3))}; its metrics: ${setting.metrics.join(', ')}`);
+}
+
+/** A comma-separated list of settings or task names (each resolved as settingArgument does). */
+export function settingListArgument(list: string, flag: string, catalogue: SettingCatalogue): string[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`${flag}: expected setting names, got '${list}'`);
+  return [...new Set(names.map((n) => settingArgument(n, flag, catalogue).name))];
+}
+
+const SCALE: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+
+/**
+ * A positive amount in `unit` (G or M): a plain number is in that unit; a suffix K, M, G or T
+ * (optionally followed by FLOPs, MACs or params) converts, so `--flops-max 2500M` is 2.5 G.
+ */
+export function quantityOption(v: string | undefined, name: string, unit: 'G' | 'M'): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*([kKMGT]?)\s*(?:flops|macs|params)?\s*$/i.exec(v);
+  const value = m ? (Number(m[1]) * SCALE[m[2]]) / SCALE[unit] : NaN;
+  if (!m || !Number.isFinite(value) || !(value > 0)) {
+    throw new UsageError(`${name}: expected a positive amount in ${unit} (e.g. 2.5, 2.5${unit}${unit === 'G' ? ' or 2500M' : ' or 500K'}), got '${v}'`);
+  }
+  return value;
+}
+
+/** Estimates (predictions, scores) are rounded to this many decimals in JSON; exact costs are not. */
+export const JSON_DECIMALS = 4;
+
+export function round(x: number, decimals = JSON_DECIMALS): number {
+  if (!Number.isFinite(x) || Number.isInteger(x)) return x;
+  const f = 10 ** decimals;
+  return Math.round(x * f) / f;
+}
+
+/** One JSON Lines record with every non-integer number rounded (the shape of every `--json` line). */
+export function jsonRecord(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? round(v) : v));
+}
+
+/** A mean and its spread, as every command names them. */
+export function estimate(mean: number, std: number): { mean: number; std: number } {
+  return { mean: round(mean), std: round(std) };
+}
+
+/** One CSV field (RFC 4180 quoting when needed). */
+function csvField(v: unknown): string {
+  const s = typeof v === 'number' ? String(round(v)) : v === undefined || v === null ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Rows as CSV text, header first. */
+export function csvText(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+}
+
+/** `--json` and `--csv` exclude each other. */
+export function outputMode(values: { json?: boolean; csv?: boolean }): 'text' | 'json' | 'csv' {
+  if (values.json && values.csv) throw new UsageError('give --json or --csv, not both');
+  return values.json ? 'json' : values.csv ? 'csv' : 'text';
+}
+
+/** What every command that reads inputs says when standard input had none (exit status 1). */
+export function emptyInputMessage(command: string): string {
+  return `ncp ${command}: no input: standard input was empty (give inputs as arguments or pipe them in)`;
+}
