@@ -1,7 +1,7 @@
 // `ncp predict`: predicted metrics (mean ± spread) of network codes or NAS-Bench-201 cells.
 import { resolve } from 'node:path';
 import { readAll, UsageError, writeLine, type Command } from './command';
-import { parseCodeInput, readCodeInputs, type CodeInput } from './codes';
+import { parseCodeInput, pushAll, readCodeInputs, type CodeInput } from './codes';
 import { loadPredictorSet } from '../core/predict/store';
 import { NB201_SETTING } from '../core/predict/dataset';
 import { cellToOneHot, parseCellString, CellFormatError } from '../core/space/nb201';
@@ -68,10 +68,10 @@ async function readItems(args: string[], stdin: NodeJS.ReadableStream, cwd: stri
   for (let a = 0; a < args.length; a++) {
     const arg = args[a];
     if (arg.trim().startsWith('|')) items.push(cellItem(arg.trim(), `argument ${a + 1}`));
-    else if (arg === '-') items.push(...lines(await readAll(stdin as never), 'stdin'));
+    else if (arg === '-') pushAll(items, lines(await readAll(stdin as never), 'stdin'));
     else {
       const parsed = await readCodeInputs([arg], { stdin: stdin as never, cwd });
-      items.push(...parsed.map((input) => ({ input: input.where === 'argument 1' ? { ...input, where: `argument ${a + 1}` } : input })));
+      pushAll(items, parsed.map((input) => ({ input: input.where === 'argument 1' ? { ...input, where: `argument ${a + 1}` } : input })));
     }
   }
   return items;

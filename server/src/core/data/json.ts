@@ -98,7 +98,7 @@ function mrForm(raw: Obj, file: string): Dataset {
   if (raw.cells !== undefined) {
     if (!Array.isArray(raw.cells)) throw DataError.at(file, undefined, 'cells', `expected a list of cells, got ${describe(raw.cells)}`);
     checkOps(raw.ops, file);
-    entries.push(...rows(raw.cells, 'cells', 'nb201', settings, file, warnings));
+    for (const e of rows(raw.cells, 'cells', 'nb201', settings, file, warnings)) entries.push(e);
   }
   return { sources: [file], settings, entries, warnings };
 }
