@@ -88,7 +88,7 @@ function mrRows(value: unknown[], file: string, setting: string): Dataset {
     const code = checkCode(need(r, 'embedding', file, i), file, i + 1, 'embedding', warnings);
     if (code.length !== CODE_LENGTH) throw DataError.at(file, i + 1, 'embedding', `expected ${CODE_LENGTH} integers`);
     checkTorchArgs(r, code, file, i);
-    for (const k of r.keys()) if (!MR_FIELDS.has(k) && !info.metrics.includes(k)) throw DataError.at(file, i + 1, k, `not a metric of this file (row 1 has ${info.metrics.join(', ')})`);
+    for (const k of r.keys()) if (!MR_FIELDS.has(k) && !info.metrics.includes(k)) throw DataError.at(file, i + 1, k, `not a metric of this file (row 1 has only ${info.metrics.join(', ')}: is it missing there?)`);
     const metrics = info.metrics.map((m) => checkMetric(need(r, m, file, i), m, file, i + 1, m));
     const origin = `${file}: row ${i + 1}`;
     entries.push({

@@ -20,7 +20,8 @@ export function parseJsonText(text: string, file: string): unknown {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
     const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
-    throw new DataError(`${file}: not valid JSON${line ? ` (line ${line})` : ''}: ${msg}${/Unexpected end/.test(msg) ? ' — the file may be truncated' : ''}`, file, line);
+    const atEnd = /Unexpected end/.test(msg) || (pos !== null && Number(pos[1]) >= text.trimEnd().length);
+    throw new DataError(`${file}: not valid JSON${line ? ` (line ${line})` : ''}: ${msg}${atEnd ? ' — the file may be truncated' : ''}`, file, line);
   }
 }
 

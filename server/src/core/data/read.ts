@@ -30,8 +30,12 @@ export function dataKind(file: string, bytes: Uint8Array): DataKind {
   return 'csv';
 }
 
-/** Parses one file's bytes (already read) into a dataset. */
+/** Parses one file's bytes (already read) into a dataset; rows of one network in one file join too. */
 export function parseData(file: string, bytes: Uint8Array): Dataset {
+  return mergeDatasets([parseRows(file, bytes)]);
+}
+
+function parseRows(file: string, bytes: Uint8Array): Dataset {
   const kind = dataKind(file, bytes);
   if (kind === 'pickle') return readAuthorsPickle(bytes, file);
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
