@@ -208,7 +208,7 @@ test('our JSON: empty, short, string or null metrics and absurd targets are erro
   assert.match(bad((j) => ((j.archs[0] as Record<string, unknown>).code = a.slice(0, 20))), /row 1, field 'archs\[0\]\.code': expected 27 integers/);
   assert.match(bad((j) => ((j.archs[0] as Record<string, unknown>).sge = [1, 2, 3])), /row 1, field 'archs\[0\]\.sge': unknown field/);
   const cut = JSON.stringify(base).slice(0, 120);
-  assert.match(dataError(() => loadData(file('cut.json', cut))).message, /cut\.json: not valid JSON .*truncated/);
+  assert.match(dataError(() => loadData(file('cut.json', cut))).message, /cut\.json: the file is not valid JSON .*truncated/);
 });
 
 test('measurement files: one bad line or cell is named by line and field', () => {

@@ -21,7 +21,7 @@ export function parseJsonText(text: string, file: string): unknown {
     const pos = /position (\d+)/.exec(msg);
     const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
     const atEnd = /Unexpected end/.test(msg) || (pos !== null && Number(pos[1]) >= text.trimEnd().length);
-    throw new DataError(`${file}: not valid JSON${line ? ` (line ${line})` : ''}: ${msg}${atEnd ? ' — the file may be truncated' : ''}`, file, line);
+    throw new DataError(`${file}: the file is not valid JSON${line ? ` (line ${line})` : ''}: ${msg}${atEnd ? ' — the file may be truncated' : ''}`, file, line);
   }
 }
 
