@@ -212,3 +212,23 @@ test('a cancelled train (SIGINT) leaves the old model folder exactly as it was, 
   assert.deepEqual(readdirSync(parent), ['models']);
   assert.ok(statSync(models).isDirectory());
 });
+
+test('predict --data prints the measured values of inputs found in the data (text, --json, --csv)', async () => {
+  const csv = join(dir, 'runs.csv');
+  writeFileSync(csv, `code,setting,mIoU,mAcc,aAcc\n${codeToString(fixtureCodes[2])},seg,66.25,75,93\n`);
+  const known = codeToString(fixtureCodes[2]);
+  const other = codeToString(fixtureCodes[3]);
+  const j = await ncp(['predict', '--setting', 'seg', '--data', csv, '--json', known, other]);
+  assert.equal(j.code, 0, j.err);
+  const [a, b] = j.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(a.measured, { seg: { mIoU: 66.25, mAcc: 75, aAcc: 93 } });
+  assert.equal(b.measured, null);
+  const t = await ncp(['predict', '--setting', 'seg', '--data', csv, known]);
+  assert.match(t.out, /measured: mIoU 66\.25 {3}mAcc 75\.00 {3}aAcc 93\.00/);
+  const c = await ncp(['predict', '--setting', 'seg', '--data', csv, '--csv', known]);
+  assert.match(c.out, /^input,setting,metric,mean,std,extrapolated,measured$/m);
+  assert.match(c.out, /,seg,mIoU,[^,]+,[^,]+,false,66\.25$/m);
+  const bad = await ncp(['predict', '--data', join(dir, 'bad.jsonl'), known]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--data: .*bad\.jsonl: row 2, field 'top1'/);
+});
