@@ -79,7 +79,16 @@ test('ncp train → eval → predict on a small slice', { skip }, async () => {
 
   const bad = await ncp(['predict', '--model', models, '--setting', 'nope', CODE]);
   assert.equal(bad.code, 2);
-  assert.match(bad.err, /--setting: no predictor for 'nope'/);
+  assert.match(bad.err, /--setting: unknown setting or task 'nope'/);
+  // a task name stands for its main setting; a known setting without a predictor says so
+  const task = await ncp(['predict', '--model', models, '--json', '--setting', 'segmentation', CODE]);
+  assert.equal(task.code, 0, task.err);
+  assert.deepEqual(Object.keys(JSON.parse(task.out).predictions), ['seg']);
+  const none = await ncp(['predict', '--model', models, '--setting', 'video', CODE]);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /--setting: no predictor for 'video'/);
+  const typo = await ncp(['predict', '--model', models, '--setting', 'segmentaton', CODE]);
+  assert.match(typo.err, /did you mean 'segmentation'\?/);
 
   // a corrupt model file: clear message, exit 1
   const f = join(models, 'seg.json');
@@ -90,9 +99,11 @@ test('ncp train → eval → predict on a small slice', { skip }, async () => {
 });
 
 test('ncp train/eval reject bad options with a usage message', async () => {
-  const a = await ncp(['train', '--out', dir]);
+  // no --data: the data folder's file, said on stderr (here stopped by a misspelt setting)
+  const a = await ncp(['train', '--out', dir, '--settings', 'sgx']);
   assert.equal(a.code, 2);
-  assert.match(a.err, /--data FILE is required/);
+  if (dataDir) assert.match(a.err, /no --data: reading .*nasbench-mr\.json/);
+  assert.match(a.err, dataDir ? /--settings: unknown setting or task/ : /--data FILE is required/);
   const b = await ncp(['train', '--data', join(dir, 'nope.json'), '--out', dir]);
   assert.equal(b.code, 2);
   assert.match(b.err, /no such file/);

@@ -46,7 +46,7 @@ async function smallModels(): Promise<string> {
 
 test('ncp propagate --from … --json: result within the budget, trace, predictions', { skip }, async () => {
   const m = await smallModels();
-  const r = await ncp(['propagate', '--from', CLS, '--to', 'segmentation', '--flops-max', '2.5', '--steps', '15', '--json', '--models', m]);
+  const r = await ncp(['propagate', '--from', CLS, '--to', 'segmentation', '--flops-max', '2.5', '--steps', '15', '--json', '--model', m]);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.result.length, 27);
@@ -62,7 +62,7 @@ test('ncp propagate --from … --json: result within the budget, trace, predicti
 
 test('ncp propagate FILE.ncp prints a network block that parses and fits the budget', { skip }, async () => {
   const m = await smallModels();
-  const r = await ncp(['propagate', 'examples/propagate-to-seg.ncp', '--steps', '20', '--restarts', '2', '--models', m]);
+  const r = await ncp(['propagate', 'examples/propagate-to-seg.ncp', '--steps', '20', '--restarts', '2', '--model', m]);
   assert.equal(r.status, 0, r.stderr);
   const a = analyzeText(r.stdout);
   assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
@@ -79,32 +79,32 @@ test('ncp propagate: errors name the problem', { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ncp-propagate-'));
   const file = join(dir, 'p.ncp');
   writeFileSync(file, readFileSync(join(root, 'examples/propagate-to-seg.ncp'), 'utf8').replace('flops <= 2.5 G', 'flops <= 0.001 G'));
-  const imp = await ncp(['propagate', file, '--models', m]);
+  const imp = await ncp(['propagate', file, '--model', m]);
   assert.equal(imp.status, 1);
   assert.match(imp.stderr, /p\.ncp:\d+:\d+: propagate to_segmentation: .*(smallest|budget)/);
-  const none = await ncp(['propagate', 'examples/propagate-to-seg.ncp', '--name', 'nope', '--models', m]);
+  const none = await ncp(['propagate', 'examples/propagate-to-seg.ncp', '--name', 'nope', '--model', m]);
   assert.equal(none.status, 2);
   assert.match(none.stderr, /no propagate block 'nope' \(blocks: to_segmentation\)/);
   const noTo = await ncp(['propagate', '--from', CLS]);
   assert.equal(noTo.status, 2);
   assert.match(noTo.stderr, /--from needs --to/);
-  const badCode = await ncp(['propagate', '--from', '1_2', '--to', 'seg', '--models', m]);
+  const badCode = await ncp(['propagate', '--from', '1_2', '--to', 'seg', '--model', m]);
   assert.equal(badCode.status, 2);
   assert.match(badCode.stderr, /--from: /);
   const badStrategy = await ncp(['propagate', '--from', CLS, '--to', 'seg', '--strategy', 'greedy']);
   assert.equal(badStrategy.status, 2);
   assert.match(badStrategy.stderr, /--strategy: expected continuous or winner-takes-all/);
-  const noPred = await ncp(['propagate', '--from', CLS, '--to', 'video', '--models', m]);
+  const noPred = await ncp(['propagate', '--from', CLS, '--to', 'video', '--model', m]);
   assert.equal(noPred.status, 1);
   assert.match(noPred.stderr, /no predictor for setting 'video'/);
   // a corrupt model folder is the installation's fault, not a usage error: status 1, file named
-  const broken = await ncp(['propagate', '--from', CLS, '--to', 'seg', '--models', corruptModelsDir()]);
+  const broken = await ncp(['propagate', '--from', CLS, '--to', 'seg', '--model', corruptModelsDir()]);
   assert.equal(broken.status, 1);
   assert.match(broken.stderr, /ncp propagate: cannot load predictors: .*seg\.json: checksum mismatch/);
 });
 
 test('ncp nb201 --json: optimum, results with true accuracies, random search', { skip }, async () => {
-  const r = await ncp(['nb201', '--benchmark', join(dataDir!, 'nasbench201.json'), '--train-samples', '60', '--seed', '3', '--starts', '3', '--restarts', '2', '--json']);
+  const r = await ncp(['nb201', '--data', join(dataDir!, 'nasbench201.json'), '--train-samples', '60', '--seed', '3', '--starts', '3', '--restarts', '2', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.doesNotThrow(() => parseCellString(out.optimum.cell));

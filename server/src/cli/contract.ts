@@ -116,7 +116,7 @@ export function settingListArgument(list: string, flag: string, catalogue: Setti
   return [...new Set(names.map((n) => settingArgument(n, flag, catalogue).name))];
 }
 
-const SCALE: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+const SCALE: Record<string, number> = { k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
 
 /**
  * A positive amount in `unit` (G or M): a plain number is in that unit; a suffix K, M, G or T
@@ -125,7 +125,7 @@ const SCALE: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T
 export function quantityOption(v: string | undefined, name: string, unit: 'G' | 'M'): number | undefined {
   if (v === undefined) return undefined;
   const m = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*([kKMGT]?)\s*(?:flops|macs|params)?\s*$/i.exec(v);
-  const value = m ? (Number(m[1]) * SCALE[m[2]]) / SCALE[unit] : NaN;
+  const value = !m ? NaN : m[2] === '' ? Number(m[1]) : (Number(m[1]) * SCALE[m[2]]) / SCALE[unit];
   if (!m || !Number.isFinite(value) || !(value > 0)) {
     throw new UsageError(`${name}: expected a positive amount in ${unit} (e.g. 2.5, 2.5${unit}${unit === 'G' ? ' or 2500M' : ' or 500K'}), got '${v}'`);
   }
@@ -141,9 +141,22 @@ export function round(x: number, decimals = JSON_DECIMALS): number {
   return Math.round(x * f) / f;
 }
 
-/** One JSON Lines record with every non-integer number rounded (the shape of every `--json` line). */
+/** Fields that hold exact quantities (costs), kept at full precision wherever they appear. */
+const EXACT_FIELDS = new Set(['flops', 'params', 'budget']);
+
+function rounded(v: unknown, exact: boolean): unknown {
+  if (typeof v === 'number') return exact ? v : round(v);
+  if (Array.isArray(v)) return v.map((x) => rounded(x, exact));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rounded(x, exact || EXACT_FIELDS.has(k))]));
+  return v;
+}
+
+/**
+ * One JSON Lines record (the shape of every `--json` line): estimates rounded to JSON_DECIMALS,
+ * exact costs (fields named flops, params, budget) at full precision.
+ */
 export function jsonRecord(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? round(v) : v));
+  return JSON.stringify(rounded(value, false));
 }
 
 /** A mean and its spread, as every command names them. */
@@ -168,7 +181,10 @@ export function outputMode(values: { json?: boolean; csv?: boolean }): 'text' | 
   return values.json ? 'json' : values.csv ? 'csv' : 'text';
 }
 
-/** What every command that reads inputs says when standard input had none (exit status 1). */
-export function emptyInputMessage(command: string): string {
-  return `ncp ${command}: no input: standard input was empty (give inputs as arguments or pipe them in)`;
+/**
+ * What every command that reads inputs says when standard input held none (empty, or only blank
+ * and comment lines); the command then exits with status 1.
+ */
+export function emptyInputMessage(command: string, what = 'input'): string {
+  return `ncp ${command}: no ${what} on standard input (give ${what === 'input' ? 'it' : 'them'} as arguments or pipe ${what === 'input' ? 'it' : 'them'} in)`;
 }

@@ -1,6 +1,6 @@
 // `ncp flops`: exact FLOPs and params of network codes, as a table or one JSON line per code.
-import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './command';
+import { csvText, emptyInputMessage, outputMode, parseOptions } from './contract';
 import { readCodeInputs, type CodeInput } from './codes';
 import { cost, costBreakdown, type Cost, type CostOptions } from '../core/cost';
 import { codeToString } from '../core/space/multires';
@@ -23,6 +23,8 @@ starting with # or // are skipped.
 Options:
   --json            one JSON line per input: {"code":[…],"flops":G,"params":M};
                     a bad input gives {"input":"…","error":"…"} instead
+  --csv             the table as CSV: code,flops,params,outsideRange (with --breakdown,
+                    one row per part: code,part,flops,params,outsideRange)
   --breakdown       split the cost into stem, stage1..4 and head
   --input HxW       input height×width (default 128x128; e.g. 512x1024; one number: square)
   --head cls|seg    cls: pooled classifier at the lowest resolution (default);
@@ -31,7 +33,8 @@ Options:
   -h, --help        this text
 
 Exit status: 0 when every code was read, 1 when any input was not a network (the
-others are still printed), 2 on a bad option. Codes outside the benchmark's range
+others are still printed) or there were no codes (e.g. an empty standard input),
+2 on a bad option. Codes outside the benchmark's range
 (channels 8–128 in steps of 8, blocks and units 1–4) are exact too; the table marks
 them with * and explains on stderr.
 
@@ -74,19 +77,21 @@ export const flopsCommand: Command = {
   summary: 'exact FLOPs and params of network codes',
   help,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseOptions('flops', {
       args,
       allowPositionals: true,
       strict: true,
       options: {
         json: { type: 'boolean', default: false },
+        csv: { type: 'boolean', default: false },
         breakdown: { type: 'boolean', default: false },
         input: { type: 'string' },
         head: { type: 'string' },
         classes: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
+    }, io);
+    const mode = outputMode(values);
     const opts: CostOptions = {};
     if (values.input !== undefined) opts.input = parseInput(values.input);
     if (values.head !== undefined) {
@@ -105,17 +110,43 @@ export const flopsCommand: Command = {
 
     const inputs = await readCodeInputs(positionals, io);
     const bad = inputs.filter((i) => i.error !== undefined).length;
-    if (values.json) io.stdout.write(jsonLines(inputs, opts, values.breakdown === true));
-    else {
+    if (mode === 'json') io.stdout.write(jsonLines(inputs, opts, values.breakdown === true));
+    else if (mode === 'csv') {
+      io.stdout.write(csvTable(inputs, opts, values.breakdown === true));
+      const notes = messages(inputs);
+      if (notes.length > 0) io.stderr.write(notes);
+    } else {
       const out = values.breakdown ? breakdownTables(inputs, opts) : summaryTable(inputs, opts);
       if (out.length > 0) io.stdout.write(out);
       const notes = messages(inputs);
       if (notes.length > 0) io.stderr.write(notes);
     }
-    if (inputs.length === 0) io.stderr.write('ncp flops: no codes in the input\n');
+    if (inputs.length === 0) {
+      io.stderr.write((positionals.length === 0 ? emptyInputMessage('flops', 'codes') : 'ncp flops: no codes in the input') + '\n');
+      return 1;
+    }
     return bad > 0 ? 1 : 0;
   },
 };
+
+/** One row per valid code (cost exact, not rounded); with --breakdown, per part too. */
+function csvTable(inputs: CodeInput[], opts: CostOptions, breakdown: boolean): string {
+  const ok = inputs.filter((x) => x.code !== undefined);
+  const exact = (v: number) => String(v);
+  if (!breakdown) {
+    return csvText(['code', 'flops', 'params', 'outsideRange'], ok.map((x) => {
+      const c = cost(x.code!, opts);
+      return [codeToString(x.code!), exact(c.flops), exact(c.params), x.warnings !== undefined];
+    }));
+  }
+  const rows: unknown[][] = [];
+  for (const x of ok) {
+    const b = costBreakdown(x.code!, opts);
+    const parts: [string, Cost][] = [['stem', b.stem], ...b.stages.map((s, i): [string, Cost] => [`stage${i + 1}`, s]), ['head', b.head], ['total', b.total]];
+    for (const [part, c] of parts) rows.push([codeToString(x.code!), part, exact(c.flops), exact(c.params), x.warnings !== undefined]);
+  }
+  return csvText(['code', 'part', 'flops', 'params', 'outsideRange'], rows);
+}
 
 function jsonLines(inputs: CodeInput[], opts: CostOptions, breakdown: boolean): string {
   const lines: string[] = new Array(inputs.length);

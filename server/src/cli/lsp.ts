@@ -1,6 +1,7 @@
 // `ncp lsp`: runs the language server on this process (the same code as dist/server.js), so any
 // editor with an LSP client can use it: `ncp lsp --stdio`.
 import { UsageError, type Command } from './command';
+import { closest, didYouMean } from '../language/suggest';
 
 const TRANSPORTS = ['--stdio', '--node-ipc'];
 
@@ -22,7 +23,7 @@ export const lspCommand: Command = {
     const transport = args.find((a) => TRANSPORTS.includes(a) || a.startsWith('--socket=') || a.startsWith('--pipe='));
     const unknown = args.filter((a) => a !== transport && !a.startsWith('--clientProcessId'));
     if (!transport) throw new UsageError('choose a transport: --stdio, --node-ipc or --socket=PORT');
-    if (unknown.length > 0) throw new UsageError(`unknown option '${unknown[0]}'`);
+    if (unknown.length > 0) throw new UsageError(`unknown option '${unknown[0]}'${didYouMean(closest(unknown[0], [...TRANSPORTS, '--socket', '--help'], 2))}`);
     if (transport === '--node-ipc' && typeof process.send !== 'function') {
       throw new UsageError('--node-ipc needs a parent process with an IPC channel; use --stdio from a terminal or editor');
     }

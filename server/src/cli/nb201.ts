@@ -1,16 +1,15 @@
 // `ncp nb201`: NCP on NAS-Bench-201 — train a predictor on N random cells, propagate from K
 // random cells, and compare each result with the true accuracy and the predictor's optimum.
-import { resolve, join } from 'node:path';
 import { UsageError, writeLine, type Command } from './command';
-import { parseOptions } from './contract';
 import { choiceOption, intOption, requiredIntOption } from './options';
-import { BenchmarkFormatError, findDataDir } from '../core/benchmark';
+import { BenchmarkFormatError } from '../core/benchmark';
 import { DataError, loadData, toNb201Benchmark } from '../core/data';
+import { dataFile, jsonRecord, parseOptions } from './contract';
 import { runNb201Experiment } from '../core/propagate/nb201Experiment';
 import { PropagationError, STRATEGIES } from '../core/propagate';
 import { trainPredictor } from '../core/predict';
 
-const help = `Usage: ncp nb201 --benchmark FILE --train-samples N --seed S [options]
+const help = `Usage: ncp nb201 [--data FILE] --train-samples N --seed S [options]
 
 Network Coding Propagation on NAS-Bench-201 cells: trains an accuracy predictor on N random
 cells of the benchmark (the only benchmark queries used), enumerates all 15,625 cells for the
@@ -19,8 +18,9 @@ its predicted and true accuracy and how far (in predicted accuracy) it stayed be
 Random search with the same N benchmark queries is printed beside it.
 
 Options:
-  --benchmark FILE      NAS-Bench-201 data: our JSON, the authors' trainval.pkl or their data/
-                        folder (default: nasbench201.json in the data folder)
+  --data FILE           NAS-Bench-201 data: our JSON, the authors' nas-bench-201/trainval.pkl
+                        or their data/ folder (default: nasbench201.json in NCP_DATA_DIR or
+                        ../shared/data; --benchmark is a deprecated alias)
   --train-samples N     cells to train the predictor on (e.g. 1000)
   --seed S              seed of the sample, the training and the starts
   --starts K            random start cells (default 10)
@@ -32,7 +32,7 @@ Options:
   -h, --help            this text
 
 Example:
-  ncp nb201 --benchmark ../shared/data/nasbench201.json --train-samples 1000 --seed 0 --starts 10 --restarts 10`;
+  ncp nb201 --data ../shared/data/nasbench201.json --train-samples 1000 --seed 0 --starts 10 --restarts 10`;
 
 export const nb201Command: Command = {
   name: 'nb201',
@@ -44,7 +44,7 @@ export const nb201Command: Command = {
       allowPositionals: true,
       strict: true,
       options: {
-        benchmark: { type: 'string' },
+        data: { type: 'string' },
         'train-samples': { type: 'string' },
         seed: { type: 'string' },
         starts: { type: 'string' },
@@ -61,16 +61,11 @@ export const nb201Command: Command = {
     const restarts = intOption(values.restarts, '--restarts') ?? 1;
     const steps = intOption(values.steps, '--steps', 0) ?? 70;
     const strategy = choiceOption(values.strategy, '--strategy', STRATEGIES) ?? 'winner-takes-all';
-    let file = values.benchmark;
-    if (file === undefined) {
-      const dir = findDataDir();
-      if (!dir) throw new UsageError('--benchmark FILE is required (no data folder found: set NCP_DATA_DIR)');
-      file = join(dir, 'nasbench201.json');
-    }
+    const file = dataFile(values.data, 'nb201', 'nb201', io);
     let bench;
     try {
       // our JSON, the authors' nas-bench-201/trainval.pkl or their data/ folder
-      bench = toNb201Benchmark(loadData(resolve(io.cwd, file)));
+      bench = toNb201Benchmark(loadData(file));
     } catch (e) {
       if (e instanceof BenchmarkFormatError || e instanceof DataError) throw new UsageError(e.message);
       throw e;
@@ -99,7 +94,7 @@ export const nb201Command: Command = {
     if (values.json) {
       writeLine(
         io.stdout,
-        JSON.stringify({
+        jsonRecord({
           optimum: ex.optimum,
           results: ex.results.map((r) => ({ start: r.start, cell: r.cell, predicted: r.predicted, true: r.true, steps: r.steps, gapToOptimum: r.gapToOptimum })),
           randomSearch: ex.randomSearch,

@@ -136,7 +136,7 @@ export const predictCommand: Command = {
     const measured = values.data ? measuredIndex(values.data.map((d) => resolve(io.cwd, d))) : undefined;
     const items = await readItems(positionals, io.stdin, io.cwd);
     if (items.length === 0) {
-      writeLine(io.stderr, positionals.length === 0 ? emptyInputMessage('predict') : 'ncp predict: no codes or cells in the input');
+      writeLine(io.stderr, positionals.length === 0 ? emptyInputMessage('predict', 'codes or cells') : 'ncp predict: no codes or cells in the input');
       return 1;
     }
     let failed = 0;

@@ -156,7 +156,7 @@ export const propagateCommand: Command = {
         let objective: ObjectiveTerm[];
         // unknown names: did you mean, from the models' catalogue (settings from the data included)
         for (const raw of values.to.split(',')) {
-          const m = /(?:^|[\s*])([A-Za-z0-9][\w-]*)(?:\.(\w+))?\s*$/.exec(raw.trim()); // '3ddet' starts with a digit
+          const m = /^(?:.*\*\s*)?(\d*[A-Za-z][\w-]*)(?:\.(\w+))?\s*$/.exec(raw.trim());
           if (!m) continue; // parseTerm says what is wrong with it
           const info = settingArgument(m[1], '--to', catalogue);
           if (m[2] !== undefined) metricArgument(info, m[2], '--to');

@@ -93,7 +93,7 @@ export function completion(ctx: FeatureContext, offset: number): CompletionItem[
       .filter((d) => d.kind !== 'propagate' && d.name)
       .map((d) => ({ label: d.name, kind: d.kind === 'network' ? CompletionItemKind.Class : CompletionItemKind.Struct, detail: d.kind }));
   }
-  const metricCtx = /\bmaximize\s+(?:[\d.]+\s*[*×]\s*)?([A-Za-z_][\w-]*)\.([\w]*)$/.exec(before);
+  const metricCtx = /\bmaximize\s+(?:[\d.]+\s*[*×]\s*)?(\d*[A-Za-z_][\w-]*)\.([\w]*)$/.exec(before);
   if (metricCtx) {
     const s = resolveSetting(metricCtx[1]);
     if (!s) return [];

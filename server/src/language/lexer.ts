@@ -21,6 +21,12 @@ export const UnterminatedString = createToken({ name: 'UnterminatedString', patt
  */
 export const NameTok = createToken({ name: 'Name', pattern: Lexer.NA, label: 'a name' });
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/, label: 'a name', categories: [NameTok] });
+/**
+ * A name that starts with digits, like the authors' `3ddet` setting: digits then at least two
+ * letters, so numbers (`1e5`, `2.5`) and a unit glued to a number stay as they were. It counts as
+ * an Identifier wherever one is expected (settings, metrics).
+ */
+export const DigitName = createToken({ name: 'DigitName', pattern: /\d+[A-Za-z_]{2,}[A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/, label: 'a name', categories: [Identifier] });
 export const NumberTok = createToken({ name: 'Number', pattern: /[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/, label: 'a number' });
 
 function keyword(word: string, reserved = false): TokenType {
@@ -76,6 +82,7 @@ export const allTokens: TokenType[] = [
   UnterminatedString,
   ...KEYWORDS,
   Identifier,
+  DigitName,
   // Before Dot so `.5` is a number; after Identifier so `seg-4x` stays one name.
   NumberTok,
   LBrace, RBrace, LBracket, RBracket, Comma, Dot, Star, Equals, LessEq, Semicolon,

@@ -3,10 +3,14 @@
 import type { Writable } from 'node:stream';
 import type { SetProgress } from './dataset';
 
-function fmtTime(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const m = Math.floor(s / 60);
-  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
+/** Seconds as 45s, 1m05s or 2h03m; rounded first, so 119.6 s reads 2m00s, never 1m60s. */
+export function fmtTime(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '?';
+  const total = Math.round(s);
+  if (total < 60) return `${total}s`;
+  if (total < 3600) return `${Math.floor(total / 60)}m${String(total % 60).padStart(2, '0')}s`;
+  const minutes = Math.round(total / 60);
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
 export function progressPrinter(stream: Writable, isTTY: boolean, label = ''): { update(p: SetProgress): void; done(): void } {

@@ -10,7 +10,7 @@ import { PropagationError, type ObjectiveTerm, type PredictorLookup, type TermVa
  */
 export function parseTerm(text: string, catalogue: SettingCatalogue = activeCatalogue()): ObjectiveTerm {
   const s = text.trim();
-  const m = /^(?:([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*\*\s*)?([A-Za-z0-9][\w-]*)(?:\.([A-Za-z]\w*))?$/i.exec(s);
+  const m = /^(?:([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*\*\s*)?(\d*[A-Za-z][\w-]*)(?:\.([A-Za-z]\w*))?$/i.exec(s);
   if (!m) throw new PropagationError(`objective term '${s}': expected [WEIGHT *] SETTING[.METRIC], e.g. '0.5 * seg-4x.mIoU'`);
   const weight = m[1] === undefined ? 1 : Number(m[1]);
   const info = catalogue.resolve(m[2]);
