@@ -9,7 +9,7 @@ import { DataError, dataName, loadDataSources, toBenchmarkJson } from '../core/d
 const help = `Usage: ncp import DIR|FILE… --out FILE.json [--name NAME]
 
 Reads benchmark data and writes it as one JSON file in our form (docs/benchmark.schema.json),
-which every command that takes --data reads. Inputs, merged in order:
+which every command that takes data reads. Inputs, merged in order:
   DIR              the authors' data/ folder: <setting>/trainval.pkl per setting
   FILE.pkl         one authors' pickle (the setting is its folder's name)
   FILE.json        our JSON (NAS-Bench-MR or NAS-Bench-201)
