@@ -74,7 +74,7 @@ export async function readCodeInputs(args: readonly string[], io: CodeSources): 
   for (let a = 0; a < args.length; a++) {
     const arg = args[a];
     if (arg === '-') {
-      if (!stdinRead) out.push(...parseCodeLines(await readAll(io.stdin), 'stdin'));
+      if (!stdinRead) pushAll(out, parseCodeLines(await readAll(io.stdin), 'stdin'));
       stdinRead = true;
       continue;
     }
@@ -87,7 +87,7 @@ export async function readCodeInputs(args: readonly string[], io: CodeSources): 
         out.push({ input: arg, where: `argument ${a + 1}`, error: `cannot read ${arg}: ${why}` });
         continue;
       }
-      out.push(...parseCodeLines(text, arg));
+      pushAll(out, parseCodeLines(text, arg));
       continue;
     }
     const parsed = parseCodeInput(arg, `argument ${a + 1}`);
@@ -105,4 +105,9 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** out.push(...items) without spreading: a file of 130,000 codes would overflow the call stack. */
+export function pushAll<T>(out: T[], items: readonly T[]): void {
+  for (const it of items) out.push(it);
 }

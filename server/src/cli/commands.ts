@@ -14,6 +14,7 @@ export const commands: CommandEntry[] = [
   { name: 'fmt', summary: 'format .ncp files as the editor does (--check for CI)', load: async () => (await import('./fmt')).fmtCommand },
   { name: 'lsp', summary: 'start the language server (--stdio or --node-ipc)', load: async () => (await import('./lsp')).lspCommand },
   { name: 'train', summary: 'train accuracy predictors on a benchmark file', load: async () => (await import('./train')).trainCommand },
+  { name: 'import', summary: "convert the authors' pickles or your measurements to our JSON form", load: async () => (await import('./import')).importCommand },
   { name: 'eval', summary: 'score predictors: Kendall τ, Spearman ρ, MAE, spread coverage', load: async () => (await import('./eval')).evalCommand },
   { name: 'predict', summary: 'predicted accuracy (mean ± spread) of codes or NB201 cells', load: async () => (await import('./predict')).predictCommand },
   { name: 'propagate', summary: 'propagate a network code towards a task within a FLOPs budget (NCP)', load: async () => (await import('./propagate')).propagateCommand },

@@ -22,8 +22,9 @@ Kendall τ and Spearman ρ of predicted vs true values, mean absolute error, and
 the true value lies within ±1 and ±2 spreads of the prediction.
 
 Options:
-  --data FILE          benchmark file (NAS-Bench-MR or NAS-Bench-201; default: nasbench-mr.json
-                       in NCP_DATA_DIR or ../shared/data). Scoring predictors on the file they
+  --data FILE          benchmark data (default: nasbench-mr.json in NCP_DATA_DIR or
+                       ../shared/data): our JSON, an authors' trainval.pkl or their data/
+                       folder, or measurements (.jsonl, .csv); repeat to merge. Scoring predictors on the file they
                        were trained on says so: a training-set score.
   --model DIR          predictors to score (default: the shipped ones)
   --holdout F          score only a seeded fraction F of the architectures; without

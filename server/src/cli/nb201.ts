@@ -2,7 +2,8 @@
 // random cells, and compare each result with the true accuracy and the predictor's optimum.
 import { UsageError, writeLine, type Command } from './command';
 import { choiceOption, intOption, requiredIntOption } from './options';
-import { BenchmarkFormatError, loadNb201Benchmark } from '../core/benchmark';
+import { BenchmarkFormatError } from '../core/benchmark';
+import { DataError, loadData, toNb201Benchmark } from '../core/data';
 import { dataFile, jsonRecord, parseOptions } from './contract';
 import { runNb201Experiment } from '../core/propagate/nb201Experiment';
 import { PropagationError, STRATEGIES } from '../core/propagate';
@@ -17,7 +18,8 @@ its predicted and true accuracy and how far (in predicted accuracy) it stayed be
 Random search with the same N benchmark queries is printed beside it.
 
 Options:
-  --data FILE           NAS-Bench-201 file (default: nasbench201.json in NCP_DATA_DIR or
+  --data FILE           NAS-Bench-201 data: our JSON, the authors' nas-bench-201/trainval.pkl
+                        or their data/ folder (default: nasbench201.json in NCP_DATA_DIR or
                         ../shared/data; --benchmark is a deprecated alias)
   --train-samples N     cells to train the predictor on (e.g. 1000)
   --seed S              seed of the sample, the training and the starts
@@ -62,9 +64,10 @@ export const nb201Command: Command = {
     const file = dataFile(values.data, 'nb201', 'nb201', io);
     let bench;
     try {
-      bench = loadNb201Benchmark(file);
+      // our JSON, the authors' nas-bench-201/trainval.pkl or their data/ folder
+      bench = toNb201Benchmark(loadData(file));
     } catch (e) {
-      if (e instanceof BenchmarkFormatError) throw new UsageError(e.message);
+      if (e instanceof BenchmarkFormatError || e instanceof DataError) throw new UsageError(e.message);
       throw e;
     }
     const tty = io.stderrIsTTY;

@@ -56,3 +56,4 @@ export function choiceOption<T extends string>(v: string | undefined, name: stri
   }
   return v as T;
 }
+

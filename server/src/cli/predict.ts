@@ -1,13 +1,14 @@
 // `ncp predict`: predicted metrics (mean ± spread) of network codes or NAS-Bench-201 cells.
 import { resolve } from 'node:path';
 import { readAll, UsageError, writeLine, type Command } from './command';
-import { parseCodeInput, readCodeInputs, type CodeInput } from './codes';
+import { parseCodeInput, pushAll, readCodeInputs, type CodeInput } from './codes';
 import { loadPredictorSet } from '../core/predict/store';
 import { NB201_SETTING } from '../core/predict/dataset';
 import { cellToOneHot, parseCellString, CellFormatError } from '../core/space/nb201';
 import { codeToString } from '../core/space/multires';
 import type { Estimate } from '../core/predict/types';
 import { parseBackend } from './train';
+import { DataError, loadDataSources } from '../core/data';
 import { csvText, emptyInputMessage, estimate, jsonRecord, outputMode, parseOptions, settingArgument, useModelCatalogue } from './contract';
 
 const help = `Usage: ncp predict [options] [CODE | CELL | FILE.txt | -] ...
@@ -33,6 +34,8 @@ Options:
   --setting S     only setting S, or a task's main setting (--setting segmentation);
                   default: every setting of the input's space
   --model DIR     predictors to use (default: NCP_MODELS_DIR, else the shipped ones)
+  --data FILE     also print the measured values of inputs found in FILE (any data
+                  'ncp train' reads; repeat to merge): "measured" in --json, a column in --csv
   --backend B     auto, wasm, cpu or tensorflow
   -h, --help      this text
 
@@ -68,13 +71,30 @@ async function readItems(args: string[], stdin: NodeJS.ReadableStream, cwd: stri
   for (let a = 0; a < args.length; a++) {
     const arg = args[a];
     if (arg.trim().startsWith('|')) items.push(cellItem(arg.trim(), `argument ${a + 1}`));
-    else if (arg === '-') items.push(...lines(await readAll(stdin as never), 'stdin'));
+    else if (arg === '-') pushAll(items, lines(await readAll(stdin as never), 'stdin'));
     else {
       const parsed = await readCodeInputs([arg], { stdin: stdin as never, cwd });
-      items.push(...parsed.map((input) => ({ input: input.where === 'argument 1' ? { ...input, where: `argument ${a + 1}` } : input })));
+      pushAll(items, parsed.map((input) => ({ input: input.where === 'argument 1' ? { ...input, where: `argument ${a + 1}` } : input })));
     }
   }
   return items;
+}
+
+/** Measured values of every network and cell of the --data sources: key → setting → metric → value. */
+function measuredIndex(paths: string[]): Map<string, Record<string, Record<string, number>>> {
+  let d;
+  try {
+    d = loadDataSources(paths);
+  } catch (e) {
+    if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+    throw e;
+  }
+  const metrics = new Map(d.settings.map((s) => [s.name, s.metrics]));
+  const out = new Map<string, Record<string, Record<string, number>>>();
+  for (const e of d.entries) {
+    out.set(`${e.space}:${e.code.join(',')}`, Object.fromEntries(Object.entries(e.results).map(([s, v]) => [s, Object.fromEntries(metrics.get(s)!.map((m, j) => [m, v[j]]))])));
+  }
+  return out;
 }
 
 function fmt(e: Estimate): string {
@@ -94,6 +114,7 @@ export const predictCommand: Command = {
         setting: { type: 'string' },
         model: { type: 'string' },
         backend: { type: 'string' },
+        data: { type: 'string', multiple: true },
       },
       allowPositionals: true,
     }, io);
@@ -112,6 +133,7 @@ export const predictCommand: Command = {
     }
     const mrSettings = set.settings.filter((s) => set.get(s)!.inputDim === 27 && (only === undefined || s === only));
     const cellSettings = set.settings.filter((s) => s === NB201_SETTING && (only === undefined || s === only));
+    const measured = values.data ? measuredIndex(values.data.map((d) => resolve(io.cwd, d))) : undefined;
     const items = await readItems(positionals, io.stdin, io.cwd);
     if (items.length === 0) {
       writeLine(io.stderr, positionals.length === 0 ? emptyInputMessage('predict', 'codes or cells') : 'ncp predict: no codes or cells in the input');
@@ -156,22 +178,25 @@ export const predictCommand: Command = {
       const warnings = (it.input.warnings ?? []).map((w) => w.message);
       for (const w of warnings) writeLine(io.stderr, `ncp predict: ${it.input.where}: ${w}`);
       const shown = it.cell ? it.input.input : codeToString(it.input.code!);
+      const truth = measured?.get(it.cell ? `nb201:${it.cell.join(',')}` : `multires:${it.input.code!.join(',')}`);
       if (mode === 'json') {
         const head = it.cell ? { cell: it.input.input, ops: it.cell } : { code: it.input.code };
         const rounded = Object.fromEntries(Object.entries(preds).map(([s, ms]) => [s, Object.fromEntries(Object.entries(ms).map(([m, e]) => [m, estimate(e.mean, e.std)]))]));
-        writeLine(io.stdout, jsonRecord({ ...head, extrapolated: warnings.length > 0, ...(warnings.length > 0 ? { warnings } : {}), predictions: rounded }));
+        writeLine(io.stdout, jsonRecord({ ...head, extrapolated: warnings.length > 0, ...(warnings.length > 0 ? { warnings } : {}), predictions: rounded, ...(measured ? { measured: truth ?? null } : {}) }));
       } else if (mode === 'csv') {
-        for (const [s, ms] of Object.entries(preds)) for (const [m, e] of Object.entries(ms)) csvRows.push([shown, s, m, e.mean, e.std, warnings.length > 0]);
+        for (const [s, ms] of Object.entries(preds)) for (const [m, e] of Object.entries(ms)) csvRows.push([shown, s, m, e.mean, e.std, warnings.length > 0, ...(measured ? [truth?.[s]?.[m] ?? ''] : [])]);
       } else {
         // the flag belongs with the numbers it qualifies, not only on stderr
         writeLine(io.stdout, warnings.length > 0 ? `${shown} *` : shown);
         for (const [s, ms] of Object.entries(preds)) {
           writeLine(io.stdout, `  ${s.padEnd(12)} ${Object.entries(ms).map(([m, e]) => `${m} ${fmt(e)}`).join('   ')}`);
+          const t = truth?.[s];
+          if (t) writeLine(io.stdout, `  ${''.padEnd(12)} measured: ${Object.entries(t).map(([m, v]) => `${m} ${v.toFixed(2)}`).join('   ')}`);
         }
         if (warnings.length > 0) writeLine(io.stdout, `  * outside the benchmark's range, predictions extrapolate: ${warnings.map((w) => w.replace(/; predictions extrapolate$/, '')).join('; ')}`);
       }
     }
-    if (mode === 'csv') io.stdout.write(csvText(['input', 'setting', 'metric', 'mean', 'std', 'extrapolated'], csvRows));
+    if (mode === 'csv') io.stdout.write(csvText(['input', 'setting', 'metric', 'mean', 'std', 'extrapolated', ...(measured ? ['measured'] : [])], csvRows));
     return failed > 0 ? 1 : 0;
   },
 };

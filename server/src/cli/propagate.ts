@@ -141,7 +141,7 @@ export const propagateCommand: Command = {
     const overrides = {
       ...(values['flops-max'] !== undefined ? { flopsMax: quantityOption(values['flops-max'], '--flops-max', 'G') } : {}),
       ...(values['params-max'] !== undefined ? { paramsMax: quantityOption(values['params-max'], '--params-max', 'M') } : {}),
-      ...(values.lambda !== undefined ? { lambda: numberOption(values.lambda, '--lambda') } : {}),
+      ...(values.lambda !== undefined ? { lambda: numberOption(values.lambda, '--lambda', { min: 0 }) } : {}),
       ...(strategy !== undefined ? { strategy } : {}),
       ...(values.steps !== undefined ? { steps: intOption(values.steps, '--steps', 0) } : {}),
       ...(values.lr !== undefined ? { lr: numberOption(values.lr, '--lr') } : {}),

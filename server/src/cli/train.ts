@@ -7,10 +7,11 @@ import { choiceOption, fractionOption, intOption } from './options';
 import { recipeOverrides } from './recipeOption';
 import { loadTrainingData, splitData, trainSettings, type TrainingData } from '../core/predict/dataset';
 import { AUTHORS_RECIPE, NCP_RECIPE, type TrainConfig } from '../core/predict/train';
-import { savePredictorSet, readManifest, loadPredictorSet } from '../core/predict/store';
+import { savePredictorSetSafely, outDirProblem, readManifest, loadPredictorSet } from '../core/predict/store';
 import { progressPrinter } from '../core/predict/progress';
 import { initBackend, BACKEND_CHOICES, type BackendChoice } from '../core/predict/backend';
 import { BenchmarkFormatError } from '../core/benchmark';
+import { DataError, dataName } from '../core/data';
 import { declareSetting, SettingCatalogue } from '../core/settings';
 import type { EnsemblePredictor } from '../core/predict/ensemble';
 
@@ -21,8 +22,11 @@ in DIR (a manifest plus one JSON file per setting). FILE is a NAS-Bench-MR file 
 multi-resolution settings) or a NAS-Bench-201 file (setting 'nb201', metric 'acc').
 
 Options:
-  --data FILE          training data (default: nasbench-mr.json in NCP_DATA_DIR or ../shared/data)
-  --out DIR            where to write the models (required)
+  --data FILE          training data (default: nasbench-mr.json in NCP_DATA_DIR or ../shared/data);
+                       our JSON, an authors' trainval.pkl or their data/ folder, or your
+                       measurements (.jsonl, .csv; docs/data.md); repeat to merge several
+  --out DIR            where to write the models (required); written beside DIR and swapped
+                       in only when complete and checked, so a failed run keeps the old set
   --settings a,b       only these settings or tasks (default: all in FILE); a setting the
                        file declares (its 'settings' section) works as a known one
   --epochs N           epochs per member (default: the recipe's; ours 60, authors' 200)
@@ -49,12 +53,13 @@ export function parseBackend(v: string | undefined): BackendChoice {
   return choiceOption(v, '--backend', BACKEND_CHOICES) ?? 'auto';
 }
 
-export function readData(path: string): TrainingData {
-  if (!existsSync(path)) throw new UsageError(`--data: no such file: ${path}`);
+/** Reads every --data path as one dataset; bad data becomes a usage error naming file, row and field. */
+export function readData(paths: readonly string[]): TrainingData {
+  for (const p of paths) if (!existsSync(p)) throw new UsageError(`--data: no such file or folder: ${p}`);
   try {
-    return loadTrainingData(path);
+    return loadTrainingData(paths);
   } catch (e) {
-    if (e instanceof BenchmarkFormatError) throw new UsageError(`--data: ${e.message}`);
+    if (e instanceof BenchmarkFormatError || e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
     throw e;
   }
 }
@@ -75,7 +80,7 @@ export function pickSettings(data: TrainingData, list: string | undefined): Trai
 
 /** Options `ncp train` and `ncp eval` share: the data, which settings, and how to train. */
 export const TRAINING_OPTIONS = {
-  data: { type: 'string' },
+  data: { type: 'string', multiple: true },
   settings: { type: 'string' },
   epochs: { type: 'string' },
   members: { type: 'string' },
@@ -88,7 +93,9 @@ export const TRAINING_OPTIONS = {
 } as const;
 
 export interface TrainingArgs {
+  /** The data's name for messages and manifests ('a.json + b.csv'). */
   dataPath: string;
+  dataPaths: string[];
   data: TrainingData;
   holdout: number | undefined;
   splitSeed: number;
@@ -99,7 +106,7 @@ export interface TrainingArgs {
 }
 
 /** Checks the shared training options and reads the data they name. */
-export function readTrainingArgs(values: { [K in keyof typeof TRAINING_OPTIONS]?: string }, io: Pick<CliIO, 'stderr' | 'cwd'>, command: string): TrainingArgs {
+export function readTrainingArgs(values: { [K in Exclude<keyof typeof TRAINING_OPTIONS, 'data'>]?: string } & { data?: string[] }, io: Pick<CliIO, 'stderr' | 'cwd'>, command: string): TrainingArgs {
   const overrides: Partial<TrainConfig> = recipeOverrides(values.set);
   const epochs = intOption(values.epochs, '--epochs');
   const members = intOption(values.members, '--members');
@@ -111,9 +118,9 @@ export function readTrainingArgs(values: { [K in keyof typeof TRAINING_OPTIONS]?
   const holdout = fractionOption(values.holdout, '--holdout');
   const splitSeed = intOption(values['split-seed'], '--split-seed', 0) ?? 1;
   const backend = parseBackend(values.backend);
-  const dataPath = dataFile(values.data, 'mr', command, io);
-  const data = pickSettings(readData(dataPath), values.settings);
-  return { dataPath, data, holdout, splitSeed, seed, backend, overrides };
+  const dataPaths = values.data && values.data.length > 0 ? values.data.map((d) => dataFile(d, 'mr', command, io)) : [dataFile(undefined, 'mr', command, io)];
+  const data = pickSettings(readData(dataPaths), values.settings);
+  return { dataPath: dataName(dataPaths), dataPaths, data, holdout, splitSeed, seed, backend, overrides };
 }
 
 export const trainCommand: Command = {
@@ -136,6 +143,9 @@ export const trainCommand: Command = {
     const base = choiceOption(values.recipe, '--recipe', ['ncp', 'authors'] as const) === 'authors' ? AUTHORS_RECIPE : NCP_RECIPE;
     const { dataPath, holdout, splitSeed, seed, backend: backendChoice, overrides, ...rest } = readTrainingArgs(values, io, 'train');
     const outDir = resolve(io.cwd, values.out);
+    // before any training: an hour of work must not end in "cannot write there"
+    const outProblem = outDirProblem(outDir);
+    if (outProblem) throw new UsageError(`--out: ${outProblem}`);
     const data = holdout !== undefined ? splitData(rest.data, holdout, splitSeed).train : rest.data;
 
     const backend = await initBackend(backendChoice);
@@ -176,7 +186,8 @@ export const trainCommand: Command = {
       dataInfo = [old.data, dataInfo].flat();
     }
     const version = values.version ?? new Date().toISOString().slice(0, 10);
-    savePredictorSet(outDir, predictors, { version, command, seed, recipe: base.recipe, data: dataInfo, extra });
+    // written beside DIR, checked, then swapped in: a failure here leaves the old set as it was
+    await savePredictorSetSafely(outDir, predictors, { version, command, seed, recipe: base.recipe, data: dataInfo, extra });
     const secs = (Date.now() - started) / 1000; // teacher labels included
     writeLine(io.stderr, `ncp train: saved ${trained.length} predictor(s) to ${outDir} in ${secs.toFixed(1)} s`);
     return 0;

@@ -1,8 +1,8 @@
 // Measured values from a benchmark file the user points `ncp.benchmark.path` at. The file is read
 // once per path and modification time, in the background of the first hover that needs it.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { CODE_LENGTH } from '../core/space/multires';
+import { loadDataAsync, parseData, type Dataset } from '../core/data';
 
 export interface MeasuredNetwork {
   flops: number;
@@ -25,39 +25,21 @@ export interface BenchmarkIndex {
   cells: Map<string, MeasuredCell>;
 }
 
-function isNumArray(v: unknown): v is number[] {
-  return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-}
-
-/** Builds the index of either benchmark format; throws an Error naming the file and what is wrong. */
-export function indexBenchmark(path: string, text: string): BenchmarkIndex {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path} is not valid JSON: ${(e as Error).message}`);
-  }
-  const r = (raw ?? {}) as { settings?: Record<string, { metrics?: unknown }>; archs?: unknown; ops?: unknown };
-  if (!Array.isArray(r.archs)) throw new Error(`${path}: expected a NAS-Bench-MR or NAS-Bench-201 file (an object with 'archs')`);
+/** The hover's index of a dataset: networks and cells by their numbers. */
+export function indexDataset(path: string, d: Dataset): BenchmarkIndex {
   const index: BenchmarkIndex = { path, settings: {}, networks: new Map(), cells: new Map() };
-  if (r.settings && typeof r.settings === 'object') {
-    for (const [name, info] of Object.entries(r.settings)) {
-      index.settings[name] = Array.isArray(info?.metrics) ? info.metrics.filter((m): m is string => typeof m === 'string') : [];
-    }
-  }
-  for (const a of r.archs as Record<string, unknown>[]) {
-    if (!a || typeof a !== 'object') continue;
-    const flops = typeof a.flops === 'number' ? a.flops : NaN;
-    const params = typeof a.params === 'number' ? a.params : NaN;
-    if (isNumArray(a.code) && a.code.length === CODE_LENGTH) {
-      const results: Record<string, number[]> = {};
-      for (const s of Object.keys(index.settings)) if (isNumArray(a[s])) results[s] = a[s] as number[];
-      index.networks.set(a.code.join(','), { flops, params, results });
-    } else if (isNumArray(a.ops) && a.ops.length === 6 && typeof a.acc === 'number') {
-      index.cells.set(a.ops.join(','), { acc: a.acc, flops, params });
-    }
+  for (const s of d.settings) if (s.space === 'multires') index.settings[s.name] = [...s.metrics];
+  const cellSetting = d.settings.find((s) => s.space === 'nb201' && s.name === 'nb201') ?? d.settings.find((s) => s.space === 'nb201');
+  for (const e of d.entries) {
+    if (e.space === 'multires') index.networks.set(e.code.join(','), { flops: e.flops ?? NaN, params: e.params ?? NaN, results: e.results });
+    else if (cellSetting && e.results[cellSetting.name]) index.cells.set(e.code.join(','), { acc: e.results[cellSetting.name][0], flops: e.flops ?? NaN, params: e.params ?? NaN });
   }
   return index;
+}
+
+/** Builds the index of any data file's content (core/data reads it); throws an Error naming the file, row and field. */
+export function indexBenchmark(path: string, content: string | Uint8Array): BenchmarkIndex {
+  return indexDataset(path, parseData(path, typeof content === 'string' ? Buffer.from(content) : content));
 }
 
 export class BenchmarkLookup {
@@ -81,12 +63,8 @@ export class BenchmarkLookup {
     if (this.current?.key !== key) {
       this.current = {
         key,
-        index: readFile(full, 'utf8').then(
-          (text) => indexBenchmark(full, text),
-          (e: Error) => {
-            throw new Error(`cannot read ${full}: ${e.message}`);
-          },
-        ).catch((e: Error) => {
+        // any data the CLI reads: our JSON, a pickle, the authors' folder, measurement files
+        index: loadDataAsync(full).then((d) => indexDataset(full, d)).catch((e: Error) => {
           this.report(`ncp.benchmark.path: ${e.message}`);
           return undefined;
         }),

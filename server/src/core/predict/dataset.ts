@@ -1,8 +1,7 @@
 // Training/evaluation data from the benchmark files, per setting, with seeded hold-out splits;
 // and the loops that train or score a whole set of settings (shared by `ncp train` and `ncp eval`).
-import { BenchmarkFormatError, loadMrBenchmark, loadNb201Benchmark } from '../benchmark';
 import { cellToOneHot } from '../space/nb201';
-import { readFileSync } from 'node:fs';
+import { loadDataSources, type Dataset } from '../data';
 import { splitIndices } from '../random';
 import { trainEnsemble, type TrainConfig, type TrainProgress } from './train';
 import { withTeacherLabels } from './teacher';
@@ -30,44 +29,38 @@ export interface TrainingData {
   /** Architectures in the file. */
   archs: number;
   settings: SettingData[];
+  /** The data as read (settings with their tasks and labels, every entry). */
+  dataset?: Dataset;
 }
 
-/** Reads a NAS-Bench-MR or NAS-Bench-201 file (recognised by its fields). */
-export function loadTrainingData(path: string): TrainingData {
-  let head: unknown;
-  try {
-    head = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new BenchmarkFormatError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  const h = head as { settings?: unknown; ops?: unknown };
-  if (h && typeof h === 'object' && h.settings) {
-    const b = loadMrBenchmark(path);
-    const settings = Object.entries(b.settings).map(([setting, info]): SettingData => {
-      const rows = b.archs.map((a, i) => (a.results[setting]?.length === info.metrics.length ? i : -1)).filter((i) => i >= 0);
-      return {
-        setting,
-        metrics: [...info.metrics],
-        ...(typeof info.task === 'string' ? { task: info.task } : {}),
-        ...(typeof info.label === 'string' ? { label: info.label } : {}),
-        rows,
-        inputs: rows.map((i) => b.archs[i].code),
-        targets: rows.map((i) => b.archs[i].results[setting]),
-      };
+/** The training view of a dataset: per setting, the rows measured in it (indices into its entries). */
+export function toTrainingData(d: Dataset, path = d.sources.join(', ')): TrainingData {
+  const settings = d.settings.map((s): SettingData => {
+    const rows: number[] = [];
+    d.entries.forEach((e, i) => {
+      if (e.results[s.name]) rows.push(i);
     });
-    return { path, kind: 'mr', archs: b.archs.length, settings };
-  }
-  if (h && typeof h === 'object' && h.ops) {
-    const b = loadNb201Benchmark(path);
-    const rows = b.archs.map((_, i) => i);
     return {
-      path,
-      kind: 'nb201',
-      archs: b.archs.length,
-      settings: [{ setting: NB201_SETTING, metrics: ['acc'], rows, inputs: b.archs.map((a) => Array.from(cellToOneHot(a.ops))), targets: b.archs.map((a) => [a.acc]) }],
+      setting: s.name,
+      metrics: [...s.metrics],
+      task: s.task,
+      ...(s.label !== undefined ? { label: s.label } : {}),
+      rows,
+      inputs: rows.map((i) => (s.space === 'nb201' ? Array.from(cellToOneHot(d.entries[i].code)) : d.entries[i].code)),
+      targets: rows.map((i) => d.entries[i].results[s.name]),
     };
-  }
-  throw new BenchmarkFormatError(`${path}: neither a NAS-Bench-MR file ('settings') nor a NAS-Bench-201 file ('ops')`);
+  });
+  return { path, kind: d.entries.some((e) => e.space === 'multires') ? 'mr' : 'nb201', archs: d.entries.length, settings, dataset: d };
+}
+
+/**
+ * Reads training data: our JSON (NAS-Bench-MR or NAS-Bench-201), an authors' pickle or their
+ * data/ folder, or measurement files (JSON Lines, CSV); several paths are merged. Throws
+ * DataError naming the file, row and field of bad data.
+ */
+export function loadTrainingData(path: string | readonly string[]): TrainingData {
+  const paths = typeof path === 'string' ? [path] : path;
+  return toTrainingData(loadDataSources(paths), paths.join(', '));
 }
 
 /** Keeps the rows whose architecture index is in `keep`. */

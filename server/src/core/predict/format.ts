@@ -10,6 +10,8 @@ import { EnsemblePredictor } from './ensemble';
 export const SET_FORMAT = 'ncp-predictor-set';
 export const FILE_FORMAT = 'ncp-predictor';
 export const FORMAT_VERSION = 1;
+/** Largest |weight| or |target statistic| a model file may hold (trained ones stay below 10). */
+export const WEIGHT_LIMIT = 1e4;
 
 /** A model file or manifest that cannot be used; the message names the file and the problem. */
 export class ModelFormatError extends Error {
@@ -53,7 +55,11 @@ function base64ToF32(s: string, expected: number, where: string): Float32Array {
   }
   const out = new Float32Array(expected);
   new Uint8Array(out.buffer).set(buf);
-  for (let i = 0; i < expected; i++) if (!Number.isFinite(out[i])) throw new ModelFormatError(`${where}: value ${i} is not finite`);
+  for (let i = 0; i < expected; i++) {
+    if (!Number.isFinite(out[i])) throw new ModelFormatError(`${where}: value ${i} is not finite`);
+    // trained weights stay within single digits; one near float32's limit is damage or tampering
+    if (Math.abs(out[i]) > WEIGHT_LIMIT) throw new ModelFormatError(`${where}: value ${i} = ${out[i].toPrecision(3)} is beyond ±${WEIGHT_LIMIT}, which no trained predictor holds; the model folder is damaged — retrain with 'ncp train'`);
+  }
   return out;
 }
 
@@ -140,6 +146,9 @@ export function parsePredictor(text: string, name: string): EnsemblePredictor {
   if (spec.std.some((s) => s <= 0)) throw new ModelFormatError(`${name}: features.std must be positive`);
   const t = obj(o.target, `${name}: target`);
   const target = { mean: nums(t.mean, M, `${name}: target.mean`), std: nums(t.std, M, `${name}: target.std`) };
+  if ([...target.mean, ...target.std].some((x) => Math.abs(x) > WEIGHT_LIMIT) || target.std.some((x) => x <= 0)) {
+    throw new ModelFormatError(`${name}: target mean/std outside what a benchmark metric can give (|x| ≤ ${WEIGHT_LIMIT}, std > 0); the model folder is damaged — retrain with 'ncp train'`);
+  }
   const spreadScale = nums(o.spreadScale, M, `${name}: spreadScale`);
   const members = arr(o.members, `${name}: members`).map((mv, k): Network => {
     const where = `${name}: members[${k}]`;

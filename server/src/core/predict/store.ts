@@ -1,8 +1,8 @@
 // Saving and loading a set of predictors (one per setting) with its manifest. The server loads
 // the shipped set lazily (on the first hover or hint that needs it); the CLI loads any directory.
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Estimate, PredictorSet } from './types';
 import { TFJS_BATCH, type EnsemblePredictor } from './ensemble';
 import { rawFeatureMatrix } from './features';
@@ -119,7 +119,18 @@ export interface LoadOptions {
 export async function loadPredictorSet(dir?: string, opts: LoadOptions = {}): Promise<LoadedPredictorSet> {
   const root = dir ?? defaultModelsDir();
   const manifest = readManifest(root);
-  const wanted = opts.settings ?? Object.keys(manifest.settings);
+  const predictors = readPredictors(root, manifest, opts.settings ?? Object.keys(manifest.settings));
+  let backend = 'none';
+  try {
+    backend = await initBackend(opts.backend ?? 'auto');
+  } catch {
+    // predictions still run on the typed-array path
+  }
+  return new LoadedPredictorSet(root, manifest, predictors, backend);
+}
+
+/** Every wanted model file of a set, checked against the manifest's checksum and parsed. */
+function readPredictors(root: string, manifest: Manifest, wanted: readonly string[]): Map<string, EnsemblePredictor> {
   const predictors = new Map<string, EnsemblePredictor>();
   for (const s of wanted) {
     const entry = manifest.settings[s];
@@ -133,13 +144,7 @@ export async function loadPredictorSet(dir?: string, opts: LoadOptions = {}): Pr
     if (p.setting !== s) throw new ModelFormatError(`${path}: holds setting '${p.setting}', the manifest says '${s}'`);
     predictors.set(s, p);
   }
-  let backend = 'none';
-  try {
-    backend = await initBackend(opts.backend ?? 'auto');
-  } catch {
-    // predictions still run on the typed-array path
-  }
-  return new LoadedPredictorSet(root, manifest, predictors, backend);
+  return predictors;
 }
 
 export interface SaveMeta {
@@ -183,4 +188,59 @@ export function savePredictorSet(dir: string, predictors: readonly EnsemblePredi
   };
   writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
+}
+
+/** Why `dir` cannot take a predictor set, or undefined when it can (absent, empty, or a model folder). */
+export function outDirProblem(dir: string): string | undefined {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    return undefined;
+  }
+  if (!st.isDirectory()) return `${dir} exists and is not a folder`;
+  const names = readdirSync(dir);
+  if (names.length > 0 && !names.includes(MANIFEST)) return `${dir} is a folder with other files and no ${MANIFEST}: not a model folder, so it is not replaced`;
+  return undefined;
+}
+
+/**
+ * Writes the set into a fresh folder beside `dir`, loads it back (manifest and every checksum),
+ * and only then swaps it in; the previous folder is kept until the swap has succeeded. A crash,
+ * a failed check or a cancel (`signal`) leaves `dir` as it was. Returns the manifest written.
+ */
+export async function savePredictorSetSafely(dir: string, predictors: readonly EnsemblePredictor[], meta: SaveMeta, signal?: AbortSignal): Promise<Manifest> {
+  const problem = outDirProblem(dir);
+  if (problem) throw new ModelFormatError(problem);
+  const parent = dirname(resolve(dir));
+  mkdirSync(parent, { recursive: true });
+  const tmp = mkdtempSync(join(parent, `.${basename(dir)}.new-`));
+  try {
+    const manifest = savePredictorSet(tmp, predictors, meta);
+    const back = readPredictors(tmp, readManifest(tmp), predictors.map((p) => p.setting));
+    const missing = predictors.find((p) => !back.get(p.setting));
+    if (missing) throw new ModelFormatError(`${tmp}: the written set lacks setting '${missing.setting}'`);
+    signal?.throwIfAborted();
+    swapIn(tmp, dir);
+    return manifest;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Replaces `dir` by `fresh` with renames (same parent, so same file system); restores `dir` on failure. */
+function swapIn(fresh: string, dir: string): void {
+  if (!existsSync(dir)) {
+    renameSync(fresh, dir);
+    return;
+  }
+  const old = `${join(dirname(resolve(dir)), `.${basename(dir)}.old-`)}${process.pid}-${Date.now()}`;
+  renameSync(dir, old);
+  try {
+    renameSync(fresh, dir);
+  } catch (e) {
+    renameSync(old, dir);
+    throw e;
+  }
+  rmSync(old, { recursive: true, force: true });
 }
