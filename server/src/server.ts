@@ -21,6 +21,7 @@ import { DEFAULT_SETTINGS, normalizeSettings, type NcpSettings } from './feature
 import { PredictionService, type PredictorState } from './features/predictions';
 import { BenchmarkLookup } from './features/benchmarkLookup';
 import { loadPredictors, useModelsCatalogue } from './features/predictorLoader';
+import packageJson from '../../package.json';
 import type { FeatureContext } from './features/context';
 import { toLspDiagnostics } from './features/diagnostics';
 import { IncrementalAnalyzer } from './features/incrementalAnalysis';
@@ -248,7 +249,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: commandHandlers.length > 0 ? { commands: commandHandlers.map((c) => c.command) } : undefined,
       },
-      serverInfo: { name: 'ncp-language-server', version: '0.1.0' },
+      serverInfo: { name: 'ncp-language-server', version: packageJson.version },
     };
   });
 

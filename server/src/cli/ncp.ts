@@ -18,7 +18,8 @@ function mainHelp(): string {
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `ncp <command> --help` for the options of one command.',
+    'Run `ncp <command> --help` for the options of one command; `ncp --version` prints the version.',
+    'Flags, JSON output and exit codes are the same in every command (docs/cli.md).',
     'Codes are the benchmark string (e.g. 64_64-1_1_4_64-…-128) or 27 integers.',
   ].join('\n');
 }
