@@ -268,3 +268,25 @@ test('files are only read, never written, by the readers', () => {
   loadData(p);
   assert.equal(readFileSync(p, 'utf8'), before);
 });
+
+test('mutated pickles (seeded byte flips and cuts) give a DataError or data, never another exception', () => {
+  const cs = codes(6, 21);
+  const sources = [pickle(cs.map((c) => mrRow(c, { top1: 50, top5: 80 })), 2), pickle([nb201Row([0, 1, 2, 3, 4, 0], 30), nb201Row([1, 1, 1, 1, 1, 1], 31)], 4)];
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  let errors = 0;
+  for (let i = 0; i < 400; i++) {
+    const src = sources[i % 2];
+    const b = Uint8Array.from(src);
+    const flips = 1 + Math.floor(rand() * 4);
+    for (let k = 0; k < flips; k++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+    const cut = rand() < 0.3 ? b.subarray(0, Math.floor(rand() * b.length)) : b;
+    try {
+      readAuthorsPickle(cut, i % 2 ? 'nas-bench-201/trainval.pkl' : 'seg/trainval.pkl');
+    } catch (e) {
+      assert.ok(e instanceof DataError, `mutation ${i}: ${(e as Error).stack}`);
+      errors++;
+    }
+  }
+  assert.ok(errors > 100, `${errors} of 400 mutations were refused`);
+});
