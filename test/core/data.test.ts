@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DataError, loadData, loadDataAsync, loadDataSources, readAuthorsPickle, toBenchmarkJson, type Dataset } from '../../server/src/core/data';
 import { loadTrainingData } from '../../server/src/core/predict/dataset';
 import { findDataDir } from '../../server/src/core/benchmark';
-import { codeToString } from '../../server/src/core/space/multires';
+import { codeToNetwork, codeToString } from '../../server/src/core/space/multires';
 import { cellToString } from '../../server/src/core/space/nb201';
 import { cost } from '../../server/src/core/cost';
 import { dict, pickle, PyF32Array, PyFloat, PyGlobal, PyTuple } from '../data/pickleWriter';
@@ -92,13 +92,7 @@ test('our JSON round trip: toBenchmarkJson of a folder reads back to the same da
 
 test('JSON Lines measurements: the code in each of its three forms, a cell, notes; FLOPs computed when absent', () => {
   const [a, b, c] = codes(3, 9);
-  const structured = { stem: [a[0], a[1]], stages: [0, 1, 2, 3].map((k) => ({ blocks: 0, units: [] as number[], channels: [] as number[], k })), head: a[26] };
-  // build the structured form from the string form's numbers
-  const s = codeToString(a).split('-');
-  structured.stages = s.slice(1, 5).map((part, k) => {
-    const f = part.split('_').map(Number);
-    return { blocks: f[0], units: f.slice(2, 3 + k), channels: f.slice(3 + k), k };
-  }).map(({ blocks, units, channels }) => ({ blocks, units, channels, k: 0 }));
+  const structured = codeToNetwork(a); // {stem, stages: [{blocks, units, channels}], head}
   const lines = [
     JSON.stringify({ code: codeToString(a), setting: 'mydata', task: 'detection', metrics: { mAP: 31.5, latency_ms: 12 }, notes: 'first run' }),
     '# a comment line',
