@@ -1,4 +1,4 @@
-// The CLI contract (docs/cli.md), through the built CLI (`node dist/cli.js`) as a user runs it:
+// The CLI contract (docs/cli.md), through the built CLI (`node bin/ncp.js`, which runs dist/cli.js) as a user runs it:
 // every command's documented flags are the ones its parser takes, and the shared rules hold —
 // one flag name (deprecated aliases warn), did-you-mean for options, commands, settings, metrics
 // and tasks, units on budgets, JSON Lines with {mean, std} and rounded estimates, --csv tables,
@@ -15,7 +15,7 @@ import { fmtTime } from '../../server/src/core/predict/progress';
 import { indexToCell, NB201_SIZE } from '../../server/src/core/space/nb201';
 
 const root = join(__dirname, '..', '..');
-const cli = join(root, 'dist', 'cli.js');
+const cli = join(root, 'bin', 'ncp.js'); // runs dist/cli.js
 const dir = mkdtempSync(join(tmpdir(), 'ncp-contract-'));
 const dataDir = join(dir, 'data');
 const mr = join(dataDir, 'nasbench-mr.json');

@@ -52,7 +52,7 @@ test("ncp import of the authors' folder writes our JSON, valid against the publi
   assert.match(r.err, /wrote .*imported\.json: 4 setting\(s\) \(3ddet: moderate, easy, hard; cls-10c: top1, top5; nb201: acc; seg: mIoU, mAcc, aAcc\), 40 network\(s\), 8 cell\(s\)/);
   const json = JSON.parse(readFileSync(out, 'utf8')) as Bench;
   assert.ok(validate(json), JSON.stringify(validate.errors?.slice(0, 3)));
-  assert.equal(json.settings['3ddet'].task, '3d-detection');
+  assert.equal(json.settings['3ddet'].task, 'detection');
   // an NB201-only import writes the NAS-Bench-201 form, also valid
   const nb = join(dir, 'nb.json');
   assert.equal((await ncp(['import', join(authors, 'nas-bench-201', 'trainval.pkl'), '--out', nb])).code, 0);

@@ -67,7 +67,7 @@ test("the authors' folder: every <setting>/trainval.pkl joins by network, 3ddet 
   const d = loadData(root);
   assert.deepEqual(d.settings.map((s) => s.name), ['3ddet', 'cls-10c', 'nb201', 'seg']);
   const det = d.settings.find((s) => s.name === '3ddet')!;
-  assert.deepEqual([det.task, det.metrics], ['3d-detection', ['moderate', 'easy', 'hard']]);
+  assert.deepEqual([det.task, det.metrics], ['detection', ['moderate', 'easy', 'hard']]);
   assert.equal(d.entries.length, 30 + cells.length);
   const e = entryOf(d, cs[7])!;
   assert.deepEqual(Object.keys(e.results).sort(), ['3ddet', 'cls-10c', 'seg']);

@@ -1,20 +1,22 @@
-// A setting that comes from the data, end to end: a generated 3D-detection benchmark (the authors'
-// `3ddet`, metric `moderate`; generated values), `ncp train` on it, `ncp predict`, `ncp propagate`
+// A setting that comes from the data, end to end: a generated 3D-detection pickle in the authors'
+// shape (`3ddet/trainval.pkl`, metric `moderate`; generated values, no Python), `ncp train` on it, `ncp predict`, `ncp propagate`
 // to 3ddet.moderate from the command line and from a file, `ncp check`, and the language server
 // (diagnostics, completion, hover, inlay hints) with those predictors loaded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { CompletionItem, Hover, InlayHint } from 'vscode-languageserver-protocol';
 import { root, startClient, waitForPredictors } from './harness';
-import { DET3D, writeGeneratedBenchmark } from '../cli/generatedBenchmark';
+import { DET3D, generatedBenchmark } from '../cli/generatedBenchmark';
+import { mrRow } from '../data/fixtures';
+import { pickle } from '../data/pickleWriter';
 
 const dir = mkdtempSync(join(tmpdir(), 'ncp-3ddet-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-const data = join(dir, 'kitti-3ddet.json');
+const data = join(dir, 'data', '3ddet', 'trainval.pkl');
 const models = join(dir, 'models');
 const START = '32_32-1_1_2_32-2_2_2_2_32_64-3_3_2_2_2_32_64_96-1_4_2_2_2_2_32_64_96_128-128';
 const DOC = `network start = "${START}"
@@ -31,11 +33,17 @@ function ncp(args: string[], input = '') {
   return spawnSync(process.execPath, [join(root, 'bin/ncp.js'), ...args], { cwd: dir, input, encoding: 'utf8', env: { ...process.env, NCP_MODELS_DIR: '' } });
 }
 
-test('3ddet from a generated file: train records task and metrics, then predict, propagate and check use it', async () => {
+test('3ddet from a generated pickle: train records task and metrics, then predict, propagate and check use it', async () => {
   // the language-server harness builds dist/ (the CLI bundle with it)
   const c = await startClient();
   await c.stop();
-  writeGeneratedBenchmark(data, [DET3D], 160);
+  // the authors' 3ddet shape: a pickled list of dicts (metrics, flops, params, supernet arguments, embedding)
+  const rows = generatedBenchmark([DET3D], 160).archs.map((a) => {
+    const [moderate, easy, hard] = a['3ddet'] as number[];
+    return mrRow(a.code as number[], { easy, moderate, hard });
+  });
+  mkdirSync(join(dir, 'data', '3ddet'), { recursive: true });
+  writeFileSync(data, pickle(rows));
   const t = ncp(['train', '--data', data, '--out', models, '--epochs', '3', '--members', '1', '--teacher', '0', '--seed', '2']);
   assert.equal(t.status, 0, t.stderr);
   const manifest = JSON.parse(readFileSync(join(models, 'manifest.json'), 'utf8'));

@@ -22,8 +22,8 @@ export const lspCommand: Command = {
   async run(args) {
     const transport = args.find((a) => TRANSPORTS.includes(a) || a.startsWith('--socket=') || a.startsWith('--pipe='));
     const unknown = args.filter((a) => a !== transport && !a.startsWith('--clientProcessId'));
-    if (!transport) throw new UsageError('choose a transport: --stdio, --node-ipc or --socket=PORT');
     if (unknown.length > 0) throw new UsageError(`unknown option '${unknown[0]}'${didYouMean(closest(unknown[0], [...TRANSPORTS, '--socket', '--help'], 2))}`);
+    if (!transport) throw new UsageError('choose a transport: --stdio, --node-ipc or --socket=PORT');
     if (transport === '--node-ipc' && typeof process.send !== 'function') {
       throw new UsageError('--node-ipc needs a parent process with an IPC channel; use --stdio from a terminal or editor');
     }

@@ -121,7 +121,6 @@ function oneHotCell(v: unknown, file: string, i: number): number[] {
 function nb201Rows(value: unknown[], file: string, setting: string): Dataset {
   const name = checkSettingName(setting, file, undefined, 'setting (from the folder name)');
   const info: DataSetting = { ...defaultSetting(name, 'nb201', ['acc']), space: 'nb201' };
-  if (info.task === 'custom') info.task = 'nb201';
   const entries: DataEntry[] = [];
   for (let i = 0; i < value.length; i++) {
     const r = row(value, i, file);

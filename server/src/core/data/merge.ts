@@ -15,7 +15,8 @@ function joinSetting(have: DataSetting, next: DataSetting, file: string): void {
     if (!sameSet) throw new DataError(`${file}: setting '${next.name}' has metrics ${next.metrics.join(', ')}; an earlier file has ${have.metrics.join(', ')}`, file);
   }
   have.label ??= next.label;
-  if (have.task === 'custom') have.task = next.task;
+  // a task left at its default (the setting's own name) takes one another file declares
+  if (have.task === have.name) have.task = next.task;
 }
 
 /** Adds `b`'s entries into `into` (mutated), checking every overlap. */

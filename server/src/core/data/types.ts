@@ -5,7 +5,7 @@ export type DataSpace = 'multires' | 'nb201';
 
 export interface DataSetting {
   name: string;
-  /** 'classification', 'segmentation', 'video', '3d-detection', 'nb201', or the user's own word. */
+  /** 'classification', 'segmentation', 'video', 'detection', 'nb201', or the user's own word (a name: it stands for the setting in `maximize`). */
   task: string;
   label?: string;
   space: DataSpace;

@@ -1,6 +1,6 @@
 // Checks every reader applies to a value, so a bad number reads the same from JSON, a pickle or a
 // CSV: what no benchmark could hold is refused, never accepted silently.
-import { SETTINGS } from '../settings';
+import { declareSetting, SETTINGS } from '../settings';
 import { validateCode, CODE_LENGTH } from '../space/multires';
 import { validateCell } from '../space/nb201';
 import { DataError, type DataSetting, type DataSpace } from './types';
@@ -78,10 +78,13 @@ export function defaultSetting(name: string, space: DataSpace, metrics: string[]
     return { name, task: known.task, label: known.label, space: known.space, metrics: ordered };
   }
   if (name === '3ddet' || name.startsWith('3ddet')) {
-    const main = ['moderate', 'easy', 'hard'].filter((m) => metrics.includes(m));
-    return { name, task: '3d-detection', label: 'KITTI 3D object detection (average precision)', space, metrics: [...main, ...metrics.filter((m) => !main.includes(m))] };
+    // the catalogue's 3D-detection entry (task 'detection': a task name must be usable where a setting is)
+    const det = declareSetting('3ddet');
+    const main = det.metrics.filter((m) => metrics.includes(m));
+    return { name, task: det.task, label: det.label, space, metrics: [...main, ...metrics.filter((m) => !main.includes(m))] };
   }
-  const task = name.startsWith('cls') ? 'classification' : name.startsWith('seg') ? 'segmentation' : name.startsWith('video') ? 'video' : space === 'nb201' ? 'nb201' : 'custom';
+  // otherwise the task is the setting's own name (settings.ts), unless the name says the task
+  const task = name.startsWith('cls') ? 'classification' : name.startsWith('seg') ? 'segmentation' : name.startsWith('video') ? 'video' : space === 'nb201' ? 'nb201' : declareSetting(name).task;
   return { name, task, space, metrics: [...metrics] };
 }
 
