@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DataError, loadData, loadDataAsync, loadDataSources, readAuthorsPickle, toBenchmarkJson, type Dataset } from '../../server/src/core/data';
 import { loadTrainingData } from '../../server/src/core/predict/dataset';
 import { findDataDir } from '../../server/src/core/benchmark';
-import { codeToString } from '../../server/src/core/space/multires';
+import { codeToNetwork, codeToString } from '../../server/src/core/space/multires';
 import { cellToString } from '../../server/src/core/space/nb201';
 import { cost } from '../../server/src/core/cost';
 import { dict, pickle, PyF32Array, PyFloat, PyGlobal, PyTuple } from '../data/pickleWriter';
@@ -92,13 +92,7 @@ test('our JSON round trip: toBenchmarkJson of a folder reads back to the same da
 
 test('JSON Lines measurements: the code in each of its three forms, a cell, notes; FLOPs computed when absent', () => {
   const [a, b, c] = codes(3, 9);
-  const structured = { stem: [a[0], a[1]], stages: [0, 1, 2, 3].map((k) => ({ blocks: 0, units: [] as number[], channels: [] as number[], k })), head: a[26] };
-  // build the structured form from the string form's numbers
-  const s = codeToString(a).split('-');
-  structured.stages = s.slice(1, 5).map((part, k) => {
-    const f = part.split('_').map(Number);
-    return { blocks: f[0], units: f.slice(2, 3 + k), channels: f.slice(3 + k), k };
-  }).map(({ blocks, units, channels }) => ({ blocks, units, channels, k: 0 }));
+  const structured = codeToNetwork(a); // {stem, stages: [{blocks, units, channels}], head}
   const lines = [
     JSON.stringify({ code: codeToString(a), setting: 'mydata', task: 'detection', metrics: { mAP: 31.5, latency_ms: 12 }, notes: 'first run' }),
     '# a comment line',
@@ -267,4 +261,26 @@ test('files are only read, never written, by the readers', () => {
   const before = readFileSync(p, 'utf8');
   loadData(p);
   assert.equal(readFileSync(p, 'utf8'), before);
+});
+
+test('mutated pickles (seeded byte flips and cuts) give a DataError or data, never another exception', () => {
+  const cs = codes(6, 21);
+  const sources = [pickle(cs.map((c) => mrRow(c, { top1: 50, top5: 80 })), 2), pickle([nb201Row([0, 1, 2, 3, 4, 0], 30), nb201Row([1, 1, 1, 1, 1, 1], 31)], 4)];
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  let errors = 0;
+  for (let i = 0; i < 400; i++) {
+    const src = sources[i % 2];
+    const b = Uint8Array.from(src);
+    const flips = 1 + Math.floor(rand() * 4);
+    for (let k = 0; k < flips; k++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+    const cut = rand() < 0.3 ? b.subarray(0, Math.floor(rand() * b.length)) : b;
+    try {
+      readAuthorsPickle(cut, i % 2 ? 'nas-bench-201/trainval.pkl' : 'seg/trainval.pkl');
+    } catch (e) {
+      assert.ok(e instanceof DataError, `mutation ${i}: ${(e as Error).stack}`);
+      errors++;
+    }
+  }
+  assert.ok(errors > 100, `${errors} of 400 mutations were refused`);
 });

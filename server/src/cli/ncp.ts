@@ -2,6 +2,7 @@
 import { commands } from './commands';
 import { UsageError, writeLine, type CliIO } from './command';
 import { ModelFormatError } from '../core/predict/format';
+import { DataError } from '../core/data/types';
 import { closest, didYouMean } from '../language/suggest';
 import packageJson from '../../../package.json';
 
@@ -51,6 +52,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       writeLine(io.stderr, `ncp ${name}: ${(err as Error).message}`);
       writeLine(io.stderr, `Run \`ncp ${name} --help\` for usage.`);
+      return 2;
+    }
+    // bad data found past the readers (too few rows to train on): named, never a stack trace
+    if (err instanceof DataError) {
+      writeLine(io.stderr, `ncp ${name}: ${err.message}`);
       return 2;
     }
     // a missing or corrupt model file: the data is fine, the installation is not (status 1)

@@ -9,7 +9,7 @@ import { readBenchmarkJson } from './json';
 import { readCsv, readJsonLines } from './measurements';
 import { mergeDatasets } from './merge';
 import { DataError, type Dataset } from './types';
-import { FILE_LIMIT } from './values';
+import { FILE_LIMIT, PICKLE_LIMIT } from './values';
 
 export type DataKind = 'pickle' | 'json' | 'jsonl' | 'csv';
 
@@ -32,7 +32,16 @@ export function dataKind(file: string, bytes: Uint8Array): DataKind {
 
 /** Parses one file's bytes (already read) into a dataset; rows of one network in one file join too. */
 export function parseData(file: string, bytes: Uint8Array): Dataset {
-  return mergeDatasets([parseRows(file, bytes)]);
+  if (dataKind(file, bytes) === 'pickle' && bytes.length > PICKLE_LIMIT) {
+    throw new DataError(`${file}: ${(bytes.length / 2 ** 20).toFixed(0)} MiB is more than the ${PICKLE_LIMIT / 2 ** 20} MiB a pickle may have`, file);
+  }
+  try {
+    return mergeDatasets([parseRows(file, bytes)]);
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    // bad input must never end in a stack trace: whatever slipped past the checks names the file
+    throw new DataError(`${file}: cannot read: ${(e as Error).message ?? String(e)}`, file);
+  }
 }
 
 function parseRows(file: string, bytes: Uint8Array): Dataset {

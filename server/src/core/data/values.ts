@@ -11,8 +11,10 @@ export const METRIC_LIMIT = 1e4;
 export const COST_LIMIT = 1e6;
 /** Most rows one file may hold (the authors' largest has 15,625). */
 export const ROW_LIMIT = 2_000_000;
-/** Largest data file read (bytes). */
-export const FILE_LIMIT = 512 * 1024 * 1024;
+/** Largest text data file read (bytes): well below V8's longest string. */
+export const FILE_LIMIT = 256 * 1024 * 1024;
+/** Largest pickle read (bytes): unpickled objects take ~10× their bytes; the authors' are under 4 MB. */
+export const PICKLE_LIMIT = 64 * 1024 * 1024;
 
 /** Metrics measured in percent: 0–100. */
 const PERCENT = new Set(['top1', 'top5', 'mIoU', 'mAcc', 'aAcc', 'acc', 'easy', 'moderate', 'hard']);

@@ -1,7 +1,7 @@
 // Training/evaluation data from the benchmark files, per setting, with seeded hold-out splits;
 // and the loops that train or score a whole set of settings (shared by `ncp train` and `ncp eval`).
 import { cellToOneHot } from '../space/nb201';
-import { loadDataSources, type Dataset } from '../data';
+import { DataError, loadDataSources, type Dataset } from '../data';
 import { splitIndices } from '../random';
 import { trainEnsemble, type TrainConfig, type TrainProgress } from './train';
 import { withTeacherLabels } from './teacher';
@@ -10,6 +10,8 @@ import type { DifferentiablePredictor } from './types';
 import { coverage, kendallTau, meanAbsoluteError, spearmanRho } from './metrics';
 
 export const NB201_SETTING = 'nb201';
+/** Fewest training examples (measured plus teacher-labelled) trainEnsemble takes. */
+export const MIN_TRAINING_ROWS = 10;
 
 export interface SettingData {
   setting: string;
@@ -150,6 +152,13 @@ export async function trainSettings(
   opts: { base: TrainConfig; seed: number; overrides?: Partial<TrainConfig>; onProgress?: (p: SetProgress) => void },
 ): Promise<TrainedSetting[]> {
   const cfg = { ...opts.base, ...opts.overrides };
+  // before any fitting: a setting with too few measured networks is the data's problem, said as such
+  for (const d of settings) {
+    const taught = d.inputs[0]?.length === 27 && cfg.teacher > 0 ? Math.round(cfg.teacher * d.inputs.length) : 0;
+    if (d.inputs.length + taught < MIN_TRAINING_ROWS) {
+      throw new DataError(`setting '${d.setting}': ${d.inputs.length} measured network(s)${taught ? ` (+${taught} teacher-labelled)` : ''}; training needs at least ${MIN_TRAINING_ROWS} examples: measure more networks${d.inputs[0]?.length === 27 ? ' or raise --teacher' : ''}`);
+    }
+  }
   const codes = settings.filter((d) => d.inputs[0]?.length === 27);
   const sameRows = codes.every((d) => d.rows.length === codes[0].rows.length && d.rows.every((r, i) => r === codes[0].rows[i]));
   if (cfg.joint && codes.length > 1 && sameRows) {
