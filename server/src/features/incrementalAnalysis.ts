@@ -6,7 +6,7 @@
 // names, `from` references, a propagation's view of its start network) are redone on the whole.
 // Small documents, and anything unusual (an unterminated block comment), take the plain path.
 // test/lsp/incremental.test.ts checks the result equals analyzeText's on many documents.
-import { analyzeText, duplicateNameDiagnostic, undefinedNameDiagnostic, type DocumentAnalysis, type NameReference } from '../language/analyze';
+import { analyzeText, withLazyTokens, duplicateNameDiagnostic, undefinedNameDiagnostic, type DocumentAnalysis, type NameReference } from '../language/analyze';
 import type { CellDecl, Declaration, NetworkDecl, PropagateDecl } from '../language/ast';
 import type { NcpDiagnostic } from '../language/diagnostics';
 import { LineIndex } from '../language/positions';
@@ -23,9 +23,18 @@ const SYNTAX_CODES = new Set(['parse-error', 'lex-error', 'unterminated-string',
  * never closes (it swallows everything after it; the plain path handles that).
  */
 export function chunkStarts(text: string): number[] | undefined {
-  const starts = [0];
+  return scanChunkStarts(text, 0)?.starts;
+}
+
+/**
+ * The cut points from `from` on (a cut point of the same text, or 0: the scanner's state there is
+ * known, a line start outside comments and strings). Stops at the first cut point `q` for which
+ * `stop(q)` holds (it is not included; `stoppedAt` says where).
+ */
+function scanChunkStarts(text: string, from: number, stop?: (q: number) => boolean): { starts: number[]; stoppedAt?: number } | undefined {
+  const starts = [from];
   const n = text.length;
-  let i = 0;
+  let i = from;
   let lineStart = true;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -39,9 +48,12 @@ export function chunkStarts(text: string): number[] | undefined {
       }
       const k = text.charCodeAt(j);
       // Only 'n', 'c' and 'p' can start a declaration keyword: test the regex on those alone.
-      if (i > 0 && (k === 110 || k === 99 || k === 112)) {
+      if (i > from && (k === 110 || k === 99 || k === 112)) {
         DECL_KEYWORD.lastIndex = j;
-        if (DECL_KEYWORD.test(text)) starts.push(i);
+        if (DECL_KEYWORD.test(text)) {
+          if (stop?.(i)) return { starts, stoppedAt: i };
+          starts.push(i);
+        }
       }
       lineStart = false;
       i = j;
@@ -68,7 +80,31 @@ export function chunkStarts(text: string): number[] | undefined {
       i++;
     }
   }
-  return starts;
+  return { starts };
+}
+
+/** Length of the common prefix of two strings (compared a block at a time: V8 compares flat strings fast). */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  const B = 4096;
+  let i = 0;
+  while (i + B <= n && a.slice(i, i + B) === b.slice(i, i + B)) i += B;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common suffix, at most `max`. */
+function commonSuffix(a: string, b: string, max: number): number {
+  const B = 4096;
+  let k = 0;
+  while (k + B <= max && a.slice(a.length - k - B, a.length - k) === b.slice(b.length - k - B, b.length - k)) k += B;
+  while (k < max && a.charCodeAt(a.length - 1 - k) === b.charCodeAt(b.length - 1 - k)) k++;
+  return k;
+}
+
+/** A copy of a slice that does not keep the whole document's text alive (V8 slices point into their parent). */
+function detached(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 interface Chunk {
@@ -92,15 +128,12 @@ const SKIP_KEYS = new Set(['tokenType', 'lines', 'text', 'target', 'in', 'networ
  * a node's). Collected once per chunk analysis, so moving a chunk is two flat loops.
  */
 interface Movable {
-  /** Lexer tokens (one shape): offsets only. */
-  tokens: { startOffset: number; endOffset?: number }[];
   /** Ranges of the tree and diagnostics. */
   ranges: { startOffset: number; endOffset: number }[];
   positions: { line: number }[];
 }
 
 function collect(a: DocumentAnalysis): Movable {
-  const tokens: Movable['tokens'] = [...a.tokens, ...a.comments];
   const ranges: Movable['ranges'] = [];
   const positions: Movable['positions'] = [];
   const seen = new Set<object>();
@@ -121,16 +154,12 @@ function collect(a: DocumentAnalysis): Movable {
       if (v !== null && typeof v === 'object' && !SKIP_KEYS.has(k)) stack.push(v);
     }
   }
-  return { tokens, ranges, positions };
+  return { ranges, positions };
 }
 
-// Three loops, each over objects of one shape, so the property accesses stay monomorphic.
+// Two loops, each over objects of one shape, so the property accesses stay monomorphic.
 function shift(m: Movable, dOff: number, dLine: number): void {
   if (dOff !== 0) {
-    for (const t of m.tokens) {
-      t.startOffset += dOff;
-      if (t.endOffset !== undefined) t.endOffset += dOff;
-    }
     for (const r of m.ranges) {
       r.startOffset += dOff;
       r.endOffset += dOff;
@@ -170,8 +199,8 @@ function analyzeChunk(text: string, context: string, atLine: number): DocumentAn
   full.ast.comments = full.ast.comments.filter((c) => c.range.startOffset < end);
   // `end` is the newline before the context: a diagnostic there (e.g. "found the end of the file") is the chunk's.
   full.diagnostics = full.diagnostics.filter((d) => d.range.startOffset <= end);
-  full.tokens = full.tokens.filter((t) => t.startOffset < end);
-  full.comments = full.comments.filter((t) => t.startOffset < end);
+  // The tokens read from `text` (lazily): give the analysis the chunk's own text (with its blank-line prefix).
+  full.text = prefix + text;
   return full;
 }
 
@@ -179,8 +208,15 @@ function quotesLines(a: DocumentAnalysis): boolean {
   return a.diagnostics.some((d) => d.code !== 'duplicate-name' && QUOTES_LINE.test(d.message));
 }
 
+/** What is kept of a document between versions: its text, line index and chunks in order. */
+interface DocState {
+  text: string;
+  lines: LineIndex;
+  chunks: Chunk[];
+}
+
 export class IncrementalAnalyzer {
-  private readonly docs = new Map<string, Chunk[]>();
+  private readonly docs = new Map<string, DocState>();
   /** Chunks analysed (not reused) since start, for tests and benchmarks. */
   chunkAnalyses = 0;
 
@@ -202,7 +238,7 @@ export class IncrementalAnalyzer {
       local: DocumentAnalysis['diagnostics'];
       next: number;
       chunks: Chunk[];
-      cursor: Record<'decl' | 'comment' | 'diag' | 'token' | 'ctoken', number>;
+      cursor: Record<'decl' | 'comment' | 'diag', number>;
     }
   >();
 
@@ -235,8 +271,9 @@ export class IncrementalAnalyzer {
         while (cursor[key] < list.length && at(list[cursor[key]]) < end) out.push(list[cursor[key]++]);
         return out;
       };
-      const analysis: DocumentAnalysis = {
-        text: '',
+      const chunkText = p.text.slice(off, end === Infinity ? p.text.length : end);
+      const analysis = withLazyTokens({
+        text: chunkText,
         ast: { declarations: take(full.ast.declarations, 'decl', (d) => d.range.startOffset), comments: take(full.ast.comments, 'comment', (c) => c.range.startOffset) },
         diagnostics: take(diagnostics, 'diag', (d) => d.range.startOffset),
         networks: new Map(),
@@ -245,48 +282,36 @@ export class IncrementalAnalyzer {
         references: [],
         hasSyntaxErrors: false,
         lines: p.lines,
-        tokens: take(full.tokens, 'token', (t) => t.startOffset),
-        comments: take(full.comments, 'ctoken', (t) => t.startOffset),
-      };
-      const chunkText = p.text.slice(off, end === Infinity ? p.text.length : end);
+      });
       const context = contextOf(analysis.ast.declarations, full.networks, full.cells, p.text);
       const line = p.lines.positionAt(off).line;
       p.chunks.push({ text: chunkText, analysis, offset: off, line, context, lineBound: quotesLines(analysis), movable: collect(analysis) });
     }
     if (p.next < p.starts.length) return true;
     this.priming.delete(uri);
-    this.docs.set(uri, p.chunks);
+    this.docs.set(uri, { text: p.text, lines: p.lines, chunks: p.chunks });
     return false;
   }
 
   analyze(uri: string, text: string): DocumentAnalysis {
-    const starts = text.length >= this.minChars ? chunkStarts(text) : undefined;
-    if (!starts) {
+    if (text.length < this.minChars) {
       this.forget(uri);
       return analyzeText(text);
     }
-    const lines = new LineIndex(text);
-    if (!this.docs.has(uri)) {
+    const prev = this.docs.get(uri);
+    const next = prev ? this.afterEdit(prev, text) : undefined;
+    if (!next) {
+      // First version (or one the edit path cannot take): whole text, chunks cut from it in idle time.
+      this.forget(uri);
+      const starts = chunkStarts(text);
+      if (!starts) return analyzeText(text);
+      const lines = new LineIndex(text);
       const full = analyzeText(text);
       const local = full.diagnostics.filter((d) => d.code !== 'duplicate-name' && d.code !== 'undefined-name');
-      this.priming.set(uri, { text, starts, lines, full, local, next: 0, chunks: [], cursor: { decl: 0, comment: 0, diag: 0, token: 0, ctoken: 0 } });
+      this.priming.set(uri, { text, starts, lines, full, local, next: 0, chunks: [], cursor: { decl: 0, comment: 0, diag: 0 } });
       return full;
     }
-    // Previous chunks by text; a chunk is reused at most once (identical chunks each keep their own analysis).
-    const pool = new Map<string, Chunk[]>();
-    for (const c of this.docs.get(uri) ?? []) {
-      const list = pool.get(c.text);
-      if (list) list.push(c);
-      else pool.set(c.text, [c]);
-    }
-    const chunks: Chunk[] = [];
-    for (let k = 0; k < starts.length; k++) {
-      const off = starts[k];
-      const chunkText = text.slice(off, k + 1 < starts.length ? starts[k + 1] : text.length);
-      const line = lines.positionAt(off).line;
-      // In document order, so repeated chunks keep their place.
-      chunks.push(this.place(pool.get(chunkText)?.shift(), chunkText, off, line));
-    }
+    const { lines, chunks } = next;
 
     // Names across chunks: the first declaration of each name wins (as in analyzeText).
     const networks = new Map<string, NetworkDecl>();
@@ -310,7 +335,76 @@ export class IncrementalAnalyzer {
         c.line = line;
       }
     }
-    return this.merge(uri, text, lines, chunks, networks, cells);
+    this.docs.set(uri, { text, lines, chunks });
+    return this.merge(text, lines, chunks, networks, cells);
+  }
+
+  /**
+   * The chunks of `text`, from those of the previous version: the texts' common prefix and suffix
+   * bound the edit; chunks before it are kept, chunks after it are moved, and only the part in
+   * between is cut again (from the cut point before the edit's chunk, whose scanner state is
+   * known, to the first cut point after the edit that was a cut point before). Undefined when a
+   * block comment now runs to the end of the file.
+   */
+  private afterEdit(prev: DocState, text: string): { lines: LineIndex; chunks: Chunk[] } | undefined {
+    const old = prev.chunks;
+    if (old.length === 0) return undefined;
+    const p = commonPrefix(prev.text, text);
+    const s = commonSuffix(prev.text, text, Math.min(prev.text.length, text.length) - p);
+    const oldEnd = prev.text.length - s;
+    const newEnd = text.length - s;
+    const delta = text.length - prev.text.length;
+    if (p === text.length && delta === 0) return { lines: prev.lines, chunks: old.slice() };
+    const lines = LineIndex.afterEdit(prev.lines, text, p, oldEnd, newEnd);
+    // The chunk holding the edit's first character, and the one before (the edit may remove the cut between them).
+    let k = 0;
+    for (let lo = 0, hi = old.length - 1; lo <= hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (old[mid].offset <= p) (k = mid), (lo = mid + 1);
+      else hi = mid - 1;
+    }
+    const k0 = Math.max(0, k - 1);
+    const from = old[k0].offset;
+    // Resynchronise at a cut point in the unchanged suffix that was a cut point before, too.
+    let resume = old.length;
+    const scan = scanChunkStarts(text, from, (q) => {
+      if (q < newEnd) return false;
+      const target = q - delta;
+      let lo = k0 + 1;
+      let hi = old.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (old[mid].offset === target) {
+          resume = mid;
+          return true;
+        }
+        if (old[mid].offset < target) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return false;
+    });
+    if (!scan) return undefined;
+    const end = scan.stoppedAt ?? text.length;
+    const dLine = lines.lineCount - prev.lines.lineCount;
+    // Chunks of the edited part: reused by text when one is unchanged (at most once each).
+    const pool = new Map<string, Chunk[]>();
+    for (let j = k0; j < resume; j++) {
+      const c = old[j];
+      const list = pool.get(c.text);
+      if (list) list.push(c);
+      else pool.set(c.text, [c]);
+    }
+    const chunks: Chunk[] = old.slice(0, k0);
+    for (let j = 0; j < scan.starts.length; j++) {
+      const off = scan.starts[j];
+      const chunkText = text.slice(off, j + 1 < scan.starts.length ? scan.starts[j + 1] : end);
+      chunks.push(this.place(pool.get(chunkText)?.shift(), chunkText, off, lines.positionAt(off).line));
+    }
+    for (let j = resume; j < old.length; j++) {
+      const c = old[j];
+      chunks.push(this.place(c, c.text, c.offset + delta, c.line + dLine));
+    }
+    return { lines, chunks };
   }
 
   /** A chunk (reused, or analysed now) with its positions moved to `off`, `line`. */
@@ -318,8 +412,9 @@ export class IncrementalAnalyzer {
     let c = reused;
     if (!c) {
       this.chunkAnalyses++;
-      const analysis = analyzeText(text);
-      c = { text, analysis, offset: 0, line: 0, context: '', lineBound: quotesLines(analysis), movable: collect(analysis) };
+      const own = detached(text);
+      const analysis = analyzeText(own);
+      c = { text: own, analysis, offset: 0, line: 0, context: '', lineBound: quotesLines(analysis), movable: collect(analysis) };
     }
     if (c.lineBound && c.line !== line) this.reanalyze(c, c.context, line);
     shift(c.movable, off - c.offset, line - c.line);
@@ -346,19 +441,15 @@ export class IncrementalAnalyzer {
   }
 
   private merge(
-    uri: string,
     text: string,
     lines: LineIndex,
     chunks: Chunk[],
     networks: Map<string, NetworkDecl>,
     cells: Map<string, CellDecl>,
   ): DocumentAnalysis {
-    this.docs.set(uri, chunks);
     const declarations: Declaration[] = [];
     const diagnostics: NcpDiagnostic[] = [];
     const astComments: DocumentAnalysis['ast']['comments'] = [];
-    const tokens: DocumentAnalysis['tokens'] = ([] as DocumentAnalysis['tokens']).concat(...chunks.map((c) => c.analysis.tokens));
-    const commentTokens: DocumentAnalysis['comments'] = ([] as DocumentAnalysis['comments']).concat(...chunks.map((c) => c.analysis.comments));
     // analyzeText reports syntax errors, then each network/cell and duplicate names, then the
     // propagations; among diagnostics at the same range that order decides (the sort is stable).
     const rank = new Map<NcpDiagnostic, number>();
@@ -406,7 +497,7 @@ export class IncrementalAnalyzer {
     diagnostics.sort(
       (a, b) => a.range.startOffset - b.range.startOffset || a.range.endOffset - b.range.endOffset || (rank.get(a) ?? 1) - (rank.get(b) ?? 1),
     );
-    return {
+    return withLazyTokens({
       text,
       ast: { declarations, comments: astComments },
       diagnostics,
@@ -416,8 +507,6 @@ export class IncrementalAnalyzer {
       references,
       hasSyntaxErrors: diagnostics.some((d) => SYNTAX_CODES.has(d.code)),
       lines,
-      tokens,
-      comments: commentTokens,
-    };
+    });
   }
 }

@@ -3,20 +3,35 @@
 import type { Position, Range } from './ast';
 
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private starts: number[] = [0];
   /** Line of the last lookup: lookups mostly move forward a little, so try there first. */
   private last = 0;
 
-  constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        this.starts.push(i + 1);
-      } else if (c === 10 /* \n */) {
-        this.starts.push(i + 1);
-      }
-    }
+  constructor(readonly text: string, scan = true) {
+    if (scan) scanLineStarts(text, 0, text.length, this.starts);
+  }
+
+  /**
+   * The index of `text`, made from `prev` (the index of the text before an edit that replaced
+   * [start, oldEnd) by [start, newEnd)): the line starts outside the edit are copied or moved,
+   * only the edited part is scanned. Same result as `new LineIndex(text)`, in time proportional
+   * to the line count instead of the character count.
+   */
+  static afterEdit(prev: LineIndex, text: string, start: number, oldEnd: number, newEnd: number): LineIndex {
+    const next = new LineIndex(text, false);
+    const old = prev.starts;
+    // Line starts before the line above the edit do not depend on it (a start depends on the two characters before it).
+    const from = old[Math.max(0, prev.positionAt(start).line - 1)];
+    const starts: number[] = [];
+    for (let k = 0; k < old.length && old[k] < from; k++) starts.push(old[k]);
+    starts.push(from);
+    const to = Math.min(text.length, newEnd + 4);
+    scanLineStarts(text, from, to, starts);
+    const delta = newEnd - oldEnd;
+    const after = Math.max(to, starts[starts.length - 1]);
+    for (let k = lowerBound(old, after - delta + 1); k < old.length; k++) starts.push(old[k] + delta);
+    next.starts = starts;
+    return next;
   }
 
   get lineCount(): number {
@@ -63,6 +78,31 @@ export class LineIndex {
   range(startOffset: number, endOffset: number): Range {
     return { start: this.positionAt(startOffset), end: this.positionAt(endOffset), startOffset, endOffset };
   }
+}
+
+/** Appends the start of every line that begins after a line break found in [from, to) (one more character is read for a CRLF). */
+function scanLineStarts(text: string, from: number, to: number, out: number[]): void {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 /* \r */) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      out.push(i + 1);
+    } else if (c === 10 /* \n */) {
+      out.push(i + 1);
+    }
+  }
+}
+
+/** First index whose value is ≥ x (sorted list). */
+function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Smallest range covering both. */
