@@ -10,8 +10,9 @@ import { IncrementalAnalyzer, chunkStarts } from '../../server/src/features/incr
 import { root } from './harness';
 import { makeRng as rng } from '../../server/src/core/random';
 
+/** Plain data (ranges with their positions, as JSON carries them) for a deep comparison. */
 function normal(a: DocumentAnalysis): unknown {
-  return {
+  return JSON.parse(JSON.stringify({
     diagnostics: a.diagnostics,
     declarations: a.ast.declarations,
     comments: a.ast.comments,
@@ -23,7 +24,7 @@ function normal(a: DocumentAnalysis): unknown {
     tokens: a.tokens.map((t) => [t.image, t.startOffset]),
     commentTokens: a.comments.map((t) => [t.image, t.startOffset]),
     text: a.text,
-  };
+  }));
 }
 
 

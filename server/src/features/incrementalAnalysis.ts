@@ -9,7 +9,7 @@
 import { analyzeText, withLazyTokens, duplicateNameDiagnostic, undefinedNameDiagnostic, type DocumentAnalysis, type NameReference } from '../language/analyze';
 import type { CellDecl, Declaration, NetworkDecl, PropagateDecl } from '../language/ast';
 import type { NcpDiagnostic } from '../language/diagnostics';
-import { LineIndex } from '../language/positions';
+import { LineIndex, type DocumentLines } from '../language/positions';
 
 /** Below this size the whole-text analysis is fast enough and simplest. */
 export const INCREMENTAL_MIN_CHARS = 20_000;
@@ -110,62 +110,17 @@ function detached(s: string): string {
 interface Chunk {
   text: string;
   analysis: DocumentAnalysis;
-  /** Where the analysis's positions currently point: offset and line of the chunk's start. */
+  /** Where the chunk starts in the document: offset and line. */
   offset: number;
   line: number;
+  /** Where the chunk starts in the text its analysis was made from (after the blank lines analyzeChunk puts before it). */
+  origin: number;
   /** Texts of the declarations appended as context (propagations only), joined. */
   context: string;
   /** Its messages quote line numbers: valid only at this line. */
   lineBound: boolean;
-  movable: Movable;
-}
-
-const SKIP_KEYS = new Set(['tokenType', 'lines', 'text', 'target', 'in', 'networks', 'cells', 'propagations', 'references', 'tokenTypeIdx']);
-
-/**
- * Every object of an analysis that holds a position: objects with offsets (ranges, tokens) and
- * line/character positions, each once although nodes share them (a diagnostic's range is often
- * a node's). Collected once per chunk analysis, so moving a chunk is two flat loops.
- */
-interface Movable {
-  /** Ranges of the tree and diagnostics. */
-  ranges: { startOffset: number; endOffset: number }[];
-  positions: { line: number }[];
-}
-
-function collect(a: DocumentAnalysis): Movable {
-  const ranges: Movable['ranges'] = [];
-  const positions: Movable['positions'] = [];
-  const seen = new Set<object>();
-  const stack: unknown[] = [a.ast.declarations, a.ast.comments, a.diagnostics];
-  while (stack.length > 0) {
-    const o = stack.pop() as object;
-    if (seen.has(o)) continue;
-    seen.add(o);
-    if (Array.isArray(o)) {
-      for (const x of o) if (x !== null && typeof x === 'object') stack.push(x);
-      continue;
-    }
-    const r = o as Record<string, unknown>;
-    if (typeof r.startOffset === 'number') ranges.push(r as Movable['ranges'][number]);
-    if (typeof r.line === 'number' && typeof r.character === 'number') positions.push(r as Movable['positions'][number]);
-    for (const k in r) {
-      const v = r[k];
-      if (v !== null && typeof v === 'object' && !SKIP_KEYS.has(k)) stack.push(v);
-    }
-  }
-  return { ranges, positions };
-}
-
-// Two loops, each over objects of one shape, so the property accesses stay monomorphic.
-function shift(m: Movable, dOff: number, dLine: number): void {
-  if (dOff !== 0) {
-    for (const r of m.ranges) {
-      r.startOffset += dOff;
-      r.endOffset += dOff;
-    }
-  }
-  if (dLine !== 0) for (const p of m.positions) p.line += dLine;
+  /** Whether it declares a propagation (its context may change when other chunks do). */
+  propagates: boolean;
 }
 
 /** Texts of the declarations the propagations among `decls` start from, when declared elsewhere. */
@@ -186,8 +141,8 @@ const QUOTES_LINE = /\bline \d+/;
 
 /**
  * Analyses a chunk, with `context` (declarations its propagations start from) appended and, when
- * `atLine` > 0, preceded by that many empty lines so quoted line numbers come out right. The
- * result's positions point at offset `atLine`, line `atLine` for the chunk's start.
+ * `atLine` > 0, preceded by that many empty lines so quoted line numbers come out right (the
+ * chunk then starts at offset `atLine` of the analysed text).
  */
 function analyzeChunk(text: string, context: string, atLine: number): DocumentAnalysis {
   const prefix = '\n'.repeat(atLine);
@@ -211,7 +166,8 @@ function quotesLines(a: DocumentAnalysis): boolean {
 /** What is kept of a document between versions: its text, line index and chunks in order. */
 interface DocState {
   text: string;
-  lines: LineIndex;
+  /** The current line index, read by every chunk's ranges (see LineSource). */
+  doc: DocumentLines;
   chunks: Chunk[];
 }
 
@@ -222,74 +178,21 @@ export class IncrementalAnalyzer {
 
   constructor(private readonly minChars = INCREMENTAL_MIN_CHARS) {}
 
-  /**
-   * Documents whose chunk cache is being built in the background: the whole-text analysis of
-   * their first version is cut into chunks (no second parse: per declaration, the two analyses
-   * agree), with cursors into its sorted lists.
-   */
-  private readonly priming = new Map<
-    string,
-    {
-      text: string;
-      starts: number[];
-      lines: LineIndex;
-      full: DocumentAnalysis;
-      /** Its diagnostics less the cross-declaration ones (merge recomputes those on the whole document). */
-      local: DocumentAnalysis['diagnostics'];
-      next: number;
-      chunks: Chunk[];
-      cursor: Record<'decl' | 'comment' | 'diag', number>;
-    }
-  >();
-
   forget(uri: string): void {
     this.docs.delete(uri);
-    this.priming.delete(uri);
-  }
-
-  /** Whether primeStep has work left for this document. */
-  needsPriming(uri: string): boolean {
-    return this.priming.has(uri);
   }
 
   /**
-   * Builds part of a document's chunk cache, for about `budgetMs`; true while work remains.
-   * A large document's first analysis is the whole-text one; its chunks are cut from it in idle
-   * time afterwards, so later keystrokes take the incremental path.
+   * Whether a document's chunk cache still needs building in idle time: never now (the first
+   * version is analysed chunk by chunk, which is as fast as the whole text at once and leaves
+   * the cache ready). Kept for callers that schedule priming.
    */
-  primeStep(uri: string, budgetMs: number): boolean {
-    const p = this.priming.get(uri);
-    if (!p) return false;
-    const deadline = performance.now() + budgetMs;
-    const { full, cursor, local: diagnostics } = p;
-    while (p.next < p.starts.length && performance.now() < deadline) {
-      const k = p.next++;
-      const off = p.starts[k];
-      const end = k + 1 < p.starts.length ? p.starts[k + 1] : Infinity;
-      const take = <T>(list: readonly T[], key: keyof typeof cursor, at: (x: T) => number): T[] => {
-        const out: T[] = [];
-        while (cursor[key] < list.length && at(list[cursor[key]]) < end) out.push(list[cursor[key]++]);
-        return out;
-      };
-      const chunkText = p.text.slice(off, end === Infinity ? p.text.length : end);
-      const analysis = withLazyTokens({
-        text: chunkText,
-        ast: { declarations: take(full.ast.declarations, 'decl', (d) => d.range.startOffset), comments: take(full.ast.comments, 'comment', (c) => c.range.startOffset) },
-        diagnostics: take(diagnostics, 'diag', (d) => d.range.startOffset),
-        networks: new Map(),
-        cells: new Map(),
-        propagations: [],
-        references: [],
-        hasSyntaxErrors: false,
-        lines: p.lines,
-      });
-      const context = contextOf(analysis.ast.declarations, full.networks, full.cells, p.text);
-      const line = p.lines.positionAt(off).line;
-      p.chunks.push({ text: chunkText, analysis, offset: off, line, context, lineBound: quotesLines(analysis), movable: collect(analysis) });
-    }
-    if (p.next < p.starts.length) return true;
-    this.priming.delete(uri);
-    this.docs.set(uri, { text: p.text, lines: p.lines, chunks: p.chunks });
+  needsPriming(_uri: string): boolean {
+    return false;
+  }
+
+  /** See needsPriming: no work is ever left. */
+  primeStep(_uri: string, _budgetMs: number): boolean {
     return false;
   }
 
@@ -299,19 +202,25 @@ export class IncrementalAnalyzer {
       return analyzeText(text);
     }
     const prev = this.docs.get(uri);
-    const next = prev ? this.afterEdit(prev, text) : undefined;
+    let next = prev ? this.afterEdit(prev, text) : undefined;
     if (!next) {
-      // First version (or one the edit path cannot take): whole text, chunks cut from it in idle time.
+      // First version, or the edit path cannot take it: cut the whole text.
       this.forget(uri);
       const starts = chunkStarts(text);
       if (!starts) return analyzeText(text);
       const lines = new LineIndex(text);
-      const full = analyzeText(text);
-      const local = full.diagnostics.filter((d) => d.code !== 'duplicate-name' && d.code !== 'undefined-name');
-      this.priming.set(uri, { text, starts, lines, full, local, next: 0, chunks: [], cursor: { decl: 0, comment: 0, diag: 0 } });
-      return full;
+      const doc: DocumentLines = { lines };
+      const chunks: Chunk[] = [];
+      let line = 0;
+      for (let k = 0; k < starts.length; k++) {
+        const off = starts[k];
+        line = lines.positionAt(off).line;
+        chunks.push(this.place(undefined, text.slice(off, k + 1 < starts.length ? starts[k + 1] : text.length), off, line, doc));
+      }
+      next = { doc, chunks };
     }
-    const { lines, chunks } = next;
+    const { doc, chunks } = next;
+    const lines = doc.lines;
 
     // Names across chunks: the first declaration of each name wins (as in analyzeText).
     const networks = new Map<string, NetworkDecl>();
@@ -325,17 +234,11 @@ export class IncrementalAnalyzer {
     }
     // A propagation is analysed with the declarations it starts from appended (its context).
     for (const c of chunks) {
-      if (!c.context && !c.analysis.ast.declarations.some((d) => d.kind === 'propagate')) continue;
+      if (!c.propagates) continue;
       const context = contextOf(c.analysis.ast.declarations, networks, cells, text);
-      if (context !== c.context) {
-        const { offset, line } = c;
-        this.reanalyze(c, context, line);
-        shift(c.movable, offset - c.offset, line - c.line);
-        c.offset = offset;
-        c.line = line;
-      }
+      if (context !== c.context) this.reanalyze(c, context, c.line, doc);
     }
-    this.docs.set(uri, { text, lines, chunks });
+    this.docs.set(uri, { text, doc, chunks });
     return this.merge(text, lines, chunks, networks, cells);
   }
 
@@ -346,16 +249,17 @@ export class IncrementalAnalyzer {
    * known, to the first cut point after the edit that was a cut point before). Undefined when a
    * block comment now runs to the end of the file.
    */
-  private afterEdit(prev: DocState, text: string): { lines: LineIndex; chunks: Chunk[] } | undefined {
+  private afterEdit(prev: DocState, text: string): { doc: DocumentLines; chunks: Chunk[] } | undefined {
     const old = prev.chunks;
     if (old.length === 0) return undefined;
     const p = commonPrefix(prev.text, text);
+    const delta = text.length - prev.text.length;
+    if (p === text.length && delta === 0) return { doc: prev.doc, chunks: old.slice() };
     const s = commonSuffix(prev.text, text, Math.min(prev.text.length, text.length) - p);
     const oldEnd = prev.text.length - s;
     const newEnd = text.length - s;
-    const delta = text.length - prev.text.length;
-    if (p === text.length && delta === 0) return { lines: prev.lines, chunks: old.slice() };
-    const lines = LineIndex.afterEdit(prev.lines, text, p, oldEnd, newEnd);
+    const oldLines = prev.doc.lines;
+    const lines = LineIndex.afterEdit(oldLines, text, p, oldEnd, newEnd);
     // The chunk holding the edit's first character, and the one before (the edit may remove the cut between them).
     let k = 0;
     for (let lo = 0, hi = old.length - 1; lo <= hi; ) {
@@ -384,8 +288,11 @@ export class IncrementalAnalyzer {
       return false;
     });
     if (!scan) return undefined;
+    // Every chunk, old or new, reads positions from the new index from now on.
+    prev.doc.lines = lines;
+    const doc = prev.doc;
     const end = scan.stoppedAt ?? text.length;
-    const dLine = lines.lineCount - prev.lines.lineCount;
+    const dLine = lines.lineCount - oldLines.lineCount;
     // Chunks of the edited part: reused by text when one is unchanged (at most once each).
     const pool = new Map<string, Chunk[]>();
     for (let j = k0; j < resume; j++) {
@@ -398,46 +305,49 @@ export class IncrementalAnalyzer {
     for (let j = 0; j < scan.starts.length; j++) {
       const off = scan.starts[j];
       const chunkText = text.slice(off, j + 1 < scan.starts.length ? scan.starts[j + 1] : end);
-      chunks.push(this.place(pool.get(chunkText)?.shift(), chunkText, off, lines.positionAt(off).line));
+      chunks.push(this.place(pool.get(chunkText)?.shift(), chunkText, off, lines.positionAt(off).line, doc));
     }
     for (let j = resume; j < old.length; j++) {
       const c = old[j];
-      chunks.push(this.place(c, c.text, c.offset + delta, c.line + dLine));
+      chunks.push(this.place(c, c.text, c.offset + delta, c.line + dLine, doc));
     }
-    return { lines, chunks };
+    return { doc, chunks };
   }
 
-  /** A chunk (reused, or analysed now) with its positions moved to `off`, `line`. */
-  private place(reused: Chunk | undefined, text: string, off: number, line: number): Chunk {
+  /** A chunk (reused, or analysed now) moved to `off`, `line` of the document whose lines are `doc`. */
+  private place(reused: Chunk | undefined, text: string, off: number, line: number, doc: DocumentLines): Chunk {
     let c = reused;
     if (!c) {
       this.chunkAnalyses++;
+      // A copy: a slice would keep this version's whole text alive as long as the chunk.
       const own = detached(text);
       const analysis = analyzeText(own);
-      c = { text: own, analysis, offset: 0, line: 0, context: '', lineBound: quotesLines(analysis), movable: collect(analysis) };
+      // Analysed at line 0: messages that quote line numbers are redone below at the chunk's line.
+      c = { text: own, analysis, offset: off, line: 0, origin: 0, context: '', lineBound: quotesLines(analysis), propagates: analysis.ast.declarations.some((d) => d.kind === 'propagate') };
+      analysis.lines.source.doc = doc;
     }
-    if (c.lineBound && c.line !== line) this.reanalyze(c, c.context, line);
-    shift(c.movable, off - c.offset, line - c.line);
     c.offset = off;
+    if (c.lineBound && c.line !== line) this.reanalyze(c, c.context, line, doc);
     c.line = line;
+    c.analysis.lines.source.base = off - c.origin;
     return c;
   }
 
-  /** Analyses a chunk afresh (new context or new line); leaves its positions at offset = line = `line`… see analyzeChunk. */
-  private reanalyze(c: Chunk, context: string, line: number): void {
+  /** Analyses a chunk afresh (new context, or new line for messages that quote lines), at its offset. */
+  private reanalyze(c: Chunk, context: string, line: number, doc: DocumentLines): void {
     this.chunkAnalyses++;
     c.context = context;
     let a = analyzeChunk(c.text, context, 0);
-    c.offset = 0;
-    c.line = 0;
+    c.origin = 0;
     c.lineBound = quotesLines(a);
     if (c.lineBound && line > 0) {
       a = analyzeChunk(c.text, context, line);
-      c.offset = line;
-      c.line = line;
+      c.origin = line;
     }
+    c.line = line;
     c.analysis = a;
-    c.movable = collect(a);
+    a.lines.source.doc = doc;
+    a.lines.source.base = c.offset - c.origin;
   }
 
   private merge(

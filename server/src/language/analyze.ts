@@ -75,12 +75,22 @@ export interface DocumentAnalysis {
   readonly comments: IToken[];
 }
 
+const LAZY_TOKENS: object = Object.create(Object.prototype, {
+  tokens: {
+    get(this: DocumentAnalysis): IToken[] {
+      return lex(this.text).tokens;
+    },
+  },
+  comments: {
+    get(this: DocumentAnalysis): IToken[] {
+      return lex(this.text).comments;
+    },
+  },
+});
+
 /** An analysis whose `tokens` and `comments` are lexed from its text when read. */
 export function withLazyTokens(a: Omit<DocumentAnalysis, 'tokens' | 'comments'>): DocumentAnalysis {
-  return Object.defineProperties(a, {
-    tokens: { get: (): IToken[] => lex(a.text).tokens, enumerable: false, configurable: true },
-    comments: { get: (): IToken[] => lex(a.text).comments, enumerable: false, configurable: true },
-  }) as DocumentAnalysis;
+  return Object.assign(Object.create(LAZY_TOKENS) as DocumentAnalysis, a);
 }
 
 export const STRATEGIES: readonly Strategy[] = ['continuous', 'winner-takes-all'];

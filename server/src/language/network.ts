@@ -220,15 +220,8 @@ function stringForm(decl: NetworkDecl, lines: LineIndex, out: NcpDiagnostic[]): 
   if (!s || !s.terminated) return; // the lexer already reported the missing quote
   const v = s.value;
   const base = s.range.startOffset + 1;
-  // A string sits on one line: number ranges are offsets from its start, no line lookups.
-  const line = s.range.start.line;
-  const char0 = s.range.start.character + 1;
-  const rangeIn = (a: number, b: number): Range => ({
-    start: { line, character: char0 + a },
-    end: { line, character: char0 + b },
-    startOffset: base + a,
-    endOffset: base + b,
-  });
+  // Offsets only, positions when read (language/positions.ts: OffsetRange).
+  const rangeIn = (a: number, b: number): Range => lines.range(base + a, base + b);
   // One pass: split at '-' and '_' and note where each part starts.
   const pieces: StringPiece[] = [];
   const partStarts = [0];

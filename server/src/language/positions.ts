@@ -2,8 +2,74 @@
 // as in LSP; JavaScript string indices are already UTF-16 code units.
 import type { Position, Range } from './ast';
 
+/** The line index of a document's current text (replaced at each version). */
+export interface DocumentLines {
+  lines: LineIndex;
+}
+
+/**
+ * Where ranges read their offsets and positions from: ranges store offsets relative to `base`,
+ * and positions come from `doc.lines`. The incremental analysis moves a chunk of a document by
+ * changing its source's base, and points every chunk at the document's current line index, so
+ * no range is rewritten when text before it changes.
+ */
+export class LineSource {
+  constructor(
+    public base: number,
+    public doc: DocumentLines,
+  ) {}
+}
+
+/**
+ * A range that stores two offsets only; its LSP positions are computed from the line index when
+ * read. Position objects were most of a large document's syntax tree, and of its
+ * garbage-collection time: positions are read only for what a request answers.
+ */
+export class OffsetRange implements Range {
+  #start: number;
+  #end: number;
+  readonly #source: LineSource;
+
+  constructor(startOffset: number, endOffset: number, source: LineSource) {
+    this.#source = source;
+    this.#start = startOffset - source.base;
+    this.#end = endOffset - source.base;
+  }
+
+  get startOffset(): number {
+    return this.#start + this.#source.base;
+  }
+
+  set startOffset(v: number) {
+    this.#start = v - this.#source.base;
+  }
+
+  get endOffset(): number {
+    return this.#end + this.#source.base;
+  }
+
+  set endOffset(v: number) {
+    this.#end = v - this.#source.base;
+  }
+
+  get start(): Position {
+    return this.#source.doc.lines.positionAt(this.#start + this.#source.base);
+  }
+
+  get end(): Position {
+    return this.#source.doc.lines.positionAt(this.#end + this.#source.base);
+  }
+
+  /** Plain data for JSON (diagnostics' data quotes ranges) and for comparisons in tests. */
+  toJSON(): Range {
+    return { start: this.start, end: this.end, startOffset: this.startOffset, endOffset: this.endOffset };
+  }
+}
+
 export class LineIndex {
   private starts: number[] = [0];
+  /** The source of the ranges this index makes (see OffsetRange). */
+  readonly source: LineSource = new LineSource(0, { lines: this });
   /** Line of the last lookup: lookups mostly move forward a little, so try there first. */
   private last = 0;
 
@@ -74,9 +140,9 @@ export class LineIndex {
     return Math.min(start + Math.max(0, pos.character), next);
   }
 
-  /** Range of [start, end) in offsets. */
+  /** Range of [start, end) in offsets (positions computed when read). */
   range(startOffset: number, endOffset: number): Range {
-    return { start: this.positionAt(startOffset), end: this.positionAt(endOffset), startOffset, endOffset };
+    return new OffsetRange(startOffset, endOffset, this.source);
   }
 }
 
