@@ -6,7 +6,7 @@
 // names, `from` references, a propagation's view of its start network) are redone on the whole.
 // Small documents, and anything unusual (an unterminated block comment), take the plain path.
 // test/lsp/incremental.test.ts checks the result equals analyzeText's on many documents.
-import { analyzeText, withLazyTokens, duplicateNameDiagnostic, undefinedNameDiagnostic, type DocumentAnalysis, type NameReference } from '../language/analyze';
+import { analyzeText, declarationAt, withLazyTokens, duplicateNameDiagnostic, undefinedNameDiagnostic, type DocumentAnalysis, type NameReference } from '../language/analyze';
 import type { CellDecl, Declaration, NetworkDecl, PropagateDecl } from '../language/ast';
 import type { NcpDiagnostic } from '../language/diagnostics';
 import { LineIndex, type DocumentLines } from '../language/positions';
@@ -169,12 +169,28 @@ interface DocState {
   /** The current line index, read by every chunk's ranges (see LineSource). */
   doc: DocumentLines;
   chunks: Chunk[];
+  /** The last merged analysis, and what decides whether an edit can be spliced into it. */
+  merged?: DocumentAnalysis;
+  /** Names some propagation starts from, and names declared more than once. */
+  fromNames?: Set<string>;
+  dupNames?: Set<string>;
+}
+
+/** What an edit replaced: the old chunks [first, first + removed.length) by `added`, at document offset `from`. */
+interface Splice {
+  from: number;
+  removed: Chunk[];
+  added: Chunk[];
+  /** Whether chunks outside the edited part were analysed again (their messages quote moved lines). */
+  outsideRedone: boolean;
 }
 
 export class IncrementalAnalyzer {
   private readonly docs = new Map<string, DocState>();
   /** Chunks analysed (not reused) since start, for tests and benchmarks. */
   chunkAnalyses = 0;
+  /** Versions spliced into the previous analysis (no whole-document merge), for tests. */
+  splices = 0;
 
   constructor(private readonly minChars = INCREMENTAL_MIN_CHARS) {}
 
@@ -202,7 +218,7 @@ export class IncrementalAnalyzer {
       return analyzeText(text);
     }
     const prev = this.docs.get(uri);
-    let next = prev ? this.afterEdit(prev, text) : undefined;
+    let next: { doc: DocumentLines; chunks: Chunk[]; splice?: Splice } | undefined = prev ? this.afterEdit(prev, text) : undefined;
     if (!next) {
       // First version, or the edit path cannot take it: cut the whole text.
       this.forget(uri);
@@ -221,6 +237,13 @@ export class IncrementalAnalyzer {
     }
     const { doc, chunks } = next;
     const lines = doc.lines;
+    // Most keystrokes change no name: splice the edited chunks into the last analysis.
+    const spliced = prev && next.splice ? this.spliceInto(prev, next.splice, text, lines) : undefined;
+    if (spliced) {
+      this.splices++;
+      this.docs.set(uri, { ...prev!, text, doc, chunks, merged: spliced });
+      return spliced;
+    }
 
     // Names across chunks: the first declaration of each name wins (as in analyzeText).
     const networks = new Map<string, NetworkDecl>();
@@ -238,8 +261,100 @@ export class IncrementalAnalyzer {
       const context = contextOf(c.analysis.ast.declarations, networks, cells, text);
       if (context !== c.context) this.reanalyze(c, context, c.line, doc);
     }
-    this.docs.set(uri, { text, doc, chunks });
-    return this.merge(text, lines, chunks, networks, cells);
+    const merged = this.merge(text, lines, chunks, networks, cells);
+    const fromNames = new Set<string>();
+    for (const p of merged.propagations) if (p.from) fromNames.add(p.from.text);
+    const dupNames = new Set<string>();
+    for (const d of merged.diagnostics) if (d.code === 'duplicate-name') dupNames.add(declarationNameAt(merged, d.range.startOffset));
+    this.docs.set(uri, { text, doc, chunks, merged, fromNames, dupNames });
+    return merged;
+  }
+
+  /**
+   * The new analysis as the last one with the edited chunks' declarations, comments,
+   * diagnostics and name definitions swapped in, when that is exactly what a full merge would
+   * give: the edited part declares the same kinds and names in the same order, none of them is
+   * declared twice or started from by a propagation, it holds no propagation, and no other chunk
+   * had to be analysed again. Undefined otherwise (the caller merges everything).
+   */
+  private spliceInto(prev: DocState, sp: Splice, text: string, lines: LineIndex): DocumentAnalysis | undefined {
+    const last = prev.merged;
+    if (!last || !prev.fromNames || !prev.dupNames || sp.outsideRedone) return undefined;
+    const oldDecls: Declaration[] = [];
+    const newDecls: Declaration[] = [];
+    for (const c of sp.removed) {
+      if (c.propagates) return undefined;
+      for (const d of c.analysis.ast.declarations) oldDecls.push(d);
+    }
+    for (const c of sp.added) {
+      if (c.propagates) return undefined;
+      for (const d of c.analysis.ast.declarations) newDecls.push(d);
+    }
+    if (oldDecls.length !== newDecls.length) return undefined;
+    for (let i = 0; i < oldDecls.length; i++) {
+      const a = oldDecls[i];
+      const b = newDecls[i];
+      if (a.kind !== b.kind || a.name !== b.name || prev.fromNames.has(a.name) || prev.dupNames.has(a.name)) return undefined;
+    }
+    // Items of the removed chunks sit together from the first item at or after `from` (the lists
+    // are sorted; chunks before the edit end before it, moved ones start after it).
+    const swap = <T>(list: readonly T[], startOf: (x: T) => number, out: Set<T> | ((x: T) => boolean), count: number, add: readonly T[]): T[] | undefined => {
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (startOf(list[mid]) < sp.from) lo = mid + 1;
+        else hi = mid;
+      }
+      const isOut = typeof out === 'function' ? out : (x: T) => out.has(x);
+      let j = lo;
+      while (j < list.length && j - lo < count && isOut(list[j])) j++;
+      if (j - lo !== count) return undefined;
+      return list.slice(0, lo).concat(add, list.slice(j));
+    };
+    const set = <T>(xs: T[]): [Set<T>, number] => {
+      const out = new Set(xs);
+      return [out, out.size];
+    };
+    const localDiags = (cs: Chunk[]) => cs.flatMap((c) => c.analysis.diagnostics.filter((d) => d.code !== 'duplicate-name' && d.code !== 'undefined-name'));
+    const declarations = swap(last.ast.declarations, (d) => d.range.startOffset, ...set(oldDecls), newDecls);
+    const comments = swap(last.ast.comments, (c) => c.range.startOffset, ...set(sp.removed.flatMap((c) => c.analysis.ast.comments)), sp.added.flatMap((c) => c.analysis.ast.comments));
+    // No propagation in the edited part: its diagnostics rank syntax first, then the rest, in order.
+    const added = localDiags(sp.added);
+    const rank = (d: NcpDiagnostic) => (SYNTAX_CODES.has(d.code) ? 0 : 1);
+    added.sort((a, b) => a.range.startOffset - b.range.startOffset || a.range.endOffset - b.range.endOffset || rank(a) - rank(b));
+    const diagnostics = swap(last.diagnostics, (d) => d.range.startOffset, ...set(localDiags(sp.removed)), added);
+    if (!declarations || !comments || !diagnostics) return undefined;
+    // The removed declarations' definitions (no propagation there: no other references).
+    const oldNamed = new Set(oldDecls.filter((d) => d.name !== ''));
+    const references = swap(
+      last.references,
+      (r) => r.range.startOffset,
+      (r) => r.kind === 'definition' && r.target !== undefined && oldNamed.has(r.target),
+      oldNamed.size,
+      newDecls.filter((d) => d.name !== '').map((d): NameReference => ({ name: d.name, range: d.nameRange, kind: 'definition', target: d })),
+    );
+    if (!references) return undefined;
+    // The first declaration of each name: a removed one is replaced by its counterpart.
+    const networks = last.networks;
+    const cells = last.cells;
+    for (let i = 0; i < oldDecls.length; i++) {
+      const a = oldDecls[i];
+      const b = newDecls[i];
+      if (b.kind === 'network' && networks.get(a.name) === a) networks.set(b.name, b);
+      else if (b.kind === 'cell' && cells.get(a.name) === a) cells.set(b.name, b);
+    }
+    return withLazyTokens({
+      text,
+      ast: { declarations, comments },
+      diagnostics,
+      networks,
+      cells,
+      propagations: last.propagations,
+      references,
+      hasSyntaxErrors: diagnostics.some((d) => SYNTAX_CODES.has(d.code)),
+      lines,
+    });
   }
 
   /**
@@ -249,7 +364,7 @@ export class IncrementalAnalyzer {
    * known, to the first cut point after the edit that was a cut point before). Undefined when a
    * block comment now runs to the end of the file.
    */
-  private afterEdit(prev: DocState, text: string): { doc: DocumentLines; chunks: Chunk[] } | undefined {
+  private afterEdit(prev: DocState, text: string): { doc: DocumentLines; chunks: Chunk[]; splice?: Splice } | undefined {
     const old = prev.chunks;
     if (old.length === 0) return undefined;
     const p = commonPrefix(prev.text, text);
@@ -301,17 +416,20 @@ export class IncrementalAnalyzer {
       if (list) list.push(c);
       else pool.set(c.text, [c]);
     }
+    const removed = old.slice(k0, resume);
     const chunks: Chunk[] = old.slice(0, k0);
     for (let j = 0; j < scan.starts.length; j++) {
       const off = scan.starts[j];
       const chunkText = text.slice(off, j + 1 < scan.starts.length ? scan.starts[j + 1] : end);
       chunks.push(this.place(pool.get(chunkText)?.shift(), chunkText, off, lines.positionAt(off).line, doc));
     }
+    const added = chunks.slice(k0);
+    const before = this.chunkAnalyses;
     for (let j = resume; j < old.length; j++) {
       const c = old[j];
       chunks.push(this.place(c, c.text, c.offset + delta, c.line + dLine, doc));
     }
-    return { doc, chunks };
+    return { doc, chunks, splice: { from, removed, added, outsideRedone: this.chunkAnalyses !== before } };
   }
 
   /** A chunk (reused, or analysed now) moved to `off`, `line` of the document whose lines are `doc`. */
@@ -419,4 +537,9 @@ export class IncrementalAnalyzer {
       lines,
     });
   }
+}
+
+/** The name of the declaration whose name starts at `offset` (a duplicate-name diagnostic's range). */
+function declarationNameAt(a: DocumentAnalysis, offset: number): string {
+  return declarationAt(a, offset)?.name ?? '';
 }
