@@ -17,8 +17,9 @@ function normal(a: DocumentAnalysis): unknown {
     declarations: a.ast.declarations,
     comments: a.ast.comments,
     references: a.references.map((r) => ({ name: r.name, kind: r.kind, range: r.range, target: r.target?.nameRange.startOffset, in: r.in?.nameRange.startOffset })),
-    networks: [...a.networks.entries()].map(([k, v]) => [k, v.range.startOffset]),
-    cells: [...a.cells.entries()].map(([k, v]) => [k, v.range.startOffset]),
+    // By name: a spliced analysis keeps its tables' insertion order (unobservable: see spliceInto).
+    networks: [...a.networks.entries()].map(([k, v]) => [k, v.range.startOffset]).sort(),
+    cells: [...a.cells.entries()].map(([k, v]) => [k, v.range.startOffset]).sort(),
     propagations: a.propagations.map((p) => p.range.startOffset),
     hasSyntaxErrors: a.hasSyntaxErrors,
     tokens: a.tokens.map((t) => [t.image, t.startOffset]),

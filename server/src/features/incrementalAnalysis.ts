@@ -290,12 +290,23 @@ export class IncrementalAnalyzer {
       if (c.propagates) return undefined;
       for (const d of c.analysis.ast.declarations) newDecls.push(d);
     }
-    if (oldDecls.length !== newDecls.length) return undefined;
-    for (let i = 0; i < oldDecls.length; i++) {
-      const a = oldDecls[i];
-      const b = newDecls[i];
-      if (a.kind !== b.kind || a.name !== b.name || prev.fromNames.has(a.name) || prev.dupNames.has(a.name)) return undefined;
+    // No name of the edited part may be declared twice or started from, before or after.
+    const networks = last.networks;
+    const cells = last.cells;
+    const removedSet = new Set(oldDecls);
+    const addedNames = new Set<string>();
+    for (const d of oldDecls) if (d.name !== '' && (prev.fromNames.has(d.name) || prev.dupNames.has(d.name))) return undefined;
+    for (const d of newDecls) {
+      if (d.name === '' || d.kind === 'propagate') continue;
+      if (prev.fromNames.has(d.name) || prev.dupNames.has(d.name) || addedNames.has(d.name)) return undefined;
+      const other = networks.get(d.name) ?? cells.get(d.name);
+      if (other && !removedSet.has(other)) return undefined;
+      addedNames.add(d.name);
     }
+    const removedNames = oldDecls.filter((d) => d.name !== '').map((d) => d.name);
+    const renamed = removedNames.length !== addedNames.size || removedNames.some((n) => !addedNames.has(n));
+    // Other names' "did you mean" suggestions quote the declared names.
+    if (renamed && last.diagnostics.some((d) => d.code === 'undefined-name')) return undefined;
     // Items of the removed chunks sit together from the first item at or after `from` (the lists
     // are sorted; chunks before the edit end before it, moved ones start after it).
     const swap = <T>(list: readonly T[], startOf: (x: T) => number, out: Set<T> | ((x: T) => boolean), count: number, add: readonly T[]): T[] | undefined => {
@@ -335,14 +346,17 @@ export class IncrementalAnalyzer {
       newDecls.filter((d) => d.name !== '').map((d): NameReference => ({ name: d.name, range: d.nameRange, kind: 'definition', target: d })),
     );
     if (!references) return undefined;
-    // The first declaration of each name: a removed one is replaced by its counterpart.
-    const networks = last.networks;
-    const cells = last.cells;
-    for (let i = 0; i < oldDecls.length; i++) {
-      const a = oldDecls[i];
-      const b = newDecls[i];
-      if (b.kind === 'network' && networks.get(a.name) === a) networks.set(b.name, b);
-      else if (b.kind === 'cell' && cells.get(a.name) === a) cells.set(b.name, b);
+    // The first declaration of each name. (Map order then differs from a fresh merge's; only
+    // undefined-name suggestions read it, and a renaming edit is not spliced while there are any.)
+    for (const d of newDecls) {
+      if (d.kind === 'network' && d.name !== '') networks.set(d.name, d);
+      else if (d.kind === 'cell' && d.name !== '') cells.set(d.name, d);
+    }
+    const kept = new Set(newDecls);
+    for (const d of oldDecls) {
+      if (d.name === '' || d.kind === 'propagate' || kept.has(d)) continue;
+      if (d.kind === 'network' && networks.get(d.name) === d) networks.delete(d.name);
+      else if (d.kind === 'cell' && cells.get(d.name) === d) cells.delete(d.name);
     }
     return withLazyTokens({
       text,
