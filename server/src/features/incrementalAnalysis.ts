@@ -102,6 +102,18 @@ function commonSuffix(a: string, b: string, max: number): number {
   return k;
 }
 
+/** The end of what decides that a cut point is one: blanks, the keyword, and the two characters its lookahead reads. */
+function cutEnd(text: string, at: number): number {
+  let j = at;
+  for (;;) {
+    const w = text.charCodeAt(j);
+    if (w === 32 || w === 9 || w === 11 || w === 12 || w === 0xa0 || w === 0xfeff) j++;
+    else break;
+  }
+  const k = text.charCodeAt(j);
+  return j + (k === 110 ? 7 : k === 99 ? 4 : 9) + 2;
+}
+
 /** A copy of a slice that does not keep the whole document's text alive (V8 slices point into their parent). */
 function detached(s: string): string {
   return (' ' + s).slice(1);
@@ -389,14 +401,15 @@ export class IncrementalAnalyzer {
     const newEnd = text.length - s;
     const oldLines = prev.doc.lines;
     const lines = LineIndex.afterEdit(oldLines, text, p, oldEnd, newEnd);
-    // The chunk holding the edit's first character, and the one before (the edit may remove the cut between them).
+    // The chunk holding the edit's first character; the one before too when the edit touches
+    // the characters that make its start a cut point (blanks, keyword and the two after it).
     let k = 0;
     for (let lo = 0, hi = old.length - 1; lo <= hi; ) {
       const mid = (lo + hi) >> 1;
       if (old[mid].offset <= p) (k = mid), (lo = mid + 1);
       else hi = mid - 1;
     }
-    const k0 = Math.max(0, k - 1);
+    const k0 = k > 0 && p < cutEnd(prev.text, old[k].offset) ? k - 1 : k;
     const from = old[k0].offset;
     // Resynchronise at a cut point in the unchanged suffix that was a cut point before, too.
     let resume = old.length;
