@@ -102,7 +102,7 @@ function commonSuffix(a: string, b: string, max: number): number {
   return k;
 }
 
-/** The end of what decides that a cut point is one: blanks, the keyword, and the two characters its lookahead reads. */
+/** The end of what decides that a cut point is one: blanks, the keyword, and the character after it (two after a '-': see DECL_KEYWORD). */
 function cutEnd(text: string, at: number): number {
   let j = at;
   for (;;) {
@@ -111,7 +111,8 @@ function cutEnd(text: string, at: number): number {
     else break;
   }
   const k = text.charCodeAt(j);
-  return j + (k === 110 ? 7 : k === 99 ? 4 : 9) + 2;
+  const end = j + (k === 110 ? 7 : k === 99 ? 4 : 9);
+  return end + (text.charCodeAt(end) === 45 /* - */ ? 2 : 1);
 }
 
 /** A copy of a slice that does not keep the whole document's text alive (V8 slices point into their parent). */
