@@ -12,7 +12,7 @@
 // The machine is shared: wall times scale with its load (printed), so the server's CPU time per
 // step is printed beside them.
 // Run: node --import tsx bench/lsp.ts   (NETWORKS=N for the first size, LARGE_NETWORKS=N for the
-// second, 0 to skip it)
+// second; 0 skips either)
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { randomCode, codeToNetwork, codeToString } from '../server/src/core/space/multires';
@@ -65,7 +65,7 @@ function pct(xs: number[], p: number): number {
 
 async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} (figures scale with it)`);
-  await standard();
+  if (COUNT > 0) await standard();
   if (LARGE > 0) await large(LARGE);
 }
 
@@ -240,7 +240,7 @@ async function large(n: number): Promise<void> {
     console.log(`server RSS: ${during.rss.toFixed(0)} MB now, ${during.peak.toFixed(0)} MB peak  [goal < 600 MB]`);
 
     await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
-    await sleep(1500);
+    await sleep(2000);
     const after = rssMB(pid).rss;
     console.log(`RSS after close: ${after.toFixed(0)} MB, ${((after / start - 1) * 100).toFixed(0)}% above the start  [goal within 20%]`);
   } finally {

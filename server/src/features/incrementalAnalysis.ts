@@ -102,6 +102,23 @@ function commonSuffix(a: string, b: string, max: number): number {
   return k;
 }
 
+const NO_NETWORKS: Map<string, NetworkDecl> = new Map();
+const NO_CELLS: Map<string, CellDecl> = new Map();
+const NONE: never[] = [];
+
+/**
+ * A chunk's analysis less what the merge rebuilds for the whole document (name tables,
+ * references, propagations): a large document has a chunk per declaration, and these were a
+ * few hundred bytes each.
+ */
+function slim(a: DocumentAnalysis): DocumentAnalysis {
+  a.networks = NO_NETWORKS;
+  a.cells = NO_CELLS;
+  a.references = NONE;
+  a.propagations = NONE;
+  return a;
+}
+
 /** The end of what decides that a cut point is one: blanks, the keyword, and the character after it (two after a '-': see DECL_KEYWORD). */
 function cutEnd(text: string, at: number): number {
   let j = at;
@@ -467,7 +484,7 @@ export class IncrementalAnalyzer {
       this.chunkAnalyses++;
       // A copy: a slice would keep this version's whole text alive as long as the chunk.
       const own = detached(text);
-      const analysis = analyzeText(own);
+      const analysis = slim(analyzeText(own));
       // Analysed at line 0: messages that quote line numbers are redone below at the chunk's line.
       c = { text: own, analysis, offset: off, line: 0, origin: 0, context: '', lineBound: quotesLines(analysis), propagates: analysis.ast.declarations.some((d) => d.kind === 'propagate') };
       analysis.lines.source.doc = doc;
@@ -491,7 +508,7 @@ export class IncrementalAnalyzer {
       c.origin = line;
     }
     c.line = line;
-    c.analysis = a;
+    c.analysis = slim(a);
     a.lines.source.doc = doc;
     a.lines.source.base = c.offset - c.origin;
   }

@@ -31,7 +31,11 @@ export function releaseMemorySoon(delayMs = 200): void {
   if (timer) clearTimeout(timer);
   timer = setTimeout(() => {
     timer = undefined;
-    fullCollection()?.();
+    const gc = fullCollection();
+    if (!gc) return;
+    gc();
+    // A second pass a little later frees what the first one's finalisers and weak maps let go.
+    setTimeout(gc, 500).unref();
   }, delayMs);
   timer.unref();
 }
