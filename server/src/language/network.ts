@@ -15,7 +15,7 @@ import {
 } from '../core/space/multires';
 import type { NetworkDecl, NetworkNumber, NumberLit, Range, StageClause, StageFieldName } from './ast';
 import type { NcpDiagnostic } from './diagnostics';
-import type { LineIndex } from './positions';
+import { NetNumber, type LineIndex } from './positions';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -275,7 +275,10 @@ function stringForm(decl: NetworkDecl, lines: LineIndex, out: NcpDiagnostic[]): 
       }
     }
     if (index >= 0) code[index] = value;
-    decl.numbers.push({ value, text: t, range: rangeIn(a, b), index, role });
+    const n = new NetNumber(value, lines.range(base + a, base + b));
+    n.index = index;
+    n.role = role;
+    decl.numbers.push(n);
   }
   if (shapeOk && allIntegers && stagesOk) {
     if (checkValues(decl, code, out)) decl.code = code;

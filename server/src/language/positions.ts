@@ -1,6 +1,6 @@
 // Offsets ⇄ LSP positions (0-based line, UTF-16 character). Line breaks are \n, \r\n and \r,
 // as in LSP; JavaScript string indices are already UTF-16 code units.
-import type { Position, Range } from './ast';
+import type { NetworkNumber, NetworkNumberRole, Position, Range } from './ast';
 
 /** The line index of a document's current text (replaced at each version). */
 export interface DocumentLines {
@@ -60,9 +60,37 @@ export class OffsetRange implements Range {
     return this.#source.doc.lines.positionAt(this.#end + this.#source.base);
   }
 
+  /** The text the range covers, read from the document. */
+  sourceText(): string {
+    return this.#source.doc.lines.text.slice(this.startOffset, this.endOffset);
+  }
+
   /** Plain data for JSON (diagnostics' data quotes ranges) and for comparisons in tests. */
   toJSON(): Range {
     return { start: this.start, end: this.end, startOffset: this.startOffset, endOffset: this.endOffset };
+  }
+}
+
+/**
+ * A number of a network. Its text is read from the document when asked for (formatting, hovers,
+ * messages), not kept: a large document has millions of numbers, and a string each was a tenth
+ * of its memory.
+ */
+export class NetNumber implements NetworkNumber {
+  index = -1;
+  role: NetworkNumberRole = 'extra';
+
+  constructor(
+    public value: number,
+    public range: OffsetRange,
+  ) {}
+
+  get text(): string {
+    return this.range.sourceText();
+  }
+
+  toJSON(): NetworkNumber {
+    return { value: this.value, text: this.text, range: this.range, index: this.index, role: this.role };
   }
 }
 
@@ -141,7 +169,7 @@ export class LineIndex {
   }
 
   /** Range of [start, end) in offsets (positions computed when read). */
-  range(startOffset: number, endOffset: number): Range {
+  range(startOffset: number, endOffset: number): OffsetRange {
     return new OffsetRange(startOffset, endOffset, this.source);
   }
 }
