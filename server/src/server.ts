@@ -25,6 +25,7 @@ import packageJson from '../../package.json';
 import type { FeatureContext } from './features/context';
 import { toLspDiagnostics } from './features/diagnostics';
 import { IncrementalAnalyzer } from './features/incrementalAnalysis';
+import { RELEASE_MIN_CHARS, releaseMemorySoon } from './features/memory';
 import { hover } from './features/hover';
 import { completion } from './features/completion';
 import { documentSymbols } from './features/symbols';
@@ -278,6 +279,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.onDidOpen((e) => schedule(e.document.uri));
   documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.onDidClose((e) => {
+    if (e.document.getText().length >= RELEASE_MIN_CHARS) releaseMemorySoon();
     const t = timers.get(e.document.uri);
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);

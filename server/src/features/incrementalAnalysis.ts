@@ -6,10 +6,10 @@
 // names, `from` references, a propagation's view of its start network) are redone on the whole.
 // Small documents, and anything unusual (an unterminated block comment), take the plain path.
 // test/lsp/incremental.test.ts checks the result equals analyzeText's on many documents.
-import { analyzeText, duplicateNameDiagnostic, undefinedNameDiagnostic, type DocumentAnalysis, type NameReference } from '../language/analyze';
+import { analyzeText, declarationAt, withLazyTokens, duplicateNameDiagnostic, undefinedNameDiagnostic, type DocumentAnalysis, type NameReference } from '../language/analyze';
 import type { CellDecl, Declaration, NetworkDecl, PropagateDecl } from '../language/ast';
 import type { NcpDiagnostic } from '../language/diagnostics';
-import { LineIndex } from '../language/positions';
+import { LineIndex, type DocumentLines } from '../language/positions';
 
 /** Below this size the whole-text analysis is fast enough and simplest. */
 export const INCREMENTAL_MIN_CHARS = 20_000;
@@ -23,9 +23,18 @@ const SYNTAX_CODES = new Set(['parse-error', 'lex-error', 'unterminated-string',
  * never closes (it swallows everything after it; the plain path handles that).
  */
 export function chunkStarts(text: string): number[] | undefined {
-  const starts = [0];
+  return scanChunkStarts(text, 0)?.starts;
+}
+
+/**
+ * The cut points from `from` on (a cut point of the same text, or 0: the scanner's state there is
+ * known, a line start outside comments and strings). Stops at the first cut point `q` for which
+ * `stop(q)` holds (it is not included; `stoppedAt` says where).
+ */
+function scanChunkStarts(text: string, from: number, stop?: (q: number) => boolean): { starts: number[]; stoppedAt?: number } | undefined {
+  const starts = [from];
   const n = text.length;
-  let i = 0;
+  let i = from;
   let lineStart = true;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -39,9 +48,12 @@ export function chunkStarts(text: string): number[] | undefined {
       }
       const k = text.charCodeAt(j);
       // Only 'n', 'c' and 'p' can start a declaration keyword: test the regex on those alone.
-      if (i > 0 && (k === 110 || k === 99 || k === 112)) {
+      if (i > from && (k === 110 || k === 99 || k === 112)) {
         DECL_KEYWORD.lastIndex = j;
-        if (DECL_KEYWORD.test(text)) starts.push(i);
+        if (DECL_KEYWORD.test(text)) {
+          if (stop?.(i)) return { starts, stoppedAt: i };
+          starts.push(i);
+        }
       }
       lineStart = false;
       i = j;
@@ -68,75 +80,77 @@ export function chunkStarts(text: string): number[] | undefined {
       i++;
     }
   }
-  return starts;
+  return { starts };
+}
+
+/** Length of the common prefix of two strings (compared a block at a time: V8 compares flat strings fast). */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  const B = 4096;
+  let i = 0;
+  while (i + B <= n && a.slice(i, i + B) === b.slice(i, i + B)) i += B;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common suffix, at most `max`. */
+function commonSuffix(a: string, b: string, max: number): number {
+  const B = 4096;
+  let k = 0;
+  while (k + B <= max && a.slice(a.length - k - B, a.length - k) === b.slice(b.length - k - B, b.length - k)) k += B;
+  while (k < max && a.charCodeAt(a.length - 1 - k) === b.charCodeAt(b.length - 1 - k)) k++;
+  return k;
+}
+
+const NO_NETWORKS: Map<string, NetworkDecl> = new Map();
+const NO_CELLS: Map<string, CellDecl> = new Map();
+const NONE: never[] = [];
+
+/**
+ * A chunk's analysis less what the merge rebuilds for the whole document (name tables,
+ * references, propagations): a large document has a chunk per declaration, and these were a
+ * few hundred bytes each.
+ */
+function slim(a: DocumentAnalysis): DocumentAnalysis {
+  a.networks = NO_NETWORKS;
+  a.cells = NO_CELLS;
+  a.references = NONE;
+  a.propagations = NONE;
+  return a;
+}
+
+/** The end of what decides that a cut point is one: blanks, the keyword, and the character after it (two after a '-': see DECL_KEYWORD). */
+function cutEnd(text: string, at: number): number {
+  let j = at;
+  for (;;) {
+    const w = text.charCodeAt(j);
+    if (w === 32 || w === 9 || w === 11 || w === 12 || w === 0xa0 || w === 0xfeff) j++;
+    else break;
+  }
+  const k = text.charCodeAt(j);
+  const end = j + (k === 110 ? 7 : k === 99 ? 4 : 9);
+  return end + (text.charCodeAt(end) === 45 /* - */ ? 2 : 1);
+}
+
+/** A copy of a slice that does not keep the whole document's text alive (V8 slices point into their parent). */
+function detached(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 interface Chunk {
   text: string;
   analysis: DocumentAnalysis;
-  /** Where the analysis's positions currently point: offset and line of the chunk's start. */
+  /** Where the chunk starts in the document: offset and line. */
   offset: number;
   line: number;
+  /** Where the chunk starts in the text its analysis was made from (after the blank lines analyzeChunk puts before it). */
+  origin: number;
   /** Texts of the declarations appended as context (propagations only), joined. */
   context: string;
   /** Its messages quote line numbers: valid only at this line. */
   lineBound: boolean;
-  movable: Movable;
-}
-
-const SKIP_KEYS = new Set(['tokenType', 'lines', 'text', 'target', 'in', 'networks', 'cells', 'propagations', 'references', 'tokenTypeIdx']);
-
-/**
- * Every object of an analysis that holds a position: objects with offsets (ranges, tokens) and
- * line/character positions, each once although nodes share them (a diagnostic's range is often
- * a node's). Collected once per chunk analysis, so moving a chunk is two flat loops.
- */
-interface Movable {
-  /** Lexer tokens (one shape): offsets only. */
-  tokens: { startOffset: number; endOffset?: number }[];
-  /** Ranges of the tree and diagnostics. */
-  ranges: { startOffset: number; endOffset: number }[];
-  positions: { line: number }[];
-}
-
-function collect(a: DocumentAnalysis): Movable {
-  const tokens: Movable['tokens'] = [...a.tokens, ...a.comments];
-  const ranges: Movable['ranges'] = [];
-  const positions: Movable['positions'] = [];
-  const seen = new Set<object>();
-  const stack: unknown[] = [a.ast.declarations, a.ast.comments, a.diagnostics];
-  while (stack.length > 0) {
-    const o = stack.pop() as object;
-    if (seen.has(o)) continue;
-    seen.add(o);
-    if (Array.isArray(o)) {
-      for (const x of o) if (x !== null && typeof x === 'object') stack.push(x);
-      continue;
-    }
-    const r = o as Record<string, unknown>;
-    if (typeof r.startOffset === 'number') ranges.push(r as Movable['ranges'][number]);
-    if (typeof r.line === 'number' && typeof r.character === 'number') positions.push(r as Movable['positions'][number]);
-    for (const k in r) {
-      const v = r[k];
-      if (v !== null && typeof v === 'object' && !SKIP_KEYS.has(k)) stack.push(v);
-    }
-  }
-  return { tokens, ranges, positions };
-}
-
-// Three loops, each over objects of one shape, so the property accesses stay monomorphic.
-function shift(m: Movable, dOff: number, dLine: number): void {
-  if (dOff !== 0) {
-    for (const t of m.tokens) {
-      t.startOffset += dOff;
-      if (t.endOffset !== undefined) t.endOffset += dOff;
-    }
-    for (const r of m.ranges) {
-      r.startOffset += dOff;
-      r.endOffset += dOff;
-    }
-  }
-  if (dLine !== 0) for (const p of m.positions) p.line += dLine;
+  /** Whether it declares a propagation (its context may change when other chunks do). */
+  propagates: boolean;
 }
 
 /** Texts of the declarations the propagations among `decls` start from, when declared elsewhere. */
@@ -157,8 +171,8 @@ const QUOTES_LINE = /\bline \d+/;
 
 /**
  * Analyses a chunk, with `context` (declarations its propagations start from) appended and, when
- * `atLine` > 0, preceded by that many empty lines so quoted line numbers come out right. The
- * result's positions point at offset `atLine`, line `atLine` for the chunk's start.
+ * `atLine` > 0, preceded by that many empty lines so quoted line numbers come out right (the
+ * chunk then starts at offset `atLine` of the analysed text).
  */
 function analyzeChunk(text: string, context: string, atLine: number): DocumentAnalysis {
   const prefix = '\n'.repeat(atLine);
@@ -170,8 +184,8 @@ function analyzeChunk(text: string, context: string, atLine: number): DocumentAn
   full.ast.comments = full.ast.comments.filter((c) => c.range.startOffset < end);
   // `end` is the newline before the context: a diagnostic there (e.g. "found the end of the file") is the chunk's.
   full.diagnostics = full.diagnostics.filter((d) => d.range.startOffset <= end);
-  full.tokens = full.tokens.filter((t) => t.startOffset < end);
-  full.comments = full.comments.filter((t) => t.startOffset < end);
+  // The tokens read from `text` (lazily): give the analysis the chunk's own text (with its blank-line prefix).
+  full.text = prefix + text;
   return full;
 }
 
@@ -179,113 +193,86 @@ function quotesLines(a: DocumentAnalysis): boolean {
   return a.diagnostics.some((d) => d.code !== 'duplicate-name' && QUOTES_LINE.test(d.message));
 }
 
+/** What is kept of a document between versions: its text, line index and chunks in order. */
+interface DocState {
+  text: string;
+  /** The current line index, read by every chunk's ranges (see LineSource). */
+  doc: DocumentLines;
+  chunks: Chunk[];
+  /** The last merged analysis, and what decides whether an edit can be spliced into it. */
+  merged?: DocumentAnalysis;
+  /** Names some propagation starts from, and names declared more than once. */
+  fromNames?: Set<string>;
+  dupNames?: Set<string>;
+}
+
+/** What an edit replaced: the old chunks [first, first + removed.length) by `added`, at document offset `from`. */
+interface Splice {
+  from: number;
+  removed: Chunk[];
+  added: Chunk[];
+  /** Whether chunks outside the edited part were analysed again (their messages quote moved lines). */
+  outsideRedone: boolean;
+}
+
 export class IncrementalAnalyzer {
-  private readonly docs = new Map<string, Chunk[]>();
+  private readonly docs = new Map<string, DocState>();
   /** Chunks analysed (not reused) since start, for tests and benchmarks. */
   chunkAnalyses = 0;
+  /** Versions spliced into the previous analysis (no whole-document merge), for tests. */
+  splices = 0;
 
   constructor(private readonly minChars = INCREMENTAL_MIN_CHARS) {}
 
-  /**
-   * Documents whose chunk cache is being built in the background: the whole-text analysis of
-   * their first version is cut into chunks (no second parse: per declaration, the two analyses
-   * agree), with cursors into its sorted lists.
-   */
-  private readonly priming = new Map<
-    string,
-    {
-      text: string;
-      starts: number[];
-      lines: LineIndex;
-      full: DocumentAnalysis;
-      /** Its diagnostics less the cross-declaration ones (merge recomputes those on the whole document). */
-      local: DocumentAnalysis['diagnostics'];
-      next: number;
-      chunks: Chunk[];
-      cursor: Record<'decl' | 'comment' | 'diag' | 'token' | 'ctoken', number>;
-    }
-  >();
-
   forget(uri: string): void {
     this.docs.delete(uri);
-    this.priming.delete(uri);
-  }
-
-  /** Whether primeStep has work left for this document. */
-  needsPriming(uri: string): boolean {
-    return this.priming.has(uri);
   }
 
   /**
-   * Builds part of a document's chunk cache, for about `budgetMs`; true while work remains.
-   * A large document's first analysis is the whole-text one; its chunks are cut from it in idle
-   * time afterwards, so later keystrokes take the incremental path.
+   * Whether a document's chunk cache still needs building in idle time: never now (the first
+   * version is analysed chunk by chunk, which is as fast as the whole text at once and leaves
+   * the cache ready). Kept for callers that schedule priming.
    */
-  primeStep(uri: string, budgetMs: number): boolean {
-    const p = this.priming.get(uri);
-    if (!p) return false;
-    const deadline = performance.now() + budgetMs;
-    const { full, cursor, local: diagnostics } = p;
-    while (p.next < p.starts.length && performance.now() < deadline) {
-      const k = p.next++;
-      const off = p.starts[k];
-      const end = k + 1 < p.starts.length ? p.starts[k + 1] : Infinity;
-      const take = <T>(list: readonly T[], key: keyof typeof cursor, at: (x: T) => number): T[] => {
-        const out: T[] = [];
-        while (cursor[key] < list.length && at(list[cursor[key]]) < end) out.push(list[cursor[key]++]);
-        return out;
-      };
-      const analysis: DocumentAnalysis = {
-        text: '',
-        ast: { declarations: take(full.ast.declarations, 'decl', (d) => d.range.startOffset), comments: take(full.ast.comments, 'comment', (c) => c.range.startOffset) },
-        diagnostics: take(diagnostics, 'diag', (d) => d.range.startOffset),
-        networks: new Map(),
-        cells: new Map(),
-        propagations: [],
-        references: [],
-        hasSyntaxErrors: false,
-        lines: p.lines,
-        tokens: take(full.tokens, 'token', (t) => t.startOffset),
-        comments: take(full.comments, 'ctoken', (t) => t.startOffset),
-      };
-      const chunkText = p.text.slice(off, end === Infinity ? p.text.length : end);
-      const context = contextOf(analysis.ast.declarations, full.networks, full.cells, p.text);
-      const line = p.lines.positionAt(off).line;
-      p.chunks.push({ text: chunkText, analysis, offset: off, line, context, lineBound: quotesLines(analysis), movable: collect(analysis) });
-    }
-    if (p.next < p.starts.length) return true;
-    this.priming.delete(uri);
-    this.docs.set(uri, p.chunks);
+  needsPriming(_uri: string): boolean {
+    return false;
+  }
+
+  /** See needsPriming: no work is ever left. */
+  primeStep(_uri: string, _budgetMs: number): boolean {
     return false;
   }
 
   analyze(uri: string, text: string): DocumentAnalysis {
-    const starts = text.length >= this.minChars ? chunkStarts(text) : undefined;
-    if (!starts) {
+    if (text.length < this.minChars) {
       this.forget(uri);
       return analyzeText(text);
     }
-    const lines = new LineIndex(text);
-    if (!this.docs.has(uri)) {
-      const full = analyzeText(text);
-      const local = full.diagnostics.filter((d) => d.code !== 'duplicate-name' && d.code !== 'undefined-name');
-      this.priming.set(uri, { text, starts, lines, full, local, next: 0, chunks: [], cursor: { decl: 0, comment: 0, diag: 0, token: 0, ctoken: 0 } });
-      return full;
+    const prev = this.docs.get(uri);
+    let next: { doc: DocumentLines; chunks: Chunk[]; splice?: Splice } | undefined = prev ? this.afterEdit(prev, text) : undefined;
+    if (!next) {
+      // First version, or the edit path cannot take it: cut the whole text.
+      this.forget(uri);
+      const starts = chunkStarts(text);
+      if (!starts) return analyzeText(text);
+      const lines = new LineIndex(text);
+      const doc: DocumentLines = { lines };
+      const chunks: Chunk[] = [];
+      let line = 0;
+      for (let k = 0; k < starts.length; k++) {
+        const off = starts[k];
+        line = lines.positionAt(off).line;
+        chunks.push(this.place(undefined, text.slice(off, k + 1 < starts.length ? starts[k + 1] : text.length), off, line, doc));
+      }
+      next = { doc, chunks };
     }
-    // Previous chunks by text; a chunk is reused at most once (identical chunks each keep their own analysis).
-    const pool = new Map<string, Chunk[]>();
-    for (const c of this.docs.get(uri) ?? []) {
-      const list = pool.get(c.text);
-      if (list) list.push(c);
-      else pool.set(c.text, [c]);
-    }
-    const chunks: Chunk[] = [];
-    for (let k = 0; k < starts.length; k++) {
-      const off = starts[k];
-      const chunkText = text.slice(off, k + 1 < starts.length ? starts[k + 1] : text.length);
-      const line = lines.positionAt(off).line;
-      // In document order, so repeated chunks keep their place.
-      chunks.push(this.place(pool.get(chunkText)?.shift(), chunkText, off, line));
+    const { doc, chunks } = next;
+    const lines = doc.lines;
+    // Most keystrokes change no name: splice the edited chunks into the last analysis.
+    const spliced = prev && next.splice ? this.spliceInto(prev, next.splice, text, lines) : undefined;
+    if (spliced) {
+      this.splices++;
+      this.docs.set(uri, { ...prev!, text, doc, chunks, merged: spliced });
+      return spliced;
     }
 
     // Names across chunks: the first declaration of each name wins (as in analyzeText).
@@ -300,65 +287,242 @@ export class IncrementalAnalyzer {
     }
     // A propagation is analysed with the declarations it starts from appended (its context).
     for (const c of chunks) {
-      if (!c.context && !c.analysis.ast.declarations.some((d) => d.kind === 'propagate')) continue;
+      if (!c.propagates) continue;
       const context = contextOf(c.analysis.ast.declarations, networks, cells, text);
-      if (context !== c.context) {
-        const { offset, line } = c;
-        this.reanalyze(c, context, line);
-        shift(c.movable, offset - c.offset, line - c.line);
-        c.offset = offset;
-        c.line = line;
-      }
+      if (context !== c.context) this.reanalyze(c, context, c.line, doc);
     }
-    return this.merge(uri, text, lines, chunks, networks, cells);
+    const merged = this.merge(text, lines, chunks, networks, cells);
+    const fromNames = new Set<string>();
+    for (const p of merged.propagations) if (p.from) fromNames.add(p.from.text);
+    const dupNames = new Set<string>();
+    for (const d of merged.diagnostics) if (d.code === 'duplicate-name') dupNames.add(declarationNameAt(merged, d.range.startOffset));
+    this.docs.set(uri, { text, doc, chunks, merged, fromNames, dupNames });
+    return merged;
   }
 
-  /** A chunk (reused, or analysed now) with its positions moved to `off`, `line`. */
-  private place(reused: Chunk | undefined, text: string, off: number, line: number): Chunk {
+  /**
+   * The new analysis as the last one with the edited chunks' declarations, comments,
+   * diagnostics and name definitions swapped in, when that is exactly what a full merge would
+   * give: the edited part declares the same kinds and names in the same order, none of them is
+   * declared twice or started from by a propagation, it holds no propagation, and no other chunk
+   * had to be analysed again. Undefined otherwise (the caller merges everything).
+   */
+  private spliceInto(prev: DocState, sp: Splice, text: string, lines: LineIndex): DocumentAnalysis | undefined {
+    const last = prev.merged;
+    if (!last || !prev.fromNames || !prev.dupNames || sp.outsideRedone) return undefined;
+    const oldDecls: Declaration[] = [];
+    const newDecls: Declaration[] = [];
+    for (const c of sp.removed) {
+      if (c.propagates) return undefined;
+      for (const d of c.analysis.ast.declarations) oldDecls.push(d);
+    }
+    for (const c of sp.added) {
+      if (c.propagates) return undefined;
+      for (const d of c.analysis.ast.declarations) newDecls.push(d);
+    }
+    // No name of the edited part may be declared twice or started from, before or after.
+    const networks = last.networks;
+    const cells = last.cells;
+    const removedSet = new Set(oldDecls);
+    const addedNames = new Set<string>();
+    for (const d of oldDecls) if (d.name !== '' && (prev.fromNames.has(d.name) || prev.dupNames.has(d.name))) return undefined;
+    for (const d of newDecls) {
+      if (d.name === '' || d.kind === 'propagate') continue;
+      if (prev.fromNames.has(d.name) || prev.dupNames.has(d.name) || addedNames.has(d.name)) return undefined;
+      const other = networks.get(d.name) ?? cells.get(d.name);
+      if (other && !removedSet.has(other)) return undefined;
+      addedNames.add(d.name);
+    }
+    const removedNames = oldDecls.filter((d) => d.name !== '').map((d) => d.name);
+    const renamed = removedNames.length !== addedNames.size || removedNames.some((n) => !addedNames.has(n));
+    // Other names' "did you mean" suggestions quote the declared names.
+    if (renamed && last.diagnostics.some((d) => d.code === 'undefined-name')) return undefined;
+    // Items of the removed chunks sit together from the first item at or after `from` (the lists
+    // are sorted; chunks before the edit end before it, moved ones start after it).
+    const swap = <T>(list: readonly T[], startOf: (x: T) => number, out: Set<T> | ((x: T) => boolean), count: number, add: readonly T[]): T[] | undefined => {
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (startOf(list[mid]) < sp.from) lo = mid + 1;
+        else hi = mid;
+      }
+      const isOut = typeof out === 'function' ? out : (x: T) => out.has(x);
+      let j = lo;
+      while (j < list.length && j - lo < count && isOut(list[j])) j++;
+      if (j - lo !== count) return undefined;
+      return list.slice(0, lo).concat(add, list.slice(j));
+    };
+    const set = <T>(xs: T[]): [Set<T>, number] => {
+      const out = new Set(xs);
+      return [out, out.size];
+    };
+    const localDiags = (cs: Chunk[]) => cs.flatMap((c) => c.analysis.diagnostics.filter((d) => d.code !== 'duplicate-name' && d.code !== 'undefined-name'));
+    const declarations = swap(last.ast.declarations, (d) => d.range.startOffset, ...set(oldDecls), newDecls);
+    const comments = swap(last.ast.comments, (c) => c.range.startOffset, ...set(sp.removed.flatMap((c) => c.analysis.ast.comments)), sp.added.flatMap((c) => c.analysis.ast.comments));
+    // No propagation in the edited part: its diagnostics rank syntax first, then the rest, in order.
+    const added = localDiags(sp.added);
+    const rank = (d: NcpDiagnostic) => (SYNTAX_CODES.has(d.code) ? 0 : 1);
+    added.sort((a, b) => a.range.startOffset - b.range.startOffset || a.range.endOffset - b.range.endOffset || rank(a) - rank(b));
+    const diagnostics = swap(last.diagnostics, (d) => d.range.startOffset, ...set(localDiags(sp.removed)), added);
+    if (!declarations || !comments || !diagnostics) return undefined;
+    // The removed declarations' definitions (no propagation there: no other references).
+    const oldNamed = new Set(oldDecls.filter((d) => d.name !== ''));
+    const references = swap(
+      last.references,
+      (r) => r.range.startOffset,
+      (r) => r.kind === 'definition' && r.target !== undefined && oldNamed.has(r.target),
+      oldNamed.size,
+      newDecls.filter((d) => d.name !== '').map((d): NameReference => ({ name: d.name, range: d.nameRange, kind: 'definition', target: d })),
+    );
+    if (!references) return undefined;
+    // The first declaration of each name. (Map order then differs from a fresh merge's; only
+    // undefined-name suggestions read it, and a renaming edit is not spliced while there are any.)
+    for (const d of newDecls) {
+      if (d.kind === 'network' && d.name !== '') networks.set(d.name, d);
+      else if (d.kind === 'cell' && d.name !== '') cells.set(d.name, d);
+    }
+    const kept = new Set(newDecls);
+    for (const d of oldDecls) {
+      if (d.name === '' || d.kind === 'propagate' || kept.has(d)) continue;
+      if (d.kind === 'network' && networks.get(d.name) === d) networks.delete(d.name);
+      else if (d.kind === 'cell' && cells.get(d.name) === d) cells.delete(d.name);
+    }
+    return withLazyTokens({
+      text,
+      ast: { declarations, comments },
+      diagnostics,
+      networks,
+      cells,
+      propagations: last.propagations,
+      references,
+      hasSyntaxErrors: diagnostics.some((d) => SYNTAX_CODES.has(d.code)),
+      lines,
+    });
+  }
+
+  /**
+   * The chunks of `text`, from those of the previous version: the texts' common prefix and suffix
+   * bound the edit; chunks before it are kept, chunks after it are moved, and only the part in
+   * between is cut again (from the cut point before the edit's chunk, whose scanner state is
+   * known, to the first cut point after the edit that was a cut point before). Undefined when a
+   * block comment now runs to the end of the file.
+   */
+  private afterEdit(prev: DocState, text: string): { doc: DocumentLines; chunks: Chunk[]; splice?: Splice } | undefined {
+    const old = prev.chunks;
+    if (old.length === 0) return undefined;
+    const p = commonPrefix(prev.text, text);
+    const delta = text.length - prev.text.length;
+    if (p === text.length && delta === 0) return { doc: prev.doc, chunks: old.slice() };
+    const s = commonSuffix(prev.text, text, Math.min(prev.text.length, text.length) - p);
+    const oldEnd = prev.text.length - s;
+    const newEnd = text.length - s;
+    const oldLines = prev.doc.lines;
+    const lines = LineIndex.afterEdit(oldLines, text, p, oldEnd, newEnd);
+    // The chunk holding the edit's first character; the one before too when the edit touches
+    // the characters that make its start a cut point (blanks, keyword and the two after it).
+    let k = 0;
+    for (let lo = 0, hi = old.length - 1; lo <= hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (old[mid].offset <= p) (k = mid), (lo = mid + 1);
+      else hi = mid - 1;
+    }
+    const k0 = k > 0 && p < cutEnd(prev.text, old[k].offset) ? k - 1 : k;
+    const from = old[k0].offset;
+    // Resynchronise at a cut point in the unchanged suffix that was a cut point before, too.
+    let resume = old.length;
+    const scan = scanChunkStarts(text, from, (q) => {
+      if (q < newEnd) return false;
+      const target = q - delta;
+      let lo = k0 + 1;
+      let hi = old.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (old[mid].offset === target) {
+          resume = mid;
+          return true;
+        }
+        if (old[mid].offset < target) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return false;
+    });
+    if (!scan) return undefined;
+    // Every chunk, old or new, reads positions from the new index from now on.
+    prev.doc.lines = lines;
+    const doc = prev.doc;
+    const end = scan.stoppedAt ?? text.length;
+    const dLine = lines.lineCount - oldLines.lineCount;
+    // Chunks of the edited part: reused by text when one is unchanged (at most once each).
+    const pool = new Map<string, Chunk[]>();
+    for (let j = k0; j < resume; j++) {
+      const c = old[j];
+      const list = pool.get(c.text);
+      if (list) list.push(c);
+      else pool.set(c.text, [c]);
+    }
+    const removed = old.slice(k0, resume);
+    const chunks: Chunk[] = old.slice(0, k0);
+    for (let j = 0; j < scan.starts.length; j++) {
+      const off = scan.starts[j];
+      const chunkText = text.slice(off, j + 1 < scan.starts.length ? scan.starts[j + 1] : end);
+      chunks.push(this.place(pool.get(chunkText)?.shift(), chunkText, off, lines.positionAt(off).line, doc));
+    }
+    const added = chunks.slice(k0);
+    const before = this.chunkAnalyses;
+    for (let j = resume; j < old.length; j++) {
+      const c = old[j];
+      chunks.push(this.place(c, c.text, c.offset + delta, c.line + dLine, doc));
+    }
+    return { doc, chunks, splice: { from, removed, added, outsideRedone: this.chunkAnalyses !== before } };
+  }
+
+  /** A chunk (reused, or analysed now) moved to `off`, `line` of the document whose lines are `doc`. */
+  private place(reused: Chunk | undefined, text: string, off: number, line: number, doc: DocumentLines): Chunk {
     let c = reused;
     if (!c) {
       this.chunkAnalyses++;
-      const analysis = analyzeText(text);
-      c = { text, analysis, offset: 0, line: 0, context: '', lineBound: quotesLines(analysis), movable: collect(analysis) };
+      // A copy: a slice would keep this version's whole text alive as long as the chunk.
+      const own = detached(text);
+      const analysis = slim(analyzeText(own));
+      // Analysed at line 0: messages that quote line numbers are redone below at the chunk's line.
+      c = { text: own, analysis, offset: off, line: 0, origin: 0, context: '', lineBound: quotesLines(analysis), propagates: analysis.ast.declarations.some((d) => d.kind === 'propagate') };
+      analysis.lines.source.doc = doc;
     }
-    if (c.lineBound && c.line !== line) this.reanalyze(c, c.context, line);
-    shift(c.movable, off - c.offset, line - c.line);
     c.offset = off;
+    if (c.lineBound && c.line !== line) this.reanalyze(c, c.context, line, doc);
     c.line = line;
+    c.analysis.lines.source.base = off - c.origin;
     return c;
   }
 
-  /** Analyses a chunk afresh (new context or new line); leaves its positions at offset = line = `line`… see analyzeChunk. */
-  private reanalyze(c: Chunk, context: string, line: number): void {
+  /** Analyses a chunk afresh (new context, or new line for messages that quote lines), at its offset. */
+  private reanalyze(c: Chunk, context: string, line: number, doc: DocumentLines): void {
     this.chunkAnalyses++;
     c.context = context;
     let a = analyzeChunk(c.text, context, 0);
-    c.offset = 0;
-    c.line = 0;
+    c.origin = 0;
     c.lineBound = quotesLines(a);
     if (c.lineBound && line > 0) {
       a = analyzeChunk(c.text, context, line);
-      c.offset = line;
-      c.line = line;
+      c.origin = line;
     }
-    c.analysis = a;
-    c.movable = collect(a);
+    c.line = line;
+    c.analysis = slim(a);
+    a.lines.source.doc = doc;
+    a.lines.source.base = c.offset - c.origin;
   }
 
   private merge(
-    uri: string,
     text: string,
     lines: LineIndex,
     chunks: Chunk[],
     networks: Map<string, NetworkDecl>,
     cells: Map<string, CellDecl>,
   ): DocumentAnalysis {
-    this.docs.set(uri, chunks);
     const declarations: Declaration[] = [];
     const diagnostics: NcpDiagnostic[] = [];
     const astComments: DocumentAnalysis['ast']['comments'] = [];
-    const tokens: DocumentAnalysis['tokens'] = ([] as DocumentAnalysis['tokens']).concat(...chunks.map((c) => c.analysis.tokens));
-    const commentTokens: DocumentAnalysis['comments'] = ([] as DocumentAnalysis['comments']).concat(...chunks.map((c) => c.analysis.comments));
     // analyzeText reports syntax errors, then each network/cell and duplicate names, then the
     // propagations; among diagnostics at the same range that order decides (the sort is stable).
     const rank = new Map<NcpDiagnostic, number>();
@@ -406,7 +570,7 @@ export class IncrementalAnalyzer {
     diagnostics.sort(
       (a, b) => a.range.startOffset - b.range.startOffset || a.range.endOffset - b.range.endOffset || (rank.get(a) ?? 1) - (rank.get(b) ?? 1),
     );
-    return {
+    return withLazyTokens({
       text,
       ast: { declarations, comments: astComments },
       diagnostics,
@@ -416,8 +580,11 @@ export class IncrementalAnalyzer {
       references,
       hasSyntaxErrors: diagnostics.some((d) => SYNTAX_CODES.has(d.code)),
       lines,
-      tokens,
-      comments: commentTokens,
-    };
+    });
   }
+}
+
+/** The name of the declaration whose name starts at `offset` (a duplicate-name diagnostic's range). */
+function declarationNameAt(a: DocumentAnalysis, offset: number): string {
+  return declarationAt(a, offset)?.name ?? '';
 }

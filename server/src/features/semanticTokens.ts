@@ -1,64 +1,41 @@
 // Semantic tokens: the parser package classifies every token (lexer + tree); this feature only
 // delta-encodes them, for the whole document or a line range (editors ask for the visible part
-// of a long file). The classification is cached per analysis, i.e. per document version.
+// of a long file). A range costs only its own lines: the analysis keeps no token list, the range
+// is lexed again (language/semantic.ts). The whole-document answer is cached per analysis (per
+// document version) for documents up to CACHE_MAX_CHARS; above that it is recomputed on request
+// rather than kept (its encoding is five numbers per token, hundreds of MB for a 10 MB file).
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver';
 import type { DocumentAnalysis } from '../language/analyze';
-import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES, semanticTokens as classify, type SemanticToken } from '../language/semantic';
+import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES, semanticTokensInLines, type SemanticToken } from '../language/semantic';
 
 export const SEMANTIC_LEGEND: SemanticTokensLegend = { tokenTypes: [...SEMANTIC_TOKEN_TYPES], tokenModifiers: [...SEMANTIC_TOKEN_MODIFIERS] };
 const typeIndex = new Map<string, number>(SEMANTIC_TOKEN_TYPES.map((t, i) => [t, i]));
-const classified = new WeakMap<DocumentAnalysis, SemanticToken[]>();
 const fullCache = new WeakMap<DocumentAnalysis, SemanticTokens>();
+const CACHE_MAX_CHARS = 1_000_000;
 
-function tokensOf(analysis: DocumentAnalysis): SemanticToken[] {
-  let list = classified.get(analysis);
-  if (!list) {
-    list = [];
-    let lastLine = -1;
-    let lastEnd = -1;
-    for (const t of classify(analysis)) {
-      // Defensive: LSP data must be sorted and non-overlapping.
-      if (t.line < lastLine || (t.line === lastLine && t.character < lastEnd) || t.length <= 0) continue;
-      list.push(t);
-      lastLine = t.line;
-      lastEnd = t.character + t.length;
-    }
-    classified.set(analysis, list);
-  }
-  return list;
-}
-
-function encode(list: readonly SemanticToken[], from: number, to: number): SemanticTokens {
+function encode(list: readonly SemanticToken[]): SemanticTokens {
   const builder = new SemanticTokensBuilder();
-  for (let i = from; i < to; i++) {
-    const t = list[i];
+  let lastLine = -1;
+  let lastEnd = -1;
+  for (const t of list) {
+    // Defensive: LSP data must be sorted and non-overlapping.
+    if (t.line < lastLine || (t.line === lastLine && t.character < lastEnd) || t.length <= 0) continue;
     builder.push(t.line, t.character, t.length, typeIndex.get(t.type) ?? 0, t.modifiers);
+    lastLine = t.line;
+    lastEnd = t.character + t.length;
   }
   return builder.build();
 }
 
 export function semanticTokens(analysis: DocumentAnalysis): SemanticTokens {
-  let full = fullCache.get(analysis);
-  if (!full) {
-    const list = tokensOf(analysis);
-    full = encode(list, 0, list.length);
-    fullCache.set(analysis, full);
-  }
+  const hit = fullCache.get(analysis);
+  if (hit) return hit;
+  const full = encode(semanticTokensInLines(analysis, 0, analysis.lines.lineCount - 1));
+  if (analysis.text.length <= CACHE_MAX_CHARS) fullCache.set(analysis, full);
   return full;
 }
 
-/** Tokens on lines [startLine, endLine] (binary search: the list is sorted). */
+/** Tokens on lines [startLine, endLine]. */
 export function semanticTokensRange(analysis: DocumentAnalysis, startLine: number, endLine: number): SemanticTokens {
-  const list = tokensOf(analysis);
-  const first = (line: number) => {
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].line < line) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  return encode(list, first(startLine), first(endLine + 1));
+  return encode(semanticTokensInLines(analysis, startLine, endLine));
 }

@@ -34,6 +34,7 @@ import type {
 import type { NcpDiagnostic } from './diagnostics';
 import { analyzeNetwork } from './network';
 import { parse } from './parser';
+import { lex } from './lexer';
 import { containsOffset, type LineIndex } from './positions';
 import { closest, didYouMean } from './suggest';
 
@@ -65,9 +66,31 @@ export interface DocumentAnalysis {
   /** Whether the text has syntax errors (the formatter refuses then). */
   hasSyntaxErrors: boolean;
   lines: LineIndex;
-  /** Non-comment tokens and comment tokens of the lexer. */
-  tokens: IToken[];
-  comments: IToken[];
+  /**
+   * Non-comment tokens and comment tokens of the lexer. Computed on each read (the text is lexed
+   * again): an analysis keeps no token list, which for a large document is millions of objects.
+   * Features that need tokens lex only the part they need (semantic tokens by range).
+   */
+  readonly tokens: IToken[];
+  readonly comments: IToken[];
+}
+
+const LAZY_TOKENS: object = Object.create(Object.prototype, {
+  tokens: {
+    get(this: DocumentAnalysis): IToken[] {
+      return lex(this.text).tokens;
+    },
+  },
+  comments: {
+    get(this: DocumentAnalysis): IToken[] {
+      return lex(this.text).comments;
+    },
+  },
+});
+
+/** An analysis whose `tokens` and `comments` are lexed from its text when read. */
+export function withLazyTokens(a: Omit<DocumentAnalysis, 'tokens' | 'comments'>): DocumentAnalysis {
+  return Object.assign(Object.create(LAZY_TOKENS) as DocumentAnalysis, a);
 }
 
 export const STRATEGIES: readonly Strategy[] = ['continuous', 'winner-takes-all'];
@@ -113,7 +136,7 @@ export function analyzeText(text: string): DocumentAnalysis {
   }
   references.sort((a, b) => a.range.startOffset - b.range.startOffset);
   diagnostics.sort((a, b) => a.range.startOffset - b.range.startOffset || a.range.endOffset - b.range.endOffset);
-  return {
+  return withLazyTokens({
     text,
     ast: parsed.document,
     diagnostics,
@@ -123,9 +146,7 @@ export function analyzeText(text: string): DocumentAnalysis {
     references,
     hasSyntaxErrors: parsed.errors.length > 0,
     lines: parsed.lines,
-    tokens: parsed.tokens,
-    comments: parsed.comments,
-  };
+  });
 }
 
 /** The error on a name declared twice (also used by the server's incremental analysis). */

@@ -15,7 +15,7 @@ import {
 } from '../core/space/multires';
 import type { NetworkDecl, NetworkNumber, NumberLit, Range, StageClause, StageFieldName } from './ast';
 import type { NcpDiagnostic } from './diagnostics';
-import type { LineIndex } from './positions';
+import { NetNumber, type LineIndex } from './positions';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -220,15 +220,8 @@ function stringForm(decl: NetworkDecl, lines: LineIndex, out: NcpDiagnostic[]): 
   if (!s || !s.terminated) return; // the lexer already reported the missing quote
   const v = s.value;
   const base = s.range.startOffset + 1;
-  // A string sits on one line: number ranges are offsets from its start, no line lookups.
-  const line = s.range.start.line;
-  const char0 = s.range.start.character + 1;
-  const rangeIn = (a: number, b: number): Range => ({
-    start: { line, character: char0 + a },
-    end: { line, character: char0 + b },
-    startOffset: base + a,
-    endOffset: base + b,
-  });
+  // Offsets only, positions when read (language/positions.ts: OffsetRange).
+  const rangeIn = (a: number, b: number): Range => lines.range(base + a, base + b);
   // One pass: split at '-' and '_' and note where each part starts.
   const pieces: StringPiece[] = [];
   const partStarts = [0];
@@ -282,7 +275,10 @@ function stringForm(decl: NetworkDecl, lines: LineIndex, out: NcpDiagnostic[]): 
       }
     }
     if (index >= 0) code[index] = value;
-    decl.numbers.push({ value, text: t, range: rangeIn(a, b), index, role });
+    const n = new NetNumber(value, lines.range(base + a, base + b));
+    n.index = index;
+    n.role = role;
+    decl.numbers.push(n);
   }
   if (shapeOk && allIntegers && stagesOk) {
     if (checkValues(decl, code, out)) decl.code = code;

@@ -28,7 +28,7 @@ import type {
   StemClause,
   StrategyOption,
 } from './ast';
-import { LineIndex } from './positions';
+import { LineIndex, NetNumber } from './positions';
 import { closest, didYouMean } from './suggest';
 
 const describe = (t: IToken | undefined): string => {
@@ -397,8 +397,8 @@ function numberLit(t: IToken, r: RangeOf): NumberLit {
 }
 
 /** A number inside a network: the same object becomes its NetworkNumber once analysis knows its position. */
-function netNumber(t: IToken, r: RangeOf): NetworkNumber {
-  return { value: Number(t.image), text: t.image, range: r(t), index: -1, role: 'extra' };
+function netNumber(t: IToken, lines: LineIndex): NetworkNumber {
+  return new NetNumber(Number(t.image), lines.range(t.startOffset, t.startOffset + t.image.length));
 }
 
 function nameOf(t: IToken | undefined, r: RangeOf): Name | undefined {
@@ -406,7 +406,7 @@ function nameOf(t: IToken | undefined, r: RangeOf): Name | undefined {
 }
 
 function numberList(node: CstNode, r: RangeOf, lines: LineIndex): NumberList | undefined {
-  const items = tokensOf(node, 'Number').map((t) => netNumber(t, r));
+  const items = tokensOf(node, 'Number').map((t) => netNumber(t, lines));
   const range = cover(lines, tokenOf(node, 'LBracket'), items[0]?.range, last(items)?.range, tokenOf(node, 'RBracket'));
   return range ? { items, range } : undefined;
 }
@@ -483,7 +483,7 @@ function networkClause(node: CstNode, r: RangeOf, lines: LineIndex): NetworkClau
     const inner = (stem ?? head)!;
     const kw = tokenOf(inner, stem ? 'kw_stem' : 'kw_head');
     if (!kw) return undefined;
-    const values = tokensOf(inner, 'Number').map((t) => netNumber(t, r));
+    const values = tokensOf(inner, 'Number').map((t) => netNumber(t, lines));
     const range = cover(lines, kw, last(values)?.range)!;
     return { kind: stem ? 'stem' : 'head', keywordRange: r(kw), values, range } as StemClause | HeadClause;
   }
@@ -502,7 +502,7 @@ function networkClause(node: CstNode, r: RangeOf, lines: LineIndex): NetworkClau
     const field: StageField = { field: b ? 'blocks' : u ? 'units' : 'channels', keywordRange: r(k), range: undefined as unknown as Range };
     if (b) {
       const n = tokenOf(f, 'Number');
-      if (n) field.value = netNumber(n, r);
+      if (n) field.value = netNumber(n, lines);
     } else {
       const l = nodeOf(f, 'numberList');
       if (l) field.list = numberList(l, r, lines);
@@ -510,7 +510,7 @@ function networkClause(node: CstNode, r: RangeOf, lines: LineIndex): NetworkClau
     field.range = cover(lines, field.keywordRange, field.value?.range, field.list?.range)!;
     fields.push(field);
   }
-  const index = idx ? netNumber(idx, r) : undefined;
+  const index = idx ? netNumber(idx, lines) : undefined;
   const range = cover(lines, kw, index?.range, last(fields)?.range)!;
   return { kind: 'stage', keywordRange: r(kw), index, fields, range };
 }

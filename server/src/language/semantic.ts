@@ -3,8 +3,9 @@
 // settings, metrics, units). The server only has to delta-encode the list.
 import type { IToken } from 'chevrotain';
 import type { DocumentAnalysis } from './analyze';
-import type { Range } from './ast';
+import type { Declaration, Range } from './ast';
 import * as T from './lexer';
+import { lex } from './lexer';
 
 /** The legend: indices into these arrays are what the LSP encoding uses. */
 export const SEMANTIC_TOKEN_TYPES = [
@@ -40,13 +41,66 @@ const DECLARATION = 1;
 
 /** Tokens sorted by position, none spanning lines (multi-line comments are split per line). */
 export function semanticTokens(a: DocumentAnalysis): SemanticToken[] {
+  return semanticTokensInLines(a, 0, a.lines.lineCount - 1);
+}
+
+/**
+ * The same for lines [startLine, endLine] only, in time and memory proportional to that part (plus
+ * the declaration it starts in): the text is lexed again from the last token boundary before the
+ * range (the start or end of a declaration or comment) to the end of the range, so a large
+ * document keeps no token list and an editor's visible range costs a few hundred tokens.
+ */
+export function semanticTokensInLines(a: DocumentAnalysis, startLine: number, endLine: number): SemanticToken[] {
+  const lineCount = a.lines.lineCount;
+  const first = Math.max(0, Math.min(startLine, lineCount - 1));
+  const lastLine = Math.max(first, Math.min(endLine, lineCount - 1));
+  const from = a.lines.lineStart(first);
+  const to = lastLine + 1 < lineCount ? a.lines.lineStart(lastLine + 1) : a.text.length;
+  const decls = a.ast.declarations;
+  // Declarations and comments are sorted and do not overlap: their edges are token boundaries.
+  let base = 0;
+  const d = lastStartingAtOrBefore(decls, from);
+  if (d >= 0) base = Math.max(base, decls[d].range.endOffset <= from ? decls[d].range.endOffset : decls[d].range.startOffset);
+  const c = lastStartingAtOrBefore(a.ast.comments, from);
+  if (c >= 0) {
+    const r = a.ast.comments[c].range;
+    base = Math.max(base, r.endOffset <= from ? r.endOffset : r.startOffset);
+  }
+  const lexed = lex(a.text.slice(base, to));
+  const shift = (ts: IToken[]) => {
+    for (const t of ts) t.startOffset += base;
+    return ts;
+  };
+  const inRange: Declaration[] = [];
+  for (let k = Math.max(0, d); k < decls.length && decls[k].range.startOffset < to; k++) inRange.push(decls[k]);
+  const out = classify(a, inRange, shift(lexed.tokens), shift(lexed.comments));
+  let lo = 0;
+  while (lo < out.length && out[lo].line < first) lo++;
+  let hi = out.length;
+  while (hi > lo && out[hi - 1].line > lastLine) hi--;
+  return lo === 0 && hi === out.length ? out : out.slice(lo, hi);
+}
+
+/** Index of the last item whose range starts at or before `offset` (-1 when none). */
+function lastStartingAtOrBefore(items: readonly { range: Range }[], offset: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid].range.startOffset <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function classify(a: DocumentAnalysis, declarations: readonly Declaration[], tokens: readonly IToken[], comments: readonly IToken[]): SemanticToken[] {
   const roles = new Map<number, { type: SemanticTokenType; modifiers: number }>();
   const mark = (r: Range | undefined, type: SemanticTokenType, modifiers = 0): void => {
     if (r) roles.set(r.startOffset, { type, modifiers });
   };
   // Inside code and cell strings: the numbers and ops as their own tokens, the rest as string.
   const inner = new Map<number, { start: number; end: number; type: SemanticTokenType }[]>();
-  for (const d of a.ast.declarations) {
+  for (const d of declarations) {
     if (d.kind === 'network' && d.string) {
       inner.set(d.string.range.startOffset, d.numbers.map((n) => ({ start: n.range.startOffset, end: n.range.endOffset, type: 'number' as const })));
     } else if (d.kind === 'cell' && d.string) {
@@ -103,8 +157,7 @@ export function semanticTokens(a: DocumentAnalysis): SemanticToken[] {
     piece(at, t.startOffset + t.image.length, 'string');
   };
   let ci = 0;
-  const comments = a.comments;
-  for (const t of a.tokens) {
+  for (const t of tokens) {
     while (ci < comments.length && comments[ci].startOffset < t.startOffset) push(comments[ci++], 'comment');
     const role = roles.get(t.startOffset);
     // A keyword may serve as a declared name (`network head`): the tree says which role it has.
