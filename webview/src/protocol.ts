@@ -61,6 +61,15 @@ function oneOf<T extends string>(v: unknown, options: readonly T[], at: string):
   return v as T;
 }
 
+/** Limits on what a message may hold: a view draws every step, so a runaway payload is refused. */
+export const MAX_RUNS = 100;
+export const MAX_STEPS = 10_000;
+
+function limited<T>(list: T[], max: number, at: string): T[] {
+  if (list.length > max) throw new ShapeError(`${at} has ${list.length} entries (at most ${max})`);
+  return list;
+}
+
 function term(v: unknown, at: string): TermValue {
   const o = obj(v, at);
   return {
@@ -154,12 +163,28 @@ export function checkResult(v: unknown, at = 'result'): Checked<PropagationResul
       resultEval: evaluation(o.resultEval, `${at}.resultEval`),
       bestRestart: int(o.bestRestart, `${at}.bestRestart`),
       runs: arr(o.runs, `${at}.runs`).map((r, i) => run(r, `${at}.runs[${i}]`)),
-      trace: arr(o.trace, `${at}.trace`).map((s, i) => step(s, `${at}.trace[${i}]`)),
+      trace: limited(arr(o.trace, `${at}.trace`), MAX_STEPS, `${at}.trace`).map((s, i) => step(s, `${at}.trace[${i}]`)),
       stopReason: oneOf(o.stopReason, ['steps', 'converged'] as const, `${at}.stopReason`),
       notes: arr(o.notes, `${at}.notes`).map((n, i) => str(n, `${at}.notes[${i}]`)),
       budget: budgetOf(o.budget, `${at}.budget`) ?? {},
       lambda: optNum(o.lambda, `${at}.lambda`) ?? 0,
     };
+    const shapeOfSteps = (steps: TraceStep[], where: string) =>
+      steps.forEach((t, i) => {
+        codeOf(t.rounded, `${where}[${i}].rounded`, space);
+        // Cells: 30 relaxed weights (continuous) or the 6 op indices themselves (winner-takes-all).
+        const ok = space === 'multires' ? t.continuous.length === 27 : t.continuous.length === 30 || t.continuous.length === 6;
+        if (!ok) throw new ShapeError(`${where}[${i}].continuous is not ${space === 'multires' ? '27' : '30 or 6'} numbers`);
+        if (t.moved && t.moved.index >= (space === 'multires' ? 27 : 6)) throw new ShapeError(`${where}[${i}].moved.index is out of range`);
+      });
+    shapeOfSteps(result.trace, `${at}.trace`);
+    if (o.runTraces !== undefined) {
+      result.runTraces = limited(arr(o.runTraces, `${at}.runTraces`), MAX_RUNS, `${at}.runTraces`).map((run, r) =>
+        limited(arr(run, `${at}.runTraces[${r}]`), MAX_STEPS, `${at}.runTraces[${r}]`).map((s, i) => step(s, `${at}.runTraces[${r}][${i}]`)),
+      );
+      if (result.runTraces.some((t, r) => t.some((s) => s.restart !== r))) throw new ShapeError(`${at}.runTraces: run r must hold steps of restart r`);
+      result.runTraces.forEach((t, r) => shapeOfSteps(t, `${at}.runTraces[${r}]`));
+    }
     return { ok: true, value: result };
   } catch (e) {
     if (e instanceof ShapeError) return { ok: false, error: e.message };
@@ -186,8 +211,7 @@ export function fromResultJson(v: unknown, budget?: Budget, at = 'result'): Chec
       }
       return codeOf(x, where, space);
     };
-    const steps = arr(o.trace, `${at}.trace`).map((raw, i) => {
-      const where = `${at}.trace[${i}]`;
+    const cliStep = (raw: unknown, where: string) => {
       const t = obj(raw, where);
       const terms = arr(t.predicted, `${where}.predicted`).map((x, k) => term(x, `${where}.predicted[${k}]`));
       const flops = optNum(t.flops, `${where}.flops`);
@@ -201,7 +225,11 @@ export function fromResultJson(v: unknown, budget?: Budget, at = 'result'): Chec
         },
         where,
       );
-    });
+    };
+    const steps = arr(o.trace, `${at}.trace`).map((raw, i) => cliStep(raw, `${at}.trace[${i}]`));
+    const runTraces = o.runTraces === undefined ? undefined : limited(arr(o.runTraces, `${at}.runTraces`), MAX_RUNS, `${at}.runTraces`).map((run, r) =>
+      limited(arr(run, `${at}.runTraces[${r}]`), MAX_STEPS, `${at}.runTraces[${r}]`).map((raw, i) => cliStep(raw, `${at}.runTraces[${r}][${i}]`)),
+    );
     // Start and result predictions carry only labels; the steps say which setting/metric/weight.
     const labels = steps[0]?.terms ?? [];
     const predicted = arr(o.predicted, `${at}.predicted`).map((x, i) => {
@@ -248,6 +276,7 @@ export function fromResultJson(v: unknown, budget?: Budget, at = 'result'): Chec
         return { ...r, start: point(r.start, `${at}.runs[${i}].start`), result: point(r.result, `${at}.runs[${i}].result`) };
       }),
       trace: steps,
+      ...(runTraces ? { runTraces } : {}),
       stopReason: o.stopReason,
       notes: o.notes,
       budget: budget ?? o.budget,

@@ -16,6 +16,7 @@ import {
   type PropagationOptions,
   type PropagationResult,
   type RunSummary,
+  type TraceStep,
 } from './types';
 
 /** The foundation's exact formula (benchmark input 128×128, classification head). */
@@ -86,6 +87,7 @@ export async function propagate(
   }
   const rand = makeRng(seed);
   const runs: RunSummary[] = [];
+  const runTraces: TraceStep[][] = [];
   let best: RunOutput | undefined;
   let bestRestart = 0;
   let bestSoFar = -Infinity;
@@ -101,6 +103,7 @@ export async function propagate(
         ? await runContinuous(ctx, from, r, steps, lr, onStep)
         : await runWinnerTakesAll(ctx, from, r, steps, onStep);
     if (!out.bestEval.feasible) throw new PropagationError('internal error: a run ended over budget'); // repair guarantees this
+    runTraces.push(out.trace);
     runs.push({ restart: r, start: from.slice(), result: out.best.slice(), objective: out.bestEval.objective, bestStep: out.bestStep, steps: out.steps });
     bestSoFar = Math.max(bestSoFar, out.bestEval.objective);
     if (!best || out.bestEval.objective > best.bestEval.objective + 1e-12) {
@@ -120,6 +123,7 @@ export async function propagate(
     bestRestart,
     runs,
     trace: best.trace,
+    runTraces,
     stopReason: best.stopReason,
     notes,
     budget: { flopsMax: opts.flopsMax, paramsMax: opts.paramsMax },

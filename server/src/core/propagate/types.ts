@@ -126,6 +126,8 @@ export interface PropagationResult {
   runs: RunSummary[];
   /** Steps of the run that gave the result. */
   trace: TraceStep[];
+  /** Every run's steps, by restart (runTraces[bestRestart] is `trace`); for the views. */
+  runTraces?: TraceStep[][];
   /** Why the winning run stopped. */
   stopReason: 'steps' | 'converged';
   /** Messages for the user (start over budget and repaired, start snapped into range, …). */
