@@ -123,7 +123,7 @@ export async function propagate(
     bestRestart,
     runs,
     trace: best.trace,
-    runTraces,
+    ...(restarts > 1 ? { runTraces } : {}),
     stopReason: best.stopReason,
     notes,
     budget: { flopsMax: opts.flopsMax, paramsMax: opts.paramsMax },

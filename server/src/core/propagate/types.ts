@@ -126,7 +126,7 @@ export interface PropagationResult {
   runs: RunSummary[];
   /** Steps of the run that gave the result. */
   trace: TraceStep[];
-  /** Every run's steps, by restart (runTraces[bestRestart] is `trace`); for the views. */
+  /** Every run's steps, by restart (runTraces[bestRestart] is `trace`), when there are several runs; for the views. */
   runTraces?: TraceStep[][];
   /** Why the winning run stopped. */
   stopReason: 'steps' | 'converged';
