@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { checkPayload, checkWebviewMessage, traceTarget, type HostMessage, type TracePayload } from '../../webview/src/protocol';
 import { makeNonce, webviewHtml } from '../../webview/src/html';
-import { codeText } from '../../webview/src/model';
+import { codeText } from '../../webview/src/trace/model';
 
 export class TracePanel {
   static readonly viewType = 'ncp.trace';

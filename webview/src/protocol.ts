@@ -3,6 +3,7 @@
 // No DOM and no vscode imports: the panel (client/src/tracePanel.ts) and node tests use this too.
 import type { Budget, Evaluation, PropagationResult, RunSummary, TermValue, TraceStep } from '../../server/src/core/propagate/types';
 import { parseCellString } from '../../server/src/core/space/nb201';
+import { checkActionMessage, type ActionMessage } from './messages';
 
 /** What the trace view shows: the server's last result of one propagation (null: none yet). */
 export interface TracePayload {
@@ -15,7 +16,8 @@ export interface TracePayload {
 
 export type HostMessage = { type: 'trace' } & TracePayload;
 
-export type WebviewMessage = { type: 'ready' } | { type: 'reveal'; step: number };
+/** `reveal.step` indexes every run's steps in order (trace/exportTrace.ts allSteps). */
+export type WebviewMessage = { type: 'ready' } | { type: 'reveal'; step: number } | ActionMessage;
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -339,6 +341,11 @@ export function checkWebviewMessage(v: unknown): Checked<WebviewMessage> {
   if (o.type === 'ready' && keys.length === 1) return { ok: true, value: { type: 'ready' } };
   if (o.type === 'reveal' && keys.length === 2 && typeof o.step === 'number' && Number.isInteger(o.step) && o.step >= 0 && o.step <= 1e6) {
     return { ok: true, value: { type: 'reveal', step: o.step } };
+  }
+  if (o.type !== 'ready' && o.type !== 'reveal') {
+    const a = checkActionMessage(v);
+    if (a.ok) return a;
+    return { ok: false, error: `unexpected message from the view (${a.error}): ${JSON.stringify(v).slice(0, 200)}` };
   }
   return { ok: false, error: `unexpected message from the trace view: ${JSON.stringify(v).slice(0, 200)}` };
 }
