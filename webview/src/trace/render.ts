@@ -344,7 +344,15 @@ export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: 
     const w = tip.offsetWidth;
     tip.style.left = `${Math.max(0, px + 12 + w > wrap.clientWidth ? px - 12 - w : px + 12)}px`;
     tip.style.top = `${Math.max(0, py - 10)}px`;
-    if (from === 'chart') rows.find((tr) => Number(tr.dataset.index) === index)?.scrollIntoView({ block: 'nearest' });
+    if (from === 'chart') {
+      // Scroll the table's own box only: moving the page would pull the chart from under the mouse.
+      const tr = rows.find((x) => Number(x.dataset.index) === index);
+      if (tr) {
+        const top = tr.offsetTop - (table.querySelector('thead')?.clientHeight ?? 0);
+        if (top < tableScroll.scrollTop) tableScroll.scrollTop = top;
+        else if (tr.offsetTop + tr.offsetHeight > tableScroll.scrollTop + tableScroll.clientHeight) tableScroll.scrollTop = tr.offsetTop + tr.offsetHeight - tableScroll.clientHeight;
+      }
+    }
   };
 
   const choose = (index: number) => {
