@@ -167,6 +167,8 @@ export interface StripCell {
   level: number;
   /** Differs from the reference row (the start). */
   changed: boolean;
+  /** Cells: coloured by op (the op grid's colours), not by level. */
+  op?: boolean;
 }
 
 export interface StripRow {
@@ -178,7 +180,7 @@ export function stripRow(label: string, space: 'multires' | 'nb201', code: reado
   if (space === 'nb201') {
     return {
       label,
-      cells: code.map((op, e) => ({ text: OP_SHORT[op] ?? String(op), name: `edge ${NB201_EDGES[e]}: ${NB201_OPS[op] ?? op}`, level: op, changed: reference !== undefined && reference[e] !== op })),
+      cells: code.map((op, e) => ({ text: OP_SHORT[op] ?? String(op), name: `edge ${NB201_EDGES[e]}: ${NB201_OPS[op] ?? op}`, level: op, op: true, changed: reference !== undefined && reference[e] !== op })),
     };
   }
   return {

@@ -86,7 +86,8 @@ function nb201Figure(steps: readonly TraceStep[]): CodeTraceView {
   const ch = 22;
   const W = left + n * cw + 8;
   const H = top + grid.edges.length * ch + 22;
-  const root = svg('svg', { class: 'edge-grid', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': grid.description }) as SVGSVGElement;
+  // Drawn at its own size: a short run scaled to the page width would blow its labels up.
+  const root = svg('svg', { class: 'edge-grid', viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': grid.description }) as SVGSVGElement;
   grid.edges.forEach((name, e) => {
     const y = top + e * ch;
     root.append(svg('text', { class: 'tick y', x: left - 6, y: y + ch / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle' }, name));
@@ -132,7 +133,7 @@ export function renderStrip(rows: readonly StripRow[], caption = 'Code strip'): 
         'tr',
         {},
         el('th', { scope: 'row' }, r.label),
-        ...r.cells.map((c) => el('td', { class: `lvl-${c.level}${c.changed ? ' changed' : ''}`, title: c.name, 'aria-label': `${c.name}${c.changed ? ' (changed)' : ''}` }, c.text)),
+        ...r.cells.map((c) => el('td', { class: `${c.op ? `opcell op-${c.level}` : `lvl-${c.level}`}${c.changed ? ' changed' : ''}`, title: c.name, 'aria-label': `${c.name}${c.changed ? ' (changed)' : ''}` }, c.text)),
       ),
     );
   }

@@ -29,7 +29,8 @@ export function svg(tag: string, attrs: Attrs = {}, ...children: (Node | string)
 }
 
 export function button(label: string, onClick: () => void, attrs: Attrs = {}): HTMLButtonElement {
-  const b = el('button', { type: 'button', class: 'btn', ...attrs }, label);
+  const cls = ['btn', ...String(attrs.class ?? '').split(/\s+/).filter((c) => c && c !== 'btn')].join(' ');
+  const b = el('button', { type: 'button', ...attrs, class: cls }, label);
   b.addEventListener('click', onClick);
   return b;
 }

@@ -285,7 +285,8 @@ export function renderExplorer(root: HTMLElement, data: ExplorerData, post: (m: 
   const cell = 46;
   const labelW = 92;
   const n = corr.settings.length;
-  const matrix = svg('svg', { class: 'corr', viewBox: `0 0 ${labelW + n * cell + 4} ${labelW + n * cell + 4}`, role: 'img', 'aria-label': `Spearman rank correlation between the ${n} settings' main metrics over the benchmark networks measured in both: ` + corr.settings.flatMap((a, i) => corr.settings.slice(i + 1).map((b, k) => `${a}–${b} ${fixed(corr.rho[i][i + 1 + k], 2)}`)).join(', ') }) as SVGSVGElement;
+  const side = labelW + n * cell + 4;
+  const matrix = svg('svg', { class: 'corr', viewBox: `0 0 ${side} ${side}`, width: side, height: side, role: 'img', 'aria-label': `Spearman rank correlation between the ${n} settings' main metrics over the benchmark networks measured in both: ` + corr.settings.flatMap((a, i) => corr.settings.slice(i + 1).map((b, k) => `${a}–${b} ${fixed(corr.rho[i][i + 1 + k], 2)}`)).join(', ') }) as SVGSVGElement;
   corr.settings.forEach((name, i) => {
     matrix.append(svg('text', { class: 'tick y', x: labelW - 6, y: labelW + i * cell + cell / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle' }, name));
     matrix.append(svg('text', { class: 'tick x', x: labelW + i * cell + cell / 2, y: labelW - 6, 'text-anchor': 'start', transform: `rotate(-45 ${labelW + i * cell + cell / 2} ${labelW - 6})` }, name));
