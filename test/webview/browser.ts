@@ -188,3 +188,23 @@ export async function openView(browser: Browser, theme: ThemeName = 'light', vie
   }
   return opened;
 }
+
+/** The explorer's benchmark dots: how many are drawn (subpaths of the marker paths). */
+export async function scatterCount(page: Page): Promise<number> {
+  return page.evaluate(`Array.from(document.querySelectorAll('svg.scatter path.pt.bench')).reduce((n, p) => n + (p.getAttribute('d').match(/M/g) || []).length, 0)`) as Promise<number>;
+}
+
+/** Page coordinates of the k-th drawn benchmark dot (its data coordinates through the transform). */
+export async function scatterPoint(page: Page, k: number): Promise<{ x: number; y: number }> {
+  return page.evaluate(`(() => {
+    let k = ${k};
+    for (const p of document.querySelectorAll('svg.scatter path.pt.bench')) {
+      const segs = p.getAttribute('d').split('M').filter(Boolean);
+      if (k >= segs.length) { k -= segs.length; continue; }
+      const [x, y] = segs[k].replace('h0', '').split(' ').map(Number);
+      const q = new DOMPoint(x, y).matrixTransform(p.getScreenCTM());
+      return { x: q.x, y: q.y };
+    }
+    throw new Error('no such point');
+  })()`) as Promise<{ x: number; y: number }>;
+}

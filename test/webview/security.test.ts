@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { CompareData, ExplorerData } from '../../server/src/features/viewData';
-import { chromiumMissing, launch, openView } from './browser';
+import { chromiumMissing, launch, openView, scatterCount } from './browser';
 import { analyticTrace } from './traces';
 import type { PropagationResult } from '../../server/src/core/propagate';
 
@@ -81,7 +81,7 @@ test('malformed messages: nothing drawn from them, nothing posted, the last good
   const v = await openView(browser!, 'light', undefined, undefined, 'explorer');
   await v.post({ type: 'explorer', data: explorer });
   const page = v.page;
-  await page.waitForSelector('svg.scatter circle.pt');
+  await page.waitForSelector('svg.scatter path.pt', { state: 'attached' });
   const bad: unknown[] = [
     null, 7, 'explorer', [], { type: 'explorer' }, { type: 'trace', result: null },
     { type: 'explorer', data: { ...explorer, points: [{ ...explorer.points[0], flops: Infinity }] } },
@@ -94,7 +94,7 @@ test('malformed messages: nothing drawn from them, nothing posted, the last good
   for (const m of bad) await v.post(m);
   assert.equal(await page.locator('.error').count(), 1, 'one banner: the latest problem');
   assert.match(await page.locator('.error').textContent() ?? '', /Ignored a malformed message/);
-  assert.equal(await page.locator('svg.scatter circle.pt.bench').count(), 5, 'the good data is still drawn');
+  assert.equal(await scatterCount(page), 5, 'the good data is still drawn');
   assert.deepEqual(await v.posted(), [{ type: 'ready' }], 'nothing posted because of them');
   assert.deepEqual(await v.problems(), []);
   await page.close();

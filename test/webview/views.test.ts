@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { PropagationResult } from '../../server/src/core/propagate';
 import type { CompareData, ExplorerData } from '../../server/src/features/viewData';
-import { chromiumMissing, launch, openView, ROOT, type ThemeName } from './browser';
+import { chromiumMissing, launch, openView, ROOT, scatterCount, scatterPoint, type ThemeName } from './browser';
 import { BUDGET, analyticTrace, cellTrace, multiresTrace } from './traces';
 import { documentText, generateBenchmark, type GeneratedBenchmark } from './viewFixtures';
 import { startClient, type LspClient } from '../lsp/harness';
@@ -167,9 +167,11 @@ test('benchmark explorer: a point per network, Pareto front, overlays, Spearman 
   const v = await openView(browser!, 'light', { width: 1000, height: 1000 }, undefined, 'explorer');
   await v.post({ type: 'explorer', data: explorer });
   const page = v.page;
-  await page.waitForSelector('svg.scatter circle.pt');
+  await page.waitForSelector('svg.scatter path.pt', { state: 'attached' });
   const seg = explorer.settings.findIndex((s) => s.name === 'seg');
-  assert.equal(await page.locator('svg.scatter circle.pt.bench').count(), 80, 'every benchmark network measured in seg');
+  assert.equal(await scatterCount(page), 80, 'every benchmark network measured in seg');
+  assert.equal(await page.getAttribute('svg.scatter g.points', 'data-points'), '80');
+  assert.ok((await page.locator('svg.scatter path.pt.bench').count()) > 1, 'marker sizes by params');
   const withSeg = explorer.points.filter((p) => p.values[seg]);
   const front = paretoFront(withSeg.map((p) => p.flops), withSeg.map((p) => p.values[seg]![0]));
   assert.equal(await page.locator('svg.scatter circle.front-pt').count(), front.length, 'the Pareto front');
@@ -190,12 +192,11 @@ test('benchmark explorer: a point per network, Pareto front, overlays, Spearman 
   assert.equal(await page.locator('svg.corr g.corr-cell text').nth(0).textContent(), '1.00');
   // Another setting: only its measured networks.
   await page.selectOption('#setting-picker', String(explorer.settings.findIndex((s) => s.name === 'video')));
-  assert.equal(await page.locator('svg.scatter circle.pt.bench').count(), bench.withVideo);
+  assert.equal(await scatterCount(page), bench.withVideo);
   await page.selectOption('#setting-picker', String(seg));
   // Hover a point: its values; click: its code; insert it.
-  const pt = page.locator('svg.scatter circle.pt.bench').nth(5);
-  const b = (await pt.boundingBox())!;
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+  const b = await scatterPoint(page, 5);
+  await page.mouse.move(b.x, b.y);
   await page.locator('.tip').waitFor({ state: 'visible' });
   assert.match(await page.locator('.tip').textContent() ?? '', /measured/);
   await page.mouse.down();
@@ -208,13 +209,18 @@ test('benchmark explorer: a point per network, Pareto front, overlays, Spearman 
   assert.ok(explorer.points.some((p) => p.code.join() === (insert.code as number[]).join()), 'a benchmark network\'s code');
   assert.equal(await page.locator('.details table.strip td').count(), 27);
   // Zoom with the wheel: points move.
-  const before = await pt.getAttribute('cx');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const before = await scatterPoint(page, 5);
   const box = (await page.locator('svg.scatter').boundingBox())!;
+  const xform = await page.getAttribute('svg.scatter g.pts-xform', 'transform');
   await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
   await page.mouse.wheel(0, -300);
-  await page.waitForFunction((x) => document.querySelectorAll('svg.scatter circle.pt.bench')[5].getAttribute('cx') !== x, before);
+  await page.waitForFunction((t) => document.querySelector('svg.scatter g.pts-xform')?.getAttribute('transform') !== t, xform);
+  const zoomed = await scatterPoint(page, 5);
+  assert.ok(Math.abs(zoomed.x - before.x) + Math.abs(zoomed.y - before.y) > 1, 'points move with the zoom');
   await page.click('#reset-zoom');
-  assert.equal(await pt.getAttribute('cx'), before);
+  const back = await scatterPoint(page, 5);
+  assert.ok(Math.abs(back.x - before.x) < 0.01 && Math.abs(back.y - before.y) < 0.01);
   // Keyboard: the front table picks too.
   await page.locator('table.front-table tbody tr').first().focus();
   await page.keyboard.press('Enter');
@@ -225,7 +231,7 @@ test('benchmark explorer: a point per network, Pareto front, overlays, Spearman 
   for (const theme of ['light', 'dark', 'high-contrast'] as ThemeName[]) {
     const w = await openView(browser!, theme, { width: 1000, height: 1000 }, undefined, 'explorer');
     await w.post({ type: 'explorer', data: explorer });
-    await w.page.waitForSelector('svg.scatter circle.pt');
+    await w.page.waitForSelector('svg.scatter path.pt', { state: 'attached' });
     await shot(w.page, `explorer-${theme}`);
     assert.deepEqual(await w.problems(), []);
     await w.page.close();

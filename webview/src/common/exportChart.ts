@@ -3,7 +3,7 @@
 // (no remote content); the host only writes what the user chose to save.
 
 /** Presentation properties copied from the computed style onto each element of the copy. */
-const PROPS = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'fill-opacity', 'stroke-opacity', 'font-size', 'font-family', 'font-weight', 'text-anchor', 'dominant-baseline'] as const;
+const PROPS = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'fill-opacity', 'stroke-opacity', 'font-size', 'font-family', 'font-weight', 'text-anchor', 'dominant-baseline', 'stroke-linecap', 'vector-effect'] as const;
 
 /** A standalone SVG document of `root` (an <svg> on the page), colours resolved from the theme. */
 export function standaloneSvg(root: SVGSVGElement): string {

@@ -1,8 +1,9 @@
 // The benchmark explorer: every benchmark network as a point (log FLOPs × the chosen setting's
 // metric, marker area by params), the Pareto front, the file's networks and the current trace's
 // path overlaid with their predicted values ± spread, and the Spearman matrix between settings.
-// Hand-written SVG (see webview/src/README.md): pan/zoom moves the existing circles, and the same
-// SVG is what "SVG"/"PNG" export. Text from the file (names) only ever goes in as text nodes.
+// Hand-written SVG (see webview/src/README.md): the benchmark's points are a few paths (one per
+// marker size) of round dots in data coordinates (log10 FLOPs, metric) under one transform, so
+// pan/zoom changes one attribute, not thousands; the same SVG is what "SVG"/"PNG" export. Text from the file (names) only ever goes in as text nodes.
 import { codeToString } from '../../../server/src/core/space/multires';
 import { cellToString } from '../../../server/src/core/space/nb201';
 import type { ExplorerData, OverlayNetwork } from '../../../server/src/features/viewData';
@@ -87,7 +88,11 @@ export function renderExplorer(root: HTMLElement, data: ExplorerData, post: (m: 
 
   // Points of the chosen setting: those measured in it.
   let idx: number[] = [];
-  let circles: SVGElement[] = [];
+  /** Data coordinates of the drawn points: log10 FLOPs and the metric. */
+  let lx = new Float64Array(0);
+  let vy = new Float64Array(0);
+  const ptsXform = svg('g', { class: 'pts-xform' });
+  pointsG.append(ptsXform);
   let xs = new Float64Array(0);
   let ys = new Float64Array(0);
   let front: number[] = [];
@@ -103,13 +108,23 @@ export function renderExplorer(root: HTMLElement, data: ExplorerData, post: (m: 
 
   const buildPoints = () => {
     idx = data.points.map((_, i) => i).filter((i) => Number.isFinite(value(i)));
-    const frag = document.createDocumentFragment();
-    circles = idx.map((i) => {
-      const c = svg('circle', { class: 'pt bench', r: radiusFor(data.points[i].params, maxParams).toFixed(2), 'data-i': i });
-      frag.append(c);
-      return c;
+    lx = Float64Array.from(idx, (i) => Math.log10(Math.max(data.points[i].flops, 1e-6)));
+    vy = Float64Array.from(idx, value);
+    // One path per marker size (area by params): a zero-length segment with round caps is a dot
+    // whose size stays in screen pixels under the transform (non-scaling stroke).
+    const CLASSES = 6;
+    const parts: string[][] = Array.from({ length: CLASSES }, () => []);
+    idx.forEach((i, k) => {
+      const r = radiusFor(data.points[i].params, maxParams);
+      const c = Math.min(CLASSES - 1, Math.round(((r - 1.6) / 5.4) * (CLASSES - 1)));
+      parts[c].push(`M${lx[k].toFixed(5)} ${vy[k].toFixed(4)}h0`);
     });
-    pointsG.replaceChildren(frag);
+    ptsXform.replaceChildren(
+      ...parts.flatMap((list, c) =>
+        list.length ? [svg('path', { class: 'pt bench', d: list.join(''), 'stroke-width': (2 * (1.6 + (5.4 * c) / (CLASSES - 1))).toFixed(1), 'vector-effect': 'non-scaling-stroke', 'data-count': list.length })] : [],
+      ),
+    );
+    pointsG.setAttribute('data-points', String(idx.length));
     xs = new Float64Array(idx.length);
     ys = new Float64Array(idx.length);
     const fx = idx.map((i) => data.points[i].flops);
@@ -175,14 +190,15 @@ export function renderExplorer(root: HTMLElement, data: ExplorerData, post: (m: 
 
   const drawPoints = () => {
     const s = scale;
+    // x = left + (log10 f − x0)·kx, y = bottom − (v − y0)·ky: affine in data coordinates.
+    const kx = (s.right - s.left) / (win.x1 - win.x0 || 1);
+    const ky = (s.bottom - s.top) / (win.y1 - win.y0 || 1);
+    const tx = s.left - win.x0 * kx;
+    const ty = s.bottom + win.y0 * ky;
+    ptsXform.setAttribute('transform', `matrix(${kx} 0 0 ${-ky} ${tx} ${ty})`);
     for (let k = 0; k < idx.length; k++) {
-      const p = data.points[idx[k]];
-      const x = s.xOf(p.flops);
-      const y = s.yOf(value(idx[k]));
-      xs[k] = x;
-      ys[k] = y;
-      circles[k].setAttribute('cx', x.toFixed(1));
-      circles[k].setAttribute('cy', y.toFixed(1));
+      xs[k] = tx + lx[k] * kx;
+      ys[k] = ty - vy[k] * ky;
     }
     const d = front.map((i, k) => `${k ? 'L' : 'M'}${s.xOf(data.points[i].flops).toFixed(1)} ${s.yOf(value(i)).toFixed(1)}`).join(' ');
     frontG.replaceChildren(svg('path', { class: 'pareto', d }), ...front.map((i) => svg('circle', { class: 'front-pt', cx: s.xOf(data.points[i].flops).toFixed(1), cy: s.yOf(value(i)).toFixed(1), r: 3 })));
