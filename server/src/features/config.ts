@@ -1,5 +1,6 @@
 // The `ncp.*` settings the server reads (package.json contributes.configuration mirrors them).
 // Read through workspace/configuration when the client supports it, else the defaults below.
+import { LIMITS } from '../core/limits';
 
 export type PredictorBackendChoice = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
 export type StrategyName = 'winner-takes-all' | 'continuous';
@@ -53,7 +54,7 @@ export function normalizeSettings(raw: unknown): NcpSettings {
       defaultBudget: typeof budget === 'number' && Number.isFinite(budget) && budget > 0 ? budget : null,
       lambda: num(prop.lambda, d.propagation.lambda, (n) => n >= 0),
       strategy: STRATEGIES.includes(prop.strategy as StrategyName) ? (prop.strategy as StrategyName) : d.propagation.strategy,
-      steps: Math.round(num(prop.steps, d.propagation.steps, (n) => n >= 1 && n <= 100000)),
+      steps: Math.round(num(prop.steps, d.propagation.steps, (n) => n >= 1 && n <= LIMITS.steps)),
     },
   };
 }

@@ -60,6 +60,11 @@ export function quickFixes(ctx: FeatureContext, params: CodeActionParams): CodeA
         out.push(action(`${verb} ${what} to ${x.suggestion}${x.path ? ` (${String(x.path)})` : ''}`, ctx, d, [{ range: d.range, newText: String(x.suggestion) }], true));
         break;
       }
+      case 'too-large':
+        if (typeof x.suggestion === 'number' && typeof x.kind === 'string') {
+          out.push(action(`Change ${x.kind} to its limit ${x.suggestion}`, ctx, d, [{ range: d.range, newText: String(x.suggestion) }], true));
+        }
+        break;
       case 'branch-count':
         out.push(...branchFix(ctx, d));
         break;
