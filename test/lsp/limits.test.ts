@@ -75,7 +75,7 @@ for (const [option, value, limit] of [
     const d = diags.find((x) => x.code === 'too-large');
     assert.ok(d, `diagnostics: ${diags.map((x) => x.message).join('; ')}`);
     assert.equal(d.severity, 1);
-    assert.match(d.message, new RegExp(`${option} is at most ${limit.toLocaleString('en-US')}`));
+    assert.match(typeof d.message === "string" ? d.message : d.message.value, new RegExp(`${option} is at most ${limit.toLocaleString('en-US')}`));
     const at = positionOf(text, value);
     assert.deepEqual(d.range.start, at);
     assert.equal(d.range.end.character - d.range.start.character, value.length);
@@ -83,6 +83,6 @@ for (const [option, value, limit] of [
     const fixes = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
     const fix = fixes.find((f) => f.kind === 'quickfix');
     assert.ok(fix, 'a quick fix');
-    assert.match(fix.title, new RegExp(`${limit}`));
+    assert.match(fix.title, new RegExp(String(limit)));
   });
 }

@@ -6,11 +6,12 @@ import type { NetworkDecl, StageField } from '../language/ast';
 import type { FeatureContext } from './context';
 import { declarationAt, lspRange } from './util';
 import { resizeBranchList } from '../language/print';
+import { versionedEdit } from './documentEdit';
 
 const NAMES: Record<string, string> = { channels: 'channels', blocks: 'blocks', units: 'units' };
 
 function action(title: string, ctx: FeatureContext, diagnostic: Diagnostic, edits: TextEdit[], preferred = false): CodeAction {
-  return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: preferred, edit: { changes: { [ctx.uri]: edits } } };
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: preferred, edit: versionedEdit(ctx.uri, ctx.doc.version, edits) };
 }
 
 function data(d: Diagnostic): Record<string, unknown> {
