@@ -11,6 +11,7 @@ import { checkWebviewMessage, checkResult, checkPayload } from '../../webview/sr
 import { resultJson } from '../../server/src/core/propagate/format';
 import { analyticTrace, cellTrace } from './traces';
 import type { CompareData, ExplorerData } from '../../server/src/features/viewData';
+import { RUN_TRACES_LIMIT } from '../../server/src/core/propagate/types';
 
 test('eight panels cover the 27 code positions exactly once, like quantities together', () => {
   assert.equal(CODE_PANELS.length, 8);
@@ -180,4 +181,13 @@ test('data for a view: limits and shapes checked, names are plain strings', () =
   const r = checkResult({ space: 'multires' });
   assert.equal(r.ok, false);
   assert.equal(checkDataMessage({ type: 'cursor', network: { name: 'n', space: 'multires', code: [1, 2] } }).ok, false);
+});
+
+test('every run\'s steps are kept only up to RUN_TRACES_LIMIT (else the winning run\'s, as before)', async () => {
+  const many = await analyticTrace({ steps: 2, restarts: RUN_TRACES_LIMIT.runs + 1 });
+  assert.equal(many.runTraces, undefined);
+  assert.equal(many.runs.length, RUN_TRACES_LIMIT.runs + 1);
+  const few = await analyticTrace({ steps: 2, restarts: 4 });
+  assert.equal(few.runTraces?.length, 4);
+  assert.deepEqual(few.runTraces![few.bestRestart], few.trace);
 });

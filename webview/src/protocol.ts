@@ -4,6 +4,8 @@
 import type { Budget, Evaluation, PropagationResult, RunSummary, TermValue, TraceStep } from '../../server/src/core/propagate/types';
 import { parseCellString } from '../../server/src/core/space/nb201';
 import { checkActionMessage, type ActionMessage } from './messages';
+import { LIMITS } from '../../server/src/core/limits';
+import { RUN_TRACES_LIMIT } from '../../server/src/core/propagate/types';
 
 /** What the trace view shows: the server's last result of one propagation (null: none yet). */
 export interface TracePayload {
@@ -64,8 +66,10 @@ function oneOf<T extends string>(v: unknown, options: readonly T[], at: string):
 }
 
 /** Limits on what a message may hold: a view draws every step, so a runaway payload is refused. */
-export const MAX_RUNS = 100;
-export const MAX_STEPS = 10_000;
+export const MAX_RUNS = RUN_TRACES_LIMIT.runs;
+export const MAX_STEPS = LIMITS.steps + 1;
+/** Steps of every run together (the engine keeps every run's steps only up to this). */
+export const MAX_RUN_STEPS = RUN_TRACES_LIMIT.steps;
 
 function limited<T>(list: T[], max: number, at: string): T[] {
   if (list.length > max) throw new ShapeError(`${at} has ${list.length} entries (at most ${max})`);
@@ -186,6 +190,8 @@ export function checkResult(v: unknown, at = 'result'): Checked<PropagationResul
       );
       if (result.runTraces.some((t, r) => t.some((s) => s.restart !== r))) throw new ShapeError(`${at}.runTraces: run r must hold steps of restart r`);
       result.runTraces.forEach((t, r) => shapeOfSteps(t, `${at}.runTraces[${r}]`));
+      const total = result.runTraces.reduce((n, t) => n + t.length, 0);
+      if (total > MAX_RUN_STEPS) throw new ShapeError(`${at}.runTraces holds ${total} steps (at most ${MAX_RUN_STEPS})`);
     }
     return { ok: true, value: result };
   } catch (e) {

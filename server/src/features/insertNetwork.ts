@@ -1,7 +1,8 @@
 // `ncp.insertNetwork {uri, version, afterName?, name, code}`: writes a network block (27 integers)
 // or a cell (6 op indices) into the document — after the declaration `afterName`, else at the end —
-// only if the document is still at `version`; the edit carries that version.
-import type { TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
+// only if the document is still at `version`; the edit carries that version (documentEdit.ts).
+import type { WorkspaceEdit } from 'vscode-languageserver';
+import { versionedEdit } from './documentEdit';
 import { validateCode, CODE_LENGTH } from '../core/space/multires';
 import { validateCell } from '../core/space/nb201';
 import type { CommandHandler } from './extensions';
@@ -43,8 +44,8 @@ export const insertNetworkCommand: CommandHandler = {
     const pos = ctx.doc.positionAt(offset);
     const before = ctx.doc.getText().slice(0, offset);
     const lead = after ? '\n\n' : before.length === 0 ? '' : before.endsWith('\n\n') ? '' : before.endsWith('\n') ? '\n' : '\n\n';
-    const change: TextDocumentEdit = { textDocument: { uri, version: ctx.doc.version }, edits: [{ range: { start: pos, end: pos }, newText: `${lead}${text}${after ? '' : '\n'}` }] };
-    const edit: WorkspaceEdit = { documentChanges: [change] };
+    // Pinned to the version it was computed for (documentEdit.ts); an editor that moved on rejects it.
+    const edit: WorkspaceEdit = versionedEdit(uri, ctx.doc.version, [{ range: { start: pos, end: pos }, newText: `${lead}${text}${after ? '' : '\n'}` }]);
     const res = await services.connection.workspace.applyEdit({ label: `Insert ${fresh}`, edit }).catch(() => undefined);
     return res?.applied ? { applied: true, name: fresh, edit } : { applied: false, name: fresh, edit, reason: res?.failureReason ?? 'the client did not apply the edit' };
   },

@@ -141,6 +141,12 @@ export interface PropagationResult {
   lambda: number;
 }
 
+/**
+ * Every run's steps are kept for the views only up to these sizes (a trace of 1,000 restarts of
+ * 10,000 steps would hold gigabytes); beyond them only the winning run's steps are (as before).
+ */
+export const RUN_TRACES_LIMIT = { runs: 100, steps: 5_000 } as const;
+
 export class PropagationError extends Error {}
 export class PropagationCancelled extends Error {
   constructor() {
