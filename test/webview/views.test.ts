@@ -85,6 +85,18 @@ test('code trace: eight panels covering the 27 positions, legend, moved position
   await page.close();
 });
 
+test('a result without every run\'s steps (over the limit): the best run, and a note saying why', { skip }, async () => {
+  const { runTraces: _dropped, ...bare } = wta;
+  const v = await openView(browser!);
+  await v.post({ type: 'trace', result: bare, name: 'big', budget: BUDGET });
+  await v.page.waitForSelector('svg.code-trace');
+  assert.equal(await v.page.locator('#run-picker option').count(), 1);
+  assert.match(await v.page.locator('#runs-not-kept').textContent() ?? '', new RegExp(`steps of the other ${wta.runs.length - 1} runs were not kept`));
+  assert.equal(await v.page.locator('svg.chart circle.summary').count(), wta.runs.length - 1, 'other runs: their final value');
+  assert.deepEqual(await v.problems(), []);
+  await v.page.close();
+});
+
 test('continuous strategy: the continuous value is drawn beside the rounded one', { skip }, async () => {
   const v = await openView(browser!);
   await v.post({ type: 'trace', result: cont, name: 'relaxed', budget: BUDGET });

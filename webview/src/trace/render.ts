@@ -15,7 +15,7 @@ import {
   type Plot,
   type Summary,
 } from './model';
-import type { PropagationResult, TraceStep } from '../../../server/src/core/propagate/types';
+import { RUN_TRACES_LIMIT, type PropagationResult, type TraceStep } from '../../../server/src/core/propagate/types';
 import { button, el, svg } from '../common/dom';
 import { exportButtons } from '../common/chartActions';
 import type { CursorNetwork } from '../messages';
@@ -253,6 +253,10 @@ export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: 
     button('Export CSV', () => post({ type: 'save', format: 'csv', fileName: fileName(base, 'trace', 'csv'), data: traceCsv(r) }), { id: 'export-csv' }),
   );
   if (runIds.length < 2) picker.disabled = true;
+  // Several runs but only the winner's steps: the engine keeps every run's only up to a size.
+  if (r.runs.length > 1 && runIds.length < r.runs.length) {
+    actions.append(el('span', { class: 'muted', id: 'runs-not-kept' }, `steps of the other ${r.runs.length - runIds.length} runs were not kept (more than ${RUN_TRACES_LIMIT.runs} runs or ${RUN_TRACES_LIMIT.steps.toLocaleString('en-US')} steps in all)`));
+  }
 
   let rows: HTMLTableRowElement[] = [];
   let table: HTMLElement = el('table');
