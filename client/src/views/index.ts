@@ -28,14 +28,19 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
   let explorer: ViewPanel | undefined;
   let compare: { view: ViewPanel; uri: string } | undefined;
 
-  const openExplorer = async (): Promise<void> => {
+  /** `arg`: a benchmark file path, or `{ benchmarkPath?, uri? }` (scripts and tests: no dialog). Resolves true when shown. */
+  const openExplorer = async (arg?: unknown): Promise<boolean> => {
+    const a = typeof arg === 'string' ? { benchmarkPath: arg } : arg && typeof arg === 'object' ? (arg as Record<string, unknown>) : {};
     const client = getClient();
-    const doc = ncpDocument();
-    if (!client || !doc) return void vscode.window.showWarningMessage(!client ? 'NCP: the language server is not running.' : 'NCP: open a .ncp file first (the explorer overlays its networks).');
-    let benchmarkPath = vscode.workspace.getConfiguration('ncp').get<string>('benchmark.path') ?? '';
+    const doc = typeof a.uri === 'string' ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === a.uri) : ncpDocument();
+    if (!client || !doc) {
+      void vscode.window.showWarningMessage(!client ? 'NCP: the language server is not running.' : 'NCP: open a .ncp file first (the explorer overlays its networks).');
+      return false;
+    }
+    let benchmarkPath = typeof a.benchmarkPath === 'string' && a.benchmarkPath ? a.benchmarkPath : vscode.workspace.getConfiguration('ncp').get<string>('benchmark.path') ?? '';
     if (!benchmarkPath) {
       const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Benchmark (JSON)': ['json'] }, openLabel: 'Open benchmark' });
-      if (!picked?.[0]) return;
+      if (!picked?.[0]) return false;
       benchmarkPath = picked[0].fsPath;
     }
     // The current trace's path, when it belongs to this document.
@@ -47,7 +52,10 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
     const data = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'NCP: reading the benchmark…' }, () =>
       client.sendRequest('ncp/benchmarkExplorer', { uri, benchmarkPath, ...(path ? { path } : {}) }),
     ).then(undefined, (e: Error) => ({ error: e.message }));
-    if (data && typeof data === 'object' && 'error' in data) return void vscode.window.showErrorMessage(`NCP: ${String((data as { error: unknown }).error)}`);
+    if (data && typeof data === 'object' && 'error' in data) {
+      void vscode.window.showErrorMessage(`NCP: ${String((data as { error: unknown }).error)}`);
+      return false;
+    }
     if (!explorer) {
       explorer = openViewPanel(ext, 'ncp.benchmarkExplorer', 'Benchmark explorer', 'explorer', (m) => {
         if (m.type === 'save' || m.type === 'insert') act(uri)(m);
@@ -55,6 +63,7 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
       explorer.panel.onDidDispose(() => (explorer = undefined));
     } else explorer.panel.reveal(undefined, true);
     explorer.send({ type: 'explorer', data });
+    return true;
   };
 
   const refreshCompare = async (): Promise<void> => {
@@ -66,9 +75,12 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
     c.view.send({ type: 'compare', data });
   };
 
-  const openCompare = async (): Promise<void> => {
+  const openCompare = async (): Promise<boolean> => {
     const doc = ncpDocument();
-    if (!getClient() || !doc) return void vscode.window.showWarningMessage(!getClient() ? 'NCP: the language server is not running.' : 'NCP: open a .ncp file first.');
+    if (!getClient() || !doc) {
+      void vscode.window.showWarningMessage(!getClient() ? 'NCP: the language server is not running.' : 'NCP: open a .ncp file first.');
+      return false;
+    }
     const uri = doc.uri.toString();
     if (!compare) {
       const view = openViewPanel(ext, 'ncp.compare', 'Compare networks', 'compare', (m) => {
@@ -86,6 +98,7 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
       compare.view.panel.reveal(undefined, true);
     }
     await refreshCompare();
+    return true;
   };
 
   // The compare table follows edits of its document (debounced); the trace view's strip follows the cursor.
