@@ -214,6 +214,10 @@ test('benchmark explorer: a point per network, Pareto front, overlays, Spearman 
   await page.mouse.down();
   await page.mouse.up();
   await page.waitForSelector('.details code.picked-code');
+  await page.fill('#insert-name', 'not a name');
+  await page.click('#insert-picked');
+  assert.match(await page.locator('#insert-name-error').textContent() ?? '', /is not a name/);
+  assert.equal(((await v.posted()) as Record<string, unknown>[]).filter((m) => m.type === 'insert').length, 0, 'nothing posted for a bad name');
   await page.fill('#insert-name', 'picked_net');
   await page.click('#insert-picked');
   const insert = ((await v.posted()) as Record<string, unknown>[]).find((m) => m.type === 'insert')!;

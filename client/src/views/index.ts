@@ -26,6 +26,7 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
   TracePanel.onAction = (m, uri) => act(uri)(m);
 
   let explorer: ViewPanel | undefined;
+  let explorerUri: string | undefined;
   let compare: { view: ViewPanel; uri: string } | undefined;
 
   /** `arg`: a benchmark file path, or `{ benchmarkPath?, uri? }` (scripts and tests: no dialog). Resolves true when shown. */
@@ -49,6 +50,7 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
     const steps = r && r.space === 'multires' ? allSteps(r).filter((s) => s.restart === r.bestRestart) : [];
     const path = steps.length ? { label: t?.payload.name ?? 'trace', codes: steps.map((s) => s.rounded), steps: steps.map((s) => s.step) } : undefined;
     const uri = doc.uri.toString();
+    explorerUri = uri;
     const data = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'NCP: reading the benchmark…' }, () =>
       client.sendRequest('ncp/benchmarkExplorer', { uri, benchmarkPath, ...(path ? { path } : {}) }),
     ).then(undefined, (e: Error) => ({ error: e.message }));
@@ -58,7 +60,8 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
     }
     if (!explorer) {
       explorer = openViewPanel(ext, 'ncp.benchmarkExplorer', 'Benchmark explorer', 'explorer', (m) => {
-        if (m.type === 'save' || m.type === 'insert') act(uri)(m);
+        // The document of the latest open: the explorer is reused across files.
+        if (m.type === 'save' || m.type === 'insert') act(explorerUri)(m);
       }, log);
       explorer.panel.onDidDispose(() => (explorer = undefined));
     } else explorer.panel.reveal(undefined, true);

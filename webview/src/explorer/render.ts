@@ -244,6 +244,7 @@ export function renderExplorer(root: HTMLElement, data: ExplorerData, post: (m: 
     place(pickRing, i);
     const p = data.points[i];
     if (!p) return;
+    const nameError = el('span', { class: 'bad-text', role: 'alert', id: 'insert-name-error' });
     const nameInput = el('input', { id: 'insert-name', type: 'text', value: `bench_${i}`, 'aria-label': 'Name of the inserted network', spellcheck: 'false' }) as HTMLInputElement;
     const measured = el(
       'table',
@@ -262,7 +263,17 @@ export function renderExplorer(root: HTMLElement, data: ExplorerData, post: (m: 
         { class: 'actions' },
         el('label', { for: 'insert-name' }, 'Name '),
         nameInput,
-        button('Insert into the file', () => post({ type: 'insert', space: data.space, code: p.code.slice(), name: nameInput.value.trim() }), { id: 'insert-picked' }),
+        button('Insert into the file', () => {
+          const name = nameInput.value.trim();
+          // The host refuses anything else; say so here rather than post a message it drops.
+          if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) {
+            nameError.textContent = `'${name}' is not a name: letters, digits and _, not starting with a digit (at most 64).`;
+            return;
+          }
+          nameError.textContent = '';
+          post({ type: 'insert', space: data.space, code: p.code.slice(), name });
+        }, { id: 'insert-picked' }),
+        nameError,
       ),
     );
   };
