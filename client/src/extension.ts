@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { showTraceCommand } from './tracePanel';
+import { registerViews } from './views';
 
 let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem | undefined;
@@ -77,6 +78,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       if (client) await client.restart();
     }),
   );
+  registerViews(context, () => client, (m) => client?.outputChannel.appendLine(m));
   await startClient(context);
 }
 

@@ -4,8 +4,6 @@
 // version, shared by every feature) → features. Diagnostics are debounced per document and never
 // wait for the predictors, which load lazily in the background.
 import {
-  createConnection,
-  ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
   ResponseError,
@@ -37,6 +35,9 @@ import { inlayHints } from './features/inlayHints';
 import { CODE_ACTION_KINDS, codeActions } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
 import { commandHandlers, requestHandlers, type ServerServices } from './features/extensions';
+import { setDocumentChangesSupport, versionedEdit } from './features/documentEdit';
+import { forgetDocument } from './features/propagationRun';
+import { createServerConnection } from './transport/connection';
 
 /** Options an editor (or a test) may pass in initializationOptions. */
 interface InitOptions {
@@ -132,7 +133,7 @@ class AnalysisCache {
   }
 }
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Promise<number> {
+export function startServer(connection: Connection = createServerConnection()): Promise<number> {
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.log(m);
   const cache = new AnalysisCache(log);
@@ -229,6 +230,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (typeof initOptions.incrementalMinChars === 'number') cache.setIncrementalMinChars(initOptions.incrementalMinChars);
     configSupport = params.capabilities.workspace?.configuration === true;
     hintRefreshSupport = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    setDocumentChangesSupport(params.capabilities.workspace?.workspaceEdit?.documentChanges === true);
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     if (folder?.startsWith('file:')) workspaceRoot = fileURLToPath(folder);
     if (!configSupport) settings = normalizeSettings(initOptions.settings);
@@ -284,6 +286,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     cache.delete(e.document.uri);
+    forgetDocument(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -304,7 +307,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onRenameRequest((p) =>
     withContext(p.textDocument.uri, null, (ctx) => {
       try {
-        return rename(ctx.analysis.ast, ctx.uri, ctx.doc.offsetAt(p.position), p.newName);
+        const edit = rename(ctx.analysis.ast, ctx.uri, ctx.doc.offsetAt(p.position), p.newName);
+        return edit ? versionedEdit(ctx.uri, ctx.doc.version, edit.changes?.[ctx.uri] ?? []) : edit;
       } catch (e) {
         if (e instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidParams, e.message);
         throw e;

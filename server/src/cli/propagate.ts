@@ -4,6 +4,9 @@ import { resolve } from 'node:path';
 import { UsageError, writeLine, type CliIO, type Command } from './command';
 import { choiceOption, intOption, numberOption } from './options';
 import { jsonRecord, metricArgument, parseOptions, quantityOption, settingArgument, useModelCatalogue } from './contract';
+import { LIMITS } from '../core/limits';
+import { DEFAULT_MAX_SECONDS } from '../core/run/budget';
+import { BUDGET_OPTIONS, budgetHelp, budgetLimits, startBudget, type BudgetLimits } from './budgetOption';
 import { propagate, parseTerm, termLabel, PropagationError, STRATEGIES, type ObjectiveTerm, type Progress, type PropagationResult } from '../core/propagate';
 import { resultBlock, resultJson, traceLines } from '../core/propagate/format';
 import { CodeFormatError, parseCode } from '../core/space/multires';
@@ -48,6 +51,8 @@ Options:
   --seed S                 seed of the perturbations (default 0)
   --model DIR              predictor folder (default: NCP_MODELS_DIR, else the shipped
                            predictors; --models is a deprecated alias)
+${budgetHelp(DEFAULT_MAX_SECONDS)}
+                           (each propagation; over either, it stops with an error)
   -h, --help               this text
 
 Examples:
@@ -57,6 +62,7 @@ Examples:
 
 function progressReporter(io: CliIO, label: string) {
   let last = 0;
+  let lastLine = Date.now();
   let prev: Progress | undefined;
   const runLine = (p: Progress) => `${label}: run ${p.restart + 1}/${p.restarts} at step ${p.step}/${p.steps}, best objective so far ${p.best.toFixed(2)}`;
   return {
@@ -68,8 +74,12 @@ function progressReporter(io: CliIO, label: string) {
           last = now;
         }
       } else if (prev && p.restart !== prev.restart) {
-        // Without a terminal: one line per finished run.
+        // Without a terminal: one line per finished run, and one a second in a long run.
         writeLine(io.stderr, runLine(prev));
+        lastLine = Date.now();
+      } else if (Date.now() - lastLine >= 1000) {
+        writeLine(io.stderr, runLine(p));
+        lastLine = Date.now();
       }
       prev = p;
     },
@@ -87,9 +97,10 @@ async function runOne(
   options: PropagationOptionsNoRun,
   predictors: PredictorSet,
   label: string,
+  limits: BudgetLimits,
 ): Promise<PropagationResult> {
   const rep = progressReporter(io, label);
-  const r = await propagate({ ...options, onProgress: rep.onProgress }, (s) => predictors.get(s));
+  const r = await propagate({ ...options, onProgress: rep.onProgress, budget: startBudget(limits) }, (s) => predictors.get(s));
   rep.done(r);
   for (const n of r.notes) writeLine(io.stderr, `${label}: note: ${n}`);
   return r;
@@ -132,20 +143,22 @@ export const propagateCommand: Command = {
         restarts: { type: 'string' },
         seed: { type: 'string' },
         model: { type: 'string' },
+        ...BUDGET_OPTIONS,
       },
     }, io);
     const modelDir = values.model === undefined ? undefined : resolve(io.cwd, values.model);
     const catalogue = useModelCatalogue(modelDir);
     const json = values.json === true;
+    const limits = budgetLimits(values, DEFAULT_MAX_SECONDS);
     const strategy = choiceOption(values.strategy, '--strategy', STRATEGIES);
     const overrides = {
       ...(values['flops-max'] !== undefined ? { flopsMax: quantityOption(values['flops-max'], '--flops-max', 'G') } : {}),
       ...(values['params-max'] !== undefined ? { paramsMax: quantityOption(values['params-max'], '--params-max', 'M') } : {}),
       ...(values.lambda !== undefined ? { lambda: numberOption(values.lambda, '--lambda', { min: 0 }) } : {}),
       ...(strategy !== undefined ? { strategy } : {}),
-      ...(values.steps !== undefined ? { steps: intOption(values.steps, '--steps', 0) } : {}),
+      ...(values.steps !== undefined ? { steps: intOption(values.steps, '--steps', 0, LIMITS.steps) } : {}),
       ...(values.lr !== undefined ? { lr: numberOption(values.lr, '--lr') } : {}),
-      ...(values.restarts !== undefined ? { restarts: intOption(values.restarts, '--restarts') } : {}),
+      ...(values.restarts !== undefined ? { restarts: intOption(values.restarts, '--restarts', 1, LIMITS.restarts) } : {}),
       ...(values.seed !== undefined ? { seed: intOption(values.seed, '--seed', 0) } : {}),
     };
 
@@ -184,7 +197,7 @@ export const propagateCommand: Command = {
           steps: BUILTIN_DEFAULTS.steps,
           ...overrides,
         };
-        const r = await runOne(io, options, predictors, 'propagate');
+        const r = await runOne(io, options, predictors, 'propagate', limits);
         printResult(io, r, json, `propagated_${resultTask(objective)}`, 'the --from code', {});
         return 0;
       }
@@ -217,7 +230,7 @@ export const propagateCommand: Command = {
         }
         predictors ??= await loadPredictorSet(modelDir);
         try {
-          const r = await runOne(io, { ...req.options, ...overrides }, predictors, `propagate ${req.name}`);
+          const r = await runOne(io, { ...req.options, ...overrides }, predictors, `propagate ${req.name}`, limits);
           const name = freshName(analysis.ast, `${req.source}_${resultTask(req.options.objective)}`);
           printResult(io, r, json, name, req.source, { name: req.name, source: req.source });
         } catch (e) {
