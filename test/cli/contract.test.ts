@@ -83,12 +83,12 @@ const FLAGS: Record<string, Record<string, string | null>> = {
   check: { '--json': null, '--model': models },
   fmt: { '--check': null },
   lsp: { '--stdio': null, '--node-ipc': null },
-  train: { '--data': mr, '--out': models, '--settings': 'seg', '--epochs': '1', '--members': '1', '--teacher': '0', '--seed': '1', '--set': 'dropout=0.1', '--recipe': 'ncp', '--holdout': '0.2', '--split-seed': '1', '--merge': null, '--version': 'v', '--backend': 'cpu' },
+  train: { '--data': mr, '--out': models, '--settings': 'seg', '--epochs': '1', '--members': '1', '--teacher': '0', '--seed': '1', '--set': 'dropout=0.1', '--recipe': 'ncp', '--holdout': '0.2', '--split-seed': '1', '--merge': null, '--version': 'v', '--backend': 'cpu', '--max-memory': '4000', '--max-time': '600' },
   eval: { '--data': mr, '--model': models, '--holdout': '0.2', '--split-seed': '1', '--recipe': 'ncp', '--epochs': '1', '--members': '1', '--teacher': '0', '--seed': '1', '--set': 'dropout=0.1', '--settings': 'seg', '--json': null, '--csv': null, '--backend': 'cpu' },
   predict: { '--json': null, '--csv': null, '--setting': 'seg', '--model': models, '--backend': 'cpu', '--data': mr },
   import: { '--out': join(dir, 'imported.json'), '--name': 'n' },
-  propagate: { '--name': 'p', '--json': null, '--from': CODE, '--to': 'seg', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--strategy': 'continuous', '--steps': '3', '--lr': '0.05', '--restarts': '1', '--seed': '0', '--model': models },
-  nb201: { '--data': nb, '--train-samples': '20', '--seed': '0', '--starts': '1', '--restarts': '1', '--strategy': 'continuous', '--steps': '3', '--json': null },
+  propagate: { '--name': 'p', '--json': null, '--from': CODE, '--to': 'seg', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--strategy': 'continuous', '--steps': '3', '--lr': '0.05', '--restarts': '1', '--seed': '0', '--model': models, '--max-memory': '4000', '--max-time': '600' },
+  nb201: { '--data': nb, '--train-samples': '20', '--seed': '0', '--starts': '1', '--restarts': '1', '--strategy': 'continuous', '--steps': '3', '--json': null, '--max-memory': '4000', '--max-time': '600' },
 };
 
 test.before(() => {
