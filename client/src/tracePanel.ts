@@ -2,7 +2,7 @@
 // one propagation. Strict CSP (nonce'd script, resources only from dist/) and every message from
 // the webview checked before it is acted on.
 import * as vscode from 'vscode';
-import { checkPayload, checkWebviewMessage, traceTarget, type HostMessage, type TracePayload } from '../../webview/src/protocol';
+import { checkPayload, checkWebviewMessage, type HostMessage, type TracePayload } from '../../webview/src/protocol';
 import { makeNonce, webviewHtml } from '../../webview/src/html';
 import { codeText } from '../../webview/src/model';
 
@@ -11,11 +11,13 @@ export class TracePanel {
   private static current: TracePanel | undefined;
 
   private payload: TracePayload = { result: null };
+  /** The document whose run is shown (the panel follows that file's new runs: traces.ts). */
+  private uri: string | undefined;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Shows (or updates) the trace panel. `payload` is checked here: the server is a separate process. */
-  static show(extensionUri: vscode.Uri, payload: unknown, log?: (message: string) => void): TracePanel {
+  static show(extensionUri: vscode.Uri, payload: unknown, log?: (message: string) => void, uri?: string): TracePanel {
     const checked = checkPayload(payload);
     if (!checked.ok) log?.(`ncp/trace: ignored a malformed answer: ${checked.error}`);
     const value = checked.ok ? checked.value : { result: null };
@@ -28,8 +30,14 @@ export class TracePanel {
       });
       TracePanel.current = new TracePanel(panel, extensionUri);
     }
+    TracePanel.current.uri = uri;
     TracePanel.current.update(value);
     return TracePanel.current;
+  }
+
+  /** The document of the open panel's run, if a panel is open. */
+  static get shownUri(): string | undefined {
+    return TracePanel.current?.uri;
   }
 
   private constructor(
@@ -83,37 +91,4 @@ export class TracePanel {
     if (TracePanel.current === this) TracePanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-/** The part of the language client the command needs. */
-export interface TraceSource {
-  sendRequest(method: string, params: unknown): Promise<unknown>;
-}
-
-/**
- * `ncp.showTrace` (the "Show trace" code lens): asks the server for its last result of that
- * propagation (`ncp/trace`) and shows it. Without arguments (command palette) it opens the panel,
- * which says to run a propagation first.
- */
-export function showTraceCommand(extensionUri: vscode.Uri, client: () => TraceSource | undefined, log: (message: string) => void) {
-  return async (a?: unknown, b?: unknown): Promise<void> => {
-    const target = traceTarget(a, b);
-    if (!target) {
-      TracePanel.show(extensionUri, { result: null }, log);
-      return;
-    }
-    const c = client();
-    if (!c) {
-      void vscode.window.showWarningMessage('NCP: the language server is not running.');
-      return;
-    }
-    try {
-      // PropagationResult or the CLI's JSON object (protocol.ts reads both), or null.
-      const answer = await c.sendRequest('ncp/trace', target);
-      TracePanel.show(extensionUri, { result: answer ?? null, name: target.name }, log);
-    } catch (e) {
-      log(`ncp/trace failed: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(`NCP: could not get the trace of '${target.name}': ${(e as Error).message}`);
-    }
-  };
 }
