@@ -35,6 +35,8 @@ import { inlayHints } from './features/inlayHints';
 import { CODE_ACTION_KINDS, codeActions } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
 import { commandHandlers, requestHandlers, type ServerServices } from './features/extensions';
+import { setDocumentChangesSupport, versionedEdit } from './features/documentEdit';
+import { forgetDocument } from './features/propagationRun';
 
 /** Options an editor (or a test) may pass in initializationOptions. */
 interface InitOptions {
@@ -227,6 +229,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (typeof initOptions.incrementalMinChars === 'number') cache.setIncrementalMinChars(initOptions.incrementalMinChars);
     configSupport = params.capabilities.workspace?.configuration === true;
     hintRefreshSupport = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    setDocumentChangesSupport(params.capabilities.workspace?.workspaceEdit?.documentChanges === true);
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     if (folder?.startsWith('file:')) workspaceRoot = fileURLToPath(folder);
     if (!configSupport) settings = normalizeSettings(initOptions.settings);
@@ -280,6 +283,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     cache.delete(e.document.uri);
+    forgetDocument(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -300,7 +304,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onRenameRequest((p) =>
     withContext(p.textDocument.uri, null, (ctx) => {
       try {
-        return rename(ctx.analysis.ast, ctx.uri, ctx.doc.offsetAt(p.position), p.newName);
+        const edit = rename(ctx.analysis.ast, ctx.uri, ctx.doc.offsetAt(p.position), p.newName);
+        return edit ? versionedEdit(ctx.uri, ctx.doc.version, edit.changes?.[ctx.uri] ?? []) : edit;
       } catch (e) {
         if (e instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidParams, e.message);
         throw e;

@@ -4,6 +4,7 @@ import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, writeLine, type Command } from './command';
 import { choiceOption, intOption, requiredIntOption } from './options';
+import { LIMITS } from '../core/limits';
 import { BenchmarkFormatError, findDataDir, loadNb201Benchmark } from '../core/benchmark';
 import { runNb201Experiment } from '../core/propagate/nb201Experiment';
 import { PropagationError, STRATEGIES } from '../core/propagate';
@@ -53,11 +54,11 @@ export const nb201Command: Command = {
       },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const trainSamples = requiredIntOption(values['train-samples'], '--train-samples');
+    const trainSamples = requiredIntOption(values['train-samples'], '--train-samples', 1, LIMITS.trainSamples);
     const seed = requiredIntOption(values.seed, '--seed', 0);
-    const starts = intOption(values.starts, '--starts') ?? 10;
-    const restarts = intOption(values.restarts, '--restarts') ?? 1;
-    const steps = intOption(values.steps, '--steps', 0) ?? 70;
+    const starts = intOption(values.starts, '--starts', 1, LIMITS.starts) ?? 10;
+    const restarts = intOption(values.restarts, '--restarts', 1, LIMITS.restarts) ?? 1;
+    const steps = intOption(values.steps, '--steps', 0, LIMITS.steps) ?? 70;
     const strategy = choiceOption(values.strategy, '--strategy', STRATEGIES) ?? 'winner-takes-all';
     let file = values.benchmark;
     if (file === undefined) {

@@ -1,6 +1,7 @@
 // Parsing of numeric command-line options, shared by every command so that a bad value reads
 // the same everywhere: the flag, what it expects, and what was given.
 import { UsageError } from './command';
+import { overLimitMessage } from '../core/limits';
 
 /** Bounds a numeric option must keep (inclusive; `exclusiveMin`: strictly above `min`). */
 export interface NumberRange {
@@ -25,16 +26,17 @@ export function numberOption(v: string | undefined, name: string, range: NumberR
   return n;
 }
 
-/** An integer ≥ min, or undefined when the option is absent. */
-export function intOption(v: string | undefined, name: string, min = 1): number | undefined {
+/** An integer ≥ min (and ≤ max, for numbers that drive time or memory), or undefined when the option is absent. */
+export function intOption(v: string | undefined, name: string, min = 1, max?: number): number | undefined {
   if (v === undefined) return undefined;
   if (!/^[+-]?\d+$/.test(v.trim()) || Number(v) < min) throw new UsageError(`${name}: expected an integer ≥ ${min}, got '${v}'`);
+  if (max !== undefined && Number(v) > max) throw new UsageError(`${name}: ${overLimitMessage('the value', max, `'${v}'`)}`);
   return Number(v);
 }
 
 /** Like intOption, for options that must be given. */
-export function requiredIntOption(v: string | undefined, name: string, min = 1): number {
-  const n = intOption(v, name, min);
+export function requiredIntOption(v: string | undefined, name: string, min = 1, max?: number): number {
+  const n = intOption(v, name, min, max);
   if (n === undefined) throw new UsageError(`${name} is required`);
   return n;
 }

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, writeLine, type CliIO, type Command } from './command';
 import { choiceOption, intOption, numberOption } from './options';
+import { LIMITS } from '../core/limits';
 import { propagate, parseTerm, termLabel, PropagationError, STRATEGIES, type ObjectiveTerm, type Progress, type PropagationResult } from '../core/propagate';
 import { resultBlock, resultJson, traceLines } from '../core/propagate/format';
 import { CodeFormatError, parseCode } from '../core/space/multires';
@@ -132,9 +133,9 @@ export const propagateCommand: Command = {
       ...(values['params-max'] !== undefined ? { paramsMax: numberOption(values['params-max'], '--params-max') } : {}),
       ...(values.lambda !== undefined ? { lambda: numberOption(values.lambda, '--lambda') } : {}),
       ...(strategy !== undefined ? { strategy } : {}),
-      ...(values.steps !== undefined ? { steps: intOption(values.steps, '--steps', 0) } : {}),
+      ...(values.steps !== undefined ? { steps: intOption(values.steps, '--steps', 0, LIMITS.steps) } : {}),
       ...(values.lr !== undefined ? { lr: numberOption(values.lr, '--lr') } : {}),
-      ...(values.restarts !== undefined ? { restarts: intOption(values.restarts, '--restarts') } : {}),
+      ...(values.restarts !== undefined ? { restarts: intOption(values.restarts, '--restarts', 1, LIMITS.restarts) } : {}),
       ...(values.seed !== undefined ? { seed: intOption(values.seed, '--seed', 0) } : {}),
     };
 

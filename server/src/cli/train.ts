@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve, basename } from 'node:path';
 import { UsageError, writeLine, type Command } from './command';
 import { choiceOption, fractionOption, intOption } from './options';
+import { LIMITS } from '../core/limits';
 import { recipeOverrides } from './recipeOption';
 import { loadTrainingData, splitData, trainSettings, type TrainingData } from '../core/predict/dataset';
 import { AUTHORS_RECIPE, NCP_RECIPE, type TrainConfig } from '../core/predict/train';
@@ -95,8 +96,8 @@ export interface TrainingArgs {
 export function readTrainingArgs(values: { [K in keyof typeof TRAINING_OPTIONS]?: string }, cwd: string): TrainingArgs {
   if (!values.data) throw new UsageError('--data FILE is required');
   const overrides: Partial<TrainConfig> = recipeOverrides(values.set);
-  const epochs = intOption(values.epochs, '--epochs');
-  const members = intOption(values.members, '--members');
+  const epochs = intOption(values.epochs, '--epochs', 1, LIMITS.epochs);
+  const members = intOption(values.members, '--members', 1, LIMITS.members);
   if (epochs !== undefined) overrides.epochs = epochs;
   if (members !== undefined) overrides.members = members;
   const teacher = intOption(values.teacher, '--teacher', 0);

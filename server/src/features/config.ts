@@ -1,5 +1,7 @@
 // The `ncp.*` settings the server reads (package.json contributes.configuration mirrors them).
 // Read through workspace/configuration when the client supports it, else the defaults below.
+import { LIMITS } from '../core/limits';
+import { DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_SECONDS } from '../core/run/budget';
 
 export type PredictorBackendChoice = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
 export type StrategyName = 'winner-takes-all' | 'continuous';
@@ -9,6 +11,8 @@ export interface NcpSettings {
   predictor: { backend: PredictorBackendChoice };
   benchmark: { path: string };
   propagation: { defaultBudget: number | null; lambda: number; strategy: StrategyName; steps: number };
+  /** Budget of every propagation run: MB above the memory in use at its start, and seconds. */
+  run: { maxMemoryMB: number; maxSeconds: number };
 }
 
 export const DEFAULT_SETTINGS: NcpSettings = {
@@ -16,6 +20,7 @@ export const DEFAULT_SETTINGS: NcpSettings = {
   predictor: { backend: 'auto' },
   benchmark: { path: '' },
   propagation: { defaultBudget: null, lambda: 0.5, strategy: 'winner-takes-all', steps: 70 },
+  run: { maxMemoryMB: DEFAULT_MAX_MEMORY_MB, maxSeconds: DEFAULT_MAX_SECONDS },
 };
 
 const BACKENDS: readonly PredictorBackendChoice[] = ['auto', 'wasm', 'cpu', 'tensorflow'];
@@ -36,6 +41,7 @@ export function normalizeSettings(raw: unknown): NcpSettings {
   const predictor = rec(r.predictor);
   const benchmark = rec(r.benchmark);
   const prop = rec(r.propagation);
+  const run = rec(r.run);
   const num = (v: unknown, fallback: number, ok: (n: number) => boolean): number =>
     typeof v === 'number' && Number.isFinite(v) && ok(v) ? v : fallback;
   const hintSettings = Array.isArray(hints.settings) ? hints.settings.filter((s): s is string => typeof s === 'string') : d.hints.settings;
@@ -53,7 +59,11 @@ export function normalizeSettings(raw: unknown): NcpSettings {
       defaultBudget: typeof budget === 'number' && Number.isFinite(budget) && budget > 0 ? budget : null,
       lambda: num(prop.lambda, d.propagation.lambda, (n) => n >= 0),
       strategy: STRATEGIES.includes(prop.strategy as StrategyName) ? (prop.strategy as StrategyName) : d.propagation.strategy,
-      steps: Math.round(num(prop.steps, d.propagation.steps, (n) => n >= 1 && n <= 100000)),
+      steps: Math.round(num(prop.steps, d.propagation.steps, (n) => n >= 1 && n <= LIMITS.steps)),
+    },
+    run: {
+      maxMemoryMB: num(run.maxMemoryMB, d.run.maxMemoryMB, (n) => n > 0),
+      maxSeconds: num(run.maxSeconds, d.run.maxSeconds, (n) => n > 0),
     },
   };
 }

@@ -6,6 +6,7 @@ import type { NetworkForm } from '../language/ast';
 import { printNetwork } from '../language/print';
 import type { FeatureContext } from './context';
 import { declarationsIn, lspRange } from './util';
+import { versionedEdit } from './documentEdit';
 
 const FORMS: { form: NetworkForm; title: string }[] = [
   { form: 'structured', title: 'structured block' },
@@ -25,7 +26,7 @@ export function convertForms(ctx: FeatureContext, params: CodeActionParams): Cod
       out.push({
         title: `Convert '${d.name}' to a ${title}${inner ? ' (drops the comments inside it)' : ''}`,
         kind: CodeActionKind.RefactorRewrite,
-        edit: { changes: { [ctx.uri]: [{ range: lspRange(d.range), newText: printNetwork(d.name, d.code, form) }] } },
+        edit: versionedEdit(ctx.uri, ctx.doc.version, [{ range: lspRange(d.range), newText: printNetwork(d.name, d.code, form) }]),
       });
     }
   }

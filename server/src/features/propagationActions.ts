@@ -2,7 +2,8 @@
 // into a FLOPs budget, and copy it as the authors' PyTorch arguments. The propagations run as
 // server commands (see propagationRun.ts); copying is a client command (the clipboard is the editor's).
 import type { CodeAction, CodeActionParams } from 'vscode-languageserver';
-import { codeToTorchArgs } from '../core/space/multires';
+import { codeToNetwork } from '../core/space/multires';
+import { LIMITS } from '../core/limits';
 import type { FeatureContext } from './context';
 import { COMMAND_COPY, COMMAND_FIT_BUDGET, COMMAND_PROPAGATE_NETWORK } from './propagationRun';
 import { declarationsIn } from './util';
@@ -12,16 +13,25 @@ export const PROPAGATION_ACTION_KIND = 'refactor';
 
 const TASKS = ['segmentation', 'classification', 'video'] as const;
 
-/** `MultiResolutionNet(...)` arguments of models/supernet.py, as Python. */
+/**
+ * `MultiResolutionNet(...)` arguments of models/supernet.py, as Python. One line per block, as the
+ * authors write it; a stage of more than LIMITS.torchBlockLines blocks is written as a Python list
+ * repetition, so the text (and the time to make it) does not grow with the typed block count.
+ */
 export function torchArgsText(code: readonly number[]): string {
-  const a = codeToTorchArgs(code);
-  const list = (xs: number[]) => `[${xs.join(', ')}]`;
-  const blocks = a.network_setting.map(([k, units, ch]) => `    [${k}, ${list(units)}, ${list(ch)}],`);
+  const net = codeToNetwork(code);
+  const list = (xs: readonly number[]) => `[${xs.join(', ')}]`;
+  const lines: string[] = [];
+  net.stages.forEach((s, idx) => {
+    const block = `[${idx + 1}, ${list(s.units)}, ${list(s.channels)}]`;
+    if (s.blocks <= LIMITS.torchBlockLines) for (let b = 0; b < s.blocks; b++) lines.push(`    ${block},`);
+    else lines.push(`    *[${block}] * ${BigInt(s.blocks)},`); // BigInt: 1e308 printed as its digits, as Python reads it
+  });
   return [
     'network_setting = [',
-    ...blocks,
+    ...lines,
     ']',
-    `model = MultiResolutionNet(input_channel=${list(a.input_channel)}, network_setting=network_setting, last_channel=${a.last_channel})`,
+    `model = MultiResolutionNet(input_channel=${list(net.stem)}, network_setting=network_setting, last_channel=${net.head})`,
   ].join('\n');
 }
 

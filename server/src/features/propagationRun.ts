@@ -1,8 +1,12 @@
 // Running propagations in the language server: the commands behind the propagation code actions
-// and code lenses, and the `ncp/trace` request. A run reports LSP work-done progress, is cancelled
-// by any edit of its document (or by the user through the progress UI), and applies its result
-// with workspace/applyEdit as a new declaration under its source — never to a changed document.
-import type { WorkspaceEdit } from 'vscode-languageserver';
+// and code lenses, and the `ncp/trace` / `ncp/traces` requests. A run reports LSP work-done
+// progress at least once a second, stays within its time and memory budget (ncp.run.*), is
+// cancelled by an edit of its source (or by the user through the progress UI), keeps its trace
+// (the last 20 per document, whichever command ran it) and writes its result as a new declaration
+// under its source with a versioned edit (documentEdit.ts) — never at a stale position.
+import { ErrorCodes, ResponseError, type WorkspaceEdit } from 'vscode-languageserver';
+import { RunBudget } from '../core/run/budget';
+import { insertDeclarationAfter } from './documentEdit';
 import { propagate, PropagationCancelled, PropagationError, type PropagationResult } from '../core/propagate';
 import { resultBlock, resultJson } from '../core/propagate/format';
 import type { PredictorSet } from '../core/predict/types';
@@ -27,6 +31,12 @@ export const COMMAND_SHOW_TRACE = 'ncp.showTrace';
 export const COMMAND_COPY = 'ncp.copyToClipboard';
 export const TRACE_REQUEST = 'ncp/trace';
 
+export const TRACES_REQUEST = 'ncp/traces';
+/** Notification `{uri, key, name}` sent when a run of a document finishes (its trace is stored). */
+export const TRACE_ADDED_NOTIFICATION = 'ncp/traceAdded';
+/** Runs kept per document (oldest dropped first); all are freed when the document closes. */
+export const TRACES_PER_DOCUMENT = 20;
+
 export interface RunOutcome {
   applied: boolean;
   /** Name of the declaration written (when applied). */
@@ -41,21 +51,57 @@ export interface RunOutcome {
 
 interface StoredTrace {
   uri: string;
+  /** Unique per run: `ncp/trace {key}` serves exactly this run. */
   key: string;
+  /** The run's name: a propagate block's name, or `NETWORK->task` / `NETWORK->budget` for the network commands. */
+  name: string;
+  /** The declaration written with the result (a fresh name). */
+  result: string;
   source: string;
+  strategy: string;
+  finishedAt: string;
   json: ReturnType<typeof resultJson>;
 }
 
-/** The last trace of each propagation (per document and propagation name), for `ncp/trace` and the lens. */
-const traces = new Map<string, StoredTrace>();
+/** The last TRACES_PER_DOCUMENT runs of each open document, latest last. */
+const traces = new Map<string, StoredTrace[]>();
 const running = new Map<string, AbortController>();
+let runCounter = 0;
 
+/** Legacy key of a run by name: `ncp/trace {key}` with it serves the latest run of that name. */
 export function traceKey(uri: string, name: string): string {
   return `${uri}#${name}`;
 }
 
+function latest(uri: string, name: string): StoredTrace | undefined {
+  const list = traces.get(uri) ?? [];
+  for (let i = list.length - 1; i >= 0; i--) if (list[i].name === name || list[i].result === name) return list[i];
+  return undefined;
+}
+
+function byKey(key: string): StoredTrace | undefined {
+  for (const list of traces.values()) {
+    for (let i = list.length - 1; i >= 0; i--) if (list[i].key === key) return list[i];
+  }
+  const hash = key.lastIndexOf('#');
+  return hash > 0 ? latest(key.slice(0, hash), key.slice(hash + 1)) : undefined;
+}
+
 export function hasTrace(uri: string, name: string): boolean {
-  return traces.has(traceKey(uri, name));
+  return latest(uri, name) !== undefined;
+}
+
+function storeTrace(t: StoredTrace): void {
+  const list = traces.get(t.uri) ?? [];
+  list.push(t);
+  if (list.length > TRACES_PER_DOCUMENT) list.splice(0, list.length - TRACES_PER_DOCUMENT);
+  traces.set(t.uri, list);
+}
+
+/** Frees a closed document's traces and stops its runs. */
+export function forgetDocument(uri: string): void {
+  traces.delete(uri);
+  for (const [key, abort] of running) if (key.startsWith(`${uri}#`)) abort.abort();
 }
 
 function defaultsOf(ctx: FeatureContext): PropagationDefaults {
@@ -67,34 +113,55 @@ function rec(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
+/** The source's code in the current document (network code or cell), or undefined when gone or broken. */
+function sourceCode(services: ServerServices, uri: string, source: string): string | undefined {
+  const d = services.contextFor(uri)?.analysis.ast.declarations.find((x) => (x.kind === 'network' || x.kind === 'cell') && x.name === source);
+  if (!d) return undefined;
+  const code = d.kind === 'network' ? d.code : d.kind === 'cell' ? d.cell : undefined;
+  return code?.join(',');
+}
+
 /**
- * Runs one propagation for a document version and writes the result under `after` (a source
- * declaration's end offset). Cancelled by an edit of the document; the edit is only applied to
- * the version the run started from.
+ * Runs one propagation for a document version and writes the result as a new declaration under
+ * its source. Edits elsewhere in the document do not stop it: the insertion point is recomputed on
+ * the current text (documentEdit.ts). An edit of the source itself cancels it — the result would
+ * answer a question no longer asked. Bounded by the run budget (ncp.run.*); progress every second.
  */
 async function run(
   services: ServerServices,
   ctx: FeatureContext,
-  key: string,
+  name: string,
   source: string,
-  sourceEnd: number,
   options: PropagationOptionsNoRun,
   title: string,
 ): Promise<RunOutcome> {
   const { connection } = services;
   const uri = ctx.uri;
   const version = ctx.doc.version;
-  running.get(key)?.abort();
+  const runKey = traceKey(uri, name);
+  running.get(runKey)?.abort();
   const abort = new AbortController();
-  running.set(key, abort);
+  running.set(runKey, abort);
+  const startCode = options.start.join(',');
+  const sourceChanged = () => sourceCode(services, uri, source) !== startCode;
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
-  progress?.begin(title, 0, 'loading the predictors…', true);
+  let message = 'loading the predictors…';
+  let pct = 0;
+  progress?.begin(title, 0, message, true);
   progress?.token.onCancellationRequested(() => abort.abort());
-  // Any edit of the document cancels the run: its result would land in a text it was not computed for.
-  const changed = () => services.contextFor(uri)?.doc.version !== version;
+  const t0 = Date.now();
+  // At least one report a second, whatever the run is doing (loading predictors, a long step).
+  const ticker = setInterval(() => {
+    if (sourceChanged()) abort.abort();
+    progress?.report(pct, `${message} (${Math.round((Date.now() - t0) / 1000)} s)`);
+  }, 1000);
   const watch = setInterval(() => {
-    if (changed()) abort.abort();
-  }, 10);
+    if (sourceChanged()) abort.abort();
+  }, 100);
+  const cancelled = (): RunOutcome => {
+    if (services.contextFor(uri) === undefined) return { applied: false, reason: 'cancelled: the document was closed' };
+    return { applied: false, reason: sourceChanged() ? `cancelled: '${source}' changed while it ran` : 'cancelled' };
+  };
   try {
     let set: PredictorSet;
     try {
@@ -105,44 +172,61 @@ async function run(
       void connection.window.showErrorMessage(`NCP: ${reason}`);
       return { applied: false, reason };
     }
-    if (abort.signal.aborted || changed()) return { applied: false, reason: 'cancelled: the document changed' };
-    let last = -1;
+    if (abort.signal.aborted || sourceChanged()) return cancelled();
+    const budget = new RunBudget(ctx.settings.run);
+    let lastPct = -1;
     const result: PropagationResult = await propagate(
       {
         ...options,
         signal: abort.signal,
+        budget,
         onProgress: (p) => {
-          const pct = Math.floor((100 * (p.restart * p.steps + p.step)) / Math.max(1, p.restarts * p.steps));
-          if (pct !== last) {
-            last = pct;
-            progress?.report(pct, `run ${p.restart + 1}/${p.restarts}, step ${p.step}/${p.steps}, objective ${p.best.toFixed(2)}`);
+          pct = Math.floor((100 * (p.restart * p.steps + p.step)) / Math.max(1, p.restarts * p.steps));
+          message = `run ${p.restart + 1}/${p.restarts}, step ${p.step}/${p.steps}, objective ${p.best.toFixed(2)}`;
+          if (pct !== lastPct || budget.progressDue()) {
+            lastPct = pct;
+            progress?.report(pct, message);
           }
         },
       },
       (s) => set.get(s),
     );
-    if (abort.signal.aborted || changed()) return { applied: false, reason: 'cancelled: the document changed' };
-    const now = services.contextFor(uri);
-    if (!now) return { applied: false, reason: 'the document was closed' };
-    const name = freshName(now.analysis.ast, `${source}_${resultTask(options.objective)}`);
-    const text = resultBlock(result, name, source, languagePrinter);
-    const pos = now.doc.positionAt(sourceEnd);
-    const edit: WorkspaceEdit = { changes: { [uri]: [{ range: { start: pos, end: pos }, newText: `\n\n${text}` }] } };
-    traces.set(key, { uri, key, source, json: resultJson(result, { name, source }) });
-    const applied = await connection.workspace.applyEdit({ label: title, edit }).catch(() => undefined);
-    // A client that does not answer applyEdit (some test clients) still gets the edit in the result.
-    const ok = applied?.applied ?? false;
-    return { applied: ok, name, traceKey: key, edit, ...(ok ? {} : { reason: applied?.failureReason ?? 'the client did not apply the edit' }) };
+    if (abort.signal.aborted || sourceChanged()) return cancelled();
+    const key = `${runKey}#${++runCounter}`;
+    let written = '';
+    const text = (now: FeatureContext): string => {
+      written = freshName(now.analysis.ast, `${source}_${resultTask(options.objective)}`);
+      return resultBlock(result, written, source, languagePrinter);
+    };
+    // The name is fixed by the first attempt; the trace is stored whether or not the editor applies the edit.
+    const firstCtx = services.contextFor(uri);
+    if (!firstCtx) return { applied: false, reason: 'the document was closed' };
+    text(firstCtx);
+    storeTrace({
+      uri,
+      key,
+      name,
+      result: written,
+      source,
+      strategy: result.strategy,
+      finishedAt: new Date().toISOString(),
+      json: resultJson(result, { name: written, source }),
+    });
+    void connection.sendNotification(TRACE_ADDED_NOTIFICATION, { uri, key, name });
+    const out = await insertDeclarationAfter(services, uri, version, source, text, title);
+    if (out.applied) return { applied: true, name: written, traceKey: key, edit: out.edit };
+    return { applied: false, name: written, traceKey: key, edit: out.edit, reason: out.reason };
   } catch (e) {
-    if (e instanceof PropagationCancelled) return { applied: false, reason: changed() ? 'cancelled: the document changed' : 'cancelled' };
+    if (e instanceof PropagationCancelled) return cancelled();
     if (e instanceof PropagationError) {
       void connection.window.showErrorMessage(`NCP: ${e.message}`);
       return { applied: false, reason: e.message };
     }
     throw e;
   } finally {
+    clearInterval(ticker);
     clearInterval(watch);
-    if (running.get(key) === abort) running.delete(key);
+    if (running.get(runKey) === abort) running.delete(runKey);
     progress?.done();
   }
 }
@@ -162,7 +246,7 @@ const runBlock: CommandHandler = {
       void services.connection.window.showErrorMessage(`NCP: ${req.message}`);
       return { applied: false, reason: req.message };
     }
-    return run(services, ctx, traceKey(uri, req.name), req.source, req.sourceDecl.range.endOffset, req.options, `Propagating ${req.source} (${req.name})`);
+    return run(services, ctx, req.name, req.source, req.options, `Propagating ${req.source} (${req.name})`);
   },
 };
 
@@ -183,7 +267,7 @@ const propagateNetwork: CommandHandler = {
   async execute(args, services) {
     const target = networkArgument(args, services);
     if ('reason' in target) return { applied: false, reason: target.reason };
-    const { a, uri, ctx, net, code } = target;
+    const { a, ctx, net, code } = target;
     const to = String(a.to ?? '');
     const info = resolveSetting(to);
     if (!info || info.space !== 'multires') return { applied: false, reason: `unknown task '${to}' (use ${Object.keys(TASK_MAIN_SETTING).join(', ')})` };
@@ -196,7 +280,7 @@ const propagateNetwork: CommandHandler = {
       strategy: d.strategy,
       steps: d.steps,
     };
-    return run(services, ctx, traceKey(uri, `${net.name}->${info.task}`), net.name, net.range.endOffset, options, `Propagating ${net.name} to ${info.task}`);
+    return run(services, ctx, `${net.name}->${info.task}`, net.name, options, `Propagating ${net.name} to ${info.task}`);
   },
 };
 
@@ -209,7 +293,12 @@ const fitBudget: CommandHandler = {
   async execute(args, services) {
     const target = networkArgument(args, services);
     if ('reason' in target) return { applied: false, reason: target.reason };
-    const { a, uri, ctx, net, code } = target;
+    const { a, ctx, net, code } = target;
+    if (a.budget !== undefined && a.budget !== null && !(typeof a.budget === 'number' && Number.isFinite(a.budget) && a.budget > 0)) {
+      const reason = `the FLOPs budget must be a number of G multiply-accumulates > 0, got ${JSON.stringify(a.budget)}`;
+      void services.connection.window.showErrorMessage(`NCP: ${reason}`);
+      return { applied: false, reason };
+    }
     const budget = typeof a.budget === 'number' ? a.budget : ctx.settings.propagation.defaultBudget;
     if (budget === null || !(budget > 0)) {
       const reason = 'no FLOPs budget: pass one to the command or set ncp.propagation.defaultBudget (G multiply-accumulates)';
@@ -228,19 +317,38 @@ const fitBudget: CommandHandler = {
       strategy: d.strategy,
       steps: d.steps,
     };
-    return run(services, ctx, traceKey(uri, `${net.name}->budget`), net.name, net.range.endOffset, options, `Fitting ${net.name} into ${budget} G MACs`);
+    return run(services, ctx, `${net.name}->budget`, net.name, options, `Fitting ${net.name} into ${budget} G MACs`);
   },
 };
 
-/** `ncp/trace {uri, name}` → the last trace of that propagation (the CLI's --json object), or null. */
+/** `ncp/trace {uri, name}` or `{key}` → that run's trace (the CLI's --json object), or null. */
 const traceRequest: RequestHandler = {
   method: TRACE_REQUEST,
   handle(params) {
     const p = rec(params);
-    const key = typeof p.key === 'string' ? p.key : traceKey(String(p.uri ?? ''), String(p.name ?? ''));
-    return traces.get(key)?.json ?? null;
+    if (typeof p.key === 'string') return byKey(p.key)?.json ?? null;
+    if (typeof p.uri !== 'string' || typeof p.name !== 'string') {
+      throw new ResponseError(ErrorCodes.InvalidParams, "ncp/trace needs {key} or {uri, name} (strings)");
+    }
+    return latest(p.uri, p.name)?.json ?? null;
+  },
+};
+
+/** `ncp/traces {uri}` → `{runs: [{key, name, source, finishedAt, strategy, result}]}`, latest first. */
+const tracesRequest: RequestHandler = {
+  method: TRACES_REQUEST,
+  handle(params) {
+    const p = rec(params);
+    if (typeof p.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, "ncp/traces needs {uri} (a string)");
+    const list = traces.get(p.uri) ?? [];
+    return {
+      runs: list
+        .slice()
+        .reverse()
+        .map((t) => ({ key: t.key, name: t.name, source: t.source, finishedAt: t.finishedAt, strategy: t.strategy, result: t.result })),
+    };
   },
 };
 
 export const propagationCommands: CommandHandler[] = [runBlock, propagateNetwork, fitBudget];
-export const propagationRequests: RequestHandler[] = [traceRequest];
+export const propagationRequests: RequestHandler[] = [traceRequest, tracesRequest];

@@ -6,11 +6,12 @@ import type { NetworkDecl, StageField } from '../language/ast';
 import type { FeatureContext } from './context';
 import { declarationAt, lspRange } from './util';
 import { resizeBranchList } from '../language/print';
+import { versionedEdit } from './documentEdit';
 
 const NAMES: Record<string, string> = { channels: 'channels', blocks: 'blocks', units: 'units' };
 
 function action(title: string, ctx: FeatureContext, diagnostic: Diagnostic, edits: TextEdit[], preferred = false): CodeAction {
-  return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: preferred, edit: { changes: { [ctx.uri]: edits } } };
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: preferred, edit: versionedEdit(ctx.uri, ctx.doc.version, edits) };
 }
 
 function data(d: Diagnostic): Record<string, unknown> {
@@ -60,6 +61,11 @@ export function quickFixes(ctx: FeatureContext, params: CodeActionParams): CodeA
         out.push(action(`${verb} ${what} to ${x.suggestion}${x.path ? ` (${String(x.path)})` : ''}`, ctx, d, [{ range: d.range, newText: String(x.suggestion) }], true));
         break;
       }
+      case 'too-large':
+        if (typeof x.suggestion === 'number' && typeof x.kind === 'string') {
+          out.push(action(`Change ${x.kind} to its limit ${x.suggestion}`, ctx, d, [{ range: d.range, newText: String(x.suggestion) }], true));
+        }
+        break;
       case 'branch-count':
         out.push(...branchFix(ctx, d));
         break;

@@ -18,6 +18,7 @@ import { NB201_OPS, parseCellString, CellFormatError, NB201_EDGES } from '../cor
 import { cost } from '../core/cost';
 import { BENCHMARK_RANGE, CODE_KINDS } from '../core/space/multires';
 import { resolveSetting, settingNames, SETTINGS, type SettingSpace } from '../core/settings';
+import { LIMITS, overLimitMessage } from '../core/limits';
 import type { IToken } from 'chevrotain';
 import type {
   Budget,
@@ -305,6 +306,13 @@ function analyzePropagate(
     if (!once(st.kind, st.keywordRange, st.kind) || !st.value) continue;
     const v = st.value.value;
     const bad = (why: string): void => error(st.value!.range, 'bad-value', `${st.kind} ${why}, got ${st.value!.text}`);
+    // Steps and restarts drive the run's time and memory: past the limit the run would not end in useful time.
+    const tooLarge = (limit: number): void =>
+      error(st.value!.range, 'too-large', `${overLimitMessage(st.kind, limit, st.value!.text)}: a run this long would not finish in useful time`, {
+        kind: st.kind,
+        limit,
+        suggestion: limit,
+      });
     switch (st.kind) {
       case 'lambda':
         if (!(v >= 0) || !Number.isFinite(v)) bad('must be a number ≥ 0');
@@ -316,10 +324,12 @@ function analyzePropagate(
         break;
       case 'steps':
         if (!Number.isInteger(v) || v < 0) bad('must be a whole number ≥ 0');
+        else if (v > LIMITS.steps) tooLarge(LIMITS.steps);
         else d.options.steps = v;
         break;
       case 'restarts':
         if (!Number.isInteger(v) || v < 1) bad('must be a whole number ≥ 1');
+        else if (v > LIMITS.restarts) tooLarge(LIMITS.restarts);
         else d.options.restarts = v;
         break;
       case 'seed':

@@ -4,6 +4,7 @@
 import { Objective } from './objective';
 import type { SearchSpace } from './spaces';
 import { PropagationCancelled, type Budget, type CostModel, type Evaluation, type Move } from './types';
+import type { RunBudget } from '../run/budget';
 
 export interface GradEvaluation extends Evaluation {
   /** Gradient of Σ weight·mean (without the FLOPs term) with respect to the predictor input. */
@@ -24,6 +25,7 @@ export class RunContext {
     readonly budget: Budget,
     readonly costModel: CostModel | undefined,
     readonly signal: AbortSignal | undefined,
+    readonly runBudget?: RunBudget,
   ) {}
 
   get hasBudget(): boolean {
@@ -144,6 +146,7 @@ export class RunContext {
   /** Throws when cancelled; lets the event loop run (progress, incoming edits) every ~20 ms. */
   async checkpoint(): Promise<void> {
     if (this.signal?.aborted) throw new PropagationCancelled();
+    this.runBudget?.check();
     const now = Date.now();
     if (now - this.lastYield > 20) {
       await new Promise<void>((resolve) => setImmediate(resolve));

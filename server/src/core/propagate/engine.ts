@@ -6,6 +6,8 @@ import { RunContext } from './context';
 import { runContinuous } from './continuous';
 import { Objective } from './objective';
 import { makeRng } from '../random';
+import { LIMITS, overLimitMessage } from '../limits';
+import { BudgetExceeded } from '../run/budget';
 import { spaceOf } from './spaces';
 import { runWinnerTakesAll, type RunOutput } from './winnerTakesAll';
 import {
@@ -26,9 +28,10 @@ export const exactCostModel: CostModel = {
 
 export const DEFAULT_STEPS = 70;
 
-function positiveInt(name: string, v: number | undefined, dflt: number, min = 1): number {
+function positiveInt(name: string, v: number | undefined, dflt: number, min: number, max: number): number {
   if (v === undefined) return dflt;
   if (!Number.isInteger(v) || v < min) throw new PropagationError(`${name} must be an integer ≥ ${min}, got ${v}`);
+  if (v > max) throw new PropagationError(overLimitMessage(name, max, v));
   return v;
 }
 
@@ -41,11 +44,21 @@ export async function propagate(
   lookup: PredictorLookup,
   costModel: CostModel = exactCostModel,
 ): Promise<PropagationResult> {
+  try {
+    return await propagateWithin(opts, lookup, costModel);
+  } catch (e) {
+    // Over its time or memory budget: an error the user can act on, like any bad request.
+    if (e instanceof BudgetExceeded) throw new PropagationError(`propagation stopped: ${e.message}`);
+    throw e;
+  }
+}
+
+async function propagateWithin(opts: PropagationOptions, lookup: PredictorLookup, costModel: CostModel): Promise<PropagationResult> {
   const space = spaceOf(opts.space);
   const strategy = opts.strategy ?? 'winner-takes-all';
   if (!STRATEGIES.includes(strategy)) throw new PropagationError(`unknown strategy '${strategy}' (use ${STRATEGIES.join(' or ')})`);
-  const steps = positiveInt('steps', opts.steps, DEFAULT_STEPS, 0);
-  const restarts = positiveInt('restarts', opts.restarts, 1);
+  const steps = positiveInt('steps', opts.steps, DEFAULT_STEPS, 0, LIMITS.steps);
+  const restarts = positiveInt('restarts', opts.restarts, 1, 1, LIMITS.restarts);
   const seed = opts.seed ?? 0;
   if (!Number.isFinite(seed)) throw new PropagationError(`seed must be a number, got ${seed}`);
   const lambda = opts.lambda ?? 0;
@@ -69,7 +82,7 @@ export async function propagate(
   if (changed.length > 0) notes.push(`start moved into the benchmark's range: ${changed.join(', ')}`);
 
   const objective = new Objective(opts.objective, lookup, opts.space);
-  const ctx = new RunContext(space, objective, lambda, budget, model, opts.signal);
+  const ctx = new RunContext(space, objective, lambda, budget, model, opts.signal, opts.budget);
   if (model && hasBudget) {
     const small = model.cost(space.smallest());
     if (ctx.violation(small.flops, small.params) > 0) {

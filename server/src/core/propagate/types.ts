@@ -1,3 +1,4 @@
+import type { RunBudget } from '../run/budget';
 // The propagation engine's inputs and outputs, shared by the CLI, the language server and benches.
 import type { DifferentiablePredictor } from '../predict/types';
 
@@ -49,6 +50,8 @@ export interface PropagationOptions extends Budget {
   /** Checked between steps; an aborted signal ends the run with PropagationCancelled. */
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
+  /** Time and memory budget, checked between steps (over it: PropagationError). */
+  budget?: RunBudget;
 }
 
 export interface Progress {

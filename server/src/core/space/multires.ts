@@ -150,8 +150,13 @@ export interface TorchArgs {
   last_channel: number;
 }
 
+/** Most blocks codeToTorchArgs expands (one entry each); above, it throws rather than exhaust memory. */
+export const MAX_EXPANDED_BLOCKS = 100_000;
+
 export function codeToTorchArgs(code: readonly number[]): TorchArgs {
   const net = codeToNetwork(code);
+  const total = net.stages.reduce((a, s) => a + s.blocks, 0);
+  if (!(total <= MAX_EXPANDED_BLOCKS)) throw new RangeError(`the network has ${total} blocks; at most ${MAX_EXPANDED_BLOCKS} can be listed one per entry`);
   const network_setting: TorchArgs['network_setting'] = [];
   net.stages.forEach((s, idx) => {
     for (let b = 0; b < s.blocks; b++) network_setting.push([idx + 1, [...s.units], [...s.channels]]);
