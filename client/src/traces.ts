@@ -12,6 +12,8 @@ export interface RunInfo {
   source: string;
   finishedAt: string;
   strategy: string;
+  /** The declaration the run wrote. */
+  result?: string;
 }
 
 /** The part of the language client this needs. */
@@ -81,7 +83,7 @@ export class Traces {
               await vscode.window.showQuickPick(
                 runs.map((r, i) => ({
                   label: r.name,
-                  description: `from ${r.source}${i === 0 ? ' · latest' : ''}`,
+                  description: `from ${r.source}${r.result ? ` → ${r.result}` : ''}${i === 0 ? ' · latest' : ''}`,
                   detail: `${r.strategy} · finished ${when(r.finishedAt)}`,
                   run: r,
                 })),

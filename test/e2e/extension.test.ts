@@ -176,7 +176,8 @@ check('"Propagate to segmentation" from the light bulb inserts a network that pa
   await page.locator('.tab', { hasText: 'Trace:' }).first().waitFor({ state: 'detached', timeout: 10_000 });
   await page.locator('.tab', { hasText: 'example.ncp' }).first().click();
   await runCommand(page, 'NCP: Show Propagation Trace');
-  await traceShows('cls_net_segmentation');
+  // one run so far: it opens at once, under the run's name (network->task)
+  await traceShows('cls_net->segmentation');
   const errors = (await notifications(page)).filter((n) => /could not get|no propagation has run/i.test(n));
   assert.deepEqual(errors, []);
 });
@@ -193,6 +194,16 @@ check('the code lens runs the propagate block and its trace opens', async () => 
   await lens.click();
   await traceShows('to_segmentation');
   await shot(page, '05-code-lens-trace');
+  // the palette now offers both runs of the file, latest first
+  await page.locator('.tab', { hasText: 'example.ncp' }).first().click();
+  await runCommand(page, 'NCP: Show Propagation Trace');
+  const rows = quickInput(page).locator('.monaco-list-row');
+  await until('two runs in the pick', async () => (await rows.count()) >= 2);
+  const labels = (await rows.allTextContents()).map(norm);
+  assert.match(labels[0]!, /^to_segmentation/, labels.join(' | '));
+  assert.match(labels[1]!, /^cls_net->segmentation/, labels.join(' | '));
+  await shot(page, '05-trace-pick');
+  await page.keyboard.press('Escape');
 });
 
 check('fit a FLOPs budget asks for the budget, validates it, and the result fits it', async () => {
