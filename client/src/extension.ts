@@ -136,6 +136,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   // views: registerViews(context, getClient, log) from client/src/views/ (branch views) goes here.
 
   await c.start();
+  log(`activation: server initialized ${Date.now() - activatedAt} ms after activate`);
 }
 
 export async function deactivate(): Promise<void> {

@@ -265,7 +265,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       }
     });
     if (configSupport) {
-      void refreshSettings().then(startPredictorsIfOpen);
+      // Predictors start once the first diagnostics are out (publish): starting them here, when the
+      // settings arrive, let tfjs take the thread before the first document's diagnostics (+200 ms).
+      void refreshSettings();
     }
   });
   connection.onDidChangeConfiguration((p) => {
