@@ -1,4 +1,4 @@
-// Runs `node dist/cli.js train --data FILE --out DIR` as a child process for the editor's
+// Runs the bundled CLI's `train --data FILE --out DIR` (dist/cli.js) as a child process for the editor's
 // "Train Predictors" command: progress parsed from its stderr lines, cancellation kills it, and
 // the last lines of stderr explain a failure. No VS Code imports, so it is tested on its own.
 import { spawn } from 'node:child_process';
@@ -39,7 +39,10 @@ export function parseProgressLine(line: string): TrainProgress | undefined {
 }
 
 export function startTraining(o: TrainOptions): TrainRun {
-  const child = spawn(o.node ?? process.execPath, [o.cli, 'train', '--data', o.data, '--out', o.out, ...(o.extra ?? [])], {
+  // dist/cli.js exports runCli (bin/ncprop.js calls it; bin/ is not in the .vsix); with -e, argv[1]
+  // is the bundle and argv.slice(2) the CLI's arguments.
+  const args = ['-e', 'require(process.argv[1]).runCli()', o.cli, 'train', '--data', o.data, '--out', o.out, ...(o.extra ?? [])];
+  const child = spawn(o.node ?? process.execPath, args, {
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -68,7 +71,8 @@ export function startTraining(o: TrainOptions): TrainRun {
       if (code === 0) resolve({ ok: true, out: o.out });
       else if (cancelled) resolve({ ok: false, cancelled: true, message: 'cancelled' });
       else {
-        const why = tail.filter((l) => !l.startsWith('ncp train: ') || /error|cannot|no such|unknown/i.test(l)).slice(-3).join(' ') || tail.slice(-2).join(' ');
+        // The CLI's own reason: its last lines, less the usage hint and the start-up line.
+        const why = tail.filter((l) => !/--help` for usage|setting\(s\) from/.test(l)).slice(-2).join(' ').trim();
         resolve({ ok: false, cancelled: false, message: why || `exited with ${signal ?? `code ${code}`}` });
       }
     });

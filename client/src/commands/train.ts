@@ -41,17 +41,28 @@ export function registerTrainCommand(context: vscode.ExtensionContext, log: (m: 
       { location: vscode.ProgressLocation.Notification, title: `NCP: training predictors on ${path.basename(data)}`, cancellable: true },
       async (progress, token) => {
         let last = 0;
+        let latest = 'starting…';
+        const started = Date.now();
+        const say = () => {
+          const secs = Math.round((Date.now() - started) / 1000);
+          progress.report({ message: `${latest} · ${Math.floor(secs / 60)}m${String(secs % 60).padStart(2, '0')}s` });
+        };
+        // The CLI prints a line every 10% when not on a terminal: the elapsed time shows it is alive in between.
+        const tick = setInterval(say, 1000);
         const run = startTraining({
           cli,
           data: data!,
           out: outAbs,
           onProgress: (p) => {
-            // withProgress takes increments; a new phase restarts at 0, so report from there.
+            // withProgress takes increments; a new phase (teacher, then training) restarts at 0.
             const inc = p.percent >= last ? p.percent - last : p.percent;
             last = p.percent;
-            progress.report({ increment: inc, message: `${p.percent}% ${p.message}` });
+            latest = `${p.percent}% ${p.message}`;
+            progress.report({ increment: inc });
+            say();
           },
         });
+        void run.done.finally(() => clearInterval(tick));
         token.onCancellationRequested(() => run.cancel());
         return run.done;
       },
