@@ -35,15 +35,25 @@ test('Restricted Mode: the extension is active and ignores the workspace ncp.pre
     await openFile(page, 'example.ncp');
     const text = await hoverText(page, 'cls_net', /±/);
     assert.match(text, /FLOPs\s*2\.723\s*G/);
-    await until('an inlay hint', async () => (await editorLines(page)).find((l) => /network cls_net .*2\.72 G · seg mIoU/.test(l)));
+    let lines: string[] = [];
+    await until('an inlay hint', async () => {
+      lines = await editorLines(page);
+      return lines.find((l) => /network cls_net .*2\.72 G · seg mIoU/.test(l));
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}\n${lines.join('\n')}`);
+    });
     const status = await until('the shipped predictors in the status bar', async () => {
       const t = ((await predictorStatus(page).textContent()) ?? '').replace(/\u00a0/g, ' ');
       return /NCP shipped/.test(t) ? t : undefined;
     });
     assert.doesNotMatch(status, /no predictors/);
+    // the status item's tooltip says the workspace value is ignored, and why
+    await predictorStatus(page).hover();
+    await page.locator('.monaco-hover-content:visible, .workbench-hover:visible, .hover-contents:visible', { hasText: 'Restricted Mode: workspace values of ncp.predictor.modelsPath' }).first().waitFor({ timeout: 15_000 });
     await shot(page, '08-restricted-mode');
     const log = outputLog(s.scratch);
     assert.doesNotMatch(log, /no-such-predictors/, 'the server was told about the workspace folder');
+    assert.doesNotMatch(log, /dev\/zero/, 'the server read the workspace ncp.benchmark.path');
   } catch (e) {
     await shot(page, 'FAILED-restricted-mode').catch(() => undefined);
     throw e;
