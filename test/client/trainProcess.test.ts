@@ -8,9 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseProgressLine, startTraining } from '../../client/src/trainProcess';
-import { randomCode } from '../../server/src/core/space/multires';
-import { cost } from '../../server/src/core/cost';
-import { makeRng } from '../../server/src/core/random';
+import { generatedBenchmark } from './generatedBenchmark';
 
 const root = join(__dirname, '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -23,15 +21,8 @@ before(() => {
     assert.equal(r.status, 0, r.stderr);
   }
   dir = mkdtempSync(join(tmpdir(), 'ncp-train-'));
-  const rand = makeRng(7);
-  const archs = Array.from({ length: 120 }, () => {
-    const code = randomCode(rand);
-    const c = cost(code);
-    const seg = 60 + 8 * Math.log1p(c.flops) + (rand() - 0.5);
-    return { code: Array.from(code), flops: c.flops, params: c.params, seg: [seg, seg + 5, 90] };
-  });
   data = join(dir, 'bench.json');
-  writeFileSync(data, JSON.stringify({ settings: { seg: { task: 'segmentation', metrics: ['mIoU', 'mAcc', 'aAcc'] } }, archs }));
+  writeFileSync(data, generatedBenchmark());
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));

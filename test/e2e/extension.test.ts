@@ -4,7 +4,7 @@
 // under CI=true, where a missing prerequisite fails.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
@@ -25,6 +25,7 @@ import {
   until,
   type Session,
 } from './harness';
+import { generatedBenchmark } from '../client/generatedBenchmark';
 
 const skip = missingPrerequisite();
 if (skip) console.log(`# skipped: ${skip}`);
@@ -119,7 +120,7 @@ function check(name: string, fn: () => Promise<void> | void): void {
 
 before(async () => {
   if (skip) return;
-  s = await startSession({ name: 'main', files: { 'example.ncp': EXAMPLE } });
+  s = await startSession({ name: 'main', files: { 'example.ncp': EXAMPLE, 'data/bench.json': generatedBenchmark(80) } });
   page = s.page;
   console.log(`# .vsix ${(s.vsix.bytes / 1e6).toFixed(2)} MB; workbench ready in ${s.workbenchMs} ms`);
   await openFile(page, 'example.ncp');
@@ -254,4 +255,33 @@ check('a killed language server comes back and the user is told', async () => {
   const text = await hoverText(page, 'cls_net', /FLOPs\s*2\.723\s*G/);
   assert.match(text, /params/);
   await until('the predictors again', async () => /NCP shipped/.test(norm(await predictorStatus(page).textContent())));
+});
+
+check('train predictors from a benchmark file: progress, then the new set is in use at once', async () => {
+  await page.locator('.tab', { hasText: 'example.ncp' }).first().click();
+  await dismissNotifications();
+  await runCommand(page, 'NCP: Train Predictors from a Benchmark File…');
+  // code-server's file picker is the simple dialog: a quick input that takes a path
+  const input = quickInput(page).locator('input');
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(join(s.workspace, 'data', 'bench.json'));
+  await sleep(500);
+  await page.keyboard.press('Enter');
+  await until('the output folder prompt', async () => /folder for the trained predictors/.test(norm(await quickInput(page).textContent())));
+  assert.equal(await quickInput(page).locator('input').inputValue(), join('.ncp', 'predictors', 'bench'));
+  await page.keyboard.press('Enter');
+  await page.locator('.notification-toast', { hasText: 'training predictors on bench.json' }).waitFor({ timeout: 15_000 });
+  await shot(page, '09-training');
+  await page.locator('.notification-toast', { hasText: 'trained predictors saved to' }).waitFor({ timeout: 120_000 });
+  const status = await until('the new set in the status bar', async () => {
+    const t = norm(await predictorStatus(page).textContent());
+    return /NCP \.ncp\/predictors\/bench \d{4}-\d\d-\d\d/.test(t) ? t : undefined;
+  }, 60_000);
+  assert.doesNotMatch(status, /shipped|no predictors/);
+  // the new set has only `seg`: hovers predict with it
+  const text = await hoverText(page, 'cls_net', /±/);
+  assert.match(text, /seg/);
+  assert.doesNotMatch(text, /video-p/);
+  await shot(page, '09-trained-set-in-use');
+  assert.ok(existsSync(join(s.workspace, '.ncp', 'predictors', 'bench', 'manifest.json')));
 });
