@@ -17,10 +17,14 @@ async function symbolsOf(doc: vscode.TextDocument, kind: DeclKind): Promise<vsco
   return (all ?? []).filter((s) => s.kind === SYMBOL_KIND[kind] && 'range' in s && !s.name.startsWith('('));
 }
 
-/** The active .ncp editor, or a message saying one is needed. */
+/**
+ * The active .ncp editor, else a visible one (a command link in the walkthrough leaves no active
+ * text editor), or a message saying one is needed.
+ */
 export function ncpEditor(): vscode.TextEditor | undefined {
-  const editor = vscode.window.activeTextEditor;
-  if (editor?.document.languageId === 'ncp') return editor;
+  const active = vscode.window.activeTextEditor;
+  const editor = active?.document.languageId === 'ncp' ? active : vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'ncp');
+  if (editor) return editor;
   void vscode.window.showWarningMessage('NCP: open a .ncp file first.');
   return undefined;
 }
