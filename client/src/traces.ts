@@ -63,8 +63,9 @@ export class Traces {
         await this.open(c, target.uri, target.key ? { key: target.key } : target, target.name);
         return;
       }
-      const doc = vscode.window.activeTextEditor?.document;
-      if (!doc || doc.languageId !== 'ncp') {
+      const active = vscode.window.activeTextEditor?.document;
+      const doc = active?.languageId === 'ncp' ? active : vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'ncp')?.document;
+      if (!doc) {
         void vscode.window.showWarningMessage('NCP: open a .ncp file to see the traces of its propagations.');
         return;
       }
