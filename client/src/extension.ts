@@ -13,6 +13,7 @@ import { RestartingErrorHandler } from './recovery';
 import { Traces } from './traces';
 import { interceptRunCommand, registerRunCommands, SERVER_FIT_BUDGET, SERVER_PROPAGATE, SERVER_RUN_BLOCK } from './commands/propagate';
 import { registerTrainCommand } from './commands/train';
+import { registerViews } from './views';
 
 let client: LanguageClient | undefined;
 
@@ -133,7 +134,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void restart('the workspace is now trusted')),
   );
-  // views: registerViews(context, getClient, log) from client/src/views/ (branch views) goes here.
+  registerViews(context, getClient, log);
 
   await c.start();
   log(`activation: server initialized ${Date.now() - activatedAt} ms after activate`);

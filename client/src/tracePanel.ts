@@ -4,17 +4,34 @@
 import * as vscode from 'vscode';
 import { checkPayload, checkWebviewMessage, type HostMessage, type TracePayload } from '../../webview/src/protocol';
 import { makeNonce, webviewHtml } from '../../webview/src/html';
-import { codeText } from '../../webview/src/model';
+import { codeText } from '../../webview/src/trace/model';
+import { allSteps } from '../../webview/src/trace/exportTrace';
+import type { ActionMessage, CursorNetwork } from '../../webview/src/messages';
 
 export class TracePanel {
   static readonly viewType = 'ncp.trace';
   private static current: TracePanel | undefined;
 
   private payload: TracePayload = { result: null };
-  /** The document whose run is shown (the panel follows that file's new runs: traces.ts). */
+  /** The document the trace belongs to: the panel follows its new runs (traces.ts), "Insert this network" writes there. */
   private uri: string | undefined;
   private ready = false;
+  /** Insert/save requests from the view, handled by client/src/views (registerViews sets it). */
+  static onAction: ((m: ActionMessage, uri: string | undefined) => void) | undefined;
+
+  /** The trace shown now (the explorer overlays its path), with its document. */
+  static latest(): { payload: TracePayload; uri?: string } | undefined {
+    const c = TracePanel.current;
+    return c?.payload.result ? { payload: c.payload, uri: c.uri } : undefined;
+  }
+
+  /** The network under the editor cursor, for the view's code strip. */
+  static postCursor(network: CursorNetwork | null): void {
+    const c = TracePanel.current;
+    if (c?.ready) void c.panel.webview.postMessage({ type: 'cursor', network });
+  }
   private readonly disposables: vscode.Disposable[] = [];
+  private log: ((message: string) => void) | undefined;
 
   /** Shows (or updates) the trace panel. `payload` is checked here: the server is a separate process. */
   static show(extensionUri: vscode.Uri, payload: unknown, log?: (message: string) => void, uri?: string): TracePanel {
@@ -31,6 +48,7 @@ export class TracePanel {
       TracePanel.current = new TracePanel(panel, extensionUri);
     }
     TracePanel.current.uri = uri;
+    TracePanel.current.log = log;
     TracePanel.current.update(value);
     return TracePanel.current;
   }
@@ -71,7 +89,15 @@ export class TracePanel {
 
   private receive(raw: unknown): void {
     const m = checkWebviewMessage(raw);
-    if (!m.ok) return; // a webview is untrusted input: drop what is not ours, never throw
+    if (!m.ok) {
+      // A webview is untrusted input: drop what is not ours, never throw; say so in the log.
+      this.log?.(`trace view: ignored a message: ${m.error}`);
+      return;
+    }
+    if (m.value.type !== 'ready' && m.value.type !== 'reveal') {
+      TracePanel.onAction?.(m.value, this.uri);
+      return;
+    }
     if (m.value.type === 'ready') {
       // Also after the webview reloads (it is not retained when hidden).
       this.ready = true;
@@ -79,7 +105,7 @@ export class TracePanel {
       return;
     }
     const r = this.payload.result;
-    const step = r?.trace[m.value.step];
+    const step = r ? allSteps(r)[m.value.step] : undefined;
     if (!r || !step) return;
     const code = codeText(r.space, step.rounded);
     void vscode.window

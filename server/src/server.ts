@@ -4,8 +4,6 @@
 // version, shared by every feature) → features. Diagnostics are debounced per document and never
 // wait for the predictors, which load lazily in the background.
 import {
-  createConnection,
-  ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
   ResponseError,
@@ -37,6 +35,7 @@ import { codeLenses } from './features/codeLens';
 import { commandHandlers, requestHandlers, type ServerServices } from './features/extensions';
 import { setDocumentChangesSupport, versionedEdit } from './features/documentEdit';
 import { forgetDocument } from './features/propagationRun';
+import { createServerConnection } from './transport/connection';
 
 /** Options an editor (or a test) may pass in initializationOptions. */
 interface InitOptions {
@@ -132,7 +131,7 @@ class AnalysisCache {
   }
 }
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Promise<number> {
+export function startServer(connection: Connection = createServerConnection()): Promise<number> {
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.log(m);
   const cache = new AnalysisCache(log);

@@ -69,6 +69,11 @@ function buildOnce(): void {
   built = true;
 }
 
+/** Builds dist/server.js (once per process) for tests that spawn the server themselves. */
+export async function ensureServerBuilt(): Promise<void> {
+  await withBuildLock(async () => buildOnce());
+}
+
 export interface StartOptions {
   /** Values for workspace/configuration, keyed by section ('ncp'); omitted: the client says it has no configuration support. */
   settings?: Record<string, unknown>;

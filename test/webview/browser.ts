@@ -73,6 +73,36 @@ export const THEMES = {
     '--vscode-font-size': '13px',
     '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace',
   },
+  'high-contrast': {
+    '--vscode-foreground': '#ffffff',
+    '--vscode-descriptionForeground': '#ffffff',
+    '--vscode-editor-background': '#000000',
+    '--vscode-panel-border': '#6fc3df',
+    '--vscode-contrastBorder': '#6fc3df',
+    '--vscode-contrastActiveBorder': '#f38518',
+    '--vscode-editorIndentGuide-background1': '#7c7c7c',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-purple': '#b180d7',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-red': '#f14c4c',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-yellow': '#cca700',
+    '--vscode-focusBorder': '#f38518',
+    '--vscode-list-hoverBackground': '#000000',
+    '--vscode-list-activeSelectionBackground': '#000000',
+    '--vscode-list-activeSelectionForeground': '#ffffff',
+    '--vscode-editorHoverWidget-background': '#0c141f',
+    '--vscode-editorHoverWidget-border': '#6fc3df',
+    '--vscode-textCodeBlock-background': '#000000',
+    '--vscode-editorGroupHeader-tabsBackground': '#000000',
+    '--vscode-button-secondaryBackground': '#000000',
+    '--vscode-button-secondaryForeground': '#ffffff',
+    '--vscode-badge-background': '#000000',
+    '--vscode-badge-foreground': '#ffffff',
+    '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+    '--vscode-font-size': '13px',
+    '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace',
+  },
 } as const;
 
 export type ThemeName = keyof typeof THEMES;
@@ -101,7 +131,7 @@ export interface Opened {
 }
 
 /** Opens the view as VS Code would (same shell and CSP), with the given theme's variables. */
-export async function openView(browser: Browser, theme: ThemeName = 'light', viewport = { width: 1000, height: 900 }, state?: unknown): Promise<Opened> {
+export async function openView(browser: Browser, theme: ThemeName = 'light', viewport = { width: 1000, height: 900 }, state?: unknown, view: 'trace' | 'explorer' | 'compare' = 'trace'): Promise<Opened> {
   const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
@@ -111,11 +141,11 @@ export async function openView(browser: Browser, theme: ThemeName = 'light', vie
   const vars = Object.entries(THEMES[theme]).map(([k, v]) => `${k}: ${v};`).join(' ');
   // VS Code puts the theme on <html style="…"> and a class on <body>; a stylesheet served from the
   // webview origin does the same here without loosening the CSP.
-  const themeCss = `html { ${vars} } body { color-scheme: ${theme}; }`;
+  const themeCss = `html { ${vars} } body { color-scheme: ${theme === 'light' ? 'light' : 'dark'}; }`;
   const nonce = makeNonce();
-  const html = webviewHtml({ cspSource: ORIGIN, nonce, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/dist/webview.css` })
+  const html = webviewHtml({ cspSource: ORIGIN, nonce, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/dist/webview.css`, view })
     .replace('</head>', `<link rel="stylesheet" href="${ORIGIN}/theme.css">\n</head>`)
-    .replace('<body>', `<body class="vscode-${theme}">`);
+    .replace('<body ', `<body class="vscode-${theme}" `);
   await page.route(`${ORIGIN}/**`, async (route) => {
     const path = new URL(route.request().url()).pathname;
     const file = (p: string) => readFileSync(join(ROOT, p));
@@ -157,4 +187,24 @@ export async function openView(browser: Browser, theme: ThemeName = 'light', vie
     throw new Error(`the view did not render: ${(e as Error).message.split('\n')[0]}; ${(await opened.problems()).join('; ') || 'no errors reported'}`);
   }
   return opened;
+}
+
+/** The explorer's benchmark dots: how many are drawn (subpaths of the marker paths). */
+export async function scatterCount(page: Page): Promise<number> {
+  return page.evaluate(`Array.from(document.querySelectorAll('svg.scatter path.pt.bench')).reduce((n, p) => n + (p.getAttribute('d').match(/M/g) || []).length, 0)`) as Promise<number>;
+}
+
+/** Page coordinates of the k-th drawn benchmark dot (its data coordinates through the transform). */
+export async function scatterPoint(page: Page, k: number): Promise<{ x: number; y: number }> {
+  return page.evaluate(`(() => {
+    let k = ${k};
+    for (const p of document.querySelectorAll('svg.scatter path.pt.bench')) {
+      const segs = p.getAttribute('d').split('M').filter(Boolean);
+      if (k >= segs.length) { k -= segs.length; continue; }
+      const [x, y] = segs[k].replace('h0', '').split(' ').map(Number);
+      const q = new DOMPoint(x, y).matrixTransform(p.getScreenCTM());
+      return { x: q.x, y: q.y };
+    }
+    throw new Error('no such point');
+  })()`) as Promise<{ x: number; y: number }>;
 }

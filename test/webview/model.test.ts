@@ -8,7 +8,7 @@ import { cellToString } from '../../server/src/core/space/nb201';
 import { makeRng } from '../../server/src/core/random';
 import { additiveCellPredictor, growingPredictor, quadraticPredictor } from '../core/propagate.fixtures';
 import { checkHostMessage, checkPayload, checkResult, checkWebviewMessage, traceTarget } from '../../webview/src/protocol';
-import { chartGeometry, DEFAULT_SIZE, fixed, nearestIndex, niceTicks, pointDetails, signed, summarize, tableColumns, tableRows } from '../../webview/src/model';
+import { chartGeometry, DEFAULT_SIZE, fixed, nearestIndex, niceTicks, pointDetails, signed, summarize, tableColumns, tableRows } from '../../webview/src/trace/model';
 import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../webview/src/html';
 import { resultJson } from '../../server/src/core/propagate/format';
 

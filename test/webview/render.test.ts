@@ -12,6 +12,7 @@ import { additiveCellPredictor, growingPredictor, quadraticPredictor } from '../
 import { cellToString } from '../../server/src/core/space/nb201';
 import { chromiumMissing, launch, openView, ROOT, THEMES } from './browser';
 import { realTrace } from './realTrace';
+import { allSteps } from '../../webview/src/trace/exportTrace';
 
 const skip = chromiumMissing();
 let browser: Browser | undefined;
@@ -73,7 +74,9 @@ test('a real trace renders: header, chart lines and points, budget line, one row
   const d = await page.getAttribute('svg.chart .objective.run.best path.line', 'd');
   assert.equal(d?.split('L').length, n, 'the best run is a line through every step');
   assert.equal(await page.locator('svg.chart line.budget').count(), 1);
-  assert.equal(await page.locator('svg.chart circle.summary').count(), result.runs.length - 1, 'other runs: their final value');
+  // Every run's steps travel with the result: the other runs are lines too, not final values only.
+  assert.equal(await page.locator('svg.chart .objective.run.other').count(), result.runs.length - 1, 'a line per other run');
+  assert.equal(await page.locator('svg.chart circle.summary').count(), 0);
   assert.match(await page.getAttribute('svg.chart', 'aria-label') ?? '', /^Objective over \d+ steps/);
   assert.ok((await page.locator('svg.chart text.tick').count()) > 8, 'axes have tick labels');
   // Header.
@@ -107,7 +110,9 @@ test('hover shows a point\'s values; keyboard moves through rows and Enter revea
   const v = await openView(browser!);
   await v.post({ type: 'trace', result, budget });
   const page = v.page;
-  const pt = page.locator('svg.chart .objective.run.best circle.pt[data-index="4"]');
+  // Indices run over every run's steps in order; the best run's rows come after the runs before it.
+  const off = allSteps(result).findIndex((t) => t.restart === result.bestRestart);
+  const pt = page.locator(`svg.chart .objective.run.best circle.pt[data-index="${off + 4}"]`);
   const b = (await pt.boundingBox())!;
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
   const tip = page.locator('.tip');
@@ -115,21 +120,21 @@ test('hover shows a point\'s values; keyboard moves through rows and Enter revea
   const text = await tip.textContent();
   assert.match(text ?? '', new RegExp(`step ${result.trace[4].step}`));
   assert.match(text ?? '', new RegExp(`objective ${result.trace[4].objective.toFixed(3)}`));
-  assert.equal(await page.locator('table.steps tbody tr.active').getAttribute('data-index'), '4', 'the row follows the hover');
+  assert.equal(await page.locator('table.steps tbody tr.active').getAttribute('data-index'), String(off + 4), 'the row follows the hover');
   await page.mouse.move(0, 0);
   await tip.waitFor({ state: 'hidden' });
 
   await page.locator('table.steps tbody tr').first().focus();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-index')), '2');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-index')), String(off + 2));
   assert.equal(await page.locator('svg.chart circle.active').count(), 2, 'the step is highlighted in both plots');
   assert.ok(await tip.isVisible());
   await page.keyboard.press('Enter');
   await page.keyboard.press('End');
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-index')), String(result.trace.length - 1));
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-index')), String(off + result.trace.length - 1));
   await page.locator('table.steps tbody tr').nth(5).click();
-  assert.deepEqual((await v.posted()).slice(1), [{ type: 'reveal', step: 2 }, { type: 'reveal', step: 5 }]);
+  assert.deepEqual((await v.posted()).slice(1), [{ type: 'reveal', step: off + 2 }, { type: 'reveal', step: off + 5 }]);
   assert.deepEqual(await v.problems(), []);
   await page.close();
 });

@@ -4,6 +4,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumMissing, launch, openView, ROOT, type ThemeName } from './browser';
 import { realTrace } from './realTrace';
+import { allSteps } from '../../webview/src/trace/exportTrace';
 
 async function main(): Promise<void> {
   const missing = chromiumMissing();
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
       await v.post({ type: 'trace', name: 'seg_small', budget: { flopsMax: 1.2 }, result: t.result });
       await v.page.waitForSelector('svg.chart');
       // Hover a mid-run point so the picture shows the hover card.
-      const pt = v.page.locator(`svg.chart .objective.run.best circle.pt[data-index="${Math.floor(t.result.trace.length / 2)}"]`);
+      // Indices run over every run's steps; the best run's start after the runs before it.
+      const off = allSteps(t.result).findIndex((x) => x.restart === t.result.bestRestart);
+      const pt = v.page.locator(`svg.chart .objective.run.best circle.pt[data-index="${off + Math.floor(t.result.trace.length / 2)}"]`);
       const b = (await pt.boundingBox())!;
       await v.page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
       await v.page.locator('.tip').waitFor({ state: 'visible' });

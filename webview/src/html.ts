@@ -8,6 +8,8 @@ export interface ShellOptions {
   scriptUri: string;
   styleUri: string;
   title?: string;
+  /** Which view the bundle starts: the trace (default), the benchmark explorer or the compare table. */
+  view?: 'trace' | 'explorer' | 'compare';
 }
 
 /** A random nonce (base64url, 32 bytes of entropy) from Web Crypto, available in node and browsers. */
@@ -44,7 +46,7 @@ export function webviewHtml(o: ShellOptions): string {
 <link rel="stylesheet" href="${attr(o.styleUri)}">
 <title>${attr(o.title ?? 'Propagation trace')}</title>
 </head>
-<body>
+<body data-view="${attr(o.view ?? 'trace')}">
 <main id="app" aria-live="polite"></main>
 <script nonce="${attr(o.nonce)}" src="${attr(o.scriptUri)}"></script>
 </body>

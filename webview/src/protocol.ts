@@ -3,6 +3,9 @@
 // No DOM and no vscode imports: the panel (client/src/tracePanel.ts) and node tests use this too.
 import type { Budget, Evaluation, PropagationResult, RunSummary, TermValue, TraceStep } from '../../server/src/core/propagate/types';
 import { parseCellString } from '../../server/src/core/space/nb201';
+import { checkActionMessage, type ActionMessage } from './messages';
+import { LIMITS } from '../../server/src/core/limits';
+import { RUN_TRACES_LIMIT } from '../../server/src/core/propagate/types';
 
 /** What the trace view shows: the server's last result of one propagation (null: none yet). */
 export interface TracePayload {
@@ -15,7 +18,8 @@ export interface TracePayload {
 
 export type HostMessage = { type: 'trace' } & TracePayload;
 
-export type WebviewMessage = { type: 'ready' } | { type: 'reveal'; step: number };
+/** `reveal.step` indexes every run's steps in order (trace/exportTrace.ts allSteps). */
+export type WebviewMessage = { type: 'ready' } | { type: 'reveal'; step: number } | ActionMessage;
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -59,6 +63,17 @@ function oneOf<T extends string>(v: unknown, options: readonly T[], at: string):
     throw new ShapeError(`${at} must be one of ${options.map((o) => `'${o}'`).join(', ')}`);
   }
   return v as T;
+}
+
+/** Limits on what a message may hold: a view draws every step, so a runaway payload is refused. */
+export const MAX_RUNS = RUN_TRACES_LIMIT.runs;
+export const MAX_STEPS = LIMITS.steps + 1;
+/** Steps of every run together (the engine keeps every run's steps only up to this). */
+export const MAX_RUN_STEPS = RUN_TRACES_LIMIT.steps;
+
+function limited<T>(list: T[], max: number, at: string): T[] {
+  if (list.length > max) throw new ShapeError(`${at} has ${list.length} entries (at most ${max})`);
+  return list;
 }
 
 function term(v: unknown, at: string): TermValue {
@@ -154,12 +169,30 @@ export function checkResult(v: unknown, at = 'result'): Checked<PropagationResul
       resultEval: evaluation(o.resultEval, `${at}.resultEval`),
       bestRestart: int(o.bestRestart, `${at}.bestRestart`),
       runs: arr(o.runs, `${at}.runs`).map((r, i) => run(r, `${at}.runs[${i}]`)),
-      trace: arr(o.trace, `${at}.trace`).map((s, i) => step(s, `${at}.trace[${i}]`)),
+      trace: limited(arr(o.trace, `${at}.trace`), MAX_STEPS, `${at}.trace`).map((s, i) => step(s, `${at}.trace[${i}]`)),
       stopReason: oneOf(o.stopReason, ['steps', 'converged'] as const, `${at}.stopReason`),
       notes: arr(o.notes, `${at}.notes`).map((n, i) => str(n, `${at}.notes[${i}]`)),
       budget: budgetOf(o.budget, `${at}.budget`) ?? {},
       lambda: optNum(o.lambda, `${at}.lambda`) ?? 0,
     };
+    const shapeOfSteps = (steps: TraceStep[], where: string) =>
+      steps.forEach((t, i) => {
+        codeOf(t.rounded, `${where}[${i}].rounded`, space);
+        // Cells: 30 relaxed weights (continuous) or the 6 op indices themselves (winner-takes-all).
+        const ok = space === 'multires' ? t.continuous.length === 27 : t.continuous.length === 30 || t.continuous.length === 6;
+        if (!ok) throw new ShapeError(`${where}[${i}].continuous is not ${space === 'multires' ? '27' : '30 or 6'} numbers`);
+        if (t.moved && t.moved.index >= (space === 'multires' ? 27 : 6)) throw new ShapeError(`${where}[${i}].moved.index is out of range`);
+      });
+    shapeOfSteps(result.trace, `${at}.trace`);
+    if (o.runTraces !== undefined) {
+      result.runTraces = limited(arr(o.runTraces, `${at}.runTraces`), MAX_RUNS, `${at}.runTraces`).map((run, r) =>
+        limited(arr(run, `${at}.runTraces[${r}]`), MAX_STEPS, `${at}.runTraces[${r}]`).map((s, i) => step(s, `${at}.runTraces[${r}][${i}]`)),
+      );
+      if (result.runTraces.some((t, r) => t.some((s) => s.restart !== r))) throw new ShapeError(`${at}.runTraces: run r must hold steps of restart r`);
+      result.runTraces.forEach((t, r) => shapeOfSteps(t, `${at}.runTraces[${r}]`));
+      const total = result.runTraces.reduce((n, t) => n + t.length, 0);
+      if (total > MAX_RUN_STEPS) throw new ShapeError(`${at}.runTraces holds ${total} steps (at most ${MAX_RUN_STEPS})`);
+    }
     return { ok: true, value: result };
   } catch (e) {
     if (e instanceof ShapeError) return { ok: false, error: e.message };
@@ -186,8 +219,7 @@ export function fromResultJson(v: unknown, budget?: Budget, at = 'result'): Chec
       }
       return codeOf(x, where, space);
     };
-    const steps = arr(o.trace, `${at}.trace`).map((raw, i) => {
-      const where = `${at}.trace[${i}]`;
+    const cliStep = (raw: unknown, where: string) => {
       const t = obj(raw, where);
       const terms = arr(t.predicted, `${where}.predicted`).map((x, k) => term(x, `${where}.predicted[${k}]`));
       const flops = optNum(t.flops, `${where}.flops`);
@@ -201,7 +233,11 @@ export function fromResultJson(v: unknown, budget?: Budget, at = 'result'): Chec
         },
         where,
       );
-    });
+    };
+    const steps = arr(o.trace, `${at}.trace`).map((raw, i) => cliStep(raw, `${at}.trace[${i}]`));
+    const runTraces = o.runTraces === undefined ? undefined : limited(arr(o.runTraces, `${at}.runTraces`), MAX_RUNS, `${at}.runTraces`).map((run, r) =>
+      limited(arr(run, `${at}.runTraces[${r}]`), MAX_STEPS, `${at}.runTraces[${r}]`).map((raw, i) => cliStep(raw, `${at}.runTraces[${r}][${i}]`)),
+    );
     // Start and result predictions carry only labels; the steps say which setting/metric/weight.
     const labels = steps[0]?.terms ?? [];
     const predicted = arr(o.predicted, `${at}.predicted`).map((x, i) => {
@@ -248,6 +284,7 @@ export function fromResultJson(v: unknown, budget?: Budget, at = 'result'): Chec
         return { ...r, start: point(r.start, `${at}.runs[${i}].start`), result: point(r.result, `${at}.runs[${i}].result`) };
       }),
       trace: steps,
+      ...(runTraces ? { runTraces } : {}),
       stopReason: o.stopReason,
       notes: o.notes,
       budget: budget ?? o.budget,
@@ -310,6 +347,11 @@ export function checkWebviewMessage(v: unknown): Checked<WebviewMessage> {
   if (o.type === 'ready' && keys.length === 1) return { ok: true, value: { type: 'ready' } };
   if (o.type === 'reveal' && keys.length === 2 && typeof o.step === 'number' && Number.isInteger(o.step) && o.step >= 0 && o.step <= 1e6) {
     return { ok: true, value: { type: 'reveal', step: o.step } };
+  }
+  if (o.type !== 'ready' && o.type !== 'reveal') {
+    const a = checkActionMessage(v);
+    if (a.ok) return a;
+    return { ok: false, error: `unexpected message from the view (${a.error}): ${JSON.stringify(v).slice(0, 200)}` };
   }
   return { ok: false, error: `unexpected message from the trace view: ${JSON.stringify(v).slice(0, 200)}` };
 }

@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { UsageError, writeLine, type Command } from './command';
 import { choiceOption, intOption, requiredIntOption } from './options';
 import { LIMITS } from '../core/limits';
+import { BudgetExceeded, DEFAULT_MAX_SECONDS } from '../core/run/budget';
+import { BUDGET_OPTIONS, budgetLimits, startBudget } from './budgetOption';
 import { BenchmarkFormatError, findDataDir, loadNb201Benchmark } from '../core/benchmark';
 import { runNb201Experiment } from '../core/propagate/nb201Experiment';
 import { PropagationError, STRATEGIES } from '../core/propagate';
@@ -26,6 +28,8 @@ Options:
   --restarts R          runs per start: the start and R−1 perturbed copies (default 1)
   --strategy S          winner-takes-all (default) or continuous
   --steps N             steps per run (default 70)
+  --max-memory MB       stop when the run uses this much more memory than at its start (default 500)
+  --max-time S          stop after S seconds (default 600)
   --json                {"optimum":{cell,predicted,true},"results":[{start,cell,predicted,true,steps}],
                          "randomSearch":{queries,true}}
   -h, --help            this text
@@ -51,6 +55,7 @@ export const nb201Command: Command = {
         strategy: { type: 'string' },
         steps: { type: 'string' },
         json: { type: 'boolean' },
+        ...BUDGET_OPTIONS,
       },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
@@ -60,6 +65,7 @@ export const nb201Command: Command = {
     const restarts = intOption(values.restarts, '--restarts', 1, LIMITS.restarts) ?? 1;
     const steps = intOption(values.steps, '--steps', 0, LIMITS.steps) ?? 70;
     const strategy = choiceOption(values.strategy, '--strategy', STRATEGIES) ?? 'winner-takes-all';
+    const limits = budgetLimits(values, DEFAULT_MAX_SECONDS);
     let file = values.benchmark;
     if (file === undefined) {
       const dir = findDataDir();
@@ -74,23 +80,37 @@ export const nb201Command: Command = {
       throw e;
     }
     const tty = io.stderrIsTTY;
+    let lastLine = Date.now();
     writeLine(io.stderr, `nb201: training a predictor on ${trainSamples} random cells (seed ${seed})…`);
     let ex;
     try {
-      ex = await runNb201Experiment(bench, (inputs, targets, o) => trainPredictor(inputs, targets, o), {
+      const budget = startBudget(limits);
+      ex = await runNb201Experiment(bench, (inputs, targets, o) => trainPredictor(inputs, targets, { ...o, budget }), {
         trainSamples,
         seed,
         starts,
         restarts,
         strategy,
         steps,
+        budget,
         onProgress: (done, total) => {
           const line = `nb201: propagated ${done}/${total} start(s)`;
           if (tty) io.stderr.write(`\r\x1b[K${line}${done === total ? '\n' : ''}`);
-          else if (done === total) writeLine(io.stderr, line);
+          else if (done === total || Date.now() - lastLine >= 1000) {
+            writeLine(io.stderr, line);
+            lastLine = Date.now();
+          }
         },
       });
     } catch (e) {
+      if (e instanceof BudgetExceeded) {
+        writeLine(io.stderr, `ncp nb201: stopped: ${e.message}`);
+        return 1;
+      }
+      if (e instanceof PropagationError && e.message.startsWith('propagation stopped:')) {
+        writeLine(io.stderr, `ncp nb201: ${e.message}`);
+        return 1;
+      }
       if (e instanceof PropagationError) throw new UsageError(e.message);
       throw e;
     }

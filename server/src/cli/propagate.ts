@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { UsageError, writeLine, type CliIO, type Command } from './command';
 import { choiceOption, intOption, numberOption } from './options';
 import { LIMITS } from '../core/limits';
+import { DEFAULT_MAX_SECONDS } from '../core/run/budget';
+import { BUDGET_OPTIONS, budgetHelp, budgetLimits, startBudget, type BudgetLimits } from './budgetOption';
 import { propagate, parseTerm, termLabel, PropagationError, STRATEGIES, type ObjectiveTerm, type Progress, type PropagationResult } from '../core/propagate';
 import { resultBlock, resultJson, traceLines } from '../core/propagate/format';
 import { CodeFormatError, parseCode } from '../core/space/multires';
@@ -43,6 +45,8 @@ Options:
   --restarts R             best of R runs: the start and R−1 perturbed copies (default 1)
   --seed S                 seed of the perturbations (default 0)
   --models DIR             predictor folder (default: the shipped predictors)
+${budgetHelp(DEFAULT_MAX_SECONDS)}
+                           (each propagation; over either, it stops with an error)
   -h, --help               this text
 
 Examples:
@@ -52,6 +56,7 @@ Examples:
 
 function progressReporter(io: CliIO, label: string) {
   let last = 0;
+  let lastLine = Date.now();
   let prev: Progress | undefined;
   const runLine = (p: Progress) => `${label}: run ${p.restart + 1}/${p.restarts} at step ${p.step}/${p.steps}, best objective so far ${p.best.toFixed(2)}`;
   return {
@@ -63,8 +68,12 @@ function progressReporter(io: CliIO, label: string) {
           last = now;
         }
       } else if (prev && p.restart !== prev.restart) {
-        // Without a terminal: one line per finished run.
+        // Without a terminal: one line per finished run, and one a second in a long run.
         writeLine(io.stderr, runLine(prev));
+        lastLine = Date.now();
+      } else if (Date.now() - lastLine >= 1000) {
+        writeLine(io.stderr, runLine(p));
+        lastLine = Date.now();
       }
       prev = p;
     },
@@ -82,9 +91,10 @@ async function runOne(
   options: PropagationOptionsNoRun,
   predictors: PredictorSet,
   label: string,
+  limits: BudgetLimits,
 ): Promise<PropagationResult> {
   const rep = progressReporter(io, label);
-  const r = await propagate({ ...options, onProgress: rep.onProgress }, (s) => predictors.get(s));
+  const r = await propagate({ ...options, onProgress: rep.onProgress, budget: startBudget(limits) }, (s) => predictors.get(s));
   rep.done(r);
   for (const n of r.notes) writeLine(io.stderr, `${label}: note: ${n}`);
   return r;
@@ -123,10 +133,12 @@ export const propagateCommand: Command = {
         lr: { type: 'string' },
         restarts: { type: 'string' },
         seed: { type: 'string' },
+        ...BUDGET_OPTIONS,
         models: { type: 'string' },
       },
     });
     const json = values.json === true;
+    const limits = budgetLimits(values, DEFAULT_MAX_SECONDS);
     const strategy = choiceOption(values.strategy, '--strategy', STRATEGIES);
     const overrides = {
       ...(values['flops-max'] !== undefined ? { flopsMax: numberOption(values['flops-max'], '--flops-max') } : {}),
@@ -167,7 +179,7 @@ export const propagateCommand: Command = {
           steps: BUILTIN_DEFAULTS.steps,
           ...overrides,
         };
-        const r = await runOne(io, options, predictors, 'propagate');
+        const r = await runOne(io, options, predictors, 'propagate', limits);
         printResult(io, r, json, `propagated_${resultTask(objective)}`, 'the --from code', {});
         return 0;
       }
@@ -199,7 +211,7 @@ export const propagateCommand: Command = {
         }
         predictors ??= await loadPredictorSet(values.models === undefined ? undefined : resolve(io.cwd, values.models));
         try {
-          const r = await runOne(io, { ...req.options, ...overrides }, predictors, `propagate ${req.name}`);
+          const r = await runOne(io, { ...req.options, ...overrides }, predictors, `propagate ${req.name}`, limits);
           const name = freshName(analysis.ast, `${req.source}_${resultTask(req.options.objective)}`);
           printResult(io, r, json, name, req.source, { name: req.name, source: req.source });
         } catch (e) {

@@ -4,6 +4,11 @@ import { existsSync } from 'node:fs';
 import { resolve, basename } from 'node:path';
 import { UsageError, writeLine, type Command } from './command';
 import { choiceOption, fractionOption, intOption } from './options';
+import { BUDGET_OPTIONS, budgetLimits, startBudget } from './budgetOption';
+import { BudgetExceeded } from '../core/run/budget';
+
+/** Default time budget of a training run: generous (the authors' recipe on every setting takes minutes). */
+const TRAIN_MAX_SECONDS = 6 * 3600;
 import { LIMITS } from '../core/limits';
 import { recipeOverrides } from './recipeOption';
 import { loadTrainingData, splitData, trainSettings, type TrainingData } from '../core/predict/dataset';
@@ -35,6 +40,9 @@ Options:
   --holdout F          leave out this fraction of the architectures (seeded by --split-seed),
   --split-seed S       to evaluate on them with 'ncp eval --holdout F --split-seed S' (default 1)
   --merge              add to the models already in DIR instead of replacing them
+  --max-memory MB      stop (saving nothing) when training uses this much more memory than
+                       at its start (default 500)
+  --max-time S         stop (saving nothing) after S seconds (default ${TRAIN_MAX_SECONDS})
   --version V          version string of the set (default: today's date)
   --backend B          auto, wasm, cpu or tensorflow (default auto)
   -h, --help           this text
@@ -124,6 +132,7 @@ export const trainCommand: Command = {
         recipe: { type: 'string' },
         merge: { type: 'boolean' },
         version: { type: 'string' },
+        ...BUDGET_OPTIONS,
       },
       allowPositionals: false,
     });
@@ -131,13 +140,23 @@ export const trainCommand: Command = {
     const base = choiceOption(values.recipe, '--recipe', ['ncp', 'authors'] as const) === 'authors' ? AUTHORS_RECIPE : NCP_RECIPE;
     const { dataPath, holdout, splitSeed, seed, backend: backendChoice, overrides, ...rest } = readTrainingArgs(values, io.cwd);
     const outDir = resolve(io.cwd, values.out);
+    const limits = budgetLimits(values, TRAIN_MAX_SECONDS);
     const data = holdout !== undefined ? splitData(rest.data, holdout, splitSeed).train : rest.data;
 
     const backend = await initBackend(backendChoice);
     writeLine(io.stderr, `ncp train: ${data.settings.length} setting(s) from ${basename(dataPath)}, recipe '${base.recipe}', backend ${backend}`);
     const progress = progressPrinter(io.stderr, io.stderrIsTTY);
     const started = Date.now();
-    const trained = await trainSettings(data.settings, { base, seed, overrides, onProgress: (p) => progress.update(p) });
+    let trained;
+    try {
+      trained = await trainSettings(data.settings, { base, seed, overrides, onProgress: (p) => progress.update(p), budget: startBudget(limits) });
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+      progress.done();
+      // Nothing was written: the model folder keeps what it had.
+      writeLine(io.stderr, `ncp train: stopped, nothing saved: ${e.message}`);
+      return 1;
+    }
     progress.done();
 
     let predictors: EnsemblePredictor[] = trained.map((t) => t.predictor);

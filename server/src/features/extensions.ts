@@ -11,6 +11,10 @@ import type { FeatureContext } from './context';
 import type { NcpSettings } from './config';
 import type { PredictionService } from './predictions';
 import { propagationCommands, propagationRequests } from './propagationRun';
+import { benchmarkExplorerRequest } from './benchmarkExplorer';
+import { compareRequest } from './compare';
+import { networkAtRequest } from './networkAt';
+import { insertNetworkCommand } from './insertNetwork';
 
 export interface ServerServices {
   connection: Connection;
@@ -31,5 +35,5 @@ export interface CommandHandler {
   execute(args: unknown[], services: ServerServices): unknown;
 }
 
-export const requestHandlers: RequestHandler[] = [...propagationRequests];
-export const commandHandlers: CommandHandler[] = [...propagationCommands];
+export const requestHandlers: RequestHandler[] = [...propagationRequests, benchmarkExplorerRequest, compareRequest, networkAtRequest];
+export const commandHandlers: CommandHandler[] = [...propagationCommands, insertNetworkCommand];

@@ -1,5 +1,6 @@
 // Training/evaluation data from the benchmark files, per setting, with seeded hold-out splits;
 // and the loops that train or score a whole set of settings (shared by `ncp train` and `ncp eval`).
+import type { RunBudget } from '../run/budget';
 import { BenchmarkFormatError, loadMrBenchmark, loadNb201Benchmark } from '../benchmark';
 import { cellToOneHot } from '../space/nb201';
 import { readFileSync } from 'node:fs';
@@ -149,7 +150,7 @@ async function teach(
 /** Trains one predictor per setting: in order, or all multi-resolution settings at once (recipe `joint`). */
 export async function trainSettings(
   settings: readonly SettingData[],
-  opts: { base: TrainConfig; seed: number; overrides?: Partial<TrainConfig>; onProgress?: (p: SetProgress) => void },
+  opts: { base: TrainConfig; seed: number; overrides?: Partial<TrainConfig>; onProgress?: (p: SetProgress) => void; budget?: RunBudget },
 ): Promise<TrainedSetting[]> {
   const cfg = { ...opts.base, ...opts.overrides };
   const codes = settings.filter((d) => d.inputs[0]?.length === 27);
@@ -163,6 +164,7 @@ export async function trainSettings(
     }
     const measured = codes[0].inputs.length;
     const taught = await teach(codes, cfg, opts);
+    opts.budget?.check();
     const targets = taught[0].rows.map((_, i) => taught.flatMap((d) => d.targets[i]));
     const label = `${codes.length} settings jointly`;
     const r = await trainEnsemble(taught[0].inputs, targets, {
@@ -173,6 +175,7 @@ export async function trainSettings(
       metrics: codes.flatMap((d) => d.metrics.map((m) => `${d.setting}/${m}`)),
       tasks,
       seed: opts.seed,
+      budget: opts.budget,
       onProgress: (p) => opts.onProgress?.({ ...p, setting: label, index: 0, count: 1 + settings.length - codes.length }),
     });
     const joint = r.predictors.map((predictor, ti) => ({ predictor, config: r.config, seconds: r.seconds / codes.length, bestEpochs: r.perTask[ti].map((m) => m.bestEpoch) }));
@@ -189,7 +192,9 @@ export async function trainSettings(
     const over: Partial<TrainConfig> = { ...opts.overrides };
     if (!isCode) over.features = 'raw';
     const [t] = isCode ? await teach([d], cfg, opts) : [d];
+    opts.budget?.check();
     const r = await trainEnsemble(t.inputs, t.targets, {
+      budget: opts.budget,
       ...over,
       measured: d.inputs.length,
       base: opts.base,

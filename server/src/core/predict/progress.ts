@@ -1,5 +1,5 @@
 // A progress line for training: epochs, loss and time left, redrawn in place on a terminal and
-// printed every 10% otherwise (logs stay readable).
+// printed every 10% otherwise, and at least once a second in a long run (logs stay readable).
 import type { Writable } from 'node:stream';
 import type { SetProgress } from './dataset';
 
@@ -36,7 +36,7 @@ export function progressPrinter(stream: Writable, isTTY: boolean, label = ''): {
         ? `${label}teacher ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  Gaussian processes for ${p.setting}  ` +
           `step ${p.epoch + 1}/${p.epochs}  left ${fmtTime(left)}`
         : `${label}${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${p.setting} (${p.index + 1}/${p.count}) ` +
-        `epoch ${p.epoch + 1}/${p.epochs}  loss ${p.loss.toFixed(4)}  val MAE ${p.valMae.toFixed(3)}  ` +
+        `epoch ${p.epoch + 1}/${p.epochs}  loss ${p.loss.toFixed(4)}  val MAE ${Number.isFinite(p.valMae) ? p.valMae.toFixed(3) : '…'}  ` +
         `${p.members > 1 ? `×${p.members} members  ` : ''}left ${fmtTime(left)}`;
       if (isTTY) {
         const now = Date.now();
@@ -46,10 +46,13 @@ export function progressPrinter(stream: Writable, isTTY: boolean, label = ''): {
           drawn = true;
         }
       } else {
+        // every 10%, and at least once a second in a long run (a log shows it is alive)
         const decile = Math.floor(frac * 10);
-        if (decile !== lastDecile || (p.epoch + 1 === p.epochs)) {
-          if (decile !== lastDecile || p.epoch + 1 === p.epochs) stream.write(text + '\n');
+        const now = Date.now();
+        if (decile !== lastDecile || p.epoch + 1 === p.epochs || now - lastDraw >= 1000) {
+          stream.write(text + '\n');
           lastDecile = decile;
+          lastDraw = now;
         }
       }
     },

@@ -2,6 +2,7 @@
 // trunk (dense → [BN] → swish → dropout), then one head per group of outputs (dense → [BN] →
 // swish → dropout → dense). Both the authors' recipe (models/mlp.py, tools/train_predictor.py)
 // and our variant are instances; batch norms are folded into the dense layers at export.
+import type { RunBudget } from '../run/budget';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from './backend';
 import { fitFeatureSpec, rawFeatures, type FeatureKind, type FeatureSpec } from './features';
@@ -126,6 +127,8 @@ export interface TrainOptions extends Partial<TrainConfig> {
   metrics: string[];
   seed: number;
   onProgress?: (p: TrainProgress) => void;
+  /** Time and memory budget, checked every step (over it: BudgetExceeded, nothing is returned). */
+  budget?: RunBudget;
   /** Base recipe the other options override (default NCP_RECIPE). */
   base?: TrainConfig;
   /**
@@ -585,6 +588,11 @@ export async function trainEnsemble(
         adam.step(grads, lr, beta1);
         lossSum += (await value.data())[0] / K;
         nb++;
+        if (opts.budget) {
+          opts.budget.check();
+          // a long epoch still reports every second (the epoch field: epochs completed)
+          if (opts.budget.progressDue()) opts.onProgress?.({ member: K - 1, members: K, epoch: epoch - 1, epochs: cfg.epochs, loss: lossSum / nb, valMae: NaN });
+        }
         tf.dispose([value, ...Object.values(grads)]);
         // running averages of the batch norms (PyTorch: momentum 0.1, unbiased variance)
         tf.tidy(() => {

@@ -18,6 +18,8 @@ import {
   type PropagationOptions,
   type PropagationResult,
   type RunSummary,
+  type TraceStep,
+  RUN_TRACES_LIMIT,
 } from './types';
 
 /** The foundation's exact formula (benchmark input 128×128, classification head). */
@@ -99,6 +101,7 @@ async function propagateWithin(opts: PropagationOptions, lookup: PredictorLookup
   }
   const rand = makeRng(seed);
   const runs: RunSummary[] = [];
+  const runTraces: TraceStep[][] = [];
   let best: RunOutput | undefined;
   let bestRestart = 0;
   let bestSoFar = -Infinity;
@@ -114,6 +117,8 @@ async function propagateWithin(opts: PropagationOptions, lookup: PredictorLookup
         ? await runContinuous(ctx, from, r, steps, lr, onStep)
         : await runWinnerTakesAll(ctx, from, r, steps, onStep);
     if (!out.bestEval.feasible) throw new PropagationError('internal error: a run ended over budget'); // repair guarantees this
+    const keepAll = restarts <= RUN_TRACES_LIMIT.runs && restarts * (steps + 1) <= RUN_TRACES_LIMIT.steps;
+    if (keepAll) runTraces.push(out.trace);
     runs.push({ restart: r, start: from.slice(), result: out.best.slice(), objective: out.bestEval.objective, bestStep: out.bestStep, steps: out.steps });
     bestSoFar = Math.max(bestSoFar, out.bestEval.objective);
     if (!best || out.bestEval.objective > best.bestEval.objective + 1e-12) {
@@ -133,6 +138,7 @@ async function propagateWithin(opts: PropagationOptions, lookup: PredictorLookup
     bestRestart,
     runs,
     trace: best.trace,
+    ...(restarts > 1 && runTraces.length === restarts ? { runTraces } : {}),
     stopReason: best.stopReason,
     notes,
     budget: { flopsMax: opts.flopsMax, paramsMax: opts.paramsMax },

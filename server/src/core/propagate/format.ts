@@ -94,6 +94,8 @@ export function resultJson(r: PropagationResult, extra: Record<string, unknown> 
     budget: r.budget,
     lambda: r.lambda,
     trace: r.trace.map((s) => stepJson(s, r.space)),
+    // Every run's steps (the code trace view lets the user pick a run), only when there are several.
+    ...(r.runTraces && r.runTraces.length > 1 ? { runTraces: r.runTraces.map((t) => t.map((s) => stepJson(s, r.space))) } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // The NAS-Bench-201 experiment of `ncp nb201` and the benches: train a predictor on N random
 // cells, enumerate the whole space (15,625 cells) for the predictor's optimum, propagate from
 // K random cells, and compare with the true accuracies and with random search.
+import type { RunBudget } from '../run/budget';
 import type { Nb201Benchmark } from '../benchmark';
 import type { DifferentiablePredictor } from '../predict/types';
 import { NB201_SIZE, cellToIndex, cellToOneHot, cellToString, indexToCell } from '../space/nb201';
@@ -23,6 +24,8 @@ export interface Nb201ExperimentOptions {
   steps?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Budget of the whole experiment (training and every propagation). */
+  budget?: RunBudget;
 }
 
 export interface Nb201CellResult {
@@ -115,6 +118,7 @@ export async function runNb201Experiment(bench: Nb201Benchmark, train: Nb201Trai
   const { trainSamples, seed, starts } = opts;
   if (!Number.isInteger(starts) || starts < 1) throw new PropagationError(`--starts must be a positive integer, got ${starts}`);
   const { predictor, predictions, trueAcc, sample, optimum: opt, rand } = await prepareNb201(bench, train, trainSamples, seed);
+  opts.budget?.check();
   let rs = -Infinity;
   for (const i of sample) rs = Math.max(rs, trueAcc[i]);
 
@@ -131,6 +135,7 @@ export async function runNb201Experiment(bench: Nb201Benchmark, train: Nb201Trai
         steps: opts.steps,
         seed: seed + 1000 + k,
         signal: opts.signal,
+        budget: opts.budget,
       },
       (s) => (s === 'nb201' ? predictor : undefined),
     );

@@ -129,6 +129,8 @@ export interface PropagationResult {
   runs: RunSummary[];
   /** Steps of the run that gave the result. */
   trace: TraceStep[];
+  /** Every run's steps, by restart (runTraces[bestRestart] is `trace`), when there are several runs; for the views. */
+  runTraces?: TraceStep[][];
   /** Why the winning run stopped. */
   stopReason: 'steps' | 'converged';
   /** Messages for the user (start over budget and repaired, start snapped into range, …). */
@@ -138,6 +140,12 @@ export interface PropagationResult {
   /** Weight of the exact-FLOPs term in the objective. */
   lambda: number;
 }
+
+/**
+ * Every run's steps are kept for the views only up to these sizes (a trace of 1,000 restarts of
+ * 10,000 steps would hold gigabytes); beyond them only the winning run's steps are (as before).
+ */
+export const RUN_TRACES_LIMIT = { runs: 100, steps: 5_000 } as const;
 
 export class PropagationError extends Error {}
 export class PropagationCancelled extends Error {

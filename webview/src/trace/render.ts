@@ -1,6 +1,6 @@
 // Turns the pure model (model.ts) into DOM and SVG. No inline styles or scripts: classes only,
 // coloured by the theme's --vscode-* variables in styles.css; positions set through the CSSOM.
-import type { TracePayload, WebviewMessage } from './protocol';
+import type { TracePayload, WebviewMessage } from '../protocol';
 import {
   chartDescription,
   chartGeometry,
@@ -9,36 +9,25 @@ import {
   summarize,
   tableColumns,
   tableRows,
+  movedText,
   DEFAULT_SIZE,
   type Chart,
   type Plot,
   type Summary,
 } from './model';
-import type { PropagationResult } from '../../server/src/core/propagate/types';
-
-const SVG = 'http://www.w3.org/2000/svg';
-
-type Attrs = Record<string, string | number | undefined>;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: (Node | string)[]): HTMLElementTagNameMap[K];
-function el(tag: string, attrs?: Attrs, ...children: (Node | string)[]): HTMLElement;
-function el(tag: string, attrs: Attrs = {}, ...children: (Node | string)[]): HTMLElement {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) e.setAttribute(k, String(v));
-  e.append(...children);
-  return e;
-}
-
-function svg(tag: string, attrs: Attrs = {}, ...children: (Node | string)[]): SVGElement {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) e.setAttribute(k, String(v));
-  e.append(...children);
-  return e;
-}
+import { RUN_TRACES_LIMIT, type PropagationResult, type TraceStep } from '../../../server/src/core/propagate/types';
+import { button, el, svg } from '../common/dom';
+import { exportButtons } from '../common/chartActions';
+import type { CursorNetwork } from '../messages';
+import { renderCodeTrace, renderStrip } from '../codeTrace/render';
+import { runSteps, stripRow, type StripRow } from '../codeTrace/model';
+import { allSteps, fileName, stepName, traceCsv, traceJson } from './exportTrace';
 
 export interface View {
-  /** Highlights one trace step in the chart and the table (undefined: none). */
+  /** Highlights one trace step (index into every run's steps) in the chart and the table (undefined: none). */
   highlight(index: number | undefined, from?: 'chart' | 'table'): void;
+  /** Shows the network under the editor cursor as a strip row (null: none). */
+  setCursorNetwork(n: CursorNetwork | null): void;
 }
 
 export function renderEmpty(root: HTMLElement, message = 'Run a propagation first: the "Show trace" code lens appears above a propagate block after it runs.'): void {
@@ -148,8 +137,8 @@ export function chartWidth(containerWidth: number): number {
   return Math.round(Math.max(420, Math.min(1100, containerWidth || DEFAULT_SIZE.width)));
 }
 
-function chartFigure(r: PropagationResult, payload: TracePayload, width: number): { figure: HTMLElement; chart: Chart; svgEl: SVGElement; cursor: SVGElement; tip: HTMLElement } {
-  const chart = chartGeometry(r, payload.budget, { ...DEFAULT_SIZE, width });
+function chartFigure(r: PropagationResult, shown: PropagationResult, payload: TracePayload, width: number): { figure: HTMLElement; chart: Chart; svgEl: SVGElement; cursor: SVGElement; tip: HTMLElement } {
+  const chart = chartGeometry(shown, payload.budget, { ...DEFAULT_SIZE, width });
   const root = svg('svg', {
     class: 'chart',
     viewBox: `0 0 ${chart.width} ${chart.height}`,
@@ -185,11 +174,11 @@ function chartFigure(r: PropagationResult, payload: TracePayload, width: number)
   return { figure, chart, svgEl: root, cursor, tip };
 }
 
-function stepsTable(r: PropagationResult): { table: HTMLElement; rows: HTMLTableRowElement[] } {
+function stepsTable(r: PropagationResult, restart?: number): { table: HTMLElement; rows: HTMLTableRowElement[] } {
   const cols = tableColumns(r);
   const multiRun = new Set(r.trace.map((t) => t.restart)).size > 1;
   const head = el('tr', {}, ...(multiRun ? ['Run', ...cols] : cols).map((c) => el('th', { scope: 'col' }, c)));
-  const rows = tableRows(r).map((row, i) => {
+  const rows = tableRows(r).filter((row) => restart === undefined || row.restart === restart).map((row, i) => {
     const cells = [
       ...(multiRun ? [el('td', { class: 'num' }, String(row.restart))] : []),
       el('td', { class: 'num' }, String(row.step)),
@@ -218,26 +207,114 @@ function stepsTable(r: PropagationResult): { table: HTMLElement; rows: HTMLTable
   return { table, rows };
 }
 
-/** Renders a trace (or the empty state) into root and wires hover and keyboard. */
-export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: WebviewMessage) => void): View | undefined {
+/** Renders a trace (or the empty state) into root and wires hover, keyboard, run choice and exports. */
+export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: WebviewMessage) => void, cursorNetwork: CursorNetwork | null = null): View | undefined {
   const r = payload.result;
   if (!r || r.trace.length === 0) {
     renderEmpty(root, r ? 'This propagation recorded no steps.' : undefined);
     return undefined;
   }
+  // Every run's steps when the result has them: each run is a line, and any run can be inspected.
+  const all = allSteps(r);
+  const shown: PropagationResult = { ...r, trace: all };
   const summary = summarize(r, payload.budget);
-  const { figure, chart, svgEl, cursor, tip } = chartFigure(r, payload, chartWidth(root.clientWidth));
-  const { table, rows } = stepsTable(r);
-  const runs = el(
-    'vscode-collapsible',
-    { title: `Runs (${r.runs.length})`, class: 'runs' },
-    el('ul', {}, ...r.runs.map((x) => el('li', {}, `run ${x.restart}${x.restart === r.bestRestart ? ' (best)' : ''}: objective ${x.objective.toFixed(3)}, best at step ${x.bestStep} of ${x.steps}`))),
+  const { figure, chart, svgEl, cursor, tip } = chartFigure(r, shown, payload, chartWidth(root.clientWidth));
+  const base = payload.name ?? 'trace';
+  figure.append(exportButtons(() => svgEl as SVGSVGElement, fileName(base, 'objective', '').slice(0, -1), post, 'objective chart'));
+
+  const runIds = [...new Set(all.map((t) => t.restart))].sort((a, b) => a - b);
+  let run = runIds.includes(r.bestRestart) ? r.bestRestart : runIds[0];
+  let selected: number | undefined;
+  const runSummary = (k: number) => r.runs.find((x) => x.restart === k);
+  const bestIndexOf = (k: number) => {
+    const s = runSummary(k);
+    const i = all.findIndex((t) => t.restart === k && t.step === s?.bestStep);
+    return i >= 0 ? i : all.map((t) => t.restart).lastIndexOf(k);
+  };
+
+  const runBox = el('section', { class: 'run-box', 'aria-label': 'Selected run' });
+  const picker = el('select', { id: 'run-picker', 'aria-label': 'Run to inspect' }, ...runIds.map((k) => {
+    const s = runSummary(k);
+    return el('option', { value: k, selected: k === run }, `run ${k}${k === r.bestRestart ? ' (best)' : ''}${s ? `: objective ${s.objective.toFixed(3)}` : ''}`);
+  }));
+  const insertBtn = button('Insert this network', () => {
+    const t = selected !== undefined ? all[selected] : undefined;
+    if (t) post({ type: 'insert', space: r.space, code: t.rounded.slice(), name: stepName(payload.name, t.restart, t.step) });
+  }, { id: 'insert-step', 'aria-describedby': 'selected-step' });
+  const selectedText = el('span', { id: 'selected-step', class: 'muted' });
+  const actions = el(
+    'div',
+    { class: 'actions', role: 'toolbar', 'aria-label': 'Trace actions' },
+    el('label', { for: 'run-picker' }, 'Run '),
+    picker,
+    insertBtn,
+    selectedText,
+    button('Export JSON', () => post({ type: 'save', format: 'json', fileName: fileName(base, 'trace', 'json'), data: traceJson(r, payload.name, payload.budget) }), { id: 'export-json' }),
+    button('Export CSV', () => post({ type: 'save', format: 'csv', fileName: fileName(base, 'trace', 'csv'), data: traceCsv(r) }), { id: 'export-csv' }),
   );
+  if (runIds.length < 2) picker.disabled = true;
+  // Several runs but only the winner's steps: the engine keeps every run's only up to a size.
+  if (r.runs.length > 1 && runIds.length < r.runs.length) {
+    actions.append(el('span', { class: 'muted', id: 'runs-not-kept' }, `steps of the other ${r.runs.length - runIds.length} runs were not kept (more than ${RUN_TRACES_LIMIT.runs} runs or ${RUN_TRACES_LIMIT.steps.toLocaleString('en-US')} steps in all)`));
+  }
+
+  let rows: HTMLTableRowElement[] = [];
+  let table: HTMLElement = el('table');
+  let codeTrace: ReturnType<typeof renderCodeTrace> | undefined;
+  const stripBox = el('div', { class: 'strip-box' });
+  const tableScroll = el('div', { class: 'table-scroll' });
+  const codeBox = el('div', { class: 'code-box' });
+
+  const stripRows = (): StripRow[] => {
+    const out = [stripRow('start', r.space, r.snappedStart)];
+    const runStart = runSummary(run)?.start;
+    if (runStart && runStart.some((v, i) => v !== r.snappedStart[i])) out.push(stripRow(`run ${run} start`, r.space, runStart, r.snappedStart));
+    out.push(stripRow('result', r.space, r.result, r.snappedStart));
+    const t = selected !== undefined ? all[selected] : undefined;
+    if (t) out.push(stripRow(`run ${t.restart}, step ${t.step}`, r.space, t.rounded, r.snappedStart));
+    if (cursorNetwork && cursorNetwork.space === r.space) out.push(stripRow(`cursor: ${cursorNetwork.name}`, r.space, cursorNetwork.code, r.snappedStart));
+    return out;
+  };
+  const drawStrip = () => stripBox.replaceChildren(renderStrip(stripRows(), 'Start, result and selected step, position by position'));
+
+  const select = (index: number | undefined) => {
+    selected = index;
+    const t = index !== undefined ? all[index] : undefined;
+    insertBtn.disabled = !t;
+    selectedText.textContent = t ? `run ${t.restart}, step ${t.step}: ${movedText(t)}` : 'no step selected';
+    for (const tr of rows) tr.classList.toggle('selected', Number(tr.dataset.index) === index);
+    codeTrace?.setCursor(t && t.restart === run ? t.step : undefined);
+    drawStrip();
+  };
+
+  const drawRun = () => {
+    const steps: TraceStep[] = runSteps(r.trace, r.runTraces, run);
+    codeTrace = renderCodeTrace(r.space, steps);
+    codeTrace.figure.append(exportButtons(() => codeTrace?.chart, fileName(base, `code-trace-run${run}`, '').slice(0, -1), post, 'code trace'));
+    codeBox.replaceChildren(codeTrace.figure);
+    ({ table, rows } = stepsTable(shown, run));
+    tableScroll.replaceChildren(table);
+    wireRows();
+    select(bestIndexOf(run));
+  };
+
   root.replaceChildren(
     header(summary, payload.name),
     figure,
-    el('section', { class: 'table-box', 'aria-label': 'Steps' }, el('h2', {}, 'Steps'), el('div', { class: 'table-scroll' }, table)),
-    runs,
+    runBox,
+  );
+  runBox.append(
+    actions,
+    el('h2', {}, r.space === 'multires' ? 'Code trace' : 'Ops per edge'),
+    codeBox,
+    el('h2', {}, 'Code strip'),
+    stripBox,
+    el('section', { class: 'table-box', 'aria-label': 'Steps' }, el('h2', {}, 'Steps'), tableScroll),
+    el(
+      'vscode-collapsible',
+      { title: `Runs (${r.runs.length})`, class: 'runs' },
+      el('ul', {}, ...r.runs.map((x) => el('li', {}, `run ${x.restart}${x.restart === r.bestRestart ? ' (best)' : ''}: objective ${x.objective.toFixed(3)}, best at step ${x.bestStep} of ${x.steps}`))),
+    ),
   );
 
   let current: number | undefined;
@@ -250,18 +327,18 @@ export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: 
       tr.classList.toggle('active', on);
       tr.setAttribute('aria-selected', String(on));
     }
-    if (index === undefined || !r.trace[index]) {
+    if (index === undefined || !all[index]) {
       cursor.classList.add('hidden');
       tip.classList.add('hidden');
       return;
     }
     const pts = svgEl.querySelectorAll(`circle[data-index="${index}"]`);
     pts.forEach((c) => c.classList.add('active'));
-    const x = chart.xOf(r.trace[index].step);
+    const x = chart.xOf(all[index].step);
     cursor.setAttribute('x1', x.toFixed(1));
     cursor.setAttribute('x2', x.toFixed(1));
     cursor.classList.remove('hidden');
-    tip.replaceChildren(...pointDetails(r, index).map((l, i) => el('div', { class: i === 0 ? 'tip-title' : undefined }, l)));
+    tip.replaceChildren(...pointDetails(shown, index).map((l, i) => el('div', { class: i === 0 ? 'tip-title' : undefined }, l)));
     tip.classList.remove('hidden');
     // Place the card beside the point, flipped when it would leave the chart.
     const scale = wrap.clientWidth / chart.width || 1;
@@ -271,7 +348,27 @@ export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: 
     const w = tip.offsetWidth;
     tip.style.left = `${Math.max(0, px + 12 + w > wrap.clientWidth ? px - 12 - w : px + 12)}px`;
     tip.style.top = `${Math.max(0, py - 10)}px`;
-    if (from === 'chart') rows.find((tr) => Number(tr.dataset.index) === index)?.scrollIntoView({ block: 'nearest' });
+    if (from === 'chart') {
+      // Scroll the table's own box only: moving the page would pull the chart from under the mouse.
+      const tr = rows.find((x) => Number(x.dataset.index) === index);
+      if (tr) {
+        const top = tr.offsetTop - (table.querySelector('thead')?.clientHeight ?? 0);
+        if (top < tableScroll.scrollTop) tableScroll.scrollTop = top;
+        else if (tr.offsetTop + tr.offsetHeight > tableScroll.scrollTop + tableScroll.clientHeight) tableScroll.scrollTop = tr.offsetTop + tr.offsetHeight - tableScroll.clientHeight;
+      }
+    }
+  };
+
+  const choose = (index: number) => {
+    const t = all[index];
+    if (!t) return;
+    if (t.restart !== run) {
+      run = t.restart;
+      picker.value = String(run);
+      drawRun();
+    }
+    select(index);
+    post({ type: 'reveal', step: index });
   };
 
   svgEl.addEventListener('mousemove', (ev) => {
@@ -281,36 +378,50 @@ export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: 
   });
   svgEl.addEventListener('mouseleave', () => highlight(undefined));
   svgEl.addEventListener('click', () => {
-    if (current !== undefined) post({ type: 'reveal', step: current });
+    if (current !== undefined) choose(current);
   });
 
-  const focusRow = (i: number) => {
-    const target = rows[Math.max(0, Math.min(rows.length - 1, i))];
-    if (!target) return;
-    rows.forEach((tr) => tr.setAttribute('tabindex', tr === target ? '0' : '-1'));
-    target.focus();
+  function wireRows(): void {
+    const focusRow = (i: number) => {
+      const target = rows[Math.max(0, Math.min(rows.length - 1, i))];
+      if (!target) return;
+      rows.forEach((tr) => tr.setAttribute('tabindex', tr === target ? '0' : '-1'));
+      target.focus();
+    };
+    rows.forEach((tr, i) => {
+      tr.addEventListener('focus', () => highlight(Number(tr.dataset.index), 'table'));
+      tr.addEventListener('mouseenter', () => highlight(Number(tr.dataset.index), 'table'));
+      tr.addEventListener('click', () => {
+        focusRow(i);
+        choose(Number(tr.dataset.index));
+      });
+      tr.addEventListener('keydown', (ev) => {
+        const page = 10;
+        const moves: Record<string, number> = { ArrowDown: i + 1, ArrowUp: i - 1, PageDown: i + page, PageUp: i - page, Home: 0, End: rows.length - 1 };
+        if (ev.key in moves) {
+          ev.preventDefault();
+          focusRow(moves[ev.key]);
+        } else if (ev.key === 'Enter' || ev.key === ' ') {
+          ev.preventDefault();
+          choose(Number(tr.dataset.index));
+        }
+      });
+    });
+    table.addEventListener('mouseleave', () => {
+      if (!rows.includes(document.activeElement as HTMLTableRowElement)) highlight(undefined);
+    });
+  }
+
+  picker.addEventListener('change', () => {
+    run = Number(picker.value);
+    drawRun();
+  });
+  drawRun();
+  return {
+    highlight,
+    setCursorNetwork(n) {
+      cursorNetwork = n;
+      drawStrip();
+    },
   };
-  rows.forEach((tr, i) => {
-    tr.addEventListener('focus', () => highlight(Number(tr.dataset.index), 'table'));
-    tr.addEventListener('mouseenter', () => highlight(Number(tr.dataset.index), 'table'));
-    tr.addEventListener('click', () => {
-      focusRow(i);
-      post({ type: 'reveal', step: Number(tr.dataset.index) });
-    });
-    tr.addEventListener('keydown', (ev) => {
-      const page = 10;
-      const moves: Record<string, number> = { ArrowDown: i + 1, ArrowUp: i - 1, PageDown: i + page, PageUp: i - page, Home: 0, End: rows.length - 1 };
-      if (ev.key in moves) {
-        ev.preventDefault();
-        focusRow(moves[ev.key]);
-      } else if (ev.key === 'Enter' || ev.key === ' ') {
-        ev.preventDefault();
-        post({ type: 'reveal', step: Number(tr.dataset.index) });
-      }
-    });
-  });
-  table.addEventListener('mouseleave', () => {
-    if (!rows.includes(document.activeElement as HTMLTableRowElement)) highlight(undefined);
-  });
-  return { highlight };
 }

@@ -1,8 +1,8 @@
 // The trace view's pure part: from a PropagationResult to chart geometry, table rows and the
 // header's summary. No DOM, so node tests check it directly; render.ts only turns it into elements.
-import { codeToString } from '../../server/src/core/space/multires';
-import { cellToString } from '../../server/src/core/space/nb201';
-import type { Budget, Evaluation, ObjectiveTerm, PropagationResult, TraceStep } from '../../server/src/core/propagate/types';
+import { codeToString } from '../../../server/src/core/space/multires';
+import { cellToString } from '../../../server/src/core/space/nb201';
+import type { Budget, Evaluation, ObjectiveTerm, PropagationResult, TraceStep } from '../../../server/src/core/propagate/types';
 
 // ---------- number formatting ----------
 
