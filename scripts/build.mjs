@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
 const watch = process.argv.includes('--watch');
+// Minified by default (the .vsix and the CLI ship these bundles); --no-minify or --watch for reading them.
+const minify = !watch && !process.argv.includes('--no-minify');
 const dist = join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 
@@ -17,6 +19,9 @@ const node = {
   format: 'cjs',
   target: 'node20',
   sourcemap: true,
+  minify,
+  // error messages and logs name classes and functions
+  keepNames: true,
   logLevel: quiet ? 'error' : 'info',
   // tfjs-node(-gpu) is optional and user-installed: resolve it at run time, never bundle it.
   external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
@@ -32,7 +37,7 @@ const entries = [
 const webviewEntry = join(root, 'webview/src/main.ts');
 if (existsSync(webviewEntry)) {
   entries.push({
-    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true,
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify,
     logLevel: quiet ? 'error' : 'info',
     entryPoints: [webviewEntry], outfile: join(dist, 'webview.js'),
   });

@@ -2,7 +2,7 @@
 // one propagation. Strict CSP (nonce'd script, resources only from dist/) and every message from
 // the webview checked before it is acted on.
 import * as vscode from 'vscode';
-import { checkPayload, checkWebviewMessage, traceTarget, type HostMessage, type TracePayload } from '../../webview/src/protocol';
+import { checkPayload, checkWebviewMessage, type HostMessage, type TracePayload } from '../../webview/src/protocol';
 import { makeNonce, webviewHtml } from '../../webview/src/html';
 import { codeText } from '../../webview/src/trace/model';
 import { allSteps } from '../../webview/src/trace/exportTrace';
@@ -13,7 +13,7 @@ export class TracePanel {
   private static current: TracePanel | undefined;
 
   private payload: TracePayload = { result: null };
-  /** The document the trace belongs to (where "Insert this network" writes). */
+  /** The document the trace belongs to: the panel follows its new runs (traces.ts), "Insert this network" writes there. */
   private uri: string | undefined;
   private ready = false;
   /** Insert/save requests from the view, handled by client/src/views (registerViews sets it). */
@@ -51,6 +51,11 @@ export class TracePanel {
     TracePanel.current.log = log;
     TracePanel.current.update(value);
     return TracePanel.current;
+  }
+
+  /** The document of the open panel's run, if a panel is open. */
+  static get shownUri(): string | undefined {
+    return TracePanel.current?.uri;
   }
 
   private constructor(
@@ -112,37 +117,4 @@ export class TracePanel {
     if (TracePanel.current === this) TracePanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-/** The part of the language client the command needs. */
-export interface TraceSource {
-  sendRequest(method: string, params: unknown): Promise<unknown>;
-}
-
-/**
- * `ncp.showTrace` (the "Show trace" code lens): asks the server for its last result of that
- * propagation (`ncp/trace`) and shows it. Without arguments (command palette) it opens the panel,
- * which says to run a propagation first.
- */
-export function showTraceCommand(extensionUri: vscode.Uri, client: () => TraceSource | undefined, log: (message: string) => void) {
-  return async (a?: unknown, b?: unknown): Promise<void> => {
-    const target = traceTarget(a, b);
-    if (!target) {
-      TracePanel.show(extensionUri, { result: null }, log);
-      return;
-    }
-    const c = client();
-    if (!c) {
-      void vscode.window.showWarningMessage('NCP: the language server is not running.');
-      return;
-    }
-    try {
-      // PropagationResult or the CLI's JSON object (protocol.ts reads both), or null.
-      const answer = await c.sendRequest('ncp/trace', target);
-      TracePanel.show(extensionUri, { result: answer ?? null, name: target.name }, log, target.uri);
-    } catch (e) {
-      log(`ncp/trace failed: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(`NCP: could not get the trace of '${target.name}': ${(e as Error).message}`);
-    }
-  };
 }

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+'use strict';
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+const cli = join(__dirname, '..', 'dist', 'cli.js');
+if (!existsSync(cli)) {
+  console.error('ncprop: dist/cli.js is missing; run `npm run build` (or `npm ci`) in ' + join(__dirname, '..'));
+  process.exit(2);
+}
+require(cli).runCli();

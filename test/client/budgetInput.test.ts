@@ -1,0 +1,28 @@
+// The fit-a-budget input box's rule (client/src/budgetInput.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MAX_BUDGET_G, parseBudget } from '../../client/src/budgetInput';
+
+test('budgets in G, with or without a unit, and in M', () => {
+  assert.deepEqual(parseBudget('2.5'), { ok: true, value: 2.5 });
+  assert.deepEqual(parseBudget(' 2.5 G '), { ok: true, value: 2.5 });
+  assert.deepEqual(parseBudget('2.5GMACs'), { ok: true, value: 2.5 });
+  assert.deepEqual(parseBudget('1800M'), { ok: true, value: 1.8 });
+  assert.deepEqual(parseBudget('.5'), { ok: true, value: 0.5 });
+});
+
+test('what is not a budget gets a message saying why', () => {
+  for (const [text, why] of [
+    ['', /Type a budget/],
+    ['lots', /'lots' is not a number/],
+    ['-1', /not a number/],
+    ['0', /more than 0/],
+    ['2.5 T', /not a number/],
+    [String(MAX_BUDGET_G + 1), /at most 1000 G/],
+    ['1e400', /more than 0|at most/],
+  ] as const) {
+    const r = parseBudget(text);
+    assert.equal(r.ok, false, text);
+    if (!r.ok) assert.match(r.message, why, text);
+  }
+});
