@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
   ROOT,
+  answerFileDialog,
   editorLines,
   goTo,
   hoverText,
@@ -112,7 +113,11 @@ function check(name: string, fn: () => Promise<void> | void): void {
     try {
       await fn();
     } catch (e) {
-      if (page) await shot(page, `FAILED-${name.replace(/[^\w]+/g, '-').slice(0, 60)}`).catch(() => undefined);
+      if (page) {
+        await shot(page, `FAILED-${name.replace(/[^\w]+/g, '-').slice(0, 60)}`).catch(() => undefined);
+        // leave no dialog open over the next check
+        await page.keyboard.press('Escape').catch(() => undefined);
+      }
       throw e;
     }
   });
@@ -242,6 +247,54 @@ check('fit a FLOPs budget asks for the budget, validates it, and the result fits
   await shot(page, '06-budget-result');
 });
 
+/** The views (client/src/views, branch views) are checked once they are part of the manifest. */
+const contributed = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.commands as { command: string }[]).map((c) => c.command);
+const viewsMissing = !contributed.includes('ncp.openBenchmarkExplorer') && 'the views (ncp.openBenchmarkExplorer) are not in this build';
+
+function viewFrame() {
+  // each webview panel is an iframe.webview; the one of the active tab is visible
+  return page.locator('iframe.webview.ready:visible').last().contentFrame().locator('#active-frame').contentFrame();
+}
+
+test('the trace view shows the code trace of a run', { skip: skip || viewsMissing || undefined }, async () => {
+  try {
+    await page.locator('.tab', { hasText: 'example.ncp' }).first().click();
+    await runCommand(page, 'NCP: Show Propagation Trace');
+    await quickInput(page).locator('input').fill('to_segmentation');
+    await sleep(300);
+    await page.keyboard.press('Enter');
+    await traceShows('to_segmentation');
+    const frame = viewFrame();
+    await until('the code trace', async () => /Code trace/.test(norm(await frame.locator('body').textContent({ timeout: 2000 }))));
+    await frame.locator('h2', { hasText: 'Code trace' }).first().scrollIntoViewIfNeeded();
+    await shot(page, '10-code-trace');
+  } catch (e) {
+    await shot(page, 'FAILED-code-trace').catch(() => undefined);
+    throw e;
+  }
+});
+
+test('the benchmark explorer opens on a benchmark file with this file\'s networks', { skip: skip || viewsMissing || undefined }, async () => {
+  try {
+    await page.locator('.tab', { hasText: 'example.ncp' }).first().click();
+    // from the palette, with no ncp.benchmark.path set, it asks for the file (code-server's simple dialog)
+    await runCommand(page, 'NCP: Open Benchmark Explorer');
+    await answerFileDialog(page, join(s.workspace, 'data', 'bench.json'));
+    await page.locator('.tab', { hasText: 'Benchmark explorer' }).first().waitFor({ timeout: 30_000 });
+    const frame = viewFrame();
+    const text = await until('the explorer to draw', async () => {
+      const t = norm(await frame.locator('body').textContent({ timeout: 2000 }));
+      return /Pareto front/.test(t) ? t : undefined;
+    });
+    assert.match(text, /Pareto front/);
+    await shot(page, '11-benchmark-explorer');
+  } catch (e) {
+    await shot(page, 'FAILED-benchmark-explorer').catch(() => undefined);
+    await page.keyboard.press('Escape');
+    throw e;
+  }
+});
+
 check('a killed language server comes back and the user is told', async () => {
   await page.locator('.tab', { hasText: 'example.ncp' }).first().click();
   await dismissNotifications();
@@ -262,11 +315,7 @@ check('train predictors from a benchmark file: progress, then the new set is in 
   await dismissNotifications();
   await runCommand(page, 'NCP: Train Predictors from a Benchmark File…');
   // code-server's file picker is the simple dialog: a quick input that takes a path
-  const input = quickInput(page).locator('input');
-  await input.waitFor({ timeout: 15_000 });
-  await input.fill(join(s.workspace, 'data', 'bench.json'));
-  await sleep(500);
-  await page.keyboard.press('Enter');
+  await answerFileDialog(page, join(s.workspace, 'data', 'bench.json'));
   await until('the output folder prompt', async () => /folder for the trained predictors/.test(norm(await quickInput(page).textContent())));
   assert.equal(await quickInput(page).locator('input').inputValue(), join('.ncp', 'predictors', 'bench'));
   await page.keyboard.press('Enter');

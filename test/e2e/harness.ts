@@ -275,9 +275,17 @@ export async function goTo(page: Page, line: number, column = 1): Promise<void> 
 
 /** Runs a command from the palette by its title (e.g. "NCP: Show Propagation Trace"). */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('F1');
+    const open = await input.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+    if (open) break;
+    if (attempt === 3) throw new Error(`the command palette did not open (for '${title}')`);
+    // a webview has the keyboard: give it back to the workbench
+    await page.keyboard.press('Escape');
+    await page.locator('.statusbar').click({ position: { x: 600, y: 5 } }).catch(() => undefined);
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  }
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ timeout: 10_000 });
@@ -288,6 +296,22 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 /** The visible quick input (pick or input box). */
 export function quickInput(page: Page): Locator {
   return page.locator('.quick-input-widget:visible');
+}
+
+/**
+ * Answers code-server's simple file dialog (a quick input that takes a path): waits for the
+ * dialog to fill in its starting folder, replaces it with `path`, and accepts.
+ */
+export async function answerFileDialog(page: Page, path: string): Promise<void> {
+  const input = quickInput(page).locator('input');
+  await input.waitFor({ timeout: 15_000 });
+  await until('the dialog to show its folder', async () => (await input.inputValue()).length > 0, 5000).catch(() => undefined);
+  await until(`the dialog to hold ${path}`, async () => {
+    await input.fill(path);
+    await new Promise((r) => setTimeout(r, 300));
+    return (await input.inputValue()) === path;
+  }, 10_000, 200);
+  await page.keyboard.press('Enter');
 }
 
 /** Visible notification toasts' text. */
