@@ -108,8 +108,8 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
   let compareTimer: ReturnType<typeof setTimeout> | undefined;
   let cursorTimer: ReturnType<typeof setTimeout> | undefined;
   context.subscriptions.push(
-    vscode.commands.registerCommand(COMMAND_OPEN_EXPLORER, openExplorer),
-    vscode.commands.registerCommand(COMMAND_COMPARE, openCompare),
+    vscode.commands.registerCommand('ncp.openBenchmarkExplorer', openExplorer),
+    vscode.commands.registerCommand('ncp.compareNetworks', openCompare),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (!compare || e.document.uri.toString() !== compare.uri) return;
       clearTimeout(compareTimer);
