@@ -1,6 +1,7 @@
 // Measured values from a benchmark file the user points `ncp.benchmark.path` at. The file is read
 // once per path and modification time, in the background of the first hover that needs it.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { jsonErrorWhere, readTextFile } from '../core/files';
 import { isAbsolute, resolve } from 'node:path';
 import { CODE_LENGTH } from '../core/space/multires';
 
@@ -35,7 +36,8 @@ export function indexBenchmark(path: string, text: string): BenchmarkIndex {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path} is not valid JSON: ${(e as Error).message}`);
+    // where, not what: the file may be anything (a user pointed the setting at /etc/passwd)
+    throw new Error(`${path} is not valid JSON${jsonErrorWhere(e)}`);
   }
   const r = (raw ?? {}) as { settings?: Record<string, { metrics?: unknown }>; archs?: unknown; ops?: unknown };
   if (!Array.isArray(r.archs)) throw new Error(`${path}: expected a NAS-Bench-MR or NAS-Bench-201 file (an object with 'archs')`);
@@ -60,6 +62,11 @@ export function indexBenchmark(path: string, text: string): BenchmarkIndex {
   return index;
 }
 
+/** The one read of a benchmark file (regular files only, bounded in size and time). */
+export function readBenchmarkText(path: string): Promise<string> {
+  return readTextFile(path);
+}
+
 export class BenchmarkLookup {
   private current: { key: string; index: Promise<BenchmarkIndex | undefined> } | undefined;
   private lastError = '';
@@ -72,21 +79,19 @@ export class BenchmarkLookup {
     const full = isAbsolute(path) || !base ? path : resolve(base, path);
     let mtime = 0;
     try {
-      mtime = (await stat(full)).mtimeMs;
+      // stat, not open: a FIFO or device is judged by readBenchmarkText without blocking
+      const st = await stat(full);
+      mtime = st.mtimeMs;
     } catch (e) {
-      this.report(`ncp.benchmark.path: cannot read ${full}: ${(e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      this.report(`ncp.benchmark.path: cannot read ${full}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
       return undefined;
     }
     const key = `${full}@${mtime}`;
     if (this.current?.key !== key) {
       this.current = {
         key,
-        index: readFile(full, 'utf8').then(
-          (text) => indexBenchmark(full, text),
-          (e: Error) => {
-            throw new Error(`cannot read ${full}: ${e.message}`);
-          },
-        ).catch((e: Error) => {
+        index: readBenchmarkText(full).then((text) => indexBenchmark(full, text)).catch((e: Error) => {
           this.report(`ncp.benchmark.path: ${e.message}`);
           return undefined;
         }),
