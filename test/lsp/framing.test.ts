@@ -35,8 +35,8 @@ function spawnRaw(): Raw {
   proc.stdin!.on('error', () => undefined); // EPIPE once the server has exited mid-write
   const responses = new Map<number, { id: number; result?: unknown; error?: { code: number; message: string } }>();
   new StreamMessageReader(proc.stdout!).listen((m) => {
-    const r = m as { id?: number };
-    if (typeof r.id === 'number' && !('method' in m)) responses.set(r.id, m as never);
+    const r = m as { id?: number | null };
+    if (!('method' in m) && (typeof r.id === 'number' || r.id === null)) responses.set(r.id ?? -1, m as never);
   });
   let status: number | null | undefined;
   proc.on('exit', (code) => (status = code));
@@ -155,6 +155,17 @@ test(`params null or {} get InvalidParams naming the missing field, for each of 
   s.send({ jsonrpc: '2.0', id: ++id, method: 'ncp/status', params: null });
   assert.ok((await s.response(id)).result);
   assert.equal(s.proc.exitCode, null);
+  s.proc.kill();
+});
+
+test('a well-framed body that is not JSON gets a parse error (id null) and the server carries on', async () => {
+  const s = await initialized();
+  const body = Buffer.from('{"jsonrpc": "2.0", "id": 5, "method": ');
+  s.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]));
+  const r = await s.response(-1);
+  assert.equal(r.error?.code, -32700);
+  s.send({ jsonrpc: '2.0', id: 6, method: 'ncp/status', params: null });
+  assert.ok((await s.response(6)).result);
   s.proc.kill();
 });
 

@@ -1,6 +1,7 @@
 // Locating and loading the benchmark files. The data is not ours to ship: it is read from
 // NCP_DATA_DIR or ../shared/data beside the checkout, never copied into the repository.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { jsonErrorWhere, readTextFileSync } from './files';
 import { join, resolve } from 'node:path';
 import { CODE_LENGTH } from './space/multires';
 
@@ -51,14 +52,14 @@ export class BenchmarkFormatError extends Error {}
 function readJson(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFileSync(path);
   } catch (e) {
-    throw new BenchmarkFormatError(`cannot read ${path}: ${(e as Error).message}`);
+    throw new BenchmarkFormatError((e as Error).message);
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new BenchmarkFormatError(`${path} is not valid JSON: ${(e as Error).message}`);
+    throw new BenchmarkFormatError(`${path} is not valid JSON${jsonErrorWhere(e)}`);
   }
 }
 

@@ -54,9 +54,12 @@ export class BenchmarkLookup {
     const full = isAbsolute(path) || !base ? path : resolve(base, path);
     let mtime = 0;
     try {
-      mtime = (await stat(full)).mtimeMs;
+      // stat, not open: a FIFO or device is judged by readBenchmarkText without blocking
+      const st = await stat(full);
+      mtime = st.mtimeMs;
     } catch (e) {
-      this.report(`ncp.benchmark.path: cannot read ${full}: ${(e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      this.report(`ncp.benchmark.path: cannot read ${full}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
       return undefined;
     }
     const key = `${full}@${mtime}`;

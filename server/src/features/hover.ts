@@ -37,6 +37,14 @@ async function benchmarkIndex(ctx: FeatureContext): Promise<BenchmarkIndex | und
   return ctx.settings.benchmark.path ? ctx.benchmark.get(ctx.settings.benchmark.path, ctx.workspaceRoot) : undefined;
 }
 
+/**
+ * Text shown literally inside a markdown line: a path named like a link, an image, emphasis,
+ * code or HTML stays text. (Line-start markup cannot occur: the text never starts a line.)
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]()<>!|~&#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+}
+
 async function networkMarkdown(ctx: FeatureContext, net: NetworkDecl): Promise<string[]> {
   const lines: string[] = [`**network ${net.name || '(unnamed)'}** — ${net.form} form`];
   const code = net.code;
@@ -77,7 +85,7 @@ async function networkMarkdown(ctx: FeatureContext, net: NetworkDecl): Promise<s
         lines.push(measured ? `${row} ${m?.[mi] !== undefined ? `${m[mi].toFixed(2)} (measured)` : '—'} |` : row);
       });
     }
-    if (measured) lines.push('', `Measured values: ${index!.path} (benchmark FLOPs ${measured.flops.toFixed(3)} G, params ${measured.params.toFixed(3)} M).`);
+    if (measured) lines.push('', `Measured values: ${escapeMarkdown(index!.path)} (benchmark FLOPs ${measured.flops.toFixed(3)} G, params ${measured.params.toFixed(3)} M).`);
   }
   if (status) lines.push('', status);
   return lines;

@@ -1,12 +1,13 @@
 // Running propagations in the language server: the commands behind the propagation code actions
-// and code lenses, and the `ncp/trace` / `ncp/traces` requests. A run reports LSP work-done
+// and code lenses (their traces: propagationTraces.ts). A run reports LSP work-done
 // progress at least once a second, stays within its time and memory budget (ncp.run.*), is
 // cancelled by an edit of its source (or by the user through the progress UI), keeps its trace
 // (the last 20 per document, whichever command ran it) and writes its result as a new declaration
 // under its source with a versioned edit (documentEdit.ts) — never at a stale position.
-import { ErrorCodes, ResponseError, type WorkspaceEdit } from 'vscode-languageserver';
+import type { WorkspaceEdit } from 'vscode-languageserver';
 import { RunBudget } from '../core/run/budget';
 import { insertDeclarationAfter } from './documentEdit';
+import { forgetTraces, storeTrace, traceKey, traceRequests, TRACE_ADDED_NOTIFICATION } from './propagationTraces';
 import { propagate, PropagationCancelled, PropagationError, type PropagationResult } from '../core/propagate';
 import { resultBlock, resultJson } from '../core/propagate/format';
 import type { PredictorSet } from '../core/predict/types';
@@ -29,13 +30,7 @@ export const COMMAND_FIT_BUDGET = 'ncp.fitBudget';
 /** Client-side commands (the extension implements them). */
 export const COMMAND_SHOW_TRACE = 'ncp.showTrace';
 export const COMMAND_COPY = 'ncp.copyToClipboard';
-export const TRACE_REQUEST = 'ncp/trace';
-
-export const TRACES_REQUEST = 'ncp/traces';
-/** Notification `{uri, key, name}` sent when a run of a document finishes (its trace is stored). */
-export const TRACE_ADDED_NOTIFICATION = 'ncp/traceAdded';
-/** Runs kept per document (oldest dropped first); all are freed when the document closes. */
-export const TRACES_PER_DOCUMENT = 20;
+export { hasTrace, traceKey, TRACE_REQUEST, TRACES_REQUEST, TRACE_ADDED_NOTIFICATION } from './propagationTraces';
 
 export interface RunOutcome {
   applied: boolean;
@@ -49,58 +44,12 @@ export interface RunOutcome {
   edit?: WorkspaceEdit;
 }
 
-interface StoredTrace {
-  uri: string;
-  /** Unique per run: `ncp/trace {key}` serves exactly this run. */
-  key: string;
-  /** The run's name: a propagate block's name, or `NETWORK->task` / `NETWORK->budget` for the network commands. */
-  name: string;
-  /** The declaration written with the result (a fresh name). */
-  result: string;
-  source: string;
-  strategy: string;
-  finishedAt: string;
-  json: ReturnType<typeof resultJson>;
-}
-
-/** The last TRACES_PER_DOCUMENT runs of each open document, latest last. */
-const traces = new Map<string, StoredTrace[]>();
 const running = new Map<string, AbortController>();
 let runCounter = 0;
 
-/** Legacy key of a run by name: `ncp/trace {key}` with it serves the latest run of that name. */
-export function traceKey(uri: string, name: string): string {
-  return `${uri}#${name}`;
-}
-
-function latest(uri: string, name: string): StoredTrace | undefined {
-  const list = traces.get(uri) ?? [];
-  for (let i = list.length - 1; i >= 0; i--) if (list[i].name === name || list[i].result === name) return list[i];
-  return undefined;
-}
-
-function byKey(key: string): StoredTrace | undefined {
-  for (const list of traces.values()) {
-    for (let i = list.length - 1; i >= 0; i--) if (list[i].key === key) return list[i];
-  }
-  const hash = key.lastIndexOf('#');
-  return hash > 0 ? latest(key.slice(0, hash), key.slice(hash + 1)) : undefined;
-}
-
-export function hasTrace(uri: string, name: string): boolean {
-  return latest(uri, name) !== undefined;
-}
-
-function storeTrace(t: StoredTrace): void {
-  const list = traces.get(t.uri) ?? [];
-  list.push(t);
-  if (list.length > TRACES_PER_DOCUMENT) list.splice(0, list.length - TRACES_PER_DOCUMENT);
-  traces.set(t.uri, list);
-}
-
 /** Frees a closed document's traces and stops its runs. */
 export function forgetDocument(uri: string): void {
-  traces.delete(uri);
+  forgetTraces(uri);
   for (const [key, abort] of running) if (key.startsWith(`${uri}#`)) abort.abort();
 }
 
@@ -321,34 +270,5 @@ const fitBudget: CommandHandler = {
   },
 };
 
-/** `ncp/trace {uri, name}` or `{key}` → that run's trace (the CLI's --json object), or null. */
-const traceRequest: RequestHandler = {
-  method: TRACE_REQUEST,
-  handle(params) {
-    const p = rec(params);
-    if (typeof p.key === 'string') return byKey(p.key)?.json ?? null;
-    if (typeof p.uri !== 'string' || typeof p.name !== 'string') {
-      throw new ResponseError(ErrorCodes.InvalidParams, "ncp/trace needs {key} or {uri, name} (strings)");
-    }
-    return latest(p.uri, p.name)?.json ?? null;
-  },
-};
-
-/** `ncp/traces {uri}` → `{runs: [{key, name, source, finishedAt, strategy, result}]}`, latest first. */
-const tracesRequest: RequestHandler = {
-  method: TRACES_REQUEST,
-  handle(params) {
-    const p = rec(params);
-    if (typeof p.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, "ncp/traces needs {uri} (a string)");
-    const list = traces.get(p.uri) ?? [];
-    return {
-      runs: list
-        .slice()
-        .reverse()
-        .map((t) => ({ key: t.key, name: t.name, source: t.source, finishedAt: t.finishedAt, strategy: t.strategy, result: t.result })),
-    };
-  },
-};
-
 export const propagationCommands: CommandHandler[] = [runBlock, propagateNetwork, fitBudget];
-export const propagationRequests: RequestHandler[] = [traceRequest, tracesRequest];
+export const propagationRequests: RequestHandler[] = traceRequests;

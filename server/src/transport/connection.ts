@@ -3,7 +3,7 @@
 // the server; RequestGuard answers malformed params and post-shutdown requests. The transport is
 // chosen by the command-line flags vscode-languageserver understands (--stdio, --node-ipc,
 // --socket=N, --pipe=NAME).
-import { createConnection, createServerPipeTransport, createServerSocketTransport, IPCMessageReader, IPCMessageWriter, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type Connection, type MessageReader, type MessageWriter } from 'vscode-languageserver/node';
+import { ErrorCodes, type Message, createConnection, createServerPipeTransport, createServerSocketTransport, IPCMessageReader, IPCMessageWriter, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type Connection, type MessageReader, type MessageWriter } from 'vscode-languageserver/node';
 import type { Readable } from 'node:stream';
 import { FramingGuard } from './framingGuard';
 import { RequestGuard } from './requestGuard';
@@ -66,6 +66,12 @@ export function createServerConnection(argv: readonly string[] = process.argv.sl
   });
   // The client went away: nothing more will come (with streams vscode-languageserver does this itself).
   t.reader.onClose(() => process.exit(shutdown ? 0 : 1));
-  t.reader.onError((e) => stderrLine(`message error: ${e.message}`));
+  t.reader.onError((e) => {
+    stderrLine(`message error: ${e.message}`);
+    // Framing intact but the body is not JSON: JSON-RPC's answer is a parse error with id null.
+    if (e instanceof SyntaxError || /JSON/.test(e.message)) {
+      void t.writer.write({ jsonrpc: '2.0', id: null, error: { code: ErrorCodes.ParseError, message: 'parse error: the message body is not valid JSON' } } as Message).catch(() => undefined);
+    }
+  });
   return connection;
 }
