@@ -14,7 +14,8 @@ export class FileReadError extends Error {}
 // O_NONBLOCK: opening a FIFO for reading then returns at once instead of waiting for a writer.
 const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
-function kindOf(st: Stats): string {
+/** What a path that is not a regular file is, for messages ("a folder", "a named pipe (FIFO)", …). */
+export function kindOf(st: Stats): string {
   if (st.isDirectory()) return 'a folder';
   if (st.isFIFO()) return 'a named pipe (FIFO)';
   if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';

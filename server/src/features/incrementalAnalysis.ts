@@ -310,6 +310,8 @@ export class IncrementalAnalyzer {
   private spliceInto(prev: DocState, sp: Splice, text: string, lines: LineIndex): DocumentAnalysis | undefined {
     const last = prev.merged;
     if (!last || !prev.fromNames || !prev.dupNames || sp.outsideRedone) return undefined;
+    // duplicate-name messages quote the first declaration's line: kept only while no line moves
+    if (prev.dupNames.size > 0 && lines.lineCount !== last.lines?.lineCount) return undefined;
     const oldDecls: Declaration[] = [];
     const newDecls: Declaration[] = [];
     for (const c of sp.removed) {

@@ -10,8 +10,9 @@ import { readCsv, readJsonLines } from './measurements';
 import { mergeDatasets } from './merge';
 import { DataError, type Dataset } from './types';
 import { FILE_LIMIT, PICKLE_LIMIT } from './values';
+import { kindOf } from '../files';
 
-export type DataKind = 'pickle' | 'json' | 'jsonl' | 'csv';
+export type DataKind = 'pickle' | 'json' | 'jsonl' | 'csv' | 'unknown';
 
 /** The reader a file needs: by its extension, else by its first bytes. */
 export function dataKind(file: string, bytes: Uint8Array): DataKind {
@@ -27,7 +28,10 @@ export function dataKind(file: string, bytes: Uint8Array): DataKind {
     const firstLine = head.split('\n')[0].trim();
     return firstLine.endsWith('}') && head.includes('\n{') ? 'jsonl' : 'json';
   }
-  return 'csv';
+  // CSV without its extension only when its header names the code column: anything else (a user
+  // pointed a setting at /etc/passwd) is refused without echoing its bytes
+  const header = head.split('\n')[0].toLowerCase().split(/[,;\t]/).map((c) => c.trim().replace(/^"|"$/g, ''));
+  return header.includes('code') ? 'csv' : 'unknown';
 }
 
 /** Parses one file's bytes (already read) into a dataset; rows of one network in one file join too. */
@@ -50,11 +54,14 @@ function parseRows(file: string, bytes: Uint8Array): Dataset {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   if (kind === 'json') return readBenchmarkJson(text, file);
   if (kind === 'jsonl') return readJsonLines(text, file);
+  if (kind === 'unknown') {
+    throw new DataError(`${file} is not valid JSON, nor a pickle, JSON Lines or a CSV with a 'code' column (name it .json, .pkl, .jsonl or .csv)`, file);
+  }
   return readCsv(text, file);
 }
 
 function checkFile(file: string, st: Stats): void {
-  if (!st.isFile()) throw new DataError(`${file}: not a regular file or folder (a pipe or device is not read)`, file);
+  if (!st.isFile()) throw new DataError(`${file} is ${kindOf(st)}, not a regular file or a data folder`, file);
   if (st.size > FILE_LIMIT) throw new DataError(`${file}: ${(st.size / 2 ** 20).toFixed(0)} MiB is more than the ${FILE_LIMIT / 2 ** 20} MiB a data file may have`, file);
   if (st.size === 0) throw new DataError(`${file}: the file is empty`, file);
 }
