@@ -14,8 +14,9 @@ import { GpEnsemble, UcbPredictor, type SurrogateFit } from './surrogate';
 import { SearchCancelled, SearchError, type Measurement, type SearchOptions, type SearchResult, type SpaceKind } from './types';
 
 export const SEARCH_DEFAULTS = {
-  initial: 10,
-  batch: 5,
+  // chosen on the NAS-Bench-201 bench (docs/search.md): a small random design, small batches
+  initial: 5,
+  batch: 3,
   kappa: 2,
   steps: 30,
   starts: { best: 5, perturbed: 5, random: 10 },
