@@ -3,6 +3,7 @@
 // logs may precede it). A failure, a timeout, garbage or a death is recorded as a failed
 // measurement with the reason: the search goes on.
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { codeToString } from '../space/multires';
 import { cellToString } from '../space/nb201';
 import { metricsProblem } from './measurementsFile';
@@ -45,6 +46,10 @@ export function parseMetricsOutput(stdout: string): { metrics?: Metrics; error?:
   }
   const tail = stdout.trim().slice(-200);
   return { error: problem ? `bad metrics: ${problem}` : `no metrics JSON object on stdout${tail ? ` (it ended: ${JSON.stringify(tail)})` : ' (it was empty)'}` };
+}
+
+function signalName(n: number): string | undefined {
+  return Object.entries(constants.signals).find(([, v]) => v === n)?.[0];
 }
 
 export class CommandMeasurer implements Measurer {
@@ -108,7 +113,9 @@ export class CommandMeasurer implements Measurer {
         if (cancelled) return finish(new SearchCancelled());
         const errTail = stderr.trim().split('\n').slice(-3).join(' | ').slice(-300);
         if (timedOut) return finish(done({ ok: false, error: `timed out after ${this.o.timeout} s` }));
-        if (signal) return finish(done({ ok: false, error: `the command was killed by ${signal}${errTail ? `: ${errTail}` : ''}` }));
+        // through the shell a death by signal N reads as status 128+N
+        const sig = signal ?? (code !== null && code > 128 ? signalName(code - 128) : undefined);
+        if (sig) return finish(done({ ok: false, error: `the command was killed by ${sig}${signal ? '' : ` (status ${code})`}${errTail ? `: ${errTail}` : ''}` }));
         if (code !== 0) return finish(done({ ok: false, error: `the command exited with status ${code}${errTail ? `: ${errTail}` : ''}` }));
         const parsed = parseMetricsOutput(stdout);
         if (!parsed.metrics) return finish(done({ ok: false, error: parsed.error }));
