@@ -130,7 +130,7 @@ test('ncp search / suggest: usage errors name the flag', async () => {
   assert.equal(a.status, 2);
   assert.match(a.stderr, /give one of --benchmark FILE or --measure CMD/);
   const b = await ncp(['search', '--measure', 'true', '--to', 'nb201', '--queries', '100000']);
-  assert.match(b.stderr, /--queries: at most 2000/);
+  assert.match(b.stderr, /--queries: at most 1000/);
   const c = await ncp(['search', '--measure', 'true', '--to', 'nb201', '--queries', '5', '--flops-max', '2']);
   assert.match(c.stderr, /apply to multi-resolution networks/);
   const d = await ncp(['suggest', '--data', 'nope.jsonl', '--count', '3', '--to', 'nb201']);

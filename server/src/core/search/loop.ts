@@ -20,10 +20,13 @@ export const SEARCH_DEFAULTS = {
   kappa: 2,
   steps: 30,
   starts: { best: 5, perturbed: 5, random: 10 },
+  // a code move is a GP evaluation of 27 positions × 2 directions: fewer starts keep a
+  // 100-query multi-resolution search at a few seconds (docs/search.md)
+  startsMultires: { best: 3, perturbed: 3, random: 4 },
 };
 
 /** Limits on user-typed numbers that drive time and memory (the GP is O(n³) in measurements). */
-export const SEARCH_LIMITS = { queries: 2000, batch: 100, starts: 200, steps: 1000 };
+export const SEARCH_LIMITS = { queries: 1000, batch: 100, starts: 200, steps: 1000 };
 
 export function pointKey(point: readonly number[]): string {
   return point.join(',');
@@ -276,7 +279,7 @@ export async function runSearch(o: SearchOptions, measurer: { measure: import('.
   const batch = o.batch ?? SEARCH_DEFAULTS.batch;
   const kappa = o.kappa ?? SEARCH_DEFAULTS.kappa;
   const steps = o.steps ?? SEARCH_DEFAULTS.steps;
-  const starts = o.starts ?? SEARCH_DEFAULTS.starts;
+  const starts = o.starts ?? (o.space === 'multires' ? SEARCH_DEFAULTS.startsMultires : SEARCH_DEFAULTS.starts);
   const seed = o.seed ?? 0;
   const b = budgeting(o.space, o);
   if (o.space === 'multires' && (o.flopsMax !== undefined || o.paramsMax !== undefined)) {
@@ -332,6 +335,7 @@ export async function runSearch(o: SearchOptions, measurer: { measure: import('.
     }
     const n = measurements.length;
     let points: number[][];
+    if (n >= initial) progress('fitting');
     const model = n >= initial ? fitSurrogate(o.space, measurements, o.objective, hintRows > 0 && n < hintRows * 1.2 ? hint : undefined) : undefined;
     if (!model) {
       progress('initial');

@@ -14,6 +14,8 @@ const NOISE_GRID = [1e-4, 1e-3, 1e-2, 1e-1];
 /** Members: multiples of the chosen length scale. */
 const MEMBER_SCALES = [0.75, 1, 1.33];
 const JITTER = 1e-8;
+/** Rows the hyperparameter grid sees (the posterior uses all). */
+const GRID_ROWS = 300;
 
 interface Member {
   ls2: number;
@@ -127,8 +129,15 @@ export class GpEnsemble implements DifferentiablePredictor {
     this.vBuf = new Float64Array(n);
   }
 
-  /** Length scale and noise of the best log marginal likelihood on the grid (scaled by √d). */
-  private static chooseHyper(D2: Float64Array, n: number, ys: Float64Array, d: number): SurrogateFit {
+  /**
+   * Length scale and noise of the best log marginal likelihood on the grid (scaled by √d), on
+   * the first GRID_ROWS rows at most: the grid's factorisations are the cost of a refit.
+   */
+  private static chooseHyper(D2full: Float64Array, nFull: number, ysFull: Float64Array, d: number): SurrogateFit {
+    const n = Math.min(nFull, GRID_ROWS);
+    const D2 = n === nFull ? D2full : new Float64Array(n * n);
+    if (n !== nFull) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) D2[i * n + j] = D2full[i * nFull + j];
+    const ys = ysFull.subarray(0, n);
     let best: SurrogateFit = { lengthScale: Math.sqrt(d) / 2, noise: 1e-2 };
     let bestLl = -Infinity;
     const a = new Float64Array(n);
