@@ -5,8 +5,10 @@
 // benchmark's networks (moves restricted to them), gap to the best such network at 50/100.
 // Also the ensemble's Kendall τ on all unmeasured cells after 50/100/200 queries, and wall times.
 // Usage: node --import tsx bench/search.ts [--seeds 100] [--tau-seeds 10] [--mr-seeds 100]
-//        [--queries 300] [--only nb201|mr] [--batch 3] [--initial 5]
+//        [--queries 300] [--only nb201|mr] [--batch 3] [--initial 5] [--workers 1]
+// --workers N splits the seeds over N worker threads of this process (same seeds, same results).
 import { parseArgs } from 'node:util';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { findDataDir, loadMrBenchmark, loadNb201Benchmark } from '../server/src/core/benchmark';
@@ -30,8 +32,11 @@ const { values: args } = parseArgs({
     initial: { type: 'string' },
     /** Baselines only (to check them against ../shared/docs/search-baselines.md quickly). */
     'no-loop': { type: 'boolean' },
+    workers: { type: 'string', default: '1' },
   },
+  args: isMainThread ? process.argv.slice(2) : (workerData as { argv: string[] }).argv,
 });
+const WORKERS = Math.max(1, Number(args.workers));
 const SEEDS = Number(args.seeds);
 const MR_SEEDS = Number(args['mr-seeds'] ?? args.seeds);
 const TAU_SEEDS = Math.min(Number(args['tau-seeds']), SEEDS);
@@ -75,7 +80,28 @@ function table(series: Series[], checkpoints: number[], optimum: number, gap: bo
   }
 }
 
-async function nb201(): Promise<void> {
+interface SeedRecord {
+  seed: number;
+  loop: number[];
+  rnd: number[];
+  rea: number[][];
+  ls: number[];
+  t100?: number;
+  c100?: number;
+  tAll: number;
+  cAll: number;
+  taus: Record<number, number>;
+  replaced: number;
+}
+
+const REA_CONFIGS: [number, number][] = [
+  [10, 3],
+  [10, 5],
+  [20, 3],
+  [20, 5],
+];
+
+function nb201Setup() {
   const bench = loadNb201Benchmark(join(dir!, 'nasbench201.json'));
   const measurer = new Nb201BenchmarkMeasurer(bench);
   const acc = measurer.acc;
@@ -104,94 +130,128 @@ async function nb201(): Promise<void> {
     },
     value: (i) => acc[i],
   };
-  const checkpoints = [50, 100, 150, 300].filter((c) => c <= QUERIES);
-  const loop: Series = { name: 'ncp search (GP-UCB loop)', runs: [] };
-  const rnd: Series = { name: 'random', runs: [] };
-  const rea: Series[] = [];
-  for (const pop of [10, 20]) for (const sample of [3, 5]) rea.push({ name: `REA pop ${pop} sample ${sample}`, runs: [] });
-  const ls: Series = { name: 'local search', runs: [] };
-  const times100: number[] = [];
-  // CPU seconds too: on a shared machine the wall time measures the neighbours as well
-  const cpu100: number[] = [];
-  const timesAll: number[] = [];
-  const taus: Record<number, number[]> = { 50: [], 100: [], 200: [] };
-  const t0 = Date.now();
-  for (let seed = 0; seed < SEEDS; seed++) {
-    let start = Date.now();
-    const cpu0 = process.cpuUsage();
-    let t100 = 0;
-    let c100 = 0;
-    const r = args['no-loop'] ? { measurements: [] as Measurement[] } : await runSearch(
-      {
-        space: 'nb201',
-        objective: [{ weight: 1, setting: 'nb201', metric: 'acc' }],
-        queries: QUERIES,
-        seed,
-        batch,
-        initial,
-        onMeasurement: (_m, i) => {
-          if (i === 99) {
-            t100 = (Date.now() - start) / 1000;
-            const c = process.cpuUsage(cpu0);
-            c100 = (c.user + c.system) / 1e6;
-          }
-        },
-      },
-      measurer,
-    );
-    timesAll.push((Date.now() - start) / 1000);
-    if (t100 > 0) times100.push(t100);
-    if (c100 > 0) cpu100.push(c100);
-    if (!args['no-loop']) loop.runs.push(r.measurements.map((m) => m.metrics!.nb201.acc));
-    if (seed < TAU_SEEDS && !args['no-loop']) {
-      for (const q of [50, 100, 200]) {
-        if (q > r.measurements.length) continue;
-        const model = fitSurrogate('nb201', r.measurements.slice(0, q), [{ weight: 1, setting: 'nb201', metric: 'acc' }])!;
-        const seen = new Set(r.measurements.slice(0, q).map((m) => cellToIndex(m.point)));
-        const pred: number[] = [];
-        const truth: number[] = [];
-        const x = new Float64Array(30);
-        for (let i = 0; i < NB201_SIZE; i++) {
-          if (seen.has(i)) continue;
-          cellToOneHot(indexToCell(i), x);
-          pred.push(model.predictMean(x));
-          truth.push(acc[i]);
-        }
-        taus[q].push(kendallTau(pred, truth));
-      }
-    }
-    start = Date.now();
-    const rand = (k: string) => makeRng(subSeed(seed, 'bench', k));
-    rnd.runs.push(randomSearch(space, QUERIES, rand('random')));
-    let k = 0;
-    for (const pop of [10, 20]) for (const sample of [3, 5]) rea[k++].runs.push(regularizedEvolution(space, QUERIES, pop, sample, rand(`rea${pop}/${sample}`)));
-    ls.runs.push(localSearch(space, QUERIES, rand('local')));
-    if ((seed + 1) % 10 === 0) console.error(`nb201: ${seed + 1}/${SEEDS} seeds, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  }
-  console.log(`\nNAS-Bench-201 (ImageNet16-120 test accuracy; optimum ${optimum}), ${SEEDS} seeds, ${QUERIES} queries per run`);
-  console.log(`loop: initial ${initial ?? SEARCH_DEFAULTS.initial}, batch ${batch ?? SEARCH_DEFAULTS.batch}, κ ${SEARCH_DEFAULTS.kappa}, starts ${JSON.stringify(SEARCH_DEFAULTS.starts)}, ${SEARCH_DEFAULTS.steps} steps`);
-  console.log('cell: mean best true accuracy, % runs that measured the optimum, median queries to the optimum');
-  table([...(args['no-loop'] ? [] : [loop]), rnd, ...rea, ls], checkpoints, optimum, false);
-  for (const q of [50, 100, 200]) {
-    if (taus[q].length) console.log(`ensemble Kendall τ on all unmeasured cells after ${q} queries: mean ${(taus[q].reduce((a, b) => a + b, 0) / taus[q].length).toFixed(3)} over ${taus[q].length} seeds`);
-  }
-  if (times100.length) console.log(`wall time of a 100-query search: median ${median(times100).toFixed(2)} s, max ${Math.max(...times100).toFixed(2)} s (CPU time: median ${median(cpu100).toFixed(2)} s, max ${Math.max(...cpu100).toFixed(2)} s)`);
-  console.log(`wall time of a ${QUERIES}-query search: median ${median(timesAll).toFixed(2)} s, max ${Math.max(...timesAll).toFixed(2)} s`);
+  return { measurer, acc, optimum, space };
 }
 
-async function multires(): Promise<void> {
+async function nb201Seed(ctx: ReturnType<typeof nb201Setup>, seed: number): Promise<SeedRecord> {
+  const { measurer, acc, space } = ctx;
+  const start = Date.now();
+  const cpu0 = process.cpuUsage();
+  let t100: number | undefined;
+  let c100: number | undefined;
+  const r = args['no-loop']
+    ? { measurements: [] as Measurement[] }
+    : await runSearch(
+        {
+          space: 'nb201',
+          objective: [{ weight: 1, setting: 'nb201', metric: 'acc' }],
+          queries: QUERIES,
+          seed,
+          batch,
+          initial,
+          onMeasurement: (_m, i) => {
+            if (i === 99) {
+              t100 = (Date.now() - start) / 1000;
+              const c = process.cpuUsage(cpu0);
+              c100 = (c.user + c.system) / 1e6;
+            }
+          },
+        },
+        measurer,
+      );
+  const cAll = process.cpuUsage(cpu0);
+  const rec: SeedRecord = {
+    seed,
+    loop: r.measurements.map((m) => m.metrics!.nb201.acc),
+    rnd: [],
+    rea: [],
+    ls: [],
+    t100,
+    c100,
+    tAll: (Date.now() - start) / 1000,
+    cAll: (cAll.user + cAll.system) / 1e6,
+    taus: {},
+    replaced: 0,
+  };
+  if (seed < TAU_SEEDS && !args['no-loop']) {
+    for (const q of [50, 100, 200]) {
+      if (q > r.measurements.length) continue;
+      const model = fitSurrogate('nb201', r.measurements.slice(0, q), [{ weight: 1, setting: 'nb201', metric: 'acc' }])!;
+      const seen = new Set(r.measurements.slice(0, q).map((m) => cellToIndex(m.point)));
+      const pred: number[] = [];
+      const truth: number[] = [];
+      const x = new Float64Array(30);
+      for (let i = 0; i < NB201_SIZE; i++) {
+        if (seen.has(i)) continue;
+        cellToOneHot(indexToCell(i), x);
+        pred.push(model.predictMean(x));
+        truth.push(acc[i]);
+      }
+      rec.taus[q] = kendallTau(pred, truth);
+    }
+  }
+  const rand = (k: string) => makeRng(subSeed(seed, 'bench', k));
+  rec.rnd = randomSearch(space, QUERIES, rand('random'));
+  for (const [pop, sample] of REA_CONFIGS) rec.rea.push(regularizedEvolution(space, QUERIES, pop, sample, rand(`rea${pop}/${sample}`)));
+  rec.ls = localSearch(space, QUERIES, rand('local'));
+  return rec;
+}
+
+function nb201Report(recs: SeedRecord[], optimum: number): void {
+  const checkpoints = [50, 100, 150, 300].filter((c) => c <= QUERIES);
+  const series: Series[] = [
+    ...(args['no-loop'] ? [] : [{ name: 'ncp search (GP-UCB loop)', runs: recs.map((r) => r.loop) }]),
+    { name: 'random', runs: recs.map((r) => r.rnd) },
+    ...REA_CONFIGS.map(([pop, sample], k) => ({ name: `REA pop ${pop} sample ${sample}`, runs: recs.map((r) => r.rea[k]) })),
+    { name: 'local search', runs: recs.map((r) => r.ls) },
+  ];
+  console.log(`\nNAS-Bench-201 (ImageNet16-120 test accuracy; optimum ${optimum}), ${recs.length} seeds, ${QUERIES} queries per run`);
+  console.log(`loop: initial ${initial ?? SEARCH_DEFAULTS.initial}, batch ${batch ?? SEARCH_DEFAULTS.batch}, κ ${SEARCH_DEFAULTS.kappa}, starts ${JSON.stringify(SEARCH_DEFAULTS.starts)}, ${SEARCH_DEFAULTS.steps} steps`);
+  console.log('cell: mean best true accuracy, % runs that measured the optimum, median queries to the optimum');
+  table(series, checkpoints, optimum, false);
+  for (const q of [50, 100, 200]) {
+    const ts = recs.map((r) => r.taus[q]).filter((t): t is number => t !== undefined);
+    if (ts.length) console.log(`ensemble Kendall τ on all unmeasured cells after ${q} queries: mean ${(ts.reduce((a, b) => a + b, 0) / ts.length).toFixed(3)} over ${ts.length} seeds`);
+  }
+  const t100 = recs.map((r) => r.t100).filter((t): t is number => t !== undefined);
+  if (t100.length) console.log(`wall time of a 100-query search (inside the ${QUERIES}-query runs, ${WORKERS} thread(s)): median ${median(t100).toFixed(2)} s, max ${Math.max(...t100).toFixed(2)} s`);
+  console.log(`wall time of a ${QUERIES}-query search and its baselines: median ${median(recs.map((r) => r.tAll)).toFixed(2)} s`);
+}
+
+/**
+ * Wall and CPU time of 100-query searches run alone in this thread (process CPU time is only
+ * this search's when no worker runs): on a shared machine the wall time includes the neighbours.
+ */
+async function nb201Timing(n: number): Promise<void> {
+  const { measurer } = nb201Setup();
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let seed = 0; seed < n; seed++) {
+    const t = Date.now();
+    const c0 = process.cpuUsage();
+    await runSearch({ space: 'nb201', objective: [{ weight: 1, setting: 'nb201', metric: 'acc' }], queries: 100, seed, batch, initial }, measurer);
+    const c = process.cpuUsage(c0);
+    walls.push((Date.now() - t) / 1000);
+    cpus.push((c.user + c.system) / 1e6);
+  }
+  console.log(`a 100-query NAS-Bench-201 search alone (${n} seeds): wall median ${median(walls).toFixed(2)} s, max ${Math.max(...walls).toFixed(2)} s; CPU median ${median(cpus).toFixed(2)} s, max ${Math.max(...cpus).toFixed(2)} s`);
+}
+
+const MR_FLOPS = 2.5;
+const MR_QUERIES = 100;
+
+function mrSetup() {
   const path = join(dir!, 'nasbench-mr.json');
-  if (!existsSync(path)) return console.log('multires: skipped — nasbench-mr.json not found');
+  if (!existsSync(path)) return undefined;
   const bench = loadMrBenchmark(path);
-  const FLOPS = 2.5;
-  const b = budgeting('multires', { flopsMax: FLOPS, lambda: 0 });
+  const b = budgeting('multires', { flopsMax: MR_FLOPS, lambda: 0 });
   const measurer = new MrBenchmarkMeasurer(bench, ['seg']);
   // the benchmark networks a baseline may visit: with seg.mIoU, within the budget (exact cost)
   const pool = measurer.usable.filter((i) => b.feasible(bench.archs[i].code));
   const value = (i: number) => bench.archs[i].results.seg[0];
   const optimum = Math.max(...pool.map(value));
-  const benchFlopsPool = measurer.usable.filter((i) => bench.archs[i].flops <= FLOPS).length;
-  // neighbours: the 10 nearest pool networks (the benchmark's moves; 24 on NB201 is one move each)
+  const benchFlopsPool = measurer.usable.filter((i) => bench.archs[i].flops <= MR_FLOPS).length;
+  // neighbours: the 10 nearest pool networks (on NB201 the 24 one-move neighbours)
   const near = new Map<number, number[]>();
   const neighbours = (i: number) => {
     let n = near.get(i);
@@ -230,50 +290,107 @@ async function multires(): Promise<void> {
     neighbours,
     value,
   };
-  const checkpoints = [50, 100];
-  const Q = 100;
-  const loop: Series = { name: 'ncp search (GP-UCB loop)', runs: [] };
-  const rnd: Series = { name: 'random', runs: [] };
-  const rea: Series[] = [];
-  for (const pop of [10, 20]) for (const sample of [3, 5]) rea.push({ name: `REA pop ${pop} sample ${sample}`, runs: [] });
-  const ls: Series = { name: 'local search', runs: [] };
-  let replaced = 0;
-  let measuredAll = 0;
-  const times: number[] = [];
-  const cpus: number[] = [];
-  const t0 = Date.now();
-  for (let seed = 0; seed < MR_SEEDS; seed++) {
-    const start = Date.now();
-    const cpu0 = process.cpuUsage();
-    const r = await runSearch(
-      { space: 'multires', objective: [{ weight: 1, setting: 'seg', metric: 'mIoU' }], lambda: 0, flopsMax: FLOPS, queries: Q, seed, batch, initial },
-      measurer,
-    );
-    times.push((Date.now() - start) / 1000);
-    const c = process.cpuUsage(cpu0);
-    cpus.push((c.user + c.system) / 1e6);
-    const vals = r.measurements.map((m: Measurement) => (m.ok ? m.metrics!.seg.mIoU : -Infinity));
-    replaced += r.measurements.filter((m) => m.proposed).length;
-    measuredAll += r.measurements.length;
-    for (const m of r.measurements) if (!b.feasible(m.point)) throw new Error(`over budget: ${pointKey(m.point)}`);
-    loop.runs.push(vals);
-    const rand = (k: string) => makeRng(subSeed(seed, 'bench-mr', k));
-    rnd.runs.push(randomSearch(space, Q, rand('random')));
-    let k = 0;
-    for (const pop of [10, 20]) for (const sample of [3, 5]) rea[k++].runs.push(regularizedEvolution(space, Q, pop, sample, rand(`rea${pop}/${sample}`)));
-    ls.runs.push(localSearch(space, Q, rand('local')));
-    if ((seed + 1) % 10 === 0) console.error(`multires: ${seed + 1}/${MR_SEEDS} seeds, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  }
-  console.log(`\nMulti-resolution: maximise seg.mIoU within ${FLOPS} GMACs (exact cost) over the ${pool.length} such networks of nasbench-mr.json (${benchFlopsPool} by the file's own flops field); best ${optimum}; ${MR_SEEDS} seeds`);
-  console.log(`loop proposals replaced by the nearest unmeasured benchmark network: ${((100 * replaced) / measuredAll).toFixed(0)}% of measurements`);
-  console.log('cell: gap to the best such network (mean), % runs that measured it, median queries to it');
-  table([loop, rnd, ...rea, ls], checkpoints, optimum, true);
-  console.log(`wall time of a 100-query multi-resolution search: median ${median(times).toFixed(2)} s (CPU time: median ${median(cpus).toFixed(2)} s)`);
+  return { b, measurer, pool, optimum, benchFlopsPool, space };
 }
 
-(async () => {
-  const t = Date.now();
-  if (args.only !== 'mr') await nb201();
-  if (args.only !== 'nb201') await multires();
-  console.log(`\nbench/search: ${((Date.now() - t) / 1000).toFixed(0)} s in all`);
-})();
+async function mrSeed(ctx: NonNullable<ReturnType<typeof mrSetup>>, seed: number): Promise<SeedRecord> {
+  const { b, measurer, space } = ctx;
+  const start = Date.now();
+  const cpu0 = process.cpuUsage();
+  const r = await runSearch(
+    { space: 'multires', objective: [{ weight: 1, setting: 'seg', metric: 'mIoU' }], lambda: 0, flopsMax: MR_FLOPS, queries: MR_QUERIES, seed, batch, initial },
+    measurer,
+  );
+  const c = process.cpuUsage(cpu0);
+  for (const m of r.measurements) if (!b.feasible(m.point)) throw new Error(`over budget: ${pointKey(m.point)}`);
+  const rand = (k: string) => makeRng(subSeed(seed, 'bench-mr', k));
+  return {
+    seed,
+    loop: r.measurements.map((m: Measurement) => (m.ok ? m.metrics!.seg.mIoU : -Infinity)),
+    rnd: randomSearch(space, MR_QUERIES, rand('random')),
+    rea: REA_CONFIGS.map(([pop, sample]) => regularizedEvolution(space, MR_QUERIES, pop, sample, rand(`rea${pop}/${sample}`))),
+    ls: localSearch(space, MR_QUERIES, rand('local')),
+    tAll: (Date.now() - start) / 1000,
+    cAll: (c.user + c.system) / 1e6,
+    taus: {},
+    replaced: r.measurements.filter((m) => m.proposed).length,
+  };
+}
+
+function mrReport(recs: SeedRecord[], ctx: NonNullable<ReturnType<typeof mrSetup>>): void {
+  const series: Series[] = [
+    { name: 'ncp search (GP-UCB loop)', runs: recs.map((r) => r.loop) },
+    { name: 'random', runs: recs.map((r) => r.rnd) },
+    ...REA_CONFIGS.map(([pop, sample], k) => ({ name: `REA pop ${pop} sample ${sample}`, runs: recs.map((r) => r.rea[k]) })),
+    { name: 'local search', runs: recs.map((r) => r.ls) },
+  ];
+  const replaced = recs.reduce((a, r) => a + r.replaced, 0);
+  const all = recs.reduce((a, r) => a + r.loop.length, 0);
+  console.log(`\nMulti-resolution: maximise seg.mIoU within ${MR_FLOPS} GMACs (exact cost) over the ${ctx.pool.length} such networks of nasbench-mr.json (${ctx.benchFlopsPool} by the file's own flops field); best ${ctx.optimum}; ${recs.length} seeds`);
+  console.log(`loop: starts ${JSON.stringify(SEARCH_DEFAULTS.startsMultires)}; its proposals replaced by the nearest unmeasured benchmark network: ${((100 * replaced) / Math.max(all, 1)).toFixed(0)}% of measurements`);
+  console.log('cell: gap to the best such network (mean), % runs that measured it, median queries to it');
+  table(series, [50, 100], ctx.optimum, true);
+  console.log(`wall time of a 100-query multi-resolution search and its baselines: median ${median(recs.map((r) => r.tAll)).toFixed(2)} s${WORKERS === 1 ? ` (CPU ${median(recs.map((r) => r.cAll)).toFixed(2)} s)` : ''}`);
+}
+
+type Kind = 'nb201' | 'mr';
+
+async function runSeeds(kind: Kind, seeds: number[]): Promise<SeedRecord[]> {
+  if (kind === 'nb201') {
+    const ctx = nb201Setup();
+    const out: SeedRecord[] = [];
+    for (const s of seeds) out.push(await nb201Seed(ctx, s));
+    return out;
+  }
+  const ctx = mrSetup()!;
+  const out: SeedRecord[] = [];
+  for (const s of seeds) out.push(await mrSeed(ctx, s));
+  return out;
+}
+
+/** Seeds 0..n−1, split round-robin over the worker threads (or run here with one). */
+async function allSeeds(kind: Kind, n: number): Promise<SeedRecord[]> {
+  const seeds = Array.from({ length: n }, (_, i) => i);
+  if (WORKERS <= 1) return runSeeds(kind, seeds);
+  const parts = Array.from({ length: WORKERS }, (_, w) => seeds.filter((s) => s % WORKERS === w)).filter((p) => p.length > 0);
+  const results = await Promise.all(
+    parts.map(
+      (part) =>
+        new Promise<SeedRecord[]>((resolve, reject) => {
+          const w = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: { argv: process.argv.slice(2), kind, seeds: part } });
+          w.once('message', (m: SeedRecord[]) => resolve(m));
+          w.once('error', reject);
+        }),
+    ),
+  );
+  return results.flat().sort((a, b) => a.seed - b.seed);
+}
+
+async function nb201(): Promise<void> {
+  const t0 = Date.now();
+  const recs = await allSeeds('nb201', SEEDS);
+  console.error(`nb201: ${SEEDS} seeds in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  nb201Report(recs, nb201Setup().optimum);
+  if (!args['no-loop']) await nb201Timing(Math.min(5, SEEDS));
+}
+
+async function multires(): Promise<void> {
+  const ctx = mrSetup();
+  if (!ctx) return console.log('multires: skipped — nasbench-mr.json not found');
+  const t0 = Date.now();
+  const recs = await allSeeds('mr', MR_SEEDS);
+  console.error(`multires: ${MR_SEEDS} seeds in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  mrReport(recs, ctx);
+}
+
+if (!isMainThread) {
+  const { kind, seeds } = workerData as { kind: Kind; seeds: number[] };
+  void runSeeds(kind, seeds).then((r) => parentPort!.postMessage(r));
+} else {
+  void (async () => {
+    const t = Date.now();
+    if (args.only !== 'mr') await nb201();
+    if (args.only !== 'nb201') await multires();
+    console.log(`\nbench/search: ${((Date.now() - t) / 1000).toFixed(0)} s in all`);
+  })();
+}
