@@ -187,3 +187,35 @@ test('search on NAS-Bench-201 (benchmark look-up): 40 queries beat the random de
   const vals = r.measurements.map((x) => x.metrics!.nb201.acc);
   assert.ok(Math.max(...vals) > 45.5, `best ${Math.max(...vals)}`);
 });
+
+test('benchmark look-up (multi-resolution): a missing proposal becomes the nearest unmeasured network within the budget', async () => {
+  const { MrBenchmarkMeasurer } = await import('../../server/src/core/search/benchmarkMeasurer');
+  const small = [16, 16, 1, 1, 16, 1, 1, 1, 16, 16, 1, 1, 1, 1, 16, 16, 16, 1, 1, 1, 1, 1, 16, 16, 16, 16, 16];
+  const mid = small.map((v) => (v === 16 ? 32 : v));
+  const big = small.map((v) => (v === 16 ? 128 : 4));
+  const arch = (code: number[], miou: number) => ({ code, flops: cost(code).flops, params: cost(code).params, results: { seg: [miou, 80, 90] } });
+  const bench = {
+    settings: { seg: { task: 'segmentation', label: 'seg', metrics: ['mIoU', 'mAcc', 'aAcc'] } },
+    archs: [arch(small, 60), arch(mid, 65), arch(big, 80)],
+  };
+  const m = new MrBenchmarkMeasurer(bench, ['seg']);
+  const flopsMax = cost(mid).flops * 1.01;
+  const feasible = (p: readonly number[]) => cost(p).flops <= flopsMax;
+  // in the benchmark: measured as is
+  const hit = await m.measure(mid, { measured: new Set(), feasible });
+  assert.deepEqual(hit.point, mid);
+  assert.equal(hit.proposed, undefined);
+  assert.equal(hit.metrics!.seg.mIoU, 65);
+  // nearest to a code near `big` is `big`, but it is over budget: `mid`
+  const near = big.map((v, i) => (i === 0 ? 120 : v));
+  const r = await m.measure(near, { measured: new Set(), feasible });
+  assert.deepEqual(r.point, mid);
+  assert.deepEqual(r.proposed, near);
+  assert.match(r.note!, /not in the benchmark: measured the nearest unmeasured one within the budget/);
+  // `mid` measured: `small`; all measured: a failure, not a repeat
+  const r2 = await m.measure(near, { measured: new Set([pointKey(mid)]), feasible });
+  assert.deepEqual(r2.point, small);
+  const r3 = await m.measure(near, { measured: new Set([pointKey(mid), pointKey(small)]), feasible });
+  assert.equal(r3.ok, false);
+  assert.match(r3.error!, /no unmeasured benchmark network within the budget/);
+});
