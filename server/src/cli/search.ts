@@ -10,7 +10,7 @@ import { BUILTIN_DEFAULTS } from '../features/propagationRequest';
 import { BenchmarkFormatError, loadMrBenchmark, loadNb201Benchmark } from '../core/benchmark';
 import { MrBenchmarkMeasurer, Nb201BenchmarkMeasurer } from '../core/search/benchmarkMeasurer';
 import { CommandMeasurer } from '../core/search/commandMeasurer';
-import { SEARCH_DEFAULTS, SEARCH_LIMITS, runSearch, objectiveValue } from '../core/search/loop';
+import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, runSearch, objectiveValue } from '../core/search/loop';
 import { appendMeasurement, measurementToRow, MeasurementsFormatError, readMeasurements } from '../core/search/measurementsFile';
 import { SearchCancelled, SearchError, type Measurement, type Measurer, type SpaceKind } from '../core/search/types';
 import { codeToString } from '../core/space/multires';
@@ -163,6 +163,8 @@ export const searchCommand: Command = {
     }
 
     const json = values.json === true;
+    const lambdaUsed = space === 'multires' ? (lambda ?? BUILTIN_DEFAULTS.lambda) : 0;
+    const b = budgeting(space, { flopsMax, paramsMax, lambda: lambdaUsed });
     let bestShown: number | undefined;
     const controller = new AbortController();
     const onSigint = () => controller.abort();
@@ -172,7 +174,7 @@ export const searchCommand: Command = {
         {
           space,
           objective,
-          lambda: space === 'multires' ? (lambda ?? BUILTIN_DEFAULTS.lambda) : undefined,
+          lambda: space === 'multires' ? lambdaUsed : undefined,
           flopsMax,
           paramsMax,
           queries,
@@ -193,8 +195,10 @@ export const searchCommand: Command = {
             else {
               const what = m.ok ? (v === undefined ? `no value for ${objective.map(termLabel).join(' + ')}` : fmt(v)) : `failed: ${m.error}`;
               let line = `${String(i + 1).padStart(4)}  ${what}  ${pointText(space, m.point)}`;
-              if (v !== undefined && (bestShown === undefined || v > bestShown)) {
-                bestShown = v;
+              // the same score the loop ranks by: objective − λ·GMACs
+              const score = v === undefined ? undefined : v - lambdaUsed * b.flops(m.point);
+              if (score !== undefined && (bestShown === undefined || score > bestShown)) {
+                bestShown = score;
                 line += '  ← best so far';
               }
               writeLine(io.stdout, line);
@@ -209,7 +213,7 @@ export const searchCommand: Command = {
       if (json) {
         writeLine(io.stdout, JSON.stringify({ summary: true, measured: res.measurements.length, failed: res.measurements.filter((m) => !m.ok).length, best: best ? { ...measurementToRow(best), value: res.bestValue } : null, stopReason: res.stopReason, measure: label }));
       } else if (best) {
-        writeLine(io.stdout, `best: ${fmt(res.bestValue!)} (${objective.map(termLabel).join(' + ')}${space === 'multires' && (lambda ?? BUILTIN_DEFAULTS.lambda) > 0 ? ' − lambda·GMACs' : ''}) ${pointText(space, best.point)}`);
+        writeLine(io.stdout, `best: ${fmt(res.bestValue!)} (${objective.map(termLabel).join(' + ')}${lambdaUsed > 0 ? ` − ${lambdaUsed}·GMACs` : ''}) ${pointText(space, best.point)}`);
       } else writeLine(io.stdout, 'best: none (no successful measurement)');
       return best ? 0 : 1;
     } catch (e) {

@@ -104,7 +104,7 @@ export const suggestCommand: Command = {
       count,
       kappa,
       steps: SEARCH_DEFAULTS.steps,
-      starts: SEARCH_DEFAULTS.starts,
+      starts: space === 'multires' ? SEARCH_DEFAULTS.startsMultires : SEARCH_DEFAULTS.starts,
       rand: makeRng(subSeed(seed, 'batch', n)),
       seed: subSeed(seed, 'batch', n),
       exclude,
