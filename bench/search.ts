@@ -209,6 +209,7 @@ function nb201Report(recs: SeedRecord[], optimum: number): void {
   console.log(`loop: initial ${initial ?? SEARCH_DEFAULTS.initial}, batch ${batch ?? SEARCH_DEFAULTS.batch}, κ ${SEARCH_DEFAULTS.kappa}, starts ${JSON.stringify(SEARCH_DEFAULTS.starts)}, ${SEARCH_DEFAULTS.steps} steps`);
   console.log('cell: mean best true accuracy, % runs that measured the optimum, median queries to the optimum');
   table(series, checkpoints, optimum, false);
+  if (!args['no-loop']) console.log(`loop runs that stopped short of ${QUERIES} queries: ${recs.filter((r) => r.loop.length < QUERIES).length}`);
   for (const q of [50, 100, 200]) {
     const ts = recs.map((r) => r.taus[q]).filter((t): t is number => t !== undefined);
     if (ts.length) console.log(`ensemble Kendall τ on all unmeasured cells after ${q} queries: mean ${(ts.reduce((a, b) => a + b, 0) / ts.length).toFixed(3)} over ${ts.length} seeds`);

@@ -219,3 +219,23 @@ test('benchmark look-up (multi-resolution): a missing proposal becomes the neare
   assert.equal(r3.ok, false);
   assert.match(r3.error!, /no unmeasured benchmark network within the budget/);
 });
+
+test('propose: when every run ends on measured ground, it looks two moves further instead of stopping', async () => {
+  const best = [4, 4, 4, 4, 4, 4];
+  const ms: Measurement[] = [{ space: 'nb201', point: best, metrics: { nb201: { acc: 47 } }, ok: true, seconds: 0 }];
+  for (let e = 0; e < 6; e++) {
+    for (let op = 0; op < 4; op++) {
+      const p = best.slice();
+      p[e] = op;
+      ms.push({ space: 'nb201', point: p, metrics: { nb201: { acc: 30 + e + op } }, ok: true, seconds: 0 });
+    }
+  }
+  const terms = NB201_OBJ;
+  const model = fitSurrogate('nb201', ms, terms)!;
+  const props = await propose({
+    space: 'nb201', model, measurements: ms, terms, budget: budgeting('nb201', {}), count: 3, kappa: 2, steps: 30,
+    starts: { best: 1, perturbed: 0, random: 0 }, rand: makeRng(1), seed: 1, exclude: new Set(ms.map((m) => pointKey(m.point))),
+  });
+  assert.equal(props.length, 3);
+  for (const p of props) assert.equal(p.point.filter((op, e) => op !== best[e]).length, 2, `${p.point} is two moves from the best`);
+});

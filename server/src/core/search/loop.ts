@@ -195,6 +195,7 @@ export async function propose(o: ProposeOptions): Promise<Proposal[]> {
     return { point: p.slice(), acquisition: e.mean - o.budget.lambda * o.budget.flops(p), mean: e.mean - o.kappa * e.std, std: e.std };
   };
   const pool = new Map<string, Proposal>();
+  const ends: number[][] = [];
   const consider = (p: readonly number[]) => {
     const key = pointKey(p);
     if (pool.has(key) || o.exclude.has(key) || !o.budget.feasible(p)) return;
@@ -225,6 +226,7 @@ export async function propose(o: ProposeOptions): Promise<Proposal[]> {
     }
     o.onTick?.();
     const end = res.result;
+    ends.push(end);
     if (!o.exclude.has(pointKey(end))) consider(end);
     else {
       // the run climbed onto a measured network: the acquisition's best step off it
@@ -238,6 +240,7 @@ export async function propose(o: ProposeOptions): Promise<Proposal[]> {
       if (best) pool.set(pointKey(best.point), best);
     }
   }
+  if (pool.size === 0) widen(o, s, ends, pool, score);
   const ranked = [...pool.values()].sort((a, b) => b.acquisition - a.acquisition || (pointKey(a.point) < pointKey(b.point) ? -1 : 1));
   const chosen: Proposal[] = [];
   for (const p of ranked) {
@@ -249,6 +252,41 @@ export async function propose(o: ProposeOptions): Promise<Proposal[]> {
     if (!chosen.includes(p)) chosen.push(p);
   }
   return chosen;
+}
+
+/** Acquisition evaluations a widening may spend (codes have 54 moves, so two moves is ~3,000). */
+const WIDEN_EVALUATIONS = 4000;
+
+/**
+ * When every run ended on a measured network whose one-move neighbours are all measured too (a
+ * converged search around its best), looks further: the networks two, then three moves from the
+ * runs' ends, best by the acquisition; else random unmeasured networks. The search keeps
+ * measuring while unmeasured networks are left, instead of stopping short of its query budget.
+ */
+function widen(o: ProposeOptions, s: ReturnType<typeof spaceOf>, ends: number[][], pool: Map<string, Proposal>, score: (p: readonly number[]) => Proposal): void {
+  let frontier = ends.map((e) => e.slice());
+  const visited = new Set(frontier.map(pointKey));
+  let spent = 0;
+  for (let depth = 1; depth <= 3 && pool.size === 0 && frontier.length > 0; depth++) {
+    const next: number[][] = [];
+    for (const p of frontier) {
+      for (const c of s.candidates(p, new Float64Array(s.dim))) {
+        const key = pointKey(c.to);
+        if (visited.has(key)) continue;
+        visited.add(key);
+        next.push(c.to);
+        if (o.exclude.has(key) || !o.budget.feasible(c.to)) continue;
+        if (spent++ >= WIDEN_EVALUATIONS) break;
+        pool.set(key, score(c.to));
+      }
+    }
+    frontier = next;
+  }
+  for (let t = 0; t < 1000 && pool.size === 0; t++) {
+    const p = randomPoint(o.space, o.rand, o.budget);
+    const key = pointKey(p);
+    if (!o.exclude.has(key) && o.budget.feasible(p)) pool.set(key, score(p));
+  }
 }
 
 function checkOptions(o: SearchOptions): void {
