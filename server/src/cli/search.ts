@@ -1,0 +1,233 @@
+// `ncp search`: the closed loop — choose which networks to measure next, measure them (look-up
+// in a benchmark or the user's training script), until the query budget is spent.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError, writeLine, type Command } from './command';
+import { intOption, numberOption } from './options';
+import { PropagationError, parseTerm, termLabel, type ObjectiveTerm } from '../core/propagate';
+import { BUILTIN_DEFAULTS } from '../features/propagationRequest';
+import { BenchmarkFormatError, loadMrBenchmark, loadNb201Benchmark } from '../core/benchmark';
+import { MrBenchmarkMeasurer, Nb201BenchmarkMeasurer } from '../core/search/benchmarkMeasurer';
+import { CommandMeasurer } from '../core/search/commandMeasurer';
+import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, runSearch, objectiveValue } from '../core/search/loop';
+import { appendMeasurement, measurementToRow, MeasurementsFormatError, readMeasurements } from '../core/search/measurementsFile';
+import { SearchCancelled, SearchError, type Measurement, type Measurer, type SpaceKind } from '../core/search/types';
+import { codeToString } from '../core/space/multires';
+import { cellToString } from '../core/space/nb201';
+import { readFileSync } from 'node:fs';
+
+const help = `Usage: ncp search (--benchmark FILE | --measure CMD) --queries N [options]
+
+Closed-loop propagation: measures a few random networks, then repeatedly fits a predictor
+ensemble (Gaussian-process members) on everything measured, propagates from many starts under
+an upper-confidence-bound acquisition and the hard budget, and measures the most promising
+new networks, until N measurements are made. Prints the best network so far as it goes.
+
+Measuring:
+  --benchmark FILE       look networks up in a NAS-Bench-201 or NAS-Bench-MR JSON file (for
+                         evaluation); a multi-resolution proposal the benchmark lacks is replaced
+                         by the nearest unmeasured benchmark network within the budget (noted)
+  --measure CMD          run CMD (through the shell) once per network: the network as one JSON
+                         object on stdin — {"space":"multires","code":[27 integers],"string":"…"}
+                         or {"space":"nb201","cell":"|…|"} — and its metrics as one JSON object
+                         on stdout (the last line that is one): {"seg": {"mIoU": 76.1}}.
+                         Failures, garbage, deaths and timeouts are recorded, not fatal.
+  --timeout S            seconds per measurement before CMD is killed (default 3600)
+
+Options:
+  --queries N            measurements in all, earlier ones included (1–${SEARCH_LIMITS.queries})
+  --initial K            random networks measured first (default ${SEARCH_DEFAULTS.initial})
+  --batch B              networks proposed per refit (default ${SEARCH_DEFAULTS.batch}, at most ${SEARCH_LIMITS.batch})
+  --to OBJ[,OBJ…]        what to maximise, as in propagate: segmentation | SETTING[.METRIC] |
+                         '0.5*seg-4x.mIoU'; nb201 for NAS-Bench-201 cells (--objective: the same)
+  --flops-max X          hard budget in G multiply-accumulates (multires; never exceeded)
+  --params-max X         hard budget in M parameters
+  --lambda L             weight of the exact FLOPs subtracted from the objective (default ${BUILTIN_DEFAULTS.lambda}; multires)
+  --kappa K              weight of the ensemble's spread in the acquisition (default ${SEARCH_DEFAULTS.kappa})
+  --seed S               seed (default 0); the same seed and measurements give the same search
+  --out FILE             measurements file (JSON Lines), appended as each measurement arrives
+  --resume               continue the search in --out: its measurements count and are never repeated
+  --json                 print one JSON object per measurement, then a summary object
+  -h, --help             this text
+
+Examples:
+  ncp search --benchmark ../shared/data/nasbench201.json --to nb201 --queries 100
+  ncp search --measure 'python train.py' --to seg.mIoU --flops-max 2.5 --queries 50 --out runs.jsonl`;
+
+function fmt(v: number): string {
+  return Number(v.toPrecision(6)).toString();
+}
+
+export function pointText(space: SpaceKind, p: readonly number[]): string {
+  return space === 'nb201' ? cellToString(p) : codeToString(p);
+}
+
+export function parseObjective(text: string, flag: string): ObjectiveTerm[] {
+  try {
+    return text.split(',').map((t) => parseTerm(t));
+  } catch (e) {
+    throw new UsageError(`${flag}: ${(e as Error).message}`);
+  }
+}
+
+export const searchCommand: Command = {
+  name: 'search',
+  summary: 'closed-loop search: choose which networks to measure next, measure them, repeat',
+  help,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        benchmark: { type: 'string' },
+        measure: { type: 'string' },
+        timeout: { type: 'string' },
+        queries: { type: 'string' },
+        initial: { type: 'string' },
+        batch: { type: 'string' },
+        to: { type: 'string' },
+        objective: { type: 'string' },
+        'flops-max': { type: 'string' },
+        'params-max': { type: 'string' },
+        lambda: { type: 'string' },
+        kappa: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        resume: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+    });
+    void positionals;
+    if ((values.benchmark === undefined) === (values.measure === undefined)) throw new UsageError('give one of --benchmark FILE or --measure CMD');
+    if (values.to !== undefined && values.objective !== undefined) throw new UsageError('give --to or --objective, not both');
+    const objText = values.to ?? values.objective;
+    if (objText === undefined) throw new UsageError('--to is required (e.g. --to seg.mIoU, or --to nb201)');
+    const objective = parseObjective(objText, values.to !== undefined ? '--to' : '--objective');
+    const space: SpaceKind = objective.some((t) => t.setting === 'nb201') ? 'nb201' : 'multires';
+    if (space === 'nb201' && objective.some((t) => t.setting !== 'nb201')) throw new UsageError('--to: nb201 cannot be mixed with multi-resolution settings');
+    const queries = intOption(values.queries, '--queries', 1);
+    if (queries === undefined) throw new UsageError('--queries is required');
+    if (queries > SEARCH_LIMITS.queries) throw new UsageError(`--queries: at most ${SEARCH_LIMITS.queries}, got ${queries}`);
+    const batch = intOption(values.batch, '--batch', 1);
+    if (batch !== undefined && batch > SEARCH_LIMITS.batch) throw new UsageError(`--batch: at most ${SEARCH_LIMITS.batch}, got ${batch}`);
+    const initial = intOption(values.initial, '--initial', 1);
+    const flopsMax = numberOption(values['flops-max'], '--flops-max', { min: 0, exclusiveMin: true });
+    const paramsMax = numberOption(values['params-max'], '--params-max', { min: 0, exclusiveMin: true });
+    const lambda = numberOption(values.lambda, '--lambda', { min: 0 });
+    const kappa = numberOption(values.kappa, '--kappa', { min: 0, max: 100 });
+    const seed = intOption(values.seed, '--seed', 0) ?? 0;
+    const timeout = numberOption(values.timeout, '--timeout', { min: 0, max: 7 * 24 * 3600, exclusiveMin: true }) ?? 3600;
+    if (space === 'nb201' && (flopsMax !== undefined || paramsMax !== undefined || lambda !== undefined)) {
+      throw new UsageError('--flops-max, --params-max and --lambda apply to multi-resolution networks, not NAS-Bench-201 cells');
+    }
+    if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out FILE (the measurements to continue)');
+    const out = values.out === undefined ? undefined : resolve(io.cwd, values.out);
+    if (out && !values.resume && existsSync(out) && readFileSync(out, 'utf8').trim() !== '') {
+      throw new UsageError(`${values.out} already holds measurements: add --resume to continue that search, or choose another --out`);
+    }
+
+    let measurer: Measurer;
+    let label: string;
+    if (values.benchmark !== undefined) {
+      const path = resolve(io.cwd, values.benchmark);
+      try {
+        if (space === 'nb201') measurer = new Nb201BenchmarkMeasurer(loadNb201Benchmark(path));
+        else {
+          const mr = new MrBenchmarkMeasurer(loadMrBenchmark(path), [...new Set(objective.map((t) => t.setting))]);
+          if (mr.usable.length === 0) throw new UsageError(`${values.benchmark}: no network has measurements of ${objective.map(termLabel).join(', ')}`);
+          measurer = mr;
+        }
+      } catch (e) {
+        if (e instanceof BenchmarkFormatError) throw new UsageError(e.message);
+        throw e;
+      }
+      label = 'benchmark';
+    } else {
+      measurer = new CommandMeasurer({ command: values.measure!, space, timeout, cwd: io.cwd });
+      label = 'measure';
+    }
+
+    let history: Measurement[] = [];
+    if (out && values.resume) {
+      try {
+        const r = readMeasurements(out, { repair: true });
+        history = r.measurements;
+        for (const n of r.notes) writeLine(io.stderr, `search: note: ${n}`);
+      } catch (e) {
+        if (e instanceof MeasurementsFormatError) throw new UsageError(e.message);
+        throw e;
+      }
+      writeLine(io.stderr, `search: resuming with ${history.length} measurement(s) from ${values.out}`);
+    }
+
+    const json = values.json === true;
+    const lambdaUsed = space === 'multires' ? (lambda ?? BUILTIN_DEFAULTS.lambda) : 0;
+    const b = budgeting(space, { flopsMax, paramsMax, lambda: lambdaUsed });
+    let bestShown: number | undefined;
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const res = await runSearch(
+        {
+          space,
+          objective,
+          lambda: space === 'multires' ? lambdaUsed : undefined,
+          flopsMax,
+          paramsMax,
+          queries,
+          initial,
+          batch,
+          kappa,
+          seed,
+          history,
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.phase === 'measuring' && p.elapsed !== undefined && io.stderrIsTTY) io.stderr.write(`\r\x1b[Ksearch: measuring ${p.measured + 1}/${p.queries}, ${Math.round(p.elapsed)} s`);
+          },
+          onMeasurement: (m, i) => {
+            if (out) appendMeasurement(out, m);
+            if (io.stderrIsTTY) io.stderr.write('\r\x1b[K');
+            const v = objectiveValue(m, objective);
+            if (json) writeLine(io.stdout, JSON.stringify({ index: i + 1, ...measurementToRow(m), value: v }));
+            else {
+              const what = m.ok ? (v === undefined ? `no value for ${objective.map(termLabel).join(' + ')}` : fmt(v)) : `failed: ${m.error}`;
+              let line = `${String(i + 1).padStart(4)}  ${what}  ${pointText(space, m.point)}`;
+              // the same score the loop ranks by: objective − λ·GMACs
+              const score = v === undefined ? undefined : v - lambdaUsed * b.flops(m.point);
+              if (score !== undefined && (bestShown === undefined || score > bestShown)) {
+                bestShown = score;
+                line += '  ← best so far';
+              }
+              writeLine(io.stdout, line);
+            }
+            if (m.note) writeLine(io.stderr, `search: note: ${m.note}`);
+          },
+        },
+        measurer,
+      );
+      for (const n of res.notes) writeLine(io.stderr, `search: note: ${n}`);
+      const best = res.best >= 0 ? res.measurements[res.best] : undefined;
+      if (json) {
+        writeLine(io.stdout, JSON.stringify({ summary: true, measured: res.measurements.length, failed: res.measurements.filter((m) => !m.ok).length, best: best ? { ...measurementToRow(best), value: res.bestValue } : null, stopReason: res.stopReason, measure: label }));
+      } else if (best) {
+        writeLine(io.stdout, `best: ${fmt(res.bestValue!)} (${objective.map(termLabel).join(' + ')}${lambdaUsed > 0 ? ` − ${lambdaUsed}·GMACs` : ''}) ${pointText(space, best.point)}`);
+      } else writeLine(io.stdout, 'best: none (no successful measurement)');
+      return best ? 0 : 1;
+    } catch (e) {
+      if (e instanceof SearchCancelled) {
+        writeLine(io.stderr, `search: cancelled; the measurements so far are in ${values.out ?? '(no --out file)'}`);
+        return 130;
+      }
+      if (e instanceof SearchError || e instanceof PropagationError) {
+        writeLine(io.stderr, `ncp search: ${e.message}`);
+        return 1;
+      }
+      throw e;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  },
+};

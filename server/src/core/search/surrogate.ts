@@ -1,0 +1,340 @@
+// The search loop's predictor: an ensemble of Gaussian-process members (RBF kernel on the
+// predictor input) refitted in closed form after every batch. The shipped MLP ensembles take
+// seconds to minutes to train; a search refits dozens of times, so its members must refit in
+// milliseconds, and a GP is also what the baselines note shows works for this loop. Members differ
+// in length scale (around the one the marginal likelihood prefers); the ensemble's mean is their
+// mean and its spread combines each member's posterior variance with their disagreement.
+import { cholesky } from '../predict/gp';
+import type { DifferentiablePredictor, Estimate } from '../predict/types';
+
+/** Length-scale grid (on squared distances of the features) tried by the marginal likelihood. */
+const LENGTH_GRID = [0.5, 0.7, 1, 1.4, 2, 2.8, 4];
+/** Noise variances (targets standardised) tried alongside. */
+const NOISE_GRID = [1e-4, 1e-3, 1e-2, 1e-1];
+/** Members: multiples of the chosen length scale. */
+const MEMBER_SCALES = [0.75, 1, 1.33];
+const JITTER = 1e-8;
+/** Rows the hyperparameter grid sees (the posterior uses all). */
+const GRID_ROWS = 300;
+
+interface Member {
+  ls2: number;
+  L: Float64Array;
+  alpha: Float64Array;
+}
+
+export interface SurrogateFit {
+  /** Length scale and noise chosen by the marginal likelihood (for logs). */
+  lengthScale: number;
+  noise: number;
+}
+
+function sqDist(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, d: number): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) {
+    const t = a[ao + k] - b[bo + k];
+    s += t * t;
+  }
+  return s;
+}
+
+/** Forward substitution L v = b (in place on b). */
+function forward(L: Float64Array, n: number, b: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let v = b[i];
+    const ri = i * n;
+    for (let k = 0; k < i; k++) v -= L[ri + k] * b[k];
+    b[i] = v / L[ri + i];
+  }
+}
+
+/** Backward substitution Lᵀ x = b (in place on b). */
+function backward(L: Float64Array, n: number, b: Float64Array): void {
+  for (let i = n - 1; i >= 0; i--) {
+    let v = b[i];
+    for (let k = i + 1; k < n; k++) v -= L[k * n + i] * b[k];
+    b[i] = v / L[i * n + i];
+  }
+}
+
+function factor(D2: Float64Array, n: number, ls2: number, noise: number): Float64Array | undefined {
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n * n; i++) L[i] = Math.exp(-D2[i] / (2 * ls2));
+  for (let i = 0; i < n; i++) L[i * n + i] += noise + JITTER;
+  try {
+    cholesky(L, n);
+    return L;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A GP ensemble over rows of features (n×d) and one target. Implements the predictor contract
+ * for one metric so that propagation can follow it; its input is the feature vector itself.
+ */
+export class GpEnsemble implements DifferentiablePredictor {
+  readonly metrics: readonly string[];
+  private readonly members: Member[] = [];
+  private readonly yMean: number;
+  private readonly yStd: number;
+  readonly fit: SurrogateFit;
+  private readonly kBuf: Float64Array;
+  private readonly vBuf: Float64Array;
+
+  constructor(
+    readonly setting: string,
+    metric: string,
+    private readonly X: Float64Array,
+    private readonly n: number,
+    private readonly d: number,
+    y: ArrayLike<number>,
+    /** Per-feature factor applied before distances (e.g. 1/range of each code position); X is given unscaled. */
+    private readonly scale: Float64Array | undefined,
+    /** A previous fit's choice: reused while the data grows (the grid search is the slow part). */
+    hint?: SurrogateFit,
+  ) {
+    if (n < 1) throw new RangeError('a surrogate needs at least one measured network');
+    this.metrics = [metric];
+    if (scale) {
+      const Xs = new Float64Array(n * d);
+      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) Xs[i * d + j] = X[i * d + j] * scale[j];
+      this.X = Xs;
+    }
+    let m = 0;
+    for (let i = 0; i < n; i++) m += y[i];
+    m /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (y[i] - m) ** 2;
+    const s = n > 1 ? Math.sqrt(v / (n - 1)) : 1;
+    this.yMean = m;
+    this.yStd = s > 1e-12 ? s : 1;
+    const ys = new Float64Array(n);
+    for (let i = 0; i < n; i++) ys[i] = (y[i] - m) / this.yStd;
+    const D2 = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) D2[i * n + j] = D2[j * n + i] = sqDist(X, i * d, X, j * d, d);
+    this.fit = hint ?? GpEnsemble.chooseHyper(D2, n, ys, d);
+    const base = this.fit.lengthScale;
+    for (const scale of MEMBER_SCALES) {
+      const ls2 = (base * scale) ** 2;
+      const L = factor(D2, n, ls2, this.fit.noise) ?? factor(D2, n, ls2, Math.max(this.fit.noise, 1e-2));
+      if (!L) continue;
+      const alpha = new Float64Array(ys);
+      forward(L, n, alpha);
+      backward(L, n, alpha);
+      this.members.push({ ls2, L, alpha });
+    }
+    if (this.members.length === 0) throw new RangeError('surrogate: the kernel matrix could not be factored');
+    this.kBuf = new Float64Array(n);
+    this.vBuf = new Float64Array(n);
+  }
+
+  /**
+   * Length scale and noise of the best log marginal likelihood on the grid (scaled by √d), on
+   * the first GRID_ROWS rows at most: the grid's factorisations are the cost of a refit.
+   */
+  private static chooseHyper(D2full: Float64Array, nFull: number, ysFull: Float64Array, d: number): SurrogateFit {
+    const n = Math.min(nFull, GRID_ROWS);
+    const D2 = n === nFull ? D2full : new Float64Array(n * n);
+    if (n !== nFull) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) D2[i * n + j] = D2full[i * nFull + j];
+    const ys = ysFull.subarray(0, n);
+    let best: SurrogateFit = { lengthScale: Math.sqrt(d) / 2, noise: 1e-2 };
+    let bestLl = -Infinity;
+    const a = new Float64Array(n);
+    for (const g of LENGTH_GRID) {
+      // features are one-hot or in [0, 1]: typical squared distances grow with d
+      const ls = (g * Math.sqrt(d)) / 4;
+      for (const noise of NOISE_GRID) {
+        const L = factor(D2, n, ls * ls, noise);
+        if (!L) continue;
+        a.set(ys);
+        forward(L, n, a);
+        let ll = 0;
+        for (let i = 0; i < n; i++) ll -= 0.5 * a[i] * a[i] + Math.log(L[i * n + i]);
+        if (ll > bestLl) {
+          bestLl = ll;
+          best = { lengthScale: ls, noise };
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Mean and standard deviation (original units) and, when asked, their gradients. */
+  private posterior(raw: ArrayLike<number>, wantGrad: boolean): { mean: number; std: number; dMean?: Float64Array; dStd?: Float64Array } {
+    const { n, d, X, scale } = this;
+    const x = scale ? Float64Array.from(raw, (v, j) => v * scale[j]) : raw;
+    const M = this.members.length;
+    const means = new Float64Array(M);
+    const vars = new Float64Array(M);
+    const dMeans: Float64Array[] = [];
+    const dVars: Float64Array[] = [];
+    const k = this.kBuf;
+    const v = this.vBuf;
+    const D2 = new Float64Array(n);
+    for (let i = 0; i < n; i++) D2[i] = sqDist(x, 0, X, i * d, d);
+    for (let m = 0; m < M; m++) {
+      const mem = this.members[m];
+      let mu = 0;
+      for (let i = 0; i < n; i++) {
+        k[i] = Math.exp(-D2[i] / (2 * mem.ls2));
+        mu += k[i] * mem.alpha[i];
+      }
+      v.set(k);
+      forward(mem.L, n, v);
+      let q = 0;
+      for (let i = 0; i < n; i++) q += v[i] * v[i];
+      means[m] = mu;
+      vars[m] = Math.max(1 + JITTER - q, 1e-12);
+      if (wantGrad) {
+        // dk_i/dx = −k_i (x − x_i)/ℓ²; dvar/dx = −2 Σ w_i dk_i/dx with w = K⁻¹k
+        backward(mem.L, n, v);
+        const gm = new Float64Array(d);
+        const gv = new Float64Array(d);
+        for (let i = 0; i < n; i++) {
+          const c = -k[i] / mem.ls2;
+          const am = c * mem.alpha[i];
+          const av = -2 * c * v[i];
+          for (let j = 0; j < d; j++) {
+            const t = x[j] - X[i * d + j];
+            gm[j] += am * t;
+            gv[j] += av * t;
+          }
+        }
+        dMeans.push(gm);
+        dVars.push(gv);
+      }
+    }
+    let mean = 0;
+    for (let m = 0; m < M; m++) mean += means[m];
+    mean /= M;
+    let within = 0;
+    let between = 0;
+    for (let m = 0; m < M; m++) {
+      within += vars[m];
+      between += (means[m] - mean) ** 2;
+    }
+    const total = (within + between) / M;
+    const std = Math.sqrt(total);
+    const out: { mean: number; std: number; dMean?: Float64Array; dStd?: Float64Array } = {
+      mean: this.yMean + this.yStd * mean,
+      std: this.yStd * std,
+    };
+    if (wantGrad) {
+      const dMean = new Float64Array(d);
+      const dTot = new Float64Array(d);
+      for (let m = 0; m < M; m++) {
+        for (let j = 0; j < d; j++) {
+          dMean[j] += dMeans[m][j] / M;
+          dTot[j] += dVars[m][j] / M;
+        }
+      }
+      for (let m = 0; m < M; m++) for (let j = 0; j < d; j++) dTot[j] += (2 / M) * (means[m] - mean) * (dMeans[m][j] - dMean[j]);
+      const dStd = new Float64Array(d);
+      for (let j = 0; j < d; j++) {
+        const sj = scale ? scale[j] : 1;
+        dMean[j] *= this.yStd * sj;
+        dStd[j] = (this.yStd * sj * dTot[j]) / (2 * Math.max(std, 1e-9));
+      }
+      out.dMean = dMean;
+      out.dStd = dStd;
+    }
+    return out;
+  }
+
+  /** The ensemble's mean alone (no variance solves: fast enough to rank a whole space). */
+  predictMean(raw: ArrayLike<number>): number {
+    const { n, d, X, scale } = this;
+    const x = scale ? Float64Array.from(raw, (v, j) => v * scale[j]) : raw;
+    let mean = 0;
+    for (let i = 0; i < n; i++) {
+      const d2 = sqDist(x, 0, X, i * d, d);
+      for (const mem of this.members) mean += Math.exp(-d2 / (2 * mem.ls2)) * mem.alpha[i];
+    }
+    return this.yMean + (this.yStd * mean) / this.members.length;
+  }
+
+  predict(input: ArrayLike<number>): Estimate[] {
+    const p = this.posterior(input, false);
+    return [{ mean: p.mean, std: p.std }];
+  }
+
+  predictBatch(inputs: readonly ArrayLike<number>[]): Estimate[][] {
+    return inputs.map((x) => this.predict(x));
+  }
+
+  valueAndGrad(input: ArrayLike<number>, _metric: number): { mean: number; std: number; grad: Float64Array } {
+    const p = this.posterior(input, true);
+    return { mean: p.mean, std: p.std, grad: p.dMean! };
+  }
+
+  /** Mean, spread and their gradients (what an acquisition needs). */
+  withSpreadGrad(input: ArrayLike<number>): { mean: number; std: number; dMean: Float64Array; dStd: Float64Array } {
+    const p = this.posterior(input, true);
+    return { mean: p.mean, std: p.std, dMean: p.dMean!, dStd: p.dStd! };
+  }
+}
+
+/** Standard normal density and distribution. */
+function phi(z: number): number {
+  return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+}
+function Phi(z: number): number {
+  // Abramowitz–Stegun 7.1.26 on erf; |error| < 1.5e-7
+  const t = 1 / (1 + 0.3275911 * (Math.abs(z) / Math.SQRT2));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(z * z) / 2);
+  return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+}
+
+/** Expected improvement of a Gaussian estimate over `best`. */
+export function expectedImprovement(mean: number, std: number, best: number): number {
+  if (!(std > 1e-12)) return Math.max(0, mean - best);
+  const z = (mean - best) / std;
+  return (mean - best) * Phi(z) + std * phi(z);
+}
+
+/**
+ * The upper confidence bound mean + κ·spread of a GP ensemble as a predictor, so that the
+ * propagation engine follows the acquisition rather than the mean. Evaluations are memoised:
+ * the many propagation runs of one batch revisit the same points.
+ */
+export class UcbPredictor implements DifferentiablePredictor {
+  readonly metrics = ['ucb'] as const;
+  private readonly cache = new Map<string, { mean: number; std: number; grad?: Float64Array }>();
+
+  constructor(
+    readonly setting: string,
+    private readonly model: GpEnsemble,
+    private readonly kappa: number,
+  ) {}
+
+  private key(x: ArrayLike<number>): string {
+    return Array.prototype.join.call(x, ',');
+  }
+
+  predict(input: ArrayLike<number>): Estimate[] {
+    const key = this.key(input);
+    const hit = this.cache.get(key);
+    if (hit) return [{ mean: hit.mean, std: hit.std }];
+    const [e] = this.model.predict(input);
+    const out = { mean: e.mean + this.kappa * e.std, std: e.std };
+    this.cache.set(key, out);
+    return [out];
+  }
+
+  predictBatch(inputs: readonly ArrayLike<number>[]): Estimate[][] {
+    return inputs.map((x) => this.predict(x));
+  }
+
+  valueAndGrad(input: ArrayLike<number>): { mean: number; std: number; grad: Float64Array } {
+    const key = this.key(input);
+    const hit = this.cache.get(key);
+    if (hit?.grad) return { mean: hit.mean, std: hit.std, grad: hit.grad };
+    const p = this.model.withSpreadGrad(input);
+    const grad = new Float64Array(p.dMean.length);
+    for (let j = 0; j < grad.length; j++) grad[j] = p.dMean[j] + this.kappa * p.dStd[j];
+    const out = { mean: p.mean + this.kappa * p.std, std: p.std, grad };
+    this.cache.set(key, out);
+    return out;
+  }
+}
