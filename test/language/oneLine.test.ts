@@ -92,6 +92,9 @@ test('the one-line fast path gives exactly the parser\'s analysis', () => {
 test('the fast path takes the simple one-line forms and leaves everything else to the parser', () => {
   for (const t of taken) assert.ok(analyzeOneLine(t), `taken: ${JSON.stringify(t)}`);
   for (const t of leftToParser) assert.equal(analyzeOneLine(t), undefined, `left: ${JSON.stringify(t)}`);
+  // A valid network without diagnostics keeps no number objects until they are read.
+  for (const t of [taken[0], taken[4]]) assert.equal(Object.hasOwn(analyzeOneLine(t)!.decl, 'numbers'), false, t);
+  assert.equal(Object.hasOwn(analyzeOneLine(taken[10])!.decl, 'numbers'), true, 'a network with a warning is built as the parser builds it');
 });
 
 test('random codes in both forms: the same analysis either way', () => {

@@ -12,6 +12,7 @@ import type { NetworkDecl, NetworkForm, NetworkNumber, NumberList, Range } from 
 import type { NcpDiagnostic } from './diagnostics';
 import { analyzeNetwork, type RangeMaker } from './network';
 import { LineIndex, OffsetRange, NetNumber, type LineSource } from './positions';
+import { CODE_LENGTH, stageOffset, validateCode } from '../core/space/multires';
 
 const isBlank = (c: number): boolean => c === 32 || c === 9;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
@@ -20,14 +21,26 @@ const isNameChar = (c: number): boolean => isNameStart(c) || isDigit(c);
 /** The reserved words (`network`, `cell`, `propagate` lex as keywords, never as names). */
 const RESERVED = new Set(['network', 'cell', 'propagate']);
 
+/** Where the parts of a one-line network are in its text. */
+interface Scan {
+  kw: number;
+  nameStart: number;
+  nameEnd: number;
+  name: string;
+  form: 'string' | 'list';
+  /** The string (with its quotes) or the list (with its brackets). */
+  open: number;
+  close: number;
+  /** Start and end offsets of the list's numbers. */
+  spans: number[];
+}
+
 /**
- * The declaration `text` holds, when it is exactly one simple one-line network (leading blanks
- * and trailing line breaks allowed), built as the parser and analyzeNetwork would build it.
+ * The parts of `text` when it is exactly one simple one-line network (leading blanks and trailing
+ * line breaks allowed), read as the lexer and parser read them; undefined otherwise.
  */
-function build(text: string, ranges: RangeMaker, shift = 0): NetworkDecl | undefined {
+function scan(text: string): Scan | undefined {
   const n = text.length;
-  // `shift`: where the text starts in the offsets `ranges` takes.
-  const lines: RangeMaker = shift === 0 ? ranges : { range: (a, b) => ranges.range(a + shift, b + shift) };
   const at = (k: number): number => (k < n ? text.charCodeAt(k) : -1);
   let i = 0;
   while (isBlank(at(i))) i++;
@@ -52,8 +65,7 @@ function build(text: string, ranges: RangeMaker, shift = 0): NetworkDecl | undef
   i++;
   while (isBlank(at(i))) i++;
   const open = i;
-  let form: NetworkForm;
-  /** Start and end offsets of the list's numbers. */
+  let form: Scan['form'];
   const spans: number[] = [];
   if (at(i) === 34 /* " */) {
     form = 'string';
@@ -84,24 +96,79 @@ function build(text: string, ranges: RangeMaker, shift = 0): NetworkDecl | undef
     const c = text.charCodeAt(i);
     if (!isBlank(c) && c !== 10 && c !== 13) return undefined;
   }
-  // The parser's object, field for field and in its order.
+  return { kw, nameStart, nameEnd, name, form, open, close, spans };
+}
+
+/** The declaration as the parser builds it (before analyzeNetwork), field for field and in its order. */
+function eager(text: string, p: Scan, ranges: RangeMaker, shift = 0): NetworkDecl {
+  // `shift`: where the text starts in the offsets `ranges` takes.
+  const r = (a: number, b: number): Range => ranges.range(a + shift, b + shift);
   const decl: NetworkDecl = {
-    name,
-    nameRange: lines.range(nameStart, nameEnd),
-    range: lines.range(kw, close),
-    keywordRange: lines.range(kw, kw + 7),
+    name: p.name,
+    nameRange: r(p.nameStart, p.nameEnd),
+    range: r(p.kw, p.close),
+    keywordRange: r(p.kw, p.kw + 7),
     kind: 'network',
-    form,
+    form: p.form,
     numbers: [],
   };
-  if (form === 'string') {
-    decl.string = { value: text.slice(open + 1, close - 1), range: lines.range(open, close), terminated: true };
+  if (p.form === 'string') {
+    decl.string = { value: text.slice(p.open + 1, p.close - 1), range: r(p.open, p.close), terminated: true };
   } else {
     const items: NetNumber[] = [];
-    for (let k = 0; k < spans.length; k += 2) items.push(new NetNumber(Number(text.slice(spans[k], spans[k + 1])), lines.range(spans[k], spans[k + 1])));
-    decl.list = { items, range: lines.range(open, close) };
+    const s = p.spans;
+    for (let k = 0; k < s.length; k += 2) items.push(new NetNumber(Number(text.slice(s[k], s[k + 1])), r(s[k], s[k + 1]) as OffsetRange));
+    decl.list = { items, range: r(p.open, p.close) };
   }
   return decl;
+}
+
+const FIELDS = [2, 4, 6, 8, 10, 1];
+
+/** The code of a benchmark string of plain integers in the right shape (each stage's second field its number), or undefined. */
+function stringCode(text: string, from: number, to: number): number[] | undefined {
+  const code: number[] = new Array(CODE_LENGTH);
+  let part = 0;
+  let field = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? text.charCodeAt(i) : -1;
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+      continue;
+    }
+    if ((c !== 45 && c !== 95 && c !== -1) || digits === 0 || digits > 15 || field >= FIELDS[part]) return undefined;
+    if (part === 0) code[field] = value;
+    else if (part === 5) code[CODE_LENGTH - 1] = value;
+    else if (field === 1) {
+      if (value !== part) return undefined;
+    } else code[stageOffset(part) + (field === 0 ? 0 : field - 1)] = value;
+    field++;
+    value = 0;
+    digits = 0;
+    if (c === 45 /* - */) {
+      if (field !== FIELDS[part] || part === 5) return undefined;
+      part++;
+      field = 0;
+    }
+  }
+  return part === 5 && field === 1 ? code : undefined;
+}
+
+/** The code of a valid network that draws no diagnostic (no warning either), found without building its numbers; undefined otherwise. */
+function quietCode(text: string, p: Scan): number[] | undefined {
+  let code: number[] | undefined;
+  if (p.form === 'string') code = stringCode(text, p.open + 1, p.close - 1);
+  else if (p.spans.length === 2 * CODE_LENGTH) {
+    code = [];
+    for (let k = 0; k < p.spans.length; k += 2) {
+      if (p.spans[k + 1] - p.spans[k] > 15) return undefined;
+      code.push(Number(text.slice(p.spans[k], p.spans[k + 1])));
+    }
+  }
+  return code && validateCode(code).length === 0 ? code : undefined;
 }
 
 /**
@@ -120,15 +187,15 @@ class CompactNetwork implements NetworkDecl {
   readonly #source: LineSource;
   #full: NetworkDecl | undefined;
 
-  constructor(d: NetworkDecl, text: string, source: LineSource) {
-    this.name = d.name;
-    this.nameRange = d.nameRange;
-    this.range = d.range;
-    this.keywordRange = d.keywordRange;
-    this.form = d.form;
-    this.code = d.code;
+  constructor(p: Scan, code: number[], text: string, lines: LineIndex) {
+    this.name = p.name;
+    this.nameRange = lines.range(p.nameStart, p.nameEnd);
+    this.range = lines.range(p.kw, p.close);
+    this.keywordRange = lines.range(p.kw, p.kw + 7);
+    this.form = p.form;
+    this.code = code;
     this.#text = text;
-    this.#source = source;
+    this.#source = lines.source;
   }
 
   #rebuilt(): NetworkDecl {
@@ -136,8 +203,9 @@ class CompactNetwork implements NetworkDecl {
     const source = this.#source;
     // Ranges in the source's current offsets (the text starts at its base), as the first build made them at base 0.
     const lines: RangeMaker = { range: (a: number, b: number) => new OffsetRange(a, b, source) };
-    const full = build(this.#text, lines, source.base);
-    if (!full) throw new Error(`network '${this.name}': its text no longer parses as it did`);
+    const p = scan(this.#text);
+    if (!p) throw new Error(`network '${this.name}': its text no longer parses as it did`);
+    const full = eager(this.#text, p, lines, source.base);
     analyzeNetwork(full, lines, []);
     this.#full = full;
     return full;
@@ -180,11 +248,14 @@ export interface OneLineAnalysis {
 
 /** The analysis of a text that is one simple one-line network, or undefined (use the parser). */
 export function analyzeOneLine(text: string): OneLineAnalysis | undefined {
+  const p = scan(text);
+  if (!p) return undefined;
   const lines = new LineIndex(text);
-  const decl = build(text, lines);
-  if (!decl) return undefined;
+  // Valid and quiet (the common case): no number objects at all.
+  const code = quietCode(text, p);
+  if (code) return { decl: new CompactNetwork(p, code, text, lines), diagnostics: [], lines };
+  const decl = eager(text, p, lines);
   const diagnostics: NcpDiagnostic[] = [];
   analyzeNetwork(decl, lines, diagnostics);
-  if (diagnostics.length > 0 || !decl.code) return { decl, diagnostics, lines };
-  return { decl: new CompactNetwork(decl, text, lines.source), diagnostics, lines };
+  return { decl, diagnostics, lines };
 }
