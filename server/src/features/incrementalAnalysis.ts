@@ -10,6 +10,7 @@ import { analyzeText, declarationAt, withLazyTokens, duplicateNameDiagnostic, un
 import type { CellDecl, Declaration, NetworkDecl, PropagateDecl } from '../language/ast';
 import type { NcpDiagnostic } from '../language/diagnostics';
 import { LineIndex, type DocumentLines } from '../language/positions';
+import { RELEASE_MIN_CHARS, largeDocument } from './memory';
 
 /** Below this size the whole-text analysis is fast enough and simplest. */
 export const INCREMENTAL_MIN_CHARS = 20_000;
@@ -226,6 +227,7 @@ export class IncrementalAnalyzer {
 
   forget(uri: string): void {
     this.docs.delete(uri);
+    largeDocument(uri, false);
   }
 
   /**
@@ -269,6 +271,7 @@ export class IncrementalAnalyzer {
     const lines = doc.lines;
     // Most keystrokes change no name: splice the edited chunks into the last analysis.
     const spliced = prev && next.splice ? this.spliceInto(prev, next.splice, text, lines) : undefined;
+    if (text.length >= RELEASE_MIN_CHARS) largeDocument(uri, true);
     if (spliced) {
       this.splices++;
       this.docs.set(uri, { ...prev!, text, doc, chunks, merged: spliced });
