@@ -105,7 +105,7 @@ function commonSuffix(a: string, b: string, max: number): number {
 
 const NO_NETWORKS: Map<string, NetworkDecl> = new Map();
 const NO_CELLS: Map<string, CellDecl> = new Map();
-const NONE: never[] = [];
+const NONE: never[] = Object.freeze([]) as never[];
 
 /**
  * A chunk's analysis less what the merge rebuilds for the whole document (name tables,
@@ -117,6 +117,9 @@ function slim(a: DocumentAnalysis): DocumentAnalysis {
   a.cells = NO_CELLS;
   a.references = NONE;
   a.propagations = NONE;
+  // Most chunks have neither: one shared empty list (frozen: chunk analyses are never added to).
+  if (a.diagnostics.length === 0) a.diagnostics = NONE;
+  if (a.ast.comments.length === 0) a.ast.comments = NONE;
   return a;
 }
 
