@@ -1,7 +1,8 @@
 // The one-line fast path (language/oneLine.ts) must give exactly the parser's analysis: the same
 // tree (numbers, ranges, positions, roles), diagnostics, tables and formatting, for texts it
-// takes and for near misses it must leave to the parser; and a compact network's numbers, read
-// after its chunk has moved, sit where the parser would put them.
+// takes and for near misses it must leave to the parser; and a compact network's numbers (and a
+// structured one's clauses, compactStructured.ts), read after its chunk has moved, sit where the
+// parser would put them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeText, semanticTokens, type DocumentAnalysis } from '../../server/src/language/analyze';
@@ -107,17 +108,25 @@ test('random codes in both forms: the same analysis either way', () => {
   }
 });
 
-test('a compact network\'s numbers, first read after its chunk moved, are where the parser puts them', () => {
+test('a compact network\'s numbers and clauses, first read after its chunk moved, are where the parser puts them', () => {
   const lines = [`// head`];
-  for (let i = 0; i < 200; i++) lines.push(i % 2 ? `network n${i} = ${VALID}` : `network n${i} = ${STRING}`);
+  const structured = (i: number) =>
+    `network n${i} {\n  stem 32 16\n  stage 1 blocks 1 units [1] channels [32]\n  stage 2 blocks 3 units [3, 2] channels [16, 32]\n` +
+    `  stage 3 blocks 1 units [1, 1, 1] channels [112, 48, 32]\n  stage 4 blocks 2 units [4, 3, 4, 2] channels [32, 64, 32, 112]\n  head 128\n}`;
+  for (let i = 0; i < 200; i++) lines.push(i % 3 === 0 ? structured(i) : i % 3 === 1 ? `network n${i} = ${VALID}` : `network n${i} = ${STRING}`);
   let text = lines.join('\n\n') + '\n';
   const inc = new IncrementalAnalyzer(0);
   inc.analyze('u', text);
   // Insert text near the top: every later chunk moves; no number has been read yet.
   text = text.replace('// head', '// head, longer\n\n\nnetwork extra = [1, 2]');
   const got = inc.analyze('u', text);
+  for (const name of ['n150', 'n151', 'n152']) {
+    const d = got.ast.declarations.find((x) => x.name === name);
+    assert.ok(d && d.kind === 'network');
+    // Kept compact until read (structured ones too: no clause objects).
+    assert.equal(Object.hasOwn(d, 'numbers') || Object.hasOwn(d, 'clauses'), false, name);
+    for (const n of d.numbers) assert.equal(text.slice(n.range.startOffset, n.range.endOffset), n.text);
+    for (const c of d.clauses ?? []) assert.equal(text.slice(c.keywordRange.startOffset, c.keywordRange.endOffset), c.kind);
+  }
   assert.deepEqual(normal(got), normal(analyzeText(text, { fastPath: false })));
-  const d = got.ast.declarations.find((x) => x.name === 'n150');
-  assert.ok(d && d.kind === 'network');
-  for (const n of d.numbers) assert.equal(text.slice(n.range.startOffset, n.range.endOffset), n.text);
 });

@@ -11,6 +11,7 @@ import type { CellDecl, Declaration, NetworkDecl, PropagateDecl } from '../langu
 import type { NcpDiagnostic } from '../language/diagnostics';
 import { LineIndex, type DocumentLines } from '../language/positions';
 import { RELEASE_MIN_CHARS, largeDocument } from './memory';
+import { compactStructured } from '../language/compactStructured';
 
 /** Below this size the whole-text analysis is fast enough and simplest. */
 export const INCREMENTAL_MIN_CHARS = 20_000;
@@ -490,7 +491,9 @@ export class IncrementalAnalyzer {
       this.chunkAnalyses++;
       // A copy: a slice would keep this version's whole text alive as long as the chunk.
       const own = detached(text);
-      const analysis = slim(analyzeText(own));
+      const analysis = analyzeText(own);
+      compactStructured(analysis, own);
+      slim(analysis);
       // Analysed at line 0: messages that quote line numbers are redone below at the chunk's line.
       c = { text: own, analysis, offset: off, line: 0, origin: 0, context: '', lineBound: quotesLines(analysis), propagates: analysis.ast.declarations.some((d) => d.kind === 'propagate') };
       analysis.lines.source.doc = doc;
