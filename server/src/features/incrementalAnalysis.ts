@@ -10,6 +10,8 @@ import { analyzeText, declarationAt, withLazyTokens, duplicateNameDiagnostic, un
 import type { CellDecl, Declaration, NetworkDecl, PropagateDecl } from '../language/ast';
 import type { NcpDiagnostic } from '../language/diagnostics';
 import { LineIndex, type DocumentLines } from '../language/positions';
+import { RELEASE_MIN_CHARS, largeDocument } from './memory';
+import { compactStructured } from '../language/compactStructured';
 
 /** Below this size the whole-text analysis is fast enough and simplest. */
 export const INCREMENTAL_MIN_CHARS = 20_000;
@@ -104,7 +106,7 @@ function commonSuffix(a: string, b: string, max: number): number {
 
 const NO_NETWORKS: Map<string, NetworkDecl> = new Map();
 const NO_CELLS: Map<string, CellDecl> = new Map();
-const NONE: never[] = [];
+const NONE: never[] = Object.freeze([]) as never[];
 
 /**
  * A chunk's analysis less what the merge rebuilds for the whole document (name tables,
@@ -116,6 +118,9 @@ function slim(a: DocumentAnalysis): DocumentAnalysis {
   a.cells = NO_CELLS;
   a.references = NONE;
   a.propagations = NONE;
+  // Most chunks have neither: one shared empty list (frozen: chunk analyses are never added to).
+  if (a.diagnostics.length === 0) a.diagnostics = NONE;
+  if (a.ast.comments.length === 0) a.ast.comments = NONE;
   return a;
 }
 
@@ -226,6 +231,7 @@ export class IncrementalAnalyzer {
 
   forget(uri: string): void {
     this.docs.delete(uri);
+    largeDocument(uri, false);
   }
 
   /**
@@ -269,6 +275,7 @@ export class IncrementalAnalyzer {
     const lines = doc.lines;
     // Most keystrokes change no name: splice the edited chunks into the last analysis.
     const spliced = prev && next.splice ? this.spliceInto(prev, next.splice, text, lines) : undefined;
+    if (text.length >= RELEASE_MIN_CHARS) largeDocument(uri, true);
     if (spliced) {
       this.splices++;
       this.docs.set(uri, { ...prev!, text, doc, chunks, merged: spliced });
@@ -486,7 +493,9 @@ export class IncrementalAnalyzer {
       this.chunkAnalyses++;
       // A copy: a slice would keep this version's whole text alive as long as the chunk.
       const own = detached(text);
-      const analysis = slim(analyzeText(own));
+      const analysis = analyzeText(own);
+      compactStructured(analysis, own);
+      slim(analysis);
       // Analysed at line 0: messages that quote line numbers are redone below at the chunk's line.
       c = { text: own, analysis, offset: off, line: 0, origin: 0, context: '', lineBound: quotesLines(analysis), propagates: analysis.ast.declarations.some((d) => d.kind === 'propagate') };
       analysis.lines.source.doc = doc;

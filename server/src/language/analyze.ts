@@ -35,6 +35,7 @@ import type {
 import type { NcpDiagnostic } from './diagnostics';
 import { analyzeNetwork } from './network';
 import { parse } from './parser';
+import { analyzeOneLine } from './oneLine';
 import { lex } from './lexer';
 import { containsOffset, type LineIndex } from './positions';
 import { closest, didYouMean } from './suggest';
@@ -98,7 +99,27 @@ export const STRATEGIES: readonly Strategy[] = ['continuous', 'winner-takes-all'
 export const FLOPS_UNITS: Readonly<Record<string, number>> = { G: 1, M: 1e-3 };
 export const PARAMS_UNITS: Readonly<Record<string, number>> = { M: 1, K: 1e-3 };
 
-export function analyzeText(text: string): DocumentAnalysis {
+const byRange = (a: NcpDiagnostic, b: NcpDiagnostic): number => a.range.startOffset - b.range.startOffset || a.range.endOffset - b.range.endOffset;
+
+/**
+ * `fastPath: false` always runs the parser (tests compare the one-line fast path with it).
+ */
+export function analyzeText(text: string, opts: { fastPath?: boolean } = {}): DocumentAnalysis {
+  const one = opts.fastPath === false ? undefined : analyzeOneLine(text);
+  if (one) {
+    const d = one.decl;
+    return withLazyTokens({
+      text,
+      ast: { declarations: [d], comments: [] },
+      diagnostics: one.diagnostics.sort(byRange),
+      networks: new Map([[d.name, d]]),
+      cells: new Map(),
+      propagations: [],
+      references: [{ name: d.name, range: d.nameRange, kind: 'definition', target: d }],
+      hasSyntaxErrors: false,
+      lines: one.lines,
+    });
+  }
   const parsed = parse(text);
   const diagnostics: NcpDiagnostic[] = parsed.errors.map((e) => ({
     range: e.range,
@@ -136,7 +157,7 @@ export function analyzeText(text: string): DocumentAnalysis {
     analyzePropagate(d, networks, cells, references, diagnostics);
   }
   references.sort((a, b) => a.range.startOffset - b.range.startOffset);
-  diagnostics.sort((a, b) => a.range.startOffset - b.range.startOffset || a.range.endOffset - b.range.endOffset);
+  diagnostics.sort(byRange);
   return withLazyTokens({
     text,
     ast: parsed.document,

@@ -20,7 +20,10 @@ import { NetNumber, type LineIndex } from './positions';
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** Fills `decl.numbers` and, when the network is structurally valid, `decl.code`; reports problems. */
-export function analyzeNetwork(decl: NetworkDecl, lines: LineIndex, out: NcpDiagnostic[]): void {
+/** What the analysis needs of a line index: ranges (the one-line fast path rebuilds numbers with its own). */
+export type RangeMaker = Pick<LineIndex, 'range'>;
+
+export function analyzeNetwork(decl: NetworkDecl, lines: RangeMaker, out: NcpDiagnostic[]): void {
   if (decl.form === 'structured') structured(decl, out);
   else if (decl.form === 'list') listForm(decl, out);
   else stringForm(decl, lines, out);
@@ -215,7 +218,7 @@ interface StringPiece {
 
 const FIELDS_PER_PART = [2, 4, 6, 8, 10, 1];
 
-function stringForm(decl: NetworkDecl, lines: LineIndex, out: NcpDiagnostic[]): void {
+function stringForm(decl: NetworkDecl, lines: RangeMaker, out: NcpDiagnostic[]): void {
   const s = decl.string;
   if (!s || !s.terminated) return; // the lexer already reported the missing quote
   const v = s.value;

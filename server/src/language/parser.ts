@@ -264,8 +264,8 @@ const DECL_START = new Set<TokenType>(T.DECLARATION_KEYWORDS);
 
 const isReal = (t: IToken | undefined): t is IToken => t !== undefined && !t.isInsertedInRecovery && !Number.isNaN(t.startOffset);
 
-export function parse(text: string): ParseResult {
-  const lines = new LineIndex(text);
+/** `lines`: the index whose ranges the tree gets (a compact network rebuilds its tree with its own, see compactStructured.ts). */
+export function parse(text: string, lines: LineIndex = new LineIndex(text)): ParseResult {
   const lexed = T.lex(text);
   const errors: SyntaxError[] = [];
   const r = (t: IToken): Range => lines.range(t.startOffset, t.startOffset + t.image.length);

@@ -95,14 +95,27 @@ export class NetNumber implements NetworkNumber {
 }
 
 export class LineIndex {
-  private starts: number[] = [0];
+  /** Line starts, scanned when first needed: a chunk of a large document reads positions from the document's index, never its own. */
+  #starts: number[] | undefined;
   /** The source of the ranges this index makes (see OffsetRange). */
   readonly source: LineSource = new LineSource(0, { lines: this });
   /** Line of the last lookup: lookups mostly move forward a little, so try there first. */
   private last = 0;
 
   constructor(readonly text: string, scan = true) {
-    if (scan) scanLineStarts(text, 0, text.length, this.starts);
+    if (!scan) this.#starts = [0];
+  }
+
+  private get starts(): number[] {
+    if (this.#starts) return this.#starts;
+    const starts = [0];
+    scanLineStarts(this.text, 0, this.text.length, starts);
+    this.#starts = starts;
+    return starts;
+  }
+
+  private set starts(v: number[]) {
+    this.#starts = v;
   }
 
   /**
