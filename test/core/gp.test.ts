@@ -10,6 +10,7 @@ import { findDataDir } from '../../server/src/core/benchmark';
 import { makeRng } from '../../server/src/core/random';
 import { BENCHMARK_RANGE, CODE_KINDS, CODE_LENGTH } from '../../server/src/core/space/multires';
 import { join } from 'node:path';
+import { BudgetExceeded, RunBudget } from '../../server/src/core/run/budget';
 
 const dataDir = findDataDir();
 const skip = dataDir ? false : 'benchmark data not found (set NCP_DATA_DIR or put nasbench-mr.json in ../shared/data)';
@@ -141,4 +142,32 @@ test('teacher labels rank held-out networks like their measurements', { skip }, 
   const [asked] = await withTeacherLabels([few], { rows: 0, dims: 2, seed: 1, fit: { steps: 100 }, at: probe });
   const tau = kendallTau(asked.targets.slice(300).map((t) => t[0]), truth);
   assert.ok(tau > 0.6, `held-out τ of the teacher ${tau}`);
+});
+
+test('teacher fits in workers keep reporting progress every second and stop at the run budget', async () => {
+  // generated codes and a smooth target: fits long enough (many steps on 600 rows) to outlast the budget
+  const base = [32, 32, 1, 1, 32, 2, 2, 2, 32, 64, 3, 3, 2, 2, 32, 64, 96, 1, 4, 2, 2, 2, 32, 64, 96, 128, 128];
+  const inputs = neighbourCodes([base], 600, 8, 3);
+  const setting = (name: string, k: number) => ({
+    setting: name,
+    metrics: ['m'],
+    rows: inputs.map((_, i) => i),
+    inputs,
+    targets: inputs.map((c) => [Math.sin(c[k] / 17) + c[k + 1] / 64]),
+  });
+  const beats: number[] = [];
+  const t0 = performance.now();
+  await assert.rejects(
+    withTeacherLabels([setting('a', 4), setting('b', 8)], {
+      rows: 20, dims: 2, seed: 1, threads: 2, fit: { steps: 100_000, subsample: 600 },
+      budget: new RunBudget({ maxSeconds: 2.5 }),
+      onProgress: () => beats.push(performance.now()),
+    }),
+    (e: unknown) => e instanceof BudgetExceeded && e.kind === 'time',
+  );
+  const took = performance.now() - t0;
+  assert.ok(took < 8000, `stopped after ${took.toFixed(0)} ms`);
+  // no gap of more than about a second between reports (the interval, with slack for a loaded machine)
+  const gaps = beats.slice(1).map((t, i) => t - beats[i]);
+  assert.ok(beats.length >= 2 && Math.max(...gaps) < 1600, `progress gaps ${gaps.map((g) => g.toFixed(0)).join(', ')} ms`);
 });

@@ -134,10 +134,11 @@ export interface TrainedSetting {
 async function teach(
   settings: SettingData[],
   cfg: TrainConfig,
-  opts: { seed: number; onProgress?: (p: SetProgress) => void },
+  opts: { seed: number; onProgress?: (p: SetProgress) => void; budget?: RunBudget },
 ): Promise<SettingData[]> {
   if (!(cfg.teacher > 0)) return settings;
   return withTeacherLabels(settings, {
+    budget: opts.budget,
     rows: Math.round(cfg.teacher * settings[0].inputs.length),
     dims: 2,
     seed: opts.seed,

@@ -37,7 +37,7 @@ const MAX_THREADS = 4;
  */
 export async function fitGpHypers(
   jobs: readonly GpJob[],
-  opts: { threads?: number; onStep?: (job: number, step: number, steps: number) => void } = {},
+  opts: { threads?: number; onStep?: (job: number, step: number, steps: number) => void; signal?: AbortSignal } = {},
 ): Promise<GpHyper[]> {
   const threads = Math.max(1, Math.min(jobs.length, opts.threads ?? Math.min(MAX_THREADS, availableParallelism())));
   const worker = threads > 1 ? workerSource() : undefined;
@@ -50,8 +50,17 @@ export async function fitGpHypers(
     while (next < jobs.length) {
       const i = next++;
       out[i] = await new Promise<GpHyper>((resolve, reject) => {
+        if (opts.signal?.aborted) return reject(opts.signal.reason);
         const w = new Worker(worker.source, { workerData: jobs[i], eval: worker.eval });
         let done = false;
+        // a run stopped from outside (its budget) ends its fits at once, not after minutes of work
+        const stop = () => {
+          done = true;
+          void w.terminate();
+          reject(opts.signal?.reason);
+        };
+        opts.signal?.addEventListener('abort', stop, { once: true });
+        w.on('exit', () => opts.signal?.removeEventListener('abort', stop));
         w.on('message', (m: { step?: number; steps?: number; hyper?: GpHyper }) => {
           if (m.hyper) {
             done = true;

@@ -3,6 +3,7 @@
 // for every metric, and the MLPs train on measured and labelled rows together. The GP ranks
 // held-out networks better than the MLPs where targets are nearly noise-free (segmentation), but
 // it keeps its training rows, so it cannot ship; the MLPs that learn from it can.
+import type { RunBudget } from '../run/budget';
 import { fitFeatureSpec, features } from './features';
 import { GP_FIT_DEFAULTS, GpRegressor, type GpFitOptions } from './gp';
 import { fitGpHypers } from './gpPool';
@@ -23,6 +24,8 @@ export interface TeacherOptions {
   at?: readonly (readonly number[])[];
   /** Fitting progress, summed over the settings: steps done of all steps. */
   onProgress?: (p: { settings: number; step: number; steps: number }) => void;
+  /** The run's budget: checked, and progress repeated, every second while the fits run in workers. */
+  budget?: RunBudget;
 }
 
 /** Neighbours of the given codes: each a random code of the list with 1..dims dimensions redrawn. */
@@ -81,6 +84,18 @@ export async function withTeacherLabels(settings: readonly SettingData[], o: Tea
   const fit = { ...GP_FIT_DEFAULTS, ...o.fit };
   const steps = fit.steps + (n > fit.subsample ? fit.refine : 0);
   const done = settings.map(() => 0);
+  const report = () => o.onProgress?.({ settings: settings.length, step: done.reduce((a, b) => a + b, 0), steps: steps * settings.length });
+  // one fitting step can take seconds: the main thread is idle meanwhile, so it keeps the
+  // once-a-second progress and the budget's memory and time checks going
+  const stop = new AbortController();
+  const beat = setInterval(() => {
+    try {
+      o.budget?.check();
+      report();
+    } catch (e) {
+      stop.abort(e);
+    }
+  }, 1000);
   const hypers = await fitGpHypers(
     prepared.map((p, k) => ({
       X, n, d,
@@ -89,12 +104,13 @@ export async function withTeacherLabels(settings: readonly SettingData[], o: Tea
     })),
     {
       threads: o.threads,
+      signal: stop.signal,
       onStep: (k, step) => {
         done[k] = step;
-        o.onProgress?.({ settings: settings.length, step: done.reduce((a, b) => a + b, 0), steps: steps * settings.length });
+        report();
       },
     },
-  );
+  ).finally(() => clearInterval(beat));
   return settings.map((s, k) => {
     const { m, mean, std, Y } = prepared[k];
     const P = new GpRegressor(X, n, d, Y, m, hypers[k]).predict(Xa, extra.length);
