@@ -279,14 +279,14 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     await page.keyboard.press('F1');
     const open = await input.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
-    if (open) break;
-    if (attempt === 3) throw new Error(`the command palette did not open (for '${title}')`);
+    // the palette can close again at once when a webview that is still loading takes the focus
+    if (open && (await input.fill(`>${title}`, { timeout: 3000 }).then(() => true, () => false))) break;
+    if (attempt === 5) throw new Error(`the command palette did not open (for '${title}')`);
     // a webview has the keyboard: give it back to the workbench
     await page.keyboard.press('Escape');
     await page.locator('.statusbar').click({ position: { x: 600, y: 5 } }).catch(() => undefined);
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
   }
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ timeout: 10_000 });
   await sleep(300);
