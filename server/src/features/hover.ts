@@ -144,9 +144,10 @@ export async function hover(ctx: FeatureContext, offset: number): Promise<Hover 
   if (d.kind === 'cell') {
     return { contents: { kind: 'markdown', value: (await cellMarkdown(ctx, d)).join('\n') }, range: lspRange(d.nameRange) };
   }
+  if (d.kind === 'search') return null;
   if (d.from && contains(d.from.range, offset)) {
-    const target = ast.declarations.find((x) => x.kind !== 'propagate' && x.name === d.from!.text);
-    if (!target || target.kind === 'propagate') return { contents: { kind: 'markdown', value: `No network or cell named \`${d.from.text}\`.` }, range: lspRange(d.from.range) };
+    const target = ast.declarations.find((x) => (x.kind === 'network' || x.kind === 'cell') && x.name === d.from!.text);
+    if (!target || target.kind === 'propagate' || target.kind === 'search') return { contents: { kind: 'markdown', value: `No network or cell named \`${d.from.text}\`.` }, range: lspRange(d.from.range) };
     const lines = target.kind === 'network' ? await networkMarkdown(ctx, target) : await cellMarkdown(ctx, target);
     return { contents: { kind: 'markdown', value: lines.join('\n') }, range: lspRange(d.from.range) };
   }
