@@ -15,6 +15,7 @@ import { benchmarkExplorerRequest } from './benchmarkExplorer';
 import { compareRequest } from './compare';
 import { networkAtRequest } from './networkAt';
 import { insertNetworkCommand } from './insertNetwork';
+import { suggestCommand } from './searchSuggest';
 
 export interface ServerServices {
   connection: Connection;
@@ -36,4 +37,4 @@ export interface CommandHandler {
 }
 
 export const requestHandlers: RequestHandler[] = [...propagationRequests, benchmarkExplorerRequest, compareRequest, networkAtRequest];
-export const commandHandlers: CommandHandler[] = [...propagationCommands, insertNetworkCommand];
+export const commandHandlers: CommandHandler[] = [...propagationCommands, insertNetworkCommand, suggestCommand];
