@@ -114,6 +114,7 @@ async function suggest(services: ServerServices, ctx: FeatureContext, spec: Sear
       signal: abort.signal,
       onTick: () => {
         budget.check();
+        if (blockChanged()) abort.abort();
         if (budget.progressDue()) progress?.report(`${message} (${Math.round(budget.elapsedSeconds())} s)`);
       },
     });

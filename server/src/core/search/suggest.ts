@@ -71,24 +71,32 @@ export async function suggestNext(o: SuggestOptions): Promise<SuggestResult> {
     }
     return { suggestions: out, random: true, used, ...(Number.isFinite(best) ? { best } : {}) };
   }
-  const props = await propose({
-    space: o.space,
-    model,
-    measurements: o.measurements,
-    terms: o.objective,
-    budget: b,
-    flopsMax: o.flopsMax,
-    paramsMax: o.paramsMax,
-    count: o.count,
-    kappa: o.kappa ?? SEARCH_DEFAULTS.kappa,
-    steps: SEARCH_DEFAULTS.steps,
-    starts: o.space === 'multires' ? SEARCH_DEFAULTS.startsMultires : SEARCH_DEFAULTS.starts,
-    rand,
-    seed: subSeed(seed, 'batch', n),
-    signal: o.signal,
-    exclude,
-    onTick: o.onTick,
-  });
+  // When the runs agree (a smooth objective: every start climbs to the same few networks) one
+  // round yields fewer than asked; the next rounds exclude what was chosen, as if it were measured.
+  const props: Awaited<ReturnType<typeof propose>> = [];
+  for (let round = 0; props.length < o.count && round < o.count; round++) {
+    const got = await propose({
+      space: o.space,
+      model,
+      measurements: o.measurements,
+      terms: o.objective,
+      budget: b,
+      flopsMax: o.flopsMax,
+      paramsMax: o.paramsMax,
+      count: o.count - props.length,
+      kappa: o.kappa ?? SEARCH_DEFAULTS.kappa,
+      steps: SEARCH_DEFAULTS.steps,
+      starts: o.space === 'multires' ? SEARCH_DEFAULTS.startsMultires : SEARCH_DEFAULTS.starts,
+      rand,
+      seed: subSeed(seed, 'batch', n + round * 100_003),
+      signal: o.signal,
+      exclude,
+      onTick: o.onTick,
+    });
+    if (got.length === 0) break;
+    for (const p of got) exclude.add(pointKey(p.point));
+    props.push(...got);
+  }
   const suggestions = props.map((p) => ({
     point: p.point,
     predicted: p.mean,
