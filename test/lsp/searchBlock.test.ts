@@ -206,3 +206,25 @@ test('hover on a measured cell shows its measured values; an unmeasured one show
   assert.match(await hover(7), /failed: exit status 1/);
   assert.doesNotMatch(await hover(8), /Measured/);
 });
+
+test('ncp/searchProgress: the measurements in order with the best so far (failures and other budgets kept in place)', async () => {
+  const rows = [
+    { space: 'nb201', cell: cellToString([1, 1, 1, 1, 1, 1]), metrics: { nb201: { acc: 41 } }, ok: true, seconds: 1 },
+    { space: 'nb201', cell: cellToString([2, 1, 1, 1, 1, 1]), ok: false, error: 'exit status 2', seconds: 1 },
+    { space: 'nb201', cell: cellToString([3, 1, 1, 1, 1, 1]), metrics: { nb201: { acc: 44.5 } }, ok: true, seconds: 1 },
+    { space: 'nb201', cell: cellToString([3, 2, 1, 1, 1, 1]), metrics: { nb201: { acc: 43 } }, ok: true, seconds: 1 },
+  ];
+  writeFileSync(join(dir, 'progress.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const uri = await openDoc('progress.ncp', SEARCH_NB201('progress.jsonl'));
+  type Answer = { name: string; objective: string; file?: string; points: { query: number; value?: number; best?: number; ok: boolean }[]; error?: string };
+  const a = await client.request<Answer>('ncp/searchProgress', { uri, name: 's201' });
+  assert.equal(a.objective, 'nb201.acc');
+  assert.deepEqual(a.points, [
+    { query: 1, ok: true, value: 41, best: 41 },
+    { query: 2, ok: false, best: 41 },
+    { query: 3, ok: true, value: 44.5, best: 44.5 },
+    { query: 4, ok: true, value: 43, best: 44.5 },
+  ]);
+  const none = await client.request<Answer>('ncp/searchProgress', { uri, name: 'nope' });
+  assert.match(none.error ?? '', /no search block 'nope'/);
+});

@@ -16,6 +16,7 @@ import { compareRequest } from './compare';
 import { networkAtRequest } from './networkAt';
 import { insertNetworkCommand } from './insertNetwork';
 import { suggestCommand } from './searchSuggest';
+import { searchProgressRequest } from './searchProgress';
 
 export interface ServerServices {
   connection: Connection;
@@ -36,5 +37,5 @@ export interface CommandHandler {
   execute(args: unknown[], services: ServerServices): unknown;
 }
 
-export const requestHandlers: RequestHandler[] = [...propagationRequests, benchmarkExplorerRequest, compareRequest, networkAtRequest];
+export const requestHandlers: RequestHandler[] = [...propagationRequests, benchmarkExplorerRequest, compareRequest, networkAtRequest, searchProgressRequest];
 export const commandHandlers: CommandHandler[] = [...propagationCommands, insertNetworkCommand, suggestCommand];
