@@ -20,6 +20,7 @@ import { makeRng } from '../../server/src/core/random';
 let client: LspClient;
 let dir: string;
 const applied: ApplyWorkspaceEditParams[] = [];
+const progress: { kind?: string; title?: string; message?: string }[] = [];
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ncp-searchui-'));
@@ -38,7 +39,7 @@ before(async () => {
     void client.change(dc.textDocument.uri, applyEdits(client.text(dc.textDocument.uri), dc.edits as never));
     return { applied: true };
   });
-  client.conn.onUnhandledProgress(() => {});
+  client.conn.onUnhandledProgress((p) => progress.push(p.value as never));
 });
 after(async () => {
   await client?.stop();
@@ -92,9 +93,15 @@ test('Suggest writes batch cells after the block: predicted ± spread, expected 
   const doc = `// header\n${SEARCH_NB201('runs.jsonl', 4)}\ncell after = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"\n`;
   const uri = await openDoc('suggest.ncp', doc);
   const before = applied.length;
+  const seen = progress.length;
   const out = await exec<Outcome>({ uri, name: 's201' });
   assert.equal(out.applied, true, out.reason);
   assert.equal(out.random, false);
+  const mine = progress.slice(seen);
+  assert.equal(mine[0]?.kind, 'begin');
+  assert.equal(mine[0]?.title, 'Suggesting networks (s201)');
+  assert.ok(mine.some((p) => p.kind === 'report' && /fitting on 30 measurement\(s\), proposing 4/.test(p.message ?? '')), JSON.stringify(mine));
+  assert.equal(mine.at(-1)?.kind, 'end');
   assert.deepEqual(out.names, ['s201_next', 's201_next_2', 's201_next_3', 's201_next_4']);
   const edit = applied[before].edit.documentChanges![0] as TextDocumentEdit;
   assert.equal(edit.textDocument.version, 1, 'computed for the version the command saw');
