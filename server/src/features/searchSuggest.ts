@@ -17,6 +17,8 @@ import { MeasurementsReadError, loadMeasurements, searchDecls, searchSpec, type 
 import { lspRange } from './util';
 
 export const COMMAND_SUGGEST = 'ncp.suggestNetworks';
+/** Client-side: opens the best-so-far chart (client/src/views/index.ts) from `ncp/searchProgress`. */
+export const COMMAND_SHOW_SEARCH_PROGRESS = 'ncp.showSearchProgress';
 
 export interface SuggestOutcome {
   applied: boolean;
@@ -30,10 +32,13 @@ export interface SuggestOutcome {
 export function searchLenses(ctx: FeatureContext): CodeLens[] {
   return searchDecls(ctx.analysis)
     .filter((d) => d.name !== '')
-    .map((d) => ({
-      range: lspRange(d.keywordRange),
-      command: { title: '✦ Suggest next networks', command: COMMAND_SUGGEST, arguments: [{ uri: ctx.uri, name: d.name }] },
-    }));
+    .flatMap((d) => {
+      const range = lspRange(d.keywordRange);
+      const arg = { uri: ctx.uri, name: d.name };
+      const lenses: CodeLens[] = [{ range, command: { title: '✦ Suggest next networks', command: COMMAND_SUGGEST, arguments: [arg] } }];
+      if (d.measurements !== undefined) lenses.push({ range, command: { title: 'Show progress', command: COMMAND_SHOW_SEARCH_PROGRESS, arguments: [arg] } });
+      return lenses;
+    });
 }
 
 const running = new Map<string, AbortController>();
