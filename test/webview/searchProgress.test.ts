@@ -3,12 +3,12 @@
 // server's `ncp/searchProgress` answer on a measurements file generated here.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { chromiumMissing, launch, openView } from './browser';
+import { chromiumMissing, launch, openView, ROOT } from './browser';
 import { startClient, type LspClient } from '../lsp/harness';
 import { progressChart, progressSummary, type SearchProgressData } from '../../webview/src/search/model';
 import { checkDataMessage } from '../../webview/src/messages';
@@ -95,6 +95,8 @@ test('view: the chart, its summary and its export, with no CSP violation', { ski
   const svgText = save?.data ?? '';
   assert.ok(/<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/.test(svgText) && svgText.includes('<path') && (svgText.match(/<circle/g) ?? []).length === 36, 'a standalone SVG with the line and 36 dots');
   assert.deepEqual(await v.problems(), []);
+  mkdirSync(join(ROOT, '.tmp', 'views-screenshots'), { recursive: true });
+  writeFileSync(join(ROOT, '.tmp', 'views-screenshots', 'search-progress-dark.png'), await page.screenshot({ fullPage: true }));
   // a malformed message draws nothing and says why
   await v.post({ type: 'searchProgress', data: { ...answer, points: 'x' } });
   await page.waitForSelector('.error');
