@@ -50,6 +50,14 @@ network str = "1_2-3" // trailing
 cell c2 = "|bad~0|+|none~0|none~1|+|none~0|none~1|none~2|"
 network bad { stem 8 8 8
   stage 3 blocks 0 units [1, 2] channels [8.5, 8, 8, 8]
+search s_one {
+  maximize seg.mIoU
+  batch 1000
+  measurements "runs.jsonl"
+}
+network search = [16, 64, 1, 3, 128, 3, 3, 3, 32, 48, 2, 2, 3, 2, 16, 32, 16, 1, 2, 4, 1, 1, 96, 112, 48, 80, 112]
+propagate from_search from search { maximize seg.mIoU }
+  search s_one { maximize nb201.acc; kappa 2 }
 `;
 const base = (example + extra).repeat(6);
 

@@ -131,7 +131,7 @@ export interface Opened {
 }
 
 /** Opens the view as VS Code would (same shell and CSP), with the given theme's variables. */
-export async function openView(browser: Browser, theme: ThemeName = 'light', viewport = { width: 1000, height: 900 }, state?: unknown, view: 'trace' | 'explorer' | 'compare' = 'trace'): Promise<Opened> {
+export async function openView(browser: Browser, theme: ThemeName = 'light', viewport = { width: 1000, height: 900 }, state?: unknown, view: 'trace' | 'explorer' | 'compare' | 'search' = 'trace'): Promise<Opened> {
   const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));

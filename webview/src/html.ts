@@ -9,7 +9,7 @@ export interface ShellOptions {
   styleUri: string;
   title?: string;
   /** Which view the bundle starts: the trace (default), the benchmark explorer or the compare table. */
-  view?: 'trace' | 'explorer' | 'compare';
+  view?: 'trace' | 'explorer' | 'compare' | 'search';
 }
 
 /** A random nonce (base64url, 32 bytes of entropy) from Web Crypto, available in node and browsers. */

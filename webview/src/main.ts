@@ -5,12 +5,14 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import './styles.css';
 import { checkHostMessage, checkPayload, type TracePayload, type WebviewMessage } from './protocol';
-import { checkCompareData, checkDataMessage, checkExplorerData, type CompareData, type CursorNetwork, type ExplorerData } from './messages';
+import { checkCompareData, checkDataMessage, checkExplorerData, checkSearchProgress, type CompareData, type CursorNetwork, type ExplorerData } from './messages';
 import { checked } from './common/shape';
 import { el } from './common/dom';
 import { chartWidth, renderEmpty, renderTrace, showError, type View } from './trace/render';
 import { renderExplorer } from './explorer/render';
 import { renderCompare } from './compare/render';
+import { renderSearchProgress } from './search/render';
+import type { SearchProgressData } from './search/model';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -80,7 +82,7 @@ function startTrace(root: HTMLElement, api: VsCodeApi | undefined, post: Post): 
 }
 
 /** Explorer and compare: one data message kind each, kept in the webview state for reloads. */
-function startData<T>(root: HTMLElement, api: VsCodeApi | undefined, kind: 'explorer' | 'compare', check: (v: unknown) => T, draw: (data: T, width: number) => void): void {
+function startData<T>(root: HTMLElement, api: VsCodeApi | undefined, kind: 'explorer' | 'compare' | 'searchProgress', check: (v: unknown) => T, draw: (data: T, width: number) => void): void {
   let shown: T | undefined;
   const show = (data: T) => {
     shown = data;
@@ -92,7 +94,7 @@ function startData<T>(root: HTMLElement, api: VsCodeApi | undefined, kind: 'expl
   };
   const saved = checked(() => check(api?.getState()));
   if (saved.ok) show(saved.value);
-  else root.replaceChildren(el('div', { class: 'empty', role: 'status' }, el('h1', {}, kind === 'explorer' ? 'Benchmark explorer' : 'Compare networks'), el('p', {}, 'Loading…')));
+  else root.replaceChildren(el('div', { class: 'empty', role: 'status' }, el('h1', {}, kind === 'explorer' ? 'Benchmark explorer' : kind === 'compare' ? 'Compare networks' : 'Search progress'), el('p', {}, 'Loading…')));
   window.addEventListener('message', (ev: MessageEvent<unknown>) => {
     const m = checkDataMessage(ev.data);
     if (!m.ok || m.value.type !== kind) {
@@ -118,6 +120,8 @@ function start(): void {
   const view = document.body.dataset.view;
   if (view === 'explorer') {
     startData<ExplorerData>(root, api, 'explorer', checkExplorerData, (d, w) => renderExplorer(root, d, post, w));
+  } else if (view === 'search') {
+    startData<SearchProgressData>(root, api, 'searchProgress', checkSearchProgress, (d, w) => renderSearchProgress(root, d, post, w));
   } else if (view === 'compare') {
     startData<CompareData>(root, api, 'compare', checkCompareData, (d) => renderCompare(root, d, post));
   } else {

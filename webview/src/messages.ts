@@ -4,14 +4,40 @@
 import { validateCode } from '../../server/src/core/space/multires';
 import { validateCell } from '../../server/src/core/space/nb201';
 import { VIEW_LIMITS, type CompareData, type CursorNetwork, type ExplorerData, type OverlayNetwork, type Prediction, type SettingColumn, type Space } from '../../server/src/features/viewData';
+import type { SearchProgressData } from './search/model';
 import { arr, checked, int, keys, num, nums, obj, oneOf, ShapeError, str, type Checked, type Obj } from './common/shape';
 
 export type { CompareData, CursorNetwork, ExplorerData };
 
+/** Rows of a search's progress a view accepts (the editor reads files of at most 32 MB). */
+export const MAX_SEARCH_POINTS = 100_000;
+
+/** `ncp/searchProgress`'s answer: every field checked, unknown ones refused. */
+export function checkSearchProgress(v: unknown, at = 'data'): SearchProgressData {
+  const o = obj(v, at);
+  keys(o, ['name', 'objective', 'points'], ['file', 'error'], at);
+  const data: SearchProgressData = { name: str(o.name, `${at}.name`, VIEW_LIMITS.name), objective: str(o.objective, `${at}.objective`, 1_000), points: [] };
+  if (o.file !== undefined) data.file = str(o.file, `${at}.file`, 4_096);
+  if (o.error !== undefined) data.error = str(o.error, `${at}.error`, 4_096);
+  arr(o.points, `${at}.points`, MAX_SEARCH_POINTS).forEach((p, i) => {
+    const w = `${at}.points[${i}]`;
+    const q = obj(p, w);
+    keys(q, ['query', 'ok'], ['value', 'best'], w);
+    if (typeof q.ok !== 'boolean') throw new ShapeError(`${w}.ok is not true or false`);
+    const point: SearchProgressData['points'][number] = { query: int(q.query, `${w}.query`, 1, MAX_SEARCH_POINTS), ok: q.ok };
+    if (point.query !== i + 1) throw new ShapeError(`${w}.query is ${point.query}, expected ${i + 1}`);
+    if (q.value !== undefined) point.value = num(q.value, `${w}.value`);
+    if (q.best !== undefined) point.best = num(q.best, `${w}.best`);
+    data.points.push(point);
+  });
+  return data;
+}
+
 export type DataMessage =
   | { type: 'explorer'; data: ExplorerData }
   | { type: 'compare'; data: CompareData }
-  | { type: 'cursor'; network: CursorNetwork | null };
+  | { type: 'cursor'; network: CursorNetwork | null }
+  | { type: 'searchProgress'; data: SearchProgressData };
 
 export type SaveFormat = 'json' | 'csv' | 'svg' | 'png';
 export const SAVE_FORMATS: readonly SaveFormat[] = ['json', 'csv', 'svg', 'png'];
@@ -200,6 +226,7 @@ export function checkDataMessage(v: unknown): Checked<DataMessage> {
     if (o.type === 'explorer') return { type: 'explorer', data: checkExplorerData(o.data) };
     if (o.type === 'compare') return { type: 'compare', data: checkCompareData(o.data) };
     if (o.type === 'cursor') return { type: 'cursor', network: checkCursor(o.network) };
+    if (o.type === 'searchProgress') return { type: 'searchProgress', data: checkSearchProgress(o.data) };
     throw new ShapeError(`unknown message type ${JSON.stringify(o.type)?.slice(0, 40) ?? 'undefined'}`);
   });
 }

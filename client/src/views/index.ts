@@ -104,12 +104,34 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
     return true;
   };
 
+  // A search block's best-so-far chart (lens "Show progress"): one panel, redrawn from the file on each open.
+  let progress: ViewPanel | undefined;
+  const openSearchProgress = async (arg?: unknown): Promise<boolean> => {
+    const a = arg && typeof arg === 'object' ? (arg as Record<string, unknown>) : {};
+    const client = getClient();
+    if (!client || typeof a.uri !== 'string' || typeof a.name !== 'string') return false;
+    const data = await client.sendRequest('ncp/searchProgress', { uri: a.uri, name: a.name }).then(undefined, (e: Error) => ({ error: e.message }));
+    if (!data || typeof data !== 'object' || !('points' in data)) {
+      void vscode.window.showErrorMessage(`NCP: ${String((data as { error?: unknown } | null)?.error ?? 'no answer from the server')}`);
+      return false;
+    }
+    if (!progress) {
+      progress = openViewPanel(ext, 'ncp.searchProgress', 'Search progress', 'search', (m) => {
+        if (m.type === 'save') act(a.uri as string)(m);
+      }, log);
+      progress.panel.onDidDispose(() => (progress = undefined));
+    } else progress.panel.reveal(undefined, true);
+    progress.send({ type: 'searchProgress', data });
+    return true;
+  };
+
   // The compare table follows edits of its document (debounced); the trace view's strip follows the cursor.
   let compareTimer: ReturnType<typeof setTimeout> | undefined;
   let cursorTimer: ReturnType<typeof setTimeout> | undefined;
   context.subscriptions.push(
     vscode.commands.registerCommand('ncp.openBenchmarkExplorer', openExplorer),
     vscode.commands.registerCommand('ncp.compareNetworks', openCompare),
+    vscode.commands.registerCommand('ncp.showSearchProgress', openSearchProgress),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (!compare || e.document.uri.toString() !== compare.uri) return;
       clearTimeout(compareTimer);

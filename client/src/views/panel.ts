@@ -15,7 +15,7 @@ export function openViewPanel(
   extensionUri: vscode.Uri,
   viewType: string,
   title: string,
-  view: 'explorer' | 'compare',
+  view: 'explorer' | 'compare' | 'search',
   onMessage: (m: WebviewMessage) => void,
   log: (message: string) => void,
 ): ViewPanel {

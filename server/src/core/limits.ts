@@ -16,6 +16,8 @@ export const LIMITS = {
   epochs: 10_000,
   /** Members of a predictor ensemble. */
   members: 100,
+  /** Networks one "Suggest next networks" of a search block proposes (`batch K`; as `ncp suggest --count`). */
+  searchBatch: 100,
   /** Block count of one stage up to which "Copy as PyTorch" writes one line per block (above: a repetition). */
   torchBlockLines: 64,
 } as const;

@@ -4,10 +4,11 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { FeatureContext } from './context';
 import { propagationLenses } from './propagationLens';
+import { searchLenses } from './searchSuggest';
 
 export type CodeLensProvider = (ctx: FeatureContext) => CodeLens[] | Promise<CodeLens[]>;
 
-export const codeLensProviders: CodeLensProvider[] = [propagationLenses];
+export const codeLensProviders: CodeLensProvider[] = [propagationLenses, searchLenses];
 
 export async function codeLenses(ctx: FeatureContext, log: (m: string) => void): Promise<CodeLens[]> {
   const out: CodeLens[] = [];

@@ -18,6 +18,11 @@ const PROPAGATE_KEYWORDS: [string, string][] = [
   ['restarts', 'restarts N'],
   ['seed', 'seed N'],
 ];
+const SEARCH_KEYWORDS: [string, string][] = [
+  ...PROPAGATE_KEYWORDS.filter(([k]) => ['maximize', 'flops', 'params', 'lambda', 'seed'].includes(k)),
+  ['measurements', 'measurements "runs.jsonl" — the measurements file (JSON Lines), relative to this document'],
+  ['batch', 'batch K — networks each "Suggest next networks" writes (at most 100)'],
+];
 const STRATEGIES: [string, string][] = [
   ['winner-takes-all', 'change the one code position whose gradient wins, one step at a time (the paper\'s default)'],
   ['continuous', 'move every position along the gradient, rounding at the end'],
@@ -117,10 +122,14 @@ export function completion(ctx: FeatureContext, offset: number): CompletionItem[
       if (/^\s*[\w-]*$/.test(before)) return PROPAGATE_KEYWORDS.map(([k, doc]) => keyword(k, doc));
       return [];
     }
+    if (d.kind === 'search') {
+      if (/^\s*[\w-]*$/.test(before)) return SEARCH_KEYWORDS.map(([k, doc]) => keyword(k, doc));
+      return [];
+    }
     if (/^\s*[\w]*$/.test(before)) return ['stem', 'stage', 'head'].map((k) => keyword(k));
     if (/^\s*stage\b/.test(before)) return ['blocks', 'units', 'channels'].map((k) => keyword(k));
     return [];
   }
-  if (/^\s*[\w]*$/.test(before)) return [keyword('network'), keyword('cell'), keyword('propagate'), ...snippets(ctx)];
+  if (/^\s*[\w]*$/.test(before)) return [keyword('network'), keyword('cell'), keyword('propagate'), keyword('search'), ...snippets(ctx)];
   return [];
 }

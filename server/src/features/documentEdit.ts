@@ -59,7 +59,7 @@ export async function insertDeclarationAfter(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const ctx = services.contextFor(uri);
     if (!ctx) return { applied: false, edit, reason: 'the document was closed' };
-    const src = ctx.analysis.ast.declarations.find((d) => (d.kind === 'network' || d.kind === 'cell') && d.name === sourceName);
+    const src = ctx.analysis.ast.declarations.find((d) => (d.kind === 'network' || d.kind === 'cell' || d.kind === 'search') && d.name === sourceName);
     if (!src) {
       const when = ctx.doc.version === version ? '' : ' (the document changed meanwhile)';
       return { applied: false, edit, reason: `'${sourceName}' is no longer in the document${when}: nothing was inserted` };

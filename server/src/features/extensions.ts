@@ -15,6 +15,8 @@ import { benchmarkExplorerRequest } from './benchmarkExplorer';
 import { compareRequest } from './compare';
 import { networkAtRequest } from './networkAt';
 import { insertNetworkCommand } from './insertNetwork';
+import { suggestCommand } from './searchSuggest';
+import { searchProgressRequest } from './searchProgress';
 
 export interface ServerServices {
   connection: Connection;
@@ -35,5 +37,5 @@ export interface CommandHandler {
   execute(args: unknown[], services: ServerServices): unknown;
 }
 
-export const requestHandlers: RequestHandler[] = [...propagationRequests, benchmarkExplorerRequest, compareRequest, networkAtRequest];
-export const commandHandlers: CommandHandler[] = [...propagationCommands, insertNetworkCommand];
+export const requestHandlers: RequestHandler[] = [...propagationRequests, benchmarkExplorerRequest, compareRequest, networkAtRequest, searchProgressRequest];
+export const commandHandlers: CommandHandler[] = [...propagationCommands, insertNetworkCommand, suggestCommand];

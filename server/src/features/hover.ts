@@ -10,7 +10,13 @@ import { activeCatalogue, METRIC_LABELS, resolveSetting } from '../core/settings
 import type { FeatureContext } from './context';
 import type { BenchmarkIndex } from './benchmarkLookup';
 import { contains, declarationAt, lspRange } from './util';
+import { measuredMarkdown } from './searchBlock';
 import { breakdown, codeString, exactCost, predictAllSettings, predictCell, pm } from './networkInfo';
+
+/** Appends a search's measured values (searchBlock.ts) as their own section. */
+function withMeasured(lines: string[], measured: string[]): void {
+  if (measured.length > 0) lines.push('', '---', '', ...measured);
+}
 
 function numberAt(net: NetworkDecl, offset: number): NetworkNumber | undefined {
   // A network has at most a few dozen numbers: a scan is cheap and needs no ordering.
@@ -138,15 +144,19 @@ export async function hover(ctx: FeatureContext, offset: number): Promise<Hover 
   if (d.kind === 'network') {
     const n = numberAt(d, offset);
     const lines = await networkMarkdown(ctx, d);
+    if (d.code) withMeasured(lines, measuredMarkdown(ctx.analysis, ctx.uri, 'multires', d.code));
     if (n) lines.unshift(numberLine(n), '', '---', '');
     return { contents: { kind: 'markdown', value: lines.join('\n') }, range: lspRange(n ? n.range : d.nameRange) };
   }
   if (d.kind === 'cell') {
-    return { contents: { kind: 'markdown', value: (await cellMarkdown(ctx, d)).join('\n') }, range: lspRange(d.nameRange) };
+    const lines = await cellMarkdown(ctx, d);
+    if (d.cell) withMeasured(lines, measuredMarkdown(ctx.analysis, ctx.uri, 'nb201', d.cell));
+    return { contents: { kind: 'markdown', value: lines.join('\n') }, range: lspRange(d.nameRange) };
   }
+  if (d.kind === 'search') return null;
   if (d.from && contains(d.from.range, offset)) {
-    const target = ast.declarations.find((x) => x.kind !== 'propagate' && x.name === d.from!.text);
-    if (!target || target.kind === 'propagate') return { contents: { kind: 'markdown', value: `No network or cell named \`${d.from.text}\`.` }, range: lspRange(d.from.range) };
+    const target = ast.declarations.find((x) => (x.kind === 'network' || x.kind === 'cell') && x.name === d.from!.text);
+    if (!target || target.kind === 'propagate' || target.kind === 'search') return { contents: { kind: 'markdown', value: `No network or cell named \`${d.from.text}\`.` }, range: lspRange(d.from.range) };
     const lines = target.kind === 'network' ? await networkMarkdown(ctx, target) : await cellMarkdown(ctx, target);
     return { contents: { kind: 'markdown', value: lines.join('\n') }, range: lspRange(d.from.range) };
   }

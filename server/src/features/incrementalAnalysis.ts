@@ -287,7 +287,7 @@ export class IncrementalAnalyzer {
     const cells = new Map<string, CellDecl>();
     for (const c of chunks) {
       for (const d of c.analysis.ast.declarations) {
-        if (d.name === '' || d.kind === 'propagate' || networks.has(d.name) || cells.has(d.name)) continue;
+        if (d.name === '' || d.kind === 'propagate' || d.kind === 'search' || networks.has(d.name) || cells.has(d.name)) continue;
         if (d.kind === 'network') networks.set(d.name, d);
         else cells.set(d.name, d);
       }
@@ -336,7 +336,7 @@ export class IncrementalAnalyzer {
     const addedNames = new Set<string>();
     for (const d of oldDecls) if (d.name !== '' && (prev.fromNames.has(d.name) || prev.dupNames.has(d.name))) return undefined;
     for (const d of newDecls) {
-      if (d.name === '' || d.kind === 'propagate') continue;
+      if (d.name === '' || d.kind === 'propagate' || d.kind === 'search') continue;
       if (prev.fromNames.has(d.name) || prev.dupNames.has(d.name) || addedNames.has(d.name)) return undefined;
       const other = networks.get(d.name) ?? cells.get(d.name);
       if (other && !removedSet.has(other)) return undefined;
@@ -393,7 +393,7 @@ export class IncrementalAnalyzer {
     }
     const kept = new Set(newDecls);
     for (const d of oldDecls) {
-      if (d.name === '' || d.kind === 'propagate' || kept.has(d)) continue;
+      if (d.name === '' || d.kind === 'propagate' || d.kind === 'search' || kept.has(d)) continue;
       if (d.kind === 'network' && networks.get(d.name) === d) networks.delete(d.name);
       else if (d.kind === 'cell' && cells.get(d.name) === d) cells.delete(d.name);
     }
@@ -542,7 +542,7 @@ export class IncrementalAnalyzer {
       for (const d of a.ast.declarations) declarations.push(d);
       for (const x of a.ast.comments) astComments.push(x);
       if (a.diagnostics.length === 0) continue;
-      const props = a.ast.declarations.filter((d) => d.kind === 'propagate');
+      const props = a.ast.declarations.filter((d) => d.kind === 'propagate' || d.kind === 'search');
       for (const d of a.diagnostics) {
         if (d.code === 'duplicate-name' || d.code === 'undefined-name') continue;
         const o = d.range.startOffset;
@@ -558,7 +558,7 @@ export class IncrementalAnalyzer {
     for (const d of declarations) {
       if (d.name !== '') {
         references.push({ name: d.name, range: d.nameRange, kind: 'definition', target: d });
-        const table = d.kind === 'propagate' ? firstProp : firstOf;
+        const table = d.kind === 'propagate' || d.kind === 'search' ? firstProp : firstOf;
         const first = table.get(d.name);
         if (first) {
           const dup = duplicateNameDiagnostic(d, first);

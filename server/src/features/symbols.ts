@@ -25,6 +25,7 @@ function symbolOf(d: Declaration): DocumentSymbol {
     range: lspRange(s.range),
     selectionRange: lspRange(s.keywordRange),
   }));
+  if (d.kind === 'search') return { name, detail: `search${d.measurements ? ` (${d.measurements})` : ''}`, kind: SymbolKind.Function, range, selectionRange: sel, children };
   return { name, detail: d.from ? `propagate from ${d.from.text}` : 'propagate', kind: SymbolKind.Function, range, selectionRange: sel, children };
 }
 

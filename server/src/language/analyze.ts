@@ -30,6 +30,7 @@ import type {
   NetworkNumber,
   PropagateDecl,
   Range,
+  SearchDecl,
   Strategy,
 } from './ast';
 import type { NcpDiagnostic } from './diagnostics';
@@ -130,7 +131,7 @@ export function analyzeText(text: string, opts: { fastPath?: boolean } = {}): Do
   const networks = new Map<string, NetworkDecl>();
   const cells = new Map<string, CellDecl>();
   const propagations: PropagateDecl[] = [];
-  const propNames = new Map<string, PropagateDecl>();
+  const propNames = new Map<string, PropagateDecl | SearchDecl>();
   const references: NameReference[] = [];
 
   for (const d of parsed.document.declarations) {
@@ -140,7 +141,8 @@ export function analyzeText(text: string, opts: { fastPath?: boolean } = {}): Do
     else if (d.kind === 'cell') analyzeCell(d, parsed.lines, sink);
     if (d.name === '') continue; // the parser already reported the missing name
     references.push({ name: d.name, range: d.nameRange, kind: 'definition', target: d });
-    if (d.kind === 'propagate') {
+    if (d.kind === 'propagate' || d.kind === 'search') {
+      // propagations and searches share a namespace: both are commands' arguments by name
       const first = propNames.get(d.name);
       if (first) diagnostics.push(duplicateNameDiagnostic(d, first));
       else propNames.set(d.name, d);
@@ -152,6 +154,10 @@ export function analyzeText(text: string, opts: { fastPath?: boolean } = {}): Do
     else cells.set(d.name, d);
   }
   for (const d of parsed.document.declarations) {
+    if (d.kind === 'search') {
+      analyzePropagate(d, networks, cells, references, diagnostics);
+      continue;
+    }
     if (d.kind !== 'propagate') continue;
     propagations.push(d);
     analyzePropagate(d, networks, cells, references, diagnostics);
@@ -173,7 +179,7 @@ export function analyzeText(text: string, opts: { fastPath?: boolean } = {}): Do
 
 /** The error on a name declared twice (also used by the server's incremental analysis). */
 export function duplicateNameDiagnostic(d: Declaration, first: Declaration): NcpDiagnostic {
-  const what = first.kind === 'propagate' ? 'a propagation' : `a ${first.kind}`;
+  const what = first.kind === 'propagate' ? 'a propagation' : first.kind === 'search' ? 'a search' : `a ${first.kind}`;
   const line = first.nameRange.start.line + 1;
   return {
     range: d.nameRange,
@@ -231,8 +237,45 @@ function analyzeCell(d: CellDecl, lines: LineIndex, out: NcpDiagnostic[]): void 
   }
 }
 
+/** Search statements that are not propagate statements: `measurements "file"`, `batch K`, typos. */
+function searchOnlyStatement(d: SearchDecl, st: SearchDecl['statements'][number], error: (range: Range, code: string, message: string, data?: Record<string, unknown>) => void, once: (key: string, range: Range, label: string) => boolean): boolean {
+  if (st.kind === 'measurements') {
+    if (!once('measurements', st.keywordRange, 'measurements') || !st.value) return true;
+    if (!st.value.terminated) return true; // the parser reported it
+    if (st.value.value.trim() === '') error(st.value.range, 'bad-value', 'measurements needs a file name, e.g. "runs.jsonl" (relative to this document\'s folder)');
+    else d.measurements = st.value.value;
+    return true;
+  }
+  if (st.kind === 'batch') {
+    if (!once('batch', st.keywordRange, 'batch') || !st.value) return true;
+    const v = st.value.value;
+    if (!Number.isInteger(v) || v < 1) error(st.value.range, 'bad-value', `batch must be a whole number ≥ 1, got ${st.value.text}`);
+    else if (v > LIMITS.searchBatch) {
+      error(st.value.range, 'too-large', `${overLimitMessage('batch', LIMITS.searchBatch, st.value.text)}: each suggestion refits and propagates`, {
+        kind: 'batch',
+        limit: LIMITS.searchBatch,
+        suggestion: LIMITS.searchBatch,
+      });
+    } else d.options.batch = v;
+    return true;
+  }
+  if (st.kind === 'unknown') {
+    const words = [...SEARCH_WORDS];
+    const suggestions = closest(st.word, words, 1);
+    error(st.keywordRange, 'unknown-statement', `'${st.word}' is no search statement${didYouMean(suggestions)}; statements: ${words.join(', ')}`, { suggestions });
+    return true;
+  }
+  if (st.kind === 'steps' || st.kind === 'lr' || st.kind === 'restarts' || st.kind === 'strategy') {
+    error(st.keywordRange, 'not-in-search', `'${st.kind}' applies to propagate blocks; a search block takes ${SEARCH_WORDS.join(', ')}`);
+    return true;
+  }
+  return false;
+}
+
+const SEARCH_WORDS = ['maximize', 'flops', 'params', 'lambda', 'seed', 'measurements', 'batch'] as const;
+
 function analyzePropagate(
-  d: PropagateDecl,
+  d: PropagateDecl | SearchDecl,
   networks: Map<string, NetworkDecl>,
   cells: Map<string, CellDecl>,
   references: NameReference[],
@@ -243,7 +286,8 @@ function analyzePropagate(
   };
   // The start point and its space.
   let space: SettingSpace | undefined;
-  if (d.from) {
+  const search = d.kind === 'search' ? d : undefined;
+  if (d.kind === 'propagate' && d.from) {
     const target = networks.get(d.from.text) ?? cells.get(d.from.text);
     references.push({ name: d.from.text, range: d.from.range, kind: 'reference', target, in: d });
     if (target) {
@@ -274,6 +318,8 @@ function analyzePropagate(
   };
 
   for (const st of d.statements) {
+    if (search && searchOnlyStatement(search, st, error, once)) continue;
+    if (st.kind === 'measurements' || st.kind === 'batch' || st.kind === 'unknown') continue;
     if (st.kind === 'maximize') {
       d.objectives.push(st);
       if (st.weightLit && st.weight === 0) {
@@ -309,7 +355,15 @@ function analyzePropagate(
       } else {
         st.resolvedMetric = info.metrics[0];
       }
-      if (space && info.space !== space) {
+      if (search && !space) space = search.space = info.space;
+      else if (search && space && info.space !== space) {
+        const first = space === 'nb201' ? 'NAS-Bench-201 cells' : 'multi-resolution networks';
+        error(st.setting.range, 'space-mismatch', `setting '${info.name}' is of another space than this search's first objective (${first}): one search, one space`, {
+          settingSpace: info.space,
+          fromSpace: space,
+        });
+        continue;
+      } else if (space && info.space !== space && d.kind === 'propagate') {
         const fromWhat = space === 'multires' ? `network '${d.from?.text}'` : `cell '${d.from?.text}'`;
         const needs = info.space === 'nb201' ? 'a NAS-Bench-201 cell' : 'a multi-resolution network';
         error(st.setting.range, 'space-mismatch', `setting '${info.name}' predicts ${needs}, but this propagation starts from ${fromWhat}`, {
@@ -336,7 +390,7 @@ function analyzePropagate(
       continue;
     }
     if (st.kind === 'strategy') {
-      if (!once('strategy', st.keywordRange, 'strategy') || !st.value) continue;
+      if (!once('strategy', st.keywordRange, 'strategy') || !st.value || d.kind !== 'propagate') continue;
       if ((STRATEGIES as readonly string[]).includes(st.value.text)) d.options.strategy = st.value.text as Strategy;
       else {
         const suggestions = closest(st.value.text, STRATEGIES, 2);
@@ -357,28 +411,29 @@ function analyzePropagate(
         limit,
         suggestion: limit,
       });
+    const opts = d.options as PropagateDecl['options'];
     switch (st.kind) {
       case 'lambda':
         if (!(v >= 0) || !Number.isFinite(v)) bad('must be a number ≥ 0');
-        else d.options.lambda = v;
+        else opts.lambda = v;
         break;
       case 'lr':
         if (!(v > 0) || !Number.isFinite(v)) bad('must be a number > 0');
-        else d.options.lr = v;
+        else opts.lr = v;
         break;
       case 'steps':
         if (!Number.isInteger(v) || v < 0) bad('must be a whole number ≥ 0');
         else if (v > LIMITS.steps) tooLarge(LIMITS.steps);
-        else d.options.steps = v;
+        else opts.steps = v;
         break;
       case 'restarts':
         if (!Number.isInteger(v) || v < 1) bad('must be a whole number ≥ 1');
         else if (v > LIMITS.restarts) tooLarge(LIMITS.restarts);
-        else d.options.restarts = v;
+        else opts.restarts = v;
         break;
       case 'seed':
         if (!Number.isInteger(v)) bad('must be a whole number');
-        else d.options.seed = v;
+        else opts.seed = v;
         break;
     }
   }
@@ -387,20 +442,21 @@ function analyzePropagate(
     for (const st of d.statements) {
       const costly = st.kind === 'flops' || st.kind === 'params' || (st.kind === 'lambda' && (st.value?.value ?? 0) !== 0);
       if (costly) {
-        error(st.range, 'budget-not-supported', `'${st.kind}' applies to multi-resolution networks; a propagation from cell '${d.from?.text}' has no cost term`);
+        const what = d.kind === 'propagate' ? `a propagation from cell '${d.from?.text}'` : 'a search over NAS-Bench-201 cells';
+        error(st.range, 'budget-not-supported', `'${st.kind}' applies to multi-resolution networks; ${what} has no cost term`);
       }
     }
   } else {
     impossibleBudget(d, out);
   }
   if (d.objectives.length === 0 && d.name !== '' && !d.syntaxErrors) {
-    error(d.nameRange, 'missing-objective', `propagation '${d.name}' has nothing to maximize: add a line such as 'maximize ${space === 'nb201' ? 'nb201.acc' : 'seg.mIoU'}'`);
+    error(d.nameRange, 'missing-objective', `${d.kind === 'search' ? 'search' : 'propagation'} '${d.name}' has nothing to maximize: add a line such as 'maximize ${space === 'nb201' ? 'nb201.acc' : 'seg.mIoU'}'`);
   }
 }
 
 function checkBudget(
   b: Budget,
-  d: PropagateDecl,
+  d: PropagateDecl | SearchDecl,
   error: (range: Range, code: string, message: string, data?: Record<string, unknown>) => void,
   out: NcpDiagnostic[],
 ): void {
@@ -437,7 +493,7 @@ export const SMALLEST_CODE: readonly number[] = CODE_KINDS.map((k) => BENCHMARK_
 let smallestCost: { flops: number; params: number } | undefined;
 
 /** A budget below the smallest network's cost cannot be met by any network the search may reach. */
-function impossibleBudget(d: PropagateDecl, out: NcpDiagnostic[]): void {
+function impossibleBudget(d: PropagateDecl | SearchDecl, out: NcpDiagnostic[]): void {
   if (d.flops?.limit === undefined && d.params?.limit === undefined) return;
   smallestCost ??= cost(SMALLEST_CODE);
   for (const b of [d.flops, d.params]) {

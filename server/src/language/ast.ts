@@ -210,7 +210,59 @@ export interface PropagateDecl extends DeclBase {
   closeBrace?: Range;
 }
 
-export type Declaration = NetworkDecl | CellDecl | PropagateDecl;
+/** `measurements "runs.jsonl"` in a search block: the measurements file, relative to the document's folder. */
+export interface MeasurementsOption {
+  kind: 'measurements';
+  keywordRange: Range;
+  value?: { value: string; range: Range; terminated: boolean };
+  range: Range;
+}
+
+/** `batch K` in a search block: how many networks "Suggest next networks" writes. */
+export interface BatchOption {
+  kind: 'batch';
+  keywordRange: Range;
+  value?: NumberLit;
+  range: Range;
+}
+
+/** A word no search statement starts with (`kappa 2`): kept so analysis names it and the formatter keeps it. */
+export interface UnknownStatement {
+  kind: 'unknown';
+  keywordRange: Range;
+  word: string;
+  /** The value's text as written (a number or a string with its quotes). */
+  valueText: string;
+  range: Range;
+}
+
+export type SearchStatement = PropagateStatement | MeasurementsOption | BatchOption | UnknownStatement;
+
+/**
+ * `search NAME { … }`: a closed-loop search run by hand — objective and budgets as in a
+ * propagate block, plus the measurements file and the batch size. `search` is a contextual
+ * keyword: it starts a declaration only as `search NAME {` outside any other declaration.
+ */
+export interface SearchDecl extends DeclBase {
+  kind: 'search';
+  statements: SearchStatement[];
+  objectives: Objective[];
+  flops?: Budget;
+  params?: Budget;
+  options: {
+    lambda?: number;
+    seed?: number;
+    batch?: number;
+  };
+  /** The measurements file as written (undefined when absent). */
+  measurements?: string;
+  /** The space the objectives are of, when they resolve. */
+  space?: 'multires' | 'nb201';
+  openBrace?: Range;
+  closeBrace?: Range;
+}
+
+export type Declaration = NetworkDecl | CellDecl | PropagateDecl | SearchDecl;
 
 export interface Comment {
   text: string;

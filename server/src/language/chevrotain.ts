@@ -14,3 +14,4 @@ export const tokenLabel: Chevrotain['tokenLabel'] = chevrotain.tokenLabel;
 export const Lexer: Chevrotain['Lexer'] = chevrotain.Lexer;
 export const CstParser: Chevrotain['CstParser'] = chevrotain.CstParser;
 export const EOF: Chevrotain['EOF'] = chevrotain.EOF;
+export const tokenMatcher: Chevrotain['tokenMatcher'] = chevrotain.tokenMatcher;

@@ -4,7 +4,7 @@
 // own line before what followed it; a comment after code on the same line (or inside a clause)
 // stays at the end of that line. Blank lines between lines are kept (at most one). A document
 // with syntax errors is left alone (undefined) rather than risk losing text.
-import type { Comment, Declaration, NetworkClause, PropagateStatement, Range } from './ast';
+import type { Comment, Declaration, NetworkClause, Range, SearchStatement } from './ast';
 import { analyzeText, type DocumentAnalysis } from './analyze';
 import { alignNetworkBody, listText } from './print';
 
@@ -167,6 +167,12 @@ function printDeclaration(d: Declaration, block: number, add: Add): void {
     add('}', '', d.closeBrace ?? d.range, -2 * block - 1, IN);
     return;
   }
+  if (d.kind === 'search') {
+    add(`search ${d.name} {`, '', span(d.keywordRange, d.openBrace), -2 * block);
+    for (const s of d.statements) add(statementText(s), IN, s.range, block);
+    add('}', '', d.closeBrace ?? d.range, -2 * block - 1, IN);
+    return;
+  }
   add(`propagate ${d.name} from ${d.from?.text ?? ''} {`, '', span(d.keywordRange, d.openBrace), -2 * block);
   for (const s of d.statements) add(statementText(s), IN, s.range, block);
   add('}', '', d.closeBrace ?? d.range, -2 * block - 1, IN);
@@ -184,8 +190,12 @@ function clauseRow(c: NetworkClause): Parameters<typeof alignNetworkBody>[0][num
   };
 }
 
-function statementText(s: PropagateStatement): string {
+function statementText(s: SearchStatement): string {
   switch (s.kind) {
+    case 'measurements':
+      return `measurements ${s.value ? `"${s.value.value}"` : ''}`.trimEnd();
+    case 'unknown':
+      return `${s.word} ${s.valueText}`.trimEnd();
     case 'maximize': {
       const w = s.weightLit ? `${s.weightLit.text} * ` : '';
       return `maximize ${w}${s.setting?.text ?? ''}${s.metric ? `.${s.metric.text}` : ''}`;

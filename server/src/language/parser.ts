@@ -3,7 +3,7 @@
 // keyword (`network`, `cell`, `propagate` — they can appear nowhere else) and each piece is
 // parsed on its own, so a typo in one block never costs the analysis of another.
 import type { CstNode, IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from 'chevrotain';
-import { CstParser, EOF, tokenLabel } from './chevrotain';
+import { CstParser, EOF, tokenLabel, tokenMatcher } from './chevrotain';
 import * as T from './lexer';
 import type {
   Budget,
@@ -24,6 +24,8 @@ import type {
   PropagateDecl,
   PropagateStatement,
   Range,
+  SearchDecl,
+  SearchStatement,
   StageField,
   StemClause,
   StrategyOption,
@@ -40,6 +42,7 @@ const describe = (t: IToken | undefined): string => {
 const KEYWORD_WORDS = T.KEYWORDS.map((k) => tokenLabel(k).replace(/'/g, ''));
 const NETWORK_CLAUSES = "'stem', 'stage', 'head' or '}'";
 const STAGE_FIELDS = "'blocks', 'units', 'channels'";
+const SEARCH_STATEMENTS = "a statement ('maximize', 'flops', 'params', 'lambda', 'seed', 'measurements', 'batch') or '}'";
 const STATEMENTS = "a statement ('maximize', 'flops', 'params', 'lambda', 'strategy', 'steps', 'lr', 'restarts', 'seed') or '}'";
 
 /** A misspelt keyword is the likeliest cause of most errors: name the keyword it resembles. */
@@ -55,6 +58,9 @@ const messages: IParserErrorMessageProvider = {
     }
     if (expected === T.RBrace && ruleName === 'propagateDecl') {
       return `expected ${STATEMENTS}, found ${describe(actual)}${keywordHint(actual)}`;
+    }
+    if (expected === T.RBrace && ruleName === 'searchDecl') {
+      return `expected ${SEARCH_STATEMENTS}, found ${describe(actual)}${keywordHint(actual)}`;
     }
     if (expected === T.RBracket) return `expected a number or ']', found ${describe(actual)}`;
     if (expected === T.From) return `expected 'from NAME' after the propagation's name, found ${describe(actual)}`;
@@ -93,6 +99,29 @@ class NcpCstParser extends CstParser {
       { ALT: () => this.SUBRULE(this.networkDecl) },
       { ALT: () => this.SUBRULE(this.cellDecl) },
       { ALT: () => this.SUBRULE(this.propagateDecl) },
+      { ALT: () => this.SUBRULE(this.searchDecl) },
+    ]);
+  });
+
+  // `search` is an Identifier (a contextual keyword): the segment cutter decides where it starts a declaration.
+  searchDecl = this.RULE('searchDecl', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'kw_search' });
+    this.CONSUME(T.NameTok, { LABEL: 'name' });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.searchStatement));
+    this.CONSUME(T.RBrace);
+  });
+
+  searchStatement = this.RULE('searchStatement', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.statement) },
+      {
+        // `measurements "file"`, `batch K`, or a word analysis reports (contextual, so no new keywords)
+        ALT: () => {
+          this.CONSUME2(T.Identifier, { LABEL: 'word' });
+          this.OR2([{ ALT: () => this.CONSUME(T.StringLit) }, { ALT: () => this.CONSUME(T.NumberTok) }]);
+        },
+      },
     ]);
   });
 
@@ -261,6 +290,19 @@ export interface ParseResult {
 }
 
 const DECL_START = new Set<TokenType>(T.DECLARATION_KEYWORDS);
+const NOT_BEFORE_SEARCH = new Set<TokenType>([...T.DECLARATION_KEYWORDS, T.From]);
+
+/**
+ * Whether token i starts a search block: the word `search`, then a name and '{', not as the name
+ * of a declaration or the start of a propagation (`network search = …`, `from search {`).
+ */
+export function startsSearch(toks: readonly IToken[], i: number): boolean {
+  const t = toks[i];
+  if (t.tokenType !== T.Identifier || t.image !== 'search') return false;
+  const name = toks[i + 1];
+  if (!name || !tokenMatcher(name, T.NameTok) || toks[i + 2]?.tokenType !== T.LBrace) return false;
+  return i === 0 || !NOT_BEFORE_SEARCH.has(toks[i - 1].tokenType);
+}
 
 const isReal = (t: IToken | undefined): t is IToken => t !== undefined && !t.isInsertedInRecovery && !Number.isNaN(t.startOffset);
 
@@ -309,9 +351,11 @@ export function parse(text: string, lines: LineIndex = new LineIndex(text)): Par
     let i = 0;
     while (i < toks.length) {
       let j = i + 1;
-      while (j < toks.length && !DECL_START.has(toks[j].tokenType)) j++;
+      while (j < toks.length && !DECL_START.has(toks[j].tokenType) && !startsSearch(toks, j)) j++;
       const segment = toks.slice(i, j);
-      if (!DECL_START.has(segment[0].tokenType)) {
+      // a stray `search …` (no name or brace yet) is parsed as a search block for a precise message
+      const isSearch = segment[0].tokenType === T.Identifier && segment[0].image === 'search';
+      if (!DECL_START.has(segment[0].tokenType) && !isSearch) {
         const first = segment[0];
         const last = segment[segment.length - 1];
         const hint = first.tokenType === T.Identifier ? didYouMean(closest(first.image, ['network', 'cell', 'propagate'], 1)) : '';
@@ -412,9 +456,10 @@ function numberList(node: CstNode, r: RangeOf, lines: LineIndex): NumberList | u
 }
 
 function toDecl(cst: CstNode, r: RangeOf, lines: LineIndex): Declaration | undefined {
-  const inner = nodeOf(cst, 'networkDecl') ?? nodeOf(cst, 'cellDecl') ?? nodeOf(cst, 'propagateDecl');
+  const inner = nodeOf(cst, 'networkDecl') ?? nodeOf(cst, 'cellDecl') ?? nodeOf(cst, 'propagateDecl') ?? nodeOf(cst, 'searchDecl');
   if (!inner) return undefined;
-  const kwTok = tokenOf(inner, inner.name === 'networkDecl' ? 'kw_network' : inner.name === 'cellDecl' ? 'kw_cell' : 'kw_propagate');
+  const kwKey = { networkDecl: 'kw_network', cellDecl: 'kw_cell', propagateDecl: 'kw_propagate', searchDecl: 'kw_search' }[inner.name] ?? 'kw_propagate';
+  const kwTok = tokenOf(inner, kwKey);
   if (!kwTok) return undefined;
   const nameTok = tokenOf(inner, 'name');
   const keywordRange = r(kwTok);
@@ -453,6 +498,20 @@ function toDecl(cst: CstNode, r: RangeOf, lines: LineIndex): Declaration | undef
     const range = cover(lines, kwTok, nameTok, tokenOf(inner, 'Equals'), str)!;
     const decl: CellDecl = { name, nameRange, range, keywordRange, kind: 'cell', ops: [] };
     if (str) decl.string = stringOf(str, r);
+    return decl;
+  }
+  if (inner.name === 'searchDecl') {
+    const open = tokenOf(inner, 'LBrace');
+    const close = tokenOf(inner, 'RBrace');
+    const statements: SearchStatement[] = [];
+    for (const s of nodesOf(inner, 'searchStatement')) {
+      const st = searchStatement(s, r, lines);
+      if (st) statements.push(st);
+    }
+    const range = cover(lines, kwTok, nameTok, open, last(statements)?.range, close)!;
+    const decl: SearchDecl = { name, nameRange, range, keywordRange, kind: 'search', statements, objectives: [], options: {} };
+    if (open) decl.openBrace = r(open);
+    if (close) decl.closeBrace = r(close);
     return decl;
   }
   const fromTok = tokenOf(inner, 'from');
@@ -522,6 +581,20 @@ const NUMERIC_OPTIONS: Record<string, NumericOptionName> = {
   kw_restarts: 'restarts',
   kw_seed: 'seed',
 };
+
+function searchStatement(node: CstNode, r: RangeOf, lines: LineIndex): SearchStatement | undefined {
+  const st = nodeOf(node, 'statement');
+  if (st) return statement(st, r, lines);
+  const word = tokenOf(node, 'word');
+  if (!word) return undefined;
+  const str = tokenOf(node, 'String');
+  const num = tokenOf(node, 'Number');
+  const range = cover(lines, word, str, num)!;
+  const keywordRange = r(word);
+  if (word.image === 'measurements' && str) return { kind: 'measurements', keywordRange, value: stringOf(str, r), range };
+  if (word.image === 'batch' && num) return { kind: 'batch', keywordRange, value: numberLit(num, r), range };
+  return { kind: 'unknown', keywordRange, word: word.image, valueText: (str ?? num)?.image ?? '', range };
+}
 
 function statement(node: CstNode, r: RangeOf, lines: LineIndex): PropagateStatement | undefined {
   const obj = nodeOf(node, 'objective');

@@ -108,8 +108,13 @@ function classify(a: DocumentAnalysis, declarations: readonly Declaration[], tok
     }
     const type = d.kind === 'network' ? 'class' : d.kind === 'cell' ? 'struct' : 'function';
     if (d.name !== '') mark(d.nameRange, type, DECLARATION);
-    if (d.kind !== 'propagate') continue;
-    if (d.from) {
+    if (d.kind === 'search') {
+      // contextual keywords: Identifiers the tree knows to be keywords here
+      mark(d.keywordRange, 'keyword');
+      for (const s of d.statements) if (s.kind === 'measurements' || s.kind === 'batch') mark(s.keywordRange, 'keyword');
+    }
+    if (d.kind !== 'propagate' && d.kind !== 'search') continue;
+    if (d.kind === 'propagate' && d.from) {
       const t = a.networks.get(d.from.text) ? 'class' : a.cells.get(d.from.text) ? 'struct' : 'variable';
       mark(d.from.range, t);
     }
