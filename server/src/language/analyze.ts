@@ -36,6 +36,7 @@ import type { NcpDiagnostic } from './diagnostics';
 import { analyzeNetwork } from './network';
 import { parse } from './parser';
 import { analyzeOneLine } from './oneLine';
+import { analyzeStructured } from './structuredFast';
 import { lex } from './lexer';
 import { containsOffset, type LineIndex } from './positions';
 import { closest, didYouMean } from './suggest';
@@ -102,10 +103,11 @@ export const PARAMS_UNITS: Readonly<Record<string, number>> = { M: 1, K: 1e-3 };
 const byRange = (a: NcpDiagnostic, b: NcpDiagnostic): number => a.range.startOffset - b.range.startOffset || a.range.endOffset - b.range.endOffset;
 
 /**
- * `fastPath: false` always runs the parser (tests compare the one-line fast path with it).
+ * `fastPath: false` always runs the parser (tests compare the fast paths, oneLine.ts and
+ * structuredFast.ts, with it).
  */
 export function analyzeText(text: string, opts: { fastPath?: boolean } = {}): DocumentAnalysis {
-  const one = opts.fastPath === false ? undefined : analyzeOneLine(text);
+  const one = opts.fastPath === false ? undefined : (analyzeOneLine(text) ?? analyzeStructured(text));
   if (one) {
     const d = one.decl;
     return withLazyTokens({
