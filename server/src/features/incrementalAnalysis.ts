@@ -550,7 +550,8 @@ export class IncrementalAnalyzer {
         diagnostics.push(d);
       }
     }
-    const allNames = [...networks.keys(), ...cells.keys()];
+    // Only an undefined name needs every name (for its suggestions).
+    let allNames: string[] | undefined;
     const references: NameReference[] = [];
     const firstOf = new Map<string, Declaration>();
     const firstProp = new Map<string, Declaration>();
@@ -558,6 +559,7 @@ export class IncrementalAnalyzer {
     for (const d of declarations) {
       if (d.name !== '') {
         references.push({ name: d.name, range: d.nameRange, kind: 'definition', target: d });
+        // Not `networks`/`cells`: a chunk analysed again for its propagation's context has new declaration objects.
         const table = d.kind === 'propagate' ? firstProp : firstOf;
         const first = table.get(d.name);
         if (first) {
@@ -572,6 +574,7 @@ export class IncrementalAnalyzer {
       const target = networks.get(d.from.text) ?? cells.get(d.from.text);
       references.push({ name: d.from.text, range: d.from.range, kind: 'reference', target, in: d });
       if (!target) {
+        allNames ??= [...networks.keys(), ...cells.keys()];
         const undef = undefinedNameDiagnostic(d.from, allNames);
         diagnostics.push(undef);
         rank.set(undef, 3);

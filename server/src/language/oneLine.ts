@@ -165,8 +165,12 @@ function quietCode(text: string, p: Scan): number[] | undefined {
     // Sized once (pushing would leave it half again as long).
     code = new Array<number>(CODE_LENGTH);
     for (let k = 0; k < p.spans.length; k += 2) {
-      if (p.spans[k + 1] - p.spans[k] > 15) return undefined;
-      code[k >> 1] = Number(text.slice(p.spans[k], p.spans[k + 1]));
+      const end = p.spans[k + 1];
+      if (end - p.spans[k] > 15) return undefined;
+      // Plain digits, at most 15: exact as a double, the value Number() gives (no string made).
+      let v = 0;
+      for (let i = p.spans[k]; i < end; i++) v = v * 10 + (text.charCodeAt(i) - 48);
+      code[k >> 1] = v;
     }
   }
   return code && validateCode(code).length === 0 ? code : undefined;
