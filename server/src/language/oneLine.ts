@@ -18,6 +18,11 @@ const isBlank = (c: number): boolean => c === 32 || c === 9;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isNameChar = (c: number): boolean => isNameStart(c) || isDigit(c);
+/** The character code at `k`, -1 past the end. A module function, not a closure per call: the
+ * bundle keeps function names, which costs a defineProperty for each closure made. */
+function charAt(text: string, k: number): number {
+  return k < text.length ? text.charCodeAt(k) : -1;
+}
 /** The reserved words (`network`, `cell`, `propagate` lex as keywords, never as names). */
 const RESERVED = new Set(['network', 'cell', 'propagate']);
 
@@ -41,53 +46,52 @@ interface Scan {
  */
 function scan(text: string): Scan | undefined {
   const n = text.length;
-  const at = (k: number): number => (k < n ? text.charCodeAt(k) : -1);
   let i = 0;
-  while (isBlank(at(i))) i++;
+  while (isBlank(charAt(text, i))) i++;
   const kw = i;
   if (!text.startsWith('network', i)) return undefined;
   i += 7;
-  if (!isBlank(at(i))) return undefined;
-  while (isBlank(at(i))) i++;
+  if (!isBlank(charAt(text, i))) return undefined;
+  while (isBlank(charAt(text, i))) i++;
   // A name as the lexer's Identifier reads it: inner hyphens, each followed by a name character.
   const nameStart = i;
-  if (!isNameStart(at(i))) return undefined;
+  if (!isNameStart(charAt(text, i))) return undefined;
   for (;;) {
-    while (isNameChar(at(i))) i++;
-    if (at(i) === 45 /* - */ && isNameChar(at(i + 1))) i += 2;
+    while (isNameChar(charAt(text, i))) i++;
+    if (charAt(text, i) === 45 /* - */ && isNameChar(charAt(text, i + 1))) i += 2;
     else break;
   }
   const nameEnd = i;
   const name = text.slice(nameStart, nameEnd);
   if (RESERVED.has(name)) return undefined;
-  while (isBlank(at(i))) i++;
-  if (at(i) !== 61 /* = */) return undefined;
+  while (isBlank(charAt(text, i))) i++;
+  if (charAt(text, i) !== 61 /* = */) return undefined;
   i++;
-  while (isBlank(at(i))) i++;
+  while (isBlank(charAt(text, i))) i++;
   const open = i;
   let form: Scan['form'];
   const spans: number[] = [];
-  if (at(i) === 34 /* " */) {
+  if (charAt(text, i) === 34 /* " */) {
     form = 'string';
     i++;
-    for (let c = at(i); c !== 34; c = at(++i)) if (c === -1 || c === 10 || c === 13) return undefined;
+    for (let c = charAt(text, i); c !== 34; c = charAt(text, ++i)) if (c === -1 || c === 10 || c === 13) return undefined;
     i++;
-  } else if (at(i) === 91 /* [ */) {
+  } else if (charAt(text, i) === 91 /* [ */) {
     form = 'list';
     i++;
     for (;;) {
-      while (isBlank(at(i))) i++;
-      const c = at(i);
+      while (isBlank(charAt(text, i))) i++;
+      const c = charAt(text, i);
       if (c === 93 /* ] */) break;
       if (!isDigit(c)) return undefined;
       const s = i;
-      while (isDigit(at(i))) i++;
+      while (isDigit(charAt(text, i))) i++;
       // Digits then anything but a blank, comma or bracket lex otherwise (`1e5`, `2.5`, `3ddet`).
-      const f = at(i);
+      const f = charAt(text, i);
       if (!isBlank(f) && f !== 44 && f !== 93) return undefined;
       spans.push(s, i);
-      while (isBlank(at(i))) i++;
-      if (at(i) === 44 /* , */) i++;
+      while (isBlank(charAt(text, i))) i++;
+      if (charAt(text, i) === 44 /* , */) i++;
     }
     i++;
   } else return undefined;
