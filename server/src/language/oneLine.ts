@@ -26,6 +26,8 @@ function charAt(text: string, k: number): number {
 /** The reserved words (`network`, `cell`, `propagate` lex as keywords, never as names). */
 const RESERVED = new Set(['network', 'cell', 'propagate']);
 
+const SPANS: number[] = [];
+
 /** Where the parts of a one-line network are in its text. */
 interface Scan {
   kw: number;
@@ -36,8 +38,12 @@ interface Scan {
   /** The string (with its quotes) or the list (with its brackets). */
   open: number;
   close: number;
-  /** Start and end offsets of the list's numbers. */
+  /**
+   * Start and end offsets of the list's numbers: the first `count` entries of one array that every
+   * scan reuses (read before the next scan; growing a fresh array was ~1 KB of garbage a network).
+   */
   spans: number[];
+  count: number;
 }
 
 /**
@@ -70,7 +76,8 @@ function scan(text: string): Scan | undefined {
   while (isBlank(charAt(text, i))) i++;
   const open = i;
   let form: Scan['form'];
-  const spans: number[] = [];
+  const spans = SPANS;
+  let count = 0;
   if (charAt(text, i) === 34 /* " */) {
     form = 'string';
     i++;
@@ -89,7 +96,8 @@ function scan(text: string): Scan | undefined {
       // Digits then anything but a blank, comma or bracket lex otherwise (`1e5`, `2.5`, `3ddet`).
       const f = charAt(text, i);
       if (!isBlank(f) && f !== 44 && f !== 93) return undefined;
-      spans.push(s, i);
+      spans[count++] = s;
+      spans[count++] = i;
       while (isBlank(charAt(text, i))) i++;
       if (charAt(text, i) === 44 /* , */) i++;
     }
@@ -100,7 +108,7 @@ function scan(text: string): Scan | undefined {
     const c = text.charCodeAt(i);
     if (!isBlank(c) && c !== 10 && c !== 13) return undefined;
   }
-  return { kw, nameStart, nameEnd, name, form, open, close, spans };
+  return { kw, nameStart, nameEnd, name, form, open, close, spans, count };
 }
 
 /** The declaration as the parser builds it (before analyzeNetwork), field for field and in its order. */
@@ -121,7 +129,7 @@ function eager(text: string, p: Scan, ranges: RangeMaker, shift = 0): NetworkDec
   } else {
     const items: NetNumber[] = [];
     const s = p.spans;
-    for (let k = 0; k < s.length; k += 2) items.push(new NetNumber(Number(text.slice(s[k], s[k + 1])), r(s[k], s[k + 1]) as OffsetRange));
+    for (let k = 0; k < p.count; k += 2) items.push(new NetNumber(Number(text.slice(s[k], s[k + 1])), r(s[k], s[k + 1]) as OffsetRange));
     decl.list = { items, range: r(p.open, p.close) };
   }
   return decl;
@@ -165,10 +173,10 @@ function stringCode(text: string, from: number, to: number): number[] | undefine
 function quietCode(text: string, p: Scan): number[] | undefined {
   let code: number[] | undefined;
   if (p.form === 'string') code = stringCode(text, p.open + 1, p.close - 1);
-  else if (p.spans.length === 2 * CODE_LENGTH) {
+  else if (p.count === 2 * CODE_LENGTH) {
     // Sized once (pushing would leave it half again as long).
     code = new Array<number>(CODE_LENGTH);
-    for (let k = 0; k < p.spans.length; k += 2) {
+    for (let k = 0; k < p.count; k += 2) {
       const end = p.spans[k + 1];
       if (end - p.spans[k] > 15) return undefined;
       // Plain digits, at most 15: exact as a double, the value Number() gives (no string made).
