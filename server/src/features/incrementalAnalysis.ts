@@ -493,7 +493,7 @@ export class IncrementalAnalyzer {
       this.chunkAnalyses++;
       // A copy: a slice would keep this version's whole text alive as long as the chunk.
       const own = detached(text);
-      const analysis = analyzeText(own);
+      const analysis = analyzeText(own, { tables: false });
       compactStructured(analysis, own);
       slim(analysis);
       // Analysed at line 0: messages that quote line numbers are redone below at the chunk's line.
