@@ -1,4 +1,5 @@
-// The one-line fast path (language/oneLine.ts) must give exactly the parser's analysis: the same
+// The fast paths (language/oneLine.ts, and language/structuredFast.ts for structured networks, at
+// the end) must give exactly the parser's analysis: the same
 // tree (numbers, ranges, positions, roles), diagnostics, tables and formatting, for texts it
 // takes and for near misses it must leave to the parser; and a compact network's numbers (and a
 // structured one's clauses, compactStructured.ts), read after its chunk has moved, sit where the
