@@ -75,6 +75,28 @@ test('a line index updated after an edit equals one built from the new text', ()
   }
 });
 
+test('line starts of long texts (found with indexOf when there is no \\r) are those of a character-by-character reading', () => {
+  const rand = rng(17);
+  const naive = (t: string): number[] => {
+    const out = [0];
+    for (let i = 0; i < t.length; i++) {
+      const c = t[i];
+      if (c === '\r' && t[i + 1] === '\n') i++;
+      if (c === '\r' || c === '\n') out.push(i + 1);
+    }
+    return out;
+  };
+  for (const pieces of [['\n', 'ab', ' ', '\n\n', 'x'], ['\n', '\r\n', '\r', 'ab', 'x\r', '\ny']]) {
+    for (const length of [10, 3000, 20_000]) {
+      const text = Array.from({ length }, () => pieces[Math.floor(rand() * pieces.length)]).join('') + (rand() < 0.5 ? '\n' : 'z');
+      const index = new LineIndex(text);
+      const want = naive(text);
+      assert.equal(index.lineCount, want.length, `${length} pieces`);
+      for (let l = 0; l < want.length; l++) assert.equal(index.lineStart(l), want[l], `${length} pieces, line ${l}`);
+    }
+  }
+});
+
 test('the formatter trims trailing blanks of comments and lines, keeps inner runs, whatever their length', () => {
   const run = ' '.repeat(20_000);
   const text = `network n = [16, 64, 1, 3, 128, 3, 3, 3, 32, 48, 2, 2, 3, 2, 16, 32, 16, 1, 2, 4, 1, 1, 96, 112, 48, 80, 112]\n// a${run}b${run}\n/* c${run}d */${run}\n`;

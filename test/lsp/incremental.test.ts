@@ -67,6 +67,49 @@ test('chunk cut points are declaration keywords at line starts outside comments 
   assert.equal(chunkStarts('network a /* never closed\nnetwork b'), undefined);
 });
 
+/** The cut points read a character at a time (chunkStarts before it jumped with indexOf): the reference. */
+function chunkStartsByChar(text: string): number[] | undefined {
+  const starts = [0];
+  const n = text.length;
+  let i = 0;
+  let lineStart = true;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (lineStart) {
+      let j = i;
+      while ([32, 9, 11, 12, 0xa0, 0xfeff].includes(text.charCodeAt(j))) j++;
+      if (i > 0 && /^(?:network|cell|propagate)(?![A-Za-z0-9_]|-[A-Za-z0-9_])/.test(text.slice(j))) starts.push(i);
+      lineStart = false;
+      i = j;
+      continue;
+    }
+    if (c === 10 || c === 13) {
+      i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
+      lineStart = true;
+    } else if (c === 34) {
+      let j = i + 1;
+      while (j < n && ![34, 10, 13].includes(text.charCodeAt(j))) j++;
+      i = j < n && text.charCodeAt(j) === 34 ? j + 1 : j;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      while (i < n && ![10, 13].includes(text.charCodeAt(i))) i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) return undefined;
+      i = end + 2;
+    } else i++;
+  }
+  return starts;
+}
+
+test('chunk cut points of random texts (quotes, slashes, comments, line breaks) are those read a character at a time', () => {
+  const rand = rng(23);
+  const pieces = ['network a', 'network', 'cell', 'propagate', '\n', '\r\n', '\r', '"', ' ', '\t', '/', '//', '/*', '*/', 'x', '= [1]', '-b', '{', '\u00a0'];
+  for (let i = 0; i < 3000; i++) {
+    const text = Array.from({ length: 1 + Math.floor(rand() * 40) }, () => pieces[Math.floor(rand() * pieces.length)]).join('');
+    assert.deepEqual(chunkStarts(text), chunkStartsByChar(text), JSON.stringify(text));
+  }
+});
+
 test('incremental analysis equals the whole-text analysis through random edits', () => {
   const rand = rng(Number(process.env.NCP_FUZZ_SEED ?? 12345));
   const inc = new IncrementalAnalyzer(0);

@@ -37,6 +37,7 @@ import type { NcpDiagnostic } from './diagnostics';
 import { analyzeNetwork } from './network';
 import { parse } from './parser';
 import { analyzeOneLine } from './oneLine';
+import { analyzeStructured } from './structuredFast';
 import { lex } from './lexer';
 import { containsOffset, type LineIndex } from './positions';
 import { closest, didYouMean } from './suggest';
@@ -100,23 +101,30 @@ export const STRATEGIES: readonly Strategy[] = ['continuous', 'winner-takes-all'
 export const FLOPS_UNITS: Readonly<Record<string, number>> = { G: 1, M: 1e-3 };
 export const PARAMS_UNITS: Readonly<Record<string, number>> = { M: 1, K: 1e-3 };
 
+const NO_NETWORKS = new Map<string, NetworkDecl>();
+const NO_CELLS = new Map<string, CellDecl>();
+
 const byRange = (a: NcpDiagnostic, b: NcpDiagnostic): number => a.range.startOffset - b.range.startOffset || a.range.endOffset - b.range.endOffset;
 
 /**
- * `fastPath: false` always runs the parser (tests compare the one-line fast path with it).
+ * `fastPath: false` always runs the parser (tests compare the fast paths, oneLine.ts and
+ * structuredFast.ts, with it).
  */
-export function analyzeText(text: string, opts: { fastPath?: boolean } = {}): DocumentAnalysis {
-  const one = opts.fastPath === false ? undefined : analyzeOneLine(text);
+export function analyzeText(text: string, opts: { fastPath?: boolean; tables?: boolean } = {}): DocumentAnalysis {
+  const one = opts.fastPath === false ? undefined : (analyzeOneLine(text) ?? analyzeStructured(text));
   if (one) {
     const d = one.decl;
+    // `tables: false` (the incremental analysis, which builds them for the whole document): a
+    // fast-path analysis leaves networks, cells and references empty (shared, never to be filled).
+    const tables = opts.tables !== false;
     return withLazyTokens({
       text,
       ast: { declarations: [d], comments: [] },
       diagnostics: one.diagnostics.sort(byRange),
-      networks: new Map([[d.name, d]]),
-      cells: new Map(),
+      networks: tables ? new Map([[d.name, d]]) : NO_NETWORKS,
+      cells: tables ? new Map() : NO_CELLS,
       propagations: [],
-      references: [{ name: d.name, range: d.nameRange, kind: 'definition', target: d }],
+      references: tables ? [{ name: d.name, range: d.nameRange, kind: 'definition', target: d }] : [],
       hasSyntaxErrors: false,
       lines: one.lines,
     });

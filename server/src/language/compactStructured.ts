@@ -9,6 +9,9 @@ import { analyzeNetwork } from './network';
 import { parse } from './parser';
 import { LineIndex, type LineSource } from './positions';
 
+/** What a compact structured network keeps. */
+export type CompactParts = Pick<NetworkDecl, 'name' | 'nameRange' | 'range' | 'keywordRange' | 'openBrace' | 'closeBrace' | 'code'>;
+
 class CompactStructured implements NetworkDecl {
   readonly kind = 'network';
   readonly form = 'structured';
@@ -23,7 +26,7 @@ class CompactStructured implements NetworkDecl {
   readonly #source: LineSource;
   #full: NetworkDecl | undefined;
 
-  constructor(d: NetworkDecl, text: string, source: LineSource) {
+  constructor(d: CompactParts, text: string, source: LineSource) {
     this.name = d.name;
     this.nameRange = d.nameRange;
     this.range = d.range;
@@ -91,8 +94,13 @@ export function compactStructured(a: DocumentAnalysis, text: string): void {
   const decls = a.ast.declarations;
   for (let k = 0; k < decls.length; k++) {
     const d = decls[k];
-    if (d.kind !== 'network' || d.form !== 'structured' || !d.code || d.syntaxErrors) continue;
+    if (d.kind !== 'network' || d.form !== 'structured' || !d.code || d.syntaxErrors || d instanceof CompactStructured) continue;
     const touched = a.diagnostics.some((x) => x.range.startOffset <= d.range.endOffset && x.range.endOffset >= d.range.startOffset);
     if (!touched) decls[k] = new CompactStructured(d, text, a.lines.source);
   }
+}
+
+/** A compact structured network made from its parts (structuredFast.ts finds them without the parser). */
+export function compactFrom(d: CompactParts, text: string, source: LineSource): NetworkDecl {
+  return new CompactStructured(d, text, source);
 }

@@ -18,8 +18,15 @@ const isBlank = (c: number): boolean => c === 32 || c === 9;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isNameChar = (c: number): boolean => isNameStart(c) || isDigit(c);
+/** The character code at `k`, -1 past the end. A module function, not a closure per call: the
+ * bundle keeps function names, which costs a defineProperty for each closure made. */
+function charAt(text: string, k: number): number {
+  return k < text.length ? text.charCodeAt(k) : -1;
+}
 /** The reserved words (`network`, `cell`, `propagate` lex as keywords, never as names). */
 const RESERVED = new Set(['network', 'cell', 'propagate']);
+
+const SPANS: number[] = [];
 
 /** Where the parts of a one-line network are in its text. */
 interface Scan {
@@ -31,8 +38,12 @@ interface Scan {
   /** The string (with its quotes) or the list (with its brackets). */
   open: number;
   close: number;
-  /** Start and end offsets of the list's numbers. */
+  /**
+   * Start and end offsets of the list's numbers: the first `count` entries of one array that every
+   * scan reuses (read before the next scan; growing a fresh array was ~1 KB of garbage a network).
+   */
   spans: number[];
+  count: number;
 }
 
 /**
@@ -41,53 +52,54 @@ interface Scan {
  */
 function scan(text: string): Scan | undefined {
   const n = text.length;
-  const at = (k: number): number => (k < n ? text.charCodeAt(k) : -1);
   let i = 0;
-  while (isBlank(at(i))) i++;
+  while (isBlank(charAt(text, i))) i++;
   const kw = i;
   if (!text.startsWith('network', i)) return undefined;
   i += 7;
-  if (!isBlank(at(i))) return undefined;
-  while (isBlank(at(i))) i++;
+  if (!isBlank(charAt(text, i))) return undefined;
+  while (isBlank(charAt(text, i))) i++;
   // A name as the lexer's Identifier reads it: inner hyphens, each followed by a name character.
   const nameStart = i;
-  if (!isNameStart(at(i))) return undefined;
+  if (!isNameStart(charAt(text, i))) return undefined;
   for (;;) {
-    while (isNameChar(at(i))) i++;
-    if (at(i) === 45 /* - */ && isNameChar(at(i + 1))) i += 2;
+    while (isNameChar(charAt(text, i))) i++;
+    if (charAt(text, i) === 45 /* - */ && isNameChar(charAt(text, i + 1))) i += 2;
     else break;
   }
   const nameEnd = i;
   const name = text.slice(nameStart, nameEnd);
   if (RESERVED.has(name)) return undefined;
-  while (isBlank(at(i))) i++;
-  if (at(i) !== 61 /* = */) return undefined;
+  while (isBlank(charAt(text, i))) i++;
+  if (charAt(text, i) !== 61 /* = */) return undefined;
   i++;
-  while (isBlank(at(i))) i++;
+  while (isBlank(charAt(text, i))) i++;
   const open = i;
   let form: Scan['form'];
-  const spans: number[] = [];
-  if (at(i) === 34 /* " */) {
+  const spans = SPANS;
+  let count = 0;
+  if (charAt(text, i) === 34 /* " */) {
     form = 'string';
     i++;
-    for (let c = at(i); c !== 34; c = at(++i)) if (c === -1 || c === 10 || c === 13) return undefined;
+    for (let c = charAt(text, i); c !== 34; c = charAt(text, ++i)) if (c === -1 || c === 10 || c === 13) return undefined;
     i++;
-  } else if (at(i) === 91 /* [ */) {
+  } else if (charAt(text, i) === 91 /* [ */) {
     form = 'list';
     i++;
     for (;;) {
-      while (isBlank(at(i))) i++;
-      const c = at(i);
+      while (isBlank(charAt(text, i))) i++;
+      const c = charAt(text, i);
       if (c === 93 /* ] */) break;
       if (!isDigit(c)) return undefined;
       const s = i;
-      while (isDigit(at(i))) i++;
+      while (isDigit(charAt(text, i))) i++;
       // Digits then anything but a blank, comma or bracket lex otherwise (`1e5`, `2.5`, `3ddet`).
-      const f = at(i);
+      const f = charAt(text, i);
       if (!isBlank(f) && f !== 44 && f !== 93) return undefined;
-      spans.push(s, i);
-      while (isBlank(at(i))) i++;
-      if (at(i) === 44 /* , */) i++;
+      spans[count++] = s;
+      spans[count++] = i;
+      while (isBlank(charAt(text, i))) i++;
+      if (charAt(text, i) === 44 /* , */) i++;
     }
     i++;
   } else return undefined;
@@ -96,7 +108,7 @@ function scan(text: string): Scan | undefined {
     const c = text.charCodeAt(i);
     if (!isBlank(c) && c !== 10 && c !== 13) return undefined;
   }
-  return { kw, nameStart, nameEnd, name, form, open, close, spans };
+  return { kw, nameStart, nameEnd, name, form, open, close, spans, count };
 }
 
 /** The declaration as the parser builds it (before analyzeNetwork), field for field and in its order. */
@@ -117,7 +129,7 @@ function eager(text: string, p: Scan, ranges: RangeMaker, shift = 0): NetworkDec
   } else {
     const items: NetNumber[] = [];
     const s = p.spans;
-    for (let k = 0; k < s.length; k += 2) items.push(new NetNumber(Number(text.slice(s[k], s[k + 1])), r(s[k], s[k + 1]) as OffsetRange));
+    for (let k = 0; k < p.count; k += 2) items.push(new NetNumber(Number(text.slice(s[k], s[k + 1])), r(s[k], s[k + 1]) as OffsetRange));
     decl.list = { items, range: r(p.open, p.close) };
   }
   return decl;
@@ -161,12 +173,16 @@ function stringCode(text: string, from: number, to: number): number[] | undefine
 function quietCode(text: string, p: Scan): number[] | undefined {
   let code: number[] | undefined;
   if (p.form === 'string') code = stringCode(text, p.open + 1, p.close - 1);
-  else if (p.spans.length === 2 * CODE_LENGTH) {
+  else if (p.count === 2 * CODE_LENGTH) {
     // Sized once (pushing would leave it half again as long).
     code = new Array<number>(CODE_LENGTH);
-    for (let k = 0; k < p.spans.length; k += 2) {
-      if (p.spans[k + 1] - p.spans[k] > 15) return undefined;
-      code[k >> 1] = Number(text.slice(p.spans[k], p.spans[k + 1]));
+    for (let k = 0; k < p.count; k += 2) {
+      const end = p.spans[k + 1];
+      if (end - p.spans[k] > 15) return undefined;
+      // Plain digits, at most 15: exact as a double, the value Number() gives (no string made).
+      let v = 0;
+      for (let i = p.spans[k]; i < end; i++) v = v * 10 + (text.charCodeAt(i) - 48);
+      code[k >> 1] = v;
     }
   }
   return code && validateCode(code).length === 0 ? code : undefined;

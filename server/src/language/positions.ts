@@ -189,6 +189,15 @@ export class LineIndex {
 
 /** Appends the start of every line that begins after a line break found in [from, to) (one more character is read for a CRLF). */
 function scanLineStarts(text: string, from: number, to: number, out: number[]): void {
+  // A long stretch without '\r' (the usual case): find the '\n's with indexOf, a native search
+  // several times faster than reading each character (a large document's first analysis).
+  if (to - from > 4096) {
+    const cr = text.indexOf('\r', from);
+    if (cr === -1 || cr >= to) {
+      for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+      return;
+    }
+  }
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c === 13 /* \r */) {
