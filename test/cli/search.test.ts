@@ -128,13 +128,14 @@ test('ncp search: a kill mid-search loses no measurement; --resume repeats none'
 test('ncp search / suggest: usage errors name the flag', async () => {
   const a = await ncp(['search', '--to', 'nb201', '--queries', '5']);
   assert.equal(a.status, 2);
-  assert.match(a.stderr, /give one of --benchmark FILE or --measure CMD/);
+  assert.match(a.stderr, /give one of --data FILE or --measure CMD/);
   const b = await ncp(['search', '--measure', 'true', '--to', 'nb201', '--queries', '100000']);
   assert.match(b.stderr, /--queries: at most 1000/);
   const c = await ncp(['search', '--measure', 'true', '--to', 'nb201', '--queries', '5', '--flops-max', '2']);
   assert.match(c.stderr, /apply to multi-resolution networks/);
   const d = await ncp(['suggest', '--data', 'nope.jsonl', '--count', '3', '--to', 'nb201']);
-  assert.match(d.stderr, /nope\.jsonl: no such file/);
+  assert.equal(d.status, 2);
+  assert.match(d.stderr, /--data: .*nope\.jsonl: no such file/);
 });
 
 test('ncp suggest: the next networks from a measurements file, with prediction, spread and gain', async () => {
@@ -144,22 +145,24 @@ test('ncp suggest: the next networks from a measurements file, with prediction, 
   assert.equal(r.status, 0, r.stderr);
   const s = await ncp(['suggest', '--data', out, '--count', '3', '--to', 'nb201', '--json']);
   assert.equal(s.status, 0, s.stderr);
-  const sug = s.stdout.trim().split('\n').map((l) => JSON.parse(l) as { cell: string; predicted: number; spread: number; expectedGain: number });
+  const sug = s.stdout.trim().split('\n').map((l) => JSON.parse(l) as { cell: string; predicted: { mean: number; std: number }; expectedGain: number });
   assert.equal(sug.length, 3);
   const measured = new Set(rows(out).map((x) => x.cell));
   for (const x of sug) {
     assert.ok(!measured.has(x.cell), 'suggests only unmeasured cells');
-    assert.ok(Number.isFinite(x.predicted) && x.spread >= 0 && x.expectedGain >= 0);
+    assert.deepEqual(Object.keys(x.predicted), ['mean', 'std']);
+    assert.ok(Number.isFinite(x.predicted.mean) && x.predicted.std >= 0 && x.expectedGain >= 0);
   }
   const text = await ncp(['suggest', '--data', out, '--count', '2', '--to', 'nb201']);
   assert.match(text.stdout, /^1\. \|.*predicted [\d.]+ ± [\d.]+, expected gain [\d.]+/m);
 });
 
-test('ncp search --benchmark on NAS-Bench-201 and NAS-Bench-MR', { skip: dataDir ? false : 'benchmark data not found (set NCP_DATA_DIR)' }, async () => {
+test('ncp search --data (and the deprecated --benchmark) on NAS-Bench-201 and NAS-Bench-MR', { skip: dataDir ? false : 'benchmark data not found (set NCP_DATA_DIR)' }, async () => {
   const a = await ncp(['search', '--benchmark', join(dataDir!, 'nasbench201.json'), '--to', 'nb201', '--queries', '20']);
   assert.equal(a.status, 0, a.stderr);
   assert.match(a.stdout, /best: 4\d\.\d+ \(nb201\.acc\)/);
-  const b = await ncp(['search', '--benchmark', join(dataDir!, 'nasbench-mr.json'), '--to', 'seg.mIoU', '--flops-max', '2.5', '--lambda', '0', '--queries', '8', '--json']);
+  assert.match(a.stderr, /warning: --benchmark is deprecated; use --data/);
+  const b = await ncp(['search', '--data', join(dataDir!, 'nasbench-mr.json'), '--to', 'seg.mIoU', '--flops-max', '2.5G', '--lambda', '0', '--queries', '8', '--json']);
   assert.equal(b.status, 0, b.stderr);
   const lines = b.stdout.trim().split('\n').map((l) => JSON.parse(l) as { code?: number[]; proposed?: number[]; note?: string });
   for (const l of lines.slice(0, -1)) assert.ok(cost(l.code!).flops <= 2.5);

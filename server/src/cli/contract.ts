@@ -8,7 +8,10 @@ import { join, resolve } from 'node:path';
 import { UsageError, writeLine, type CliIO } from './command';
 import { closest, didYouMean } from '../language/suggest';
 import { findDataDir } from '../core/benchmark';
-import { activeCatalogue, catalogueFromModels, setActiveCatalogue, type SettingCatalogue, type SettingInfo } from '../core/settings';
+import { activeCatalogue, catalogueFromModels, declareSetting, setActiveCatalogue, withKnown, type SettingCatalogue, type SettingInfo } from '../core/settings';
+import { parseTerm } from '../core/propagate/objective';
+import type { ObjectiveTerm } from '../core/propagate/types';
+import type { Dataset } from '../core/data/types';
 
 /** Old flag → its one name now. Accepted with a warning on stderr. */
 export const DEPRECATED_FLAGS: Readonly<Record<string, string>> = {
@@ -187,4 +190,30 @@ export function outputMode(values: { json?: boolean; csv?: boolean }): 'text' | 
  */
 export function emptyInputMessage(command: string, what = 'input'): string {
   return `ncp ${command}: no ${what} on standard input (give ${what === 'input' ? 'it' : 'them'} as arguments or pipe ${what === 'input' ? 'it' : 'them'} in)`;
+}
+
+/**
+ * An objective the user typed (`--to seg.mIoU,0.5*video`): each term's setting or task resolved in
+ * `catalogue` with did-you-mean for unknown settings and metrics. With `open`, a setting the
+ * catalogue lacks is taken as typed when its metric is named (a training script defines it).
+ */
+export function objectiveArgument(text: string, flag: string, catalogue: SettingCatalogue, open = false): ObjectiveTerm[] {
+  const terms = text.split(',');
+  for (const raw of terms) {
+    const m = /^(?:.*\*\s*)?(\d*[A-Za-z][\w-]*)(?:\.(\w+))?\s*$/.exec(raw.trim());
+    if (!m) continue; // parseTerm says what is wrong with it
+    if (open && m[2] !== undefined && !catalogue.resolve(m[1])) continue;
+    const info = settingArgument(m[1], flag, catalogue);
+    if (m[2] !== undefined) metricArgument(info, m[2], flag);
+  }
+  try {
+    return terms.map((t) => parseTerm(t, catalogue));
+  } catch (e) {
+    throw new UsageError(`${flag}: ${(e as Error).message}`);
+  }
+}
+
+/** The settings of a dataset as catalogue entries (with the known ones), for names typed against that data. */
+export function catalogueFromData(d: Dataset): SettingCatalogue {
+  return withKnown(d.settings.map((s) => declareSetting(s.name, { task: s.task, label: s.label, metrics: s.metrics, space: s.space })));
 }
