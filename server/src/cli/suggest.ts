@@ -16,7 +16,7 @@ import { pointText } from './search';
 const help = `Usage: ${CLI_NAME} suggest --data FILE… --count K --to OBJ [options]
 
 The next K networks to train, for a search run by hand: fits the predictor ensemble on the
-measurements (the file \`${CLI_NAME} search --out\` writes, your own rows, or any data the other
+measurements (the file a \`${CLI_NAME} search\` wrote, your own rows, or any data the other
 commands read) and propagates under the acquisition, as one step of \`${CLI_NAME} search\`. Each
 suggestion comes with its predicted value ± spread and its expected gain over the best measured value.
 
