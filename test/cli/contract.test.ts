@@ -3,7 +3,7 @@
 // one flag name (deprecated aliases warn), did-you-mean for options, commands, settings, metrics
 // and tasks, units on budgets, JSON Lines with {mean, std} and rounded estimates, --csv tables,
 // empty stdin, exit codes 0/1/2, training-set scores said so, extrapolation flagged on stdout,
-// `ncp fmt`, the version from package.json. Data and models are generated here (small, seconds).
+// `ncprop fmt`, the version from package.json. Data and models are generated here (small, seconds).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -119,14 +119,14 @@ test('the documented flags are exactly what each command parses', async () => {
     assert.match(list.stdout, new RegExp(`^  ${command} `, 'm'), `${command} is listed in ncp --help`);
     const help = ncp([command, '--help']);
     assert.equal(help.status, 0);
-    assert.match(help.stdout, new RegExp(`Usage: ncp ${command}`));
+    assert.match(help.stdout, new RegExp(`Usage: ncprop ${command}`));
     // every flag the help names is in the table above, and the other way round
     const documented = new Set([...help.stdout.matchAll(/(?<![\w-])--[a-z][\w-]*/g)].map((m) => m[0]).filter((f) => f !== '--help' && !f.startsWith('--socket')));
-    for (const f of Object.keys(flags)) assert.ok(documented.has(f), `ncp ${command} --help documents ${f}`);
+    for (const f of Object.keys(flags)) assert.ok(documented.has(f), `ncprop ${command} --help documents ${f}`);
     for (const f of documented) {
       if (['--models', '--benchmark'].includes(f)) continue; // documented as deprecated aliases
       if (command === 'propagate' && f === '--to' ) continue;
-      assert.ok(f in flags || (command === 'eval' && f in FLAGS.train), `ncp ${command}: ${f} is in the help but not in this test`);
+      assert.ok(f in flags || (command === 'eval' && f in FLAGS.train), `ncprop ${command}: ${f} is in the help but not in this test`);
     }
     // the parser takes each one: an unknown option after it is the one reported (in-process, the
     // same dispatcher as the binary: parsing fails before any work, so this is quick)
@@ -142,7 +142,7 @@ test('did you mean: options, commands; usage errors exit 2 and point to --help',
   const o = ncp(['predict', '--jsn', CODE]);
   assert.equal(o.status, 2);
   assert.match(o.stderr, /unknown option '--jsn' \(did you mean '--json'\?\)/);
-  assert.match(o.stderr, /Run `ncp predict --help` for usage/);
+  assert.match(o.stderr, /Run `ncprop predict --help` for usage/);
   const c = ncp(['predcit']);
   assert.equal(c.status, 2);
   assert.match(c.stderr, /unknown command 'predcit' \(did you mean 'predict'\?\)/);
@@ -191,7 +191,7 @@ test('an empty stdin is treated the same by every command that reads it: exit 1,
     const r = ncp(args, '');
     assert.equal(r.status, 1, args.join(' '));
     assert.equal(r.stdout, '', args.join(' '));
-    assert.match(r.stderr, /^ncp \w+: no .* on standard input \(give/m, args.join(' '));
+    assert.match(r.stderr, /^ncprop \w+: no .* on standard input \(give/m, args.join(' '));
   }
 });
 

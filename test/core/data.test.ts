@@ -207,7 +207,7 @@ test('our JSON: empty, short, string or null metrics and absurd targets are erro
   assert.match(dataError(() => loadData(file('cut.json', cut))).message, /cut\.json: the file is not valid JSON .*truncated/);
 });
 
-test("a search's measurements file (ncp search --out) is data: metrics by setting, failures skipped, extras allowed", () => {
+test("a search's measurements file (ncprop search --out) is data: metrics by setting, failures skipped, extras allowed", () => {
   const [a, b, c] = codes(3, 21);
   const out = join(dir, 'search-out.jsonl');
   // written by the search's own writer, so the two stay one format
@@ -222,7 +222,7 @@ test("a search's measurements file (ncp search --out) is data: metrics by settin
   assert.deepEqual(entryOf(d, c)!.notes, { seg: 'replaced by the nearest' });
   assert.deepEqual(d.failed!.map((f) => f.code), [b]);
   assert.match(d.failed![0].origin, /search-out\.jsonl: row 2/);
-  // as the search's measurements again (ncp suggest): the failure counts as tried
+  // as the search's measurements again (ncprop suggest): the failure counts as tried
   const ms = measurementsFromData(d, 'multires');
   assert.deepEqual(ms.map((m) => [m.ok, m.metrics?.seg?.mIoU]), [[true, 70.5], [true, 71], [false, undefined]]);
 

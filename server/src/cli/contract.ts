@@ -5,7 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UsageError, writeLine, type CliIO } from './command';
+import { CLI_NAME, UsageError, writeLine, type CliIO } from './command';
 import { closest, didYouMean } from '../language/suggest';
 import { findDataDir } from '../core/benchmark';
 import { activeCatalogue, catalogueFromModels, declareSetting, setActiveCatalogue, withKnown, type SettingCatalogue, type SettingInfo } from '../core/settings';
@@ -42,7 +42,7 @@ export function parseOptions<T extends ParseArgsConfig>(command: string, config:
     const eq = a.indexOf('=');
     const flag = a.startsWith('--') ? (eq > 0 ? a.slice(0, eq) : a) : undefined;
     if (flag && DEPRECATED_FLAGS[flag] && !names.includes(flag.slice(2)) && names.includes(DEPRECATED_FLAGS[flag].slice(2))) {
-      writeLine(io.stderr, `ncp ${command}: warning: ${flag} is deprecated; use ${DEPRECATED_FLAGS[flag]}`);
+      writeLine(io.stderr, `${CLI_NAME} ${command}: warning: ${flag} is deprecated; use ${DEPRECATED_FLAGS[flag]}`);
       a = DEPRECATED_FLAGS[flag] + (eq > 0 ? a.slice(eq) : '');
     }
     const name = a.startsWith('--') && eq < 0 ? a.slice(2) : undefined;
@@ -85,7 +85,7 @@ export function dataFile(value: string | undefined, kind: DataKind, command: str
   if (!file || !existsSync(file)) {
     throw new UsageError(`--data FILE is required (no ${DEFAULT_DATA_FILE[kind]} found: set NCP_DATA_DIR to the folder holding it)`);
   }
-  writeLine(io.stderr, `ncp ${command}: no --data: reading ${file} (${process.env.NCP_DATA_DIR ? 'NCP_DATA_DIR' : 'the data folder'})`);
+  writeLine(io.stderr, `${CLI_NAME} ${command}: no --data: reading ${file} (${process.env.NCP_DATA_DIR ? 'NCP_DATA_DIR' : 'the data folder'})`);
   return file;
 }
 
@@ -189,7 +189,7 @@ export function outputMode(values: { json?: boolean; csv?: boolean }): 'text' | 
  * and comment lines); the command then exits with status 1.
  */
 export function emptyInputMessage(command: string, what = 'input'): string {
-  return `ncp ${command}: no ${what} on standard input (give ${what === 'input' ? 'it' : 'them'} as arguments or pipe ${what === 'input' ? 'it' : 'them'} in)`;
+  return `${CLI_NAME} ${command}: no ${what} on standard input (give ${what === 'input' ? 'it' : 'them'} as arguments or pipe ${what === 'input' ? 'it' : 'them'} in)`;
 }
 
 /**
