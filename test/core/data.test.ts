@@ -235,6 +235,9 @@ test("a search's measurements file (ncprop search --out) is data: metrics by set
   // a search row and a plain row in one file, merged with a benchmark-style file by network
   const mixed = file('mixed.jsonl', [JSON.stringify({ space: 'multires', code: a, metrics: { seg: { mIoU: 70.5, mAcc: 80, aAcc: 95 } }, ok: true }), JSON.stringify({ code: codeToString(b), setting: 'seg', metrics: { mIoU: 60, mAcc: 70, aAcc: 90 } })].join('\n'));
   assert.equal(loadDataSources([mixed, out]).entries.length, 3);
+  // `ncprop search --json > FILE`: the measurement lines (index, value) and the summary line
+  const saved = file('saved.jsonl', [JSON.stringify({ index: 1, space: 'multires', code: a, metrics: { seg: { mIoU: 70.5, mAcc: 80, aAcc: 95 } }, ok: true, seconds: 1, value: 70.5 }), JSON.stringify({ summary: true, measured: 1, failed: 0, best: null, stopReason: 'queries', measure: 'measure' })].join('\n'));
+  assert.equal(loadData(saved).entries.length, 1);
 
   const jl = (lines: unknown[]) => dataError(() => loadData(file('bad-search.jsonl', lines.map((l) => JSON.stringify(l)).join('\n')))).message;
   assert.match(jl([{ space: 'nb201', code: a, metrics: { nb201: { acc: 4 } }, ok: true }]), /row 1, field 'code': 'space' is "nb201" but this is a network code/);

@@ -209,6 +209,8 @@ export function readJsonLines(text: string, file: string): Dataset {
     }
     if (typeof o !== 'object' || o === null || Array.isArray(o)) throw DataError.at(file, row, undefined, `expected an object {code, setting, metrics}, got ${describe(o)}`);
     const r = o as Record<string, unknown>;
+    // the last line of `ncprop search --json` (saved as a file) summarises the others: not data
+    if (r.summary === true && r.metrics === undefined) return;
     if (isSearchRow(r)) {
       raw.push(...searchRows(r, file, row, failed));
       return;
