@@ -93,8 +93,8 @@ test('ncp check --json: JSON Lines, one problem per line with 1-based positions'
 test('ncp check: unreadable files are reported clearly, exit 2; no file is a usage error', async () => {
   const r = await ncp(['check', 'examples/hrnet.ncp', 'no/such.ncp', 'examples']);
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /ncp check: cannot read 'no\/such\.ncp': no such file/);
-  assert.match(r.stderr, /ncp check: cannot read 'examples': is a directory/);
+  assert.match(r.stderr, /ncprop check: cannot read 'no\/such\.ncp': no such file/);
+  assert.match(r.stderr, /ncprop check: cannot read 'examples': is a directory/);
   const j = await ncp(['check', '--json', 'no/such.ncp']);
   assert.equal(j.status, 2);
   assert.deepEqual(jsonLines(j.stdout), [{ file: 'no/such.ncp', error: 'cannot read: no such file' }]);
@@ -135,7 +135,7 @@ test('the built CLI: `node bin/ncp.js check` on a file with errors and on the ex
     const ok = spawnSync(process.execPath, [bin, 'check', join(root, 'examples/hrnet.ncp')], { encoding: 'utf8' });
     assert.equal(ok.status, 0, ok.stderr);
     const help = spawnSync(process.execPath, [bin, 'check', '--help'], { encoding: 'utf8' });
-    assert.match(help.stdout, /Usage: ncp check/);
+    assert.match(help.stdout, /Usage: ncprop check/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

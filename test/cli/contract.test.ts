@@ -3,7 +3,7 @@
 // one flag name (deprecated aliases warn), did-you-mean for options, commands, settings, metrics
 // and tasks, units on budgets, JSON Lines with {mean, std} and rounded estimates, --csv tables,
 // empty stdin, exit codes 0/1/2, training-set scores said so, extrapolation flagged on stdout,
-// `ncp fmt`, the version from package.json. Data and models are generated here (small, seconds).
+// `ncprop fmt`, the version from package.json. Data and models are generated here (small, seconds).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -88,6 +88,8 @@ const FLAGS: Record<string, Record<string, string | null>> = {
   predict: { '--json': null, '--csv': null, '--setting': 'seg', '--model': models, '--backend': 'cpu', '--data': mr },
   import: { '--out': join(dir, 'imported.json'), '--name': 'n' },
   propagate: { '--name': 'p', '--json': null, '--from': CODE, '--to': 'seg', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--strategy': 'continuous', '--steps': '3', '--lr': '0.05', '--restarts': '1', '--seed': '0', '--model': models, '--max-memory': '4000', '--max-time': '600' },
+  search: { '--data': nb, '--measure': 'true', '--timeout': '10', '--queries': '5', '--initial': '2', '--batch': '2', '--to': 'nb201', '--objective': 'nb201', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--kappa': '2', '--seed': '0', '--out': join(dir, 'walk.jsonl'), '--resume': null, '--json': null },
+  suggest: { '--data': nb, '--count': '2', '--to': 'nb201', '--objective': 'nb201', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--kappa': '2', '--seed': '0', '--json': null },
   nb201: { '--data': nb, '--train-samples': '20', '--seed': '0', '--starts': '1', '--restarts': '1', '--strategy': 'continuous', '--steps': '3', '--json': null, '--max-memory': '4000', '--max-time': '600' },
 };
 
@@ -117,14 +119,14 @@ test('the documented flags are exactly what each command parses', async () => {
     assert.match(list.stdout, new RegExp(`^  ${command} `, 'm'), `${command} is listed in ncp --help`);
     const help = ncp([command, '--help']);
     assert.equal(help.status, 0);
-    assert.match(help.stdout, new RegExp(`Usage: ncp ${command}`));
+    assert.match(help.stdout, new RegExp(`Usage: ncprop ${command}`));
     // every flag the help names is in the table above, and the other way round
     const documented = new Set([...help.stdout.matchAll(/(?<![\w-])--[a-z][\w-]*/g)].map((m) => m[0]).filter((f) => f !== '--help' && !f.startsWith('--socket')));
-    for (const f of Object.keys(flags)) assert.ok(documented.has(f), `ncp ${command} --help documents ${f}`);
+    for (const f of Object.keys(flags)) assert.ok(documented.has(f), `ncprop ${command} --help documents ${f}`);
     for (const f of documented) {
       if (['--models', '--benchmark'].includes(f)) continue; // documented as deprecated aliases
       if (command === 'propagate' && f === '--to' ) continue;
-      assert.ok(f in flags || (command === 'eval' && f in FLAGS.train), `ncp ${command}: ${f} is in the help but not in this test`);
+      assert.ok(f in flags || (command === 'eval' && f in FLAGS.train), `ncprop ${command}: ${f} is in the help but not in this test`);
     }
     // the parser takes each one: an unknown option after it is the one reported (in-process, the
     // same dispatcher as the binary: parsing fails before any work, so this is quick)
@@ -140,7 +142,7 @@ test('did you mean: options, commands; usage errors exit 2 and point to --help',
   const o = ncp(['predict', '--jsn', CODE]);
   assert.equal(o.status, 2);
   assert.match(o.stderr, /unknown option '--jsn' \(did you mean '--json'\?\)/);
-  assert.match(o.stderr, /Run `ncp predict --help` for usage/);
+  assert.match(o.stderr, /Run `ncprop predict --help` for usage/);
   const c = ncp(['predcit']);
   assert.equal(c.status, 2);
   assert.match(c.stderr, /unknown command 'predcit' \(did you mean 'predict'\?\)/);
@@ -189,7 +191,7 @@ test('an empty stdin is treated the same by every command that reads it: exit 1,
     const r = ncp(args, '');
     assert.equal(r.status, 1, args.join(' '));
     assert.equal(r.stdout, '', args.join(' '));
-    assert.match(r.stderr, /^ncp \w+: no .* on standard input \(give/m, args.join(' '));
+    assert.match(r.stderr, /^ncprop \w+: no .* on standard input \(give/m, args.join(' '));
   }
 });
 
@@ -296,4 +298,39 @@ test('train --merge keeps the other settings; the progress time never reads 1m60
   assert.equal(fmtTime(59.6), '1m00s');
   assert.equal(fmtTime(3599.7), '1h00m');
   assert.equal(fmtTime(42.2), '42s');
+});
+
+test('search and suggest: --data (deprecated --benchmark warns), units, --to did-you-mean, JSON Lines with {mean, std}', () => {
+  const out = join(dir, 'searched.jsonl');
+  const s = ncp(['search', '--benchmark', nb, '--to', 'nb201', '--queries', '6', '--initial', '3', '--batch', '2', '--seed', '1', '--json', '--out', out]);
+  assert.equal(s.status, 0, s.stderr);
+  assert.match(s.stderr, /warning: --benchmark is deprecated; use --data/);
+  const lines = jsonLines(s);
+  assert.equal(lines.length, 7);
+  assert.equal(lines[6].summary, true);
+  assertRounded(lines);
+  const mrRun = ncp(['search', '--data', mr, '--to', 'detection', '--flops-max', '2500M', '--queries', '4', '--initial', '2', '--batch', '2', '--json']);
+  assert.equal(mrRun.status, 0, mrRun.stderr);
+  for (const l of jsonLines(mrRun).slice(0, -1)) assert.ok(Object.keys(l.metrics as object).includes('3ddet'), 'the task name stands for its setting');
+  assert.match(ncp(['search', '--data', mr, '--to', 'seg', '--flops-max', '2.5X', '--queries', '3']).stderr, /--flops-max: expected a positive amount in G/);
+  const typo = ncp(['search', '--data', nb, '--to', 'nb21', '--queries', '3']);
+  assert.equal(typo.status, 2);
+  assert.match(typo.stderr, /--to: unknown setting or task 'nb21' \(did you mean 'nb201'\?\)/);
+  assert.match(typo.stderr, /Run `ncprop search --help` for usage/);
+  const metric = ncp(['search', '--data', mr, '--to', '3ddet.moderat', '--queries', '3']);
+  assert.match(metric.stderr, /setting '3ddet' has no metric 'moderat' \(did you mean 'moderate'\?\)/);
+  assert.match(ncp(['suggest', '--dat', out]).stderr, /unknown option '--dat' \(did you mean '--data'\?\)/);
+
+  const g = ncp(['suggest', '--data', out, '--to', 'nb201', '--count', '2', '--json']);
+  assert.equal(g.status, 0, g.stderr);
+  const sug = jsonLines(g);
+  assert.equal(sug.length, 2);
+  for (const l of sug) {
+    assert.ok(isEstimate(l.predicted), JSON.stringify(l.predicted));
+    assertRounded(l);
+  }
+  // suggest reads any data the other commands read: our JSON benchmark file too
+  const fromJson = ncp(['suggest', '--data', mr, '--to', 'seg', '--flops-max', '2.5G', '--count', '1', '--json']);
+  assert.equal(fromJson.status, 0, fromJson.stderr);
+  assert.ok(isEstimate(jsonLines(fromJson)[0].predicted));
 });

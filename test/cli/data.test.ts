@@ -1,4 +1,4 @@
-// Data through the CLI: `ncp import` (validated against docs/benchmark.schema.json), training on
+// Data through the CLI: `ncprop import` (validated against docs/benchmark.schema.json), training on
 // the authors' folder shape (3ddet included) and propagating to 3ddet.moderate, the model folder
 // surviving failed and cancelled trains, and the bad-data cases of issue 14 (clear errors, no traces).
 import { test } from 'node:test';
@@ -45,7 +45,7 @@ function snapshot(d: string): Record<string, string> {
   return Object.fromEntries(readdirSync(d).sort().map((f) => [f, readFileSync(join(d, f), 'utf8')]));
 }
 
-test("ncp import of the authors' folder writes our JSON, valid against the published schema", async () => {
+test("ncprop import of the authors' folder writes our JSON, valid against the published schema", async () => {
   const out = join(dir, 'imported.json');
   const r = await ncp(['import', authors, '--out', out]);
   assert.equal(r.code, 0, r.err);

@@ -138,7 +138,7 @@ test('bad options are usage errors (exit 2) naming the option', async () => {
     const r = await ncp(['flops', ...args, A]);
     assert.equal(r.status, 2, args.join(' '));
     assert.match(r.stderr, re);
-    assert.match(r.stderr, /Run `ncp flops --help`/);
+    assert.match(r.stderr, /Run `ncprop flops --help`/);
   }
 });
 
@@ -160,9 +160,9 @@ test('no codes: a terminal on stdin is a usage error; empty input says so', asyn
 test('--help explains the command, and its examples run', async () => {
   const r = await ncp(['flops', '--help']);
   assert.equal(r.status, 0);
-  assert.match(r.stdout, /Usage: ncp flops/);
+  assert.match(r.stdout, /Usage: ncprop flops/);
   assert.equal(r.stdout, flopsCommand.help + '\n');
-  const examples = r.stdout.split('\n').filter((l) => l.startsWith('  ncp flops ') && !l.includes('codes.txt'));
+  const examples = r.stdout.split('\n').filter((l) => l.startsWith('  ncprop flops ') && !l.includes('codes.txt'));
   assert.ok(examples.length >= 2);
   for (const ex of examples) {
     // split like a shell: quoted arguments stay whole
@@ -173,7 +173,7 @@ test('--help explains the command, and its examples run', async () => {
   }
 });
 
-test('parseCodeLines / readCodeInputs (shared with ncp predict)', async () => {
+test('parseCodeLines / readCodeInputs (shared with ncprop predict)', async () => {
   const xs = parseCodeLines(`\n  # c\n${A}\r\n// d\n1,2\n`, 'f.txt');
   assert.deepEqual(
     xs.map((x) => [x.where, x.code !== undefined]),

@@ -1,4 +1,4 @@
-// `ncp train`, `ncp eval` and `ncp predict` through the real CLI dispatcher, on a small slice
+// `ncprop train`, `ncprop eval` and `ncprop predict` through the real CLI dispatcher, on a small slice
 // (--holdout 0.9 trains on 10% of the architectures) for a few epochs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,7 +39,7 @@ test('ncp train → eval → predict on a small slice', { skip }, async () => {
   assert.match(t.err, /left /);
   const manifest = JSON.parse(readFileSync(join(models, 'manifest.json'), 'utf8'));
   assert.deepEqual(Object.keys(manifest.settings).sort(), ['cls-10c', 'seg']);
-  assert.match(manifest.command, /ncp train --data .* --seed 3/);
+  assert.match(manifest.command, /ncprop train --data .* --seed 3/);
   // --teacher 1: one labelled neighbour per measured network (the Gaussian process's progress first)
   assert.match(t.err, /teacher .*Gaussian processes for 2 settings  step 400\/400/);
   assert.equal(manifest.settings.seg.config.teacher, 1);

@@ -100,7 +100,7 @@ test('ncp propagate: errors name the problem', { skip }, async () => {
   // a corrupt model folder is the installation's fault, not a usage error: status 1, file named
   const broken = await ncp(['propagate', '--from', CLS, '--to', 'seg', '--model', corruptModelsDir()]);
   assert.equal(broken.status, 1);
-  assert.match(broken.stderr, /ncp propagate: cannot load predictors: .*seg\.json: checksum mismatch/);
+  assert.match(broken.stderr, /ncprop propagate: cannot load predictors: .*seg\.json: checksum mismatch/);
 });
 
 test('ncp nb201 --json: optimum, results with true accuracies, random search', { skip }, async () => {

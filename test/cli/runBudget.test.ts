@@ -80,7 +80,7 @@ test('ncp train --max-time stops training, saves nothing and says so', { skip: d
   const out = join(mkdtempSync(join(tmpdir(), 'ncp-budget-train-')), 'models');
   const r = await ncp(['train', '--data', join(dataDir!, 'nasbench-mr.json'), '--out', out, '--settings', 'seg', '--epochs', '5000', '--teacher', '0', '--members', '1', '--max-time', '2']);
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, /ncp train: stopped, nothing saved: the run took longer than its time budget of 2 s/);
+  assert.match(r.stderr, /ncprop train: stopped, nothing saved: the run took longer than its time budget of 2 s/);
   assert.equal(existsSync(out), false, 'no model folder was written');
   assert.ok(r.seconds < 20);
 });

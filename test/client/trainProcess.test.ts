@@ -27,13 +27,13 @@ before(() => {
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('progress lines of `ncp train` read as a percentage and a message', () => {
+test('progress lines of `ncprop train` read as a percentage and a message', () => {
   const p = parseProgressLine('\r\x1b[2K██████░░░░░░░░░░░░░░░░░░  25%  seg (1/2) epoch 3/6  loss 0.1234  val MAE 1.234  left 3s');
   assert.deepEqual(p, { percent: 25, message: 'seg (1/2) epoch 3/6 loss 0.1234 val MAE 1.234 left 3s' });
   const t = parseProgressLine('teacher ████░░  40%  Gaussian processes for seg  step 2/5  left 1s');
   assert.equal(t?.percent, 40);
   assert.match(t!.message, /^teacher: /);
-  assert.equal(parseProgressLine('ncp train: 1 setting(s) from bench.json'), undefined);
+  assert.equal(parseProgressLine('ncprop train: 1 setting(s) from bench.json'), undefined);
 });
 
 test('a training run reports progress and writes a predictor set the server can load', async () => {

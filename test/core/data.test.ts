@@ -12,6 +12,8 @@ import { findDataDir } from '../../server/src/core/benchmark';
 import { codeToNetwork, codeToString } from '../../server/src/core/space/multires';
 import { cellToString } from '../../server/src/core/space/nb201';
 import { cost } from '../../server/src/core/cost';
+import { appendMeasurement } from '../../server/src/core/search/measurementsFile';
+import { measurementsFromData } from '../../server/src/core/search/fromData';
 import { dict, pickle, PyF32Array, PyFloat, PyGlobal, PyTuple } from '../data/pickleWriter';
 import { codes, mrRow, nb201Row, writeAuthorsFolder } from '../data/fixtures';
 
@@ -203,6 +205,50 @@ test('our JSON: empty, short, string or null metrics and absurd targets are erro
   assert.match(bad((j) => ((j.archs[0] as Record<string, unknown>).sge = [1, 2, 3])), /row 1, field 'archs\[0\]\.sge': unknown field/);
   const cut = JSON.stringify(base).slice(0, 120);
   assert.match(dataError(() => loadData(file('cut.json', cut))).message, /cut\.json: the file is not valid JSON .*truncated/);
+});
+
+test("a search's measurements file (ncprop search --out) is data: metrics by setting, failures skipped, extras allowed", () => {
+  const [a, b, c] = codes(3, 21);
+  const out = join(dir, 'search-out.jsonl');
+  // written by the search's own writer, so the two stay one format
+  appendMeasurement(out, { space: 'multires', point: a, metrics: { seg: { mIoU: 70.5, mAcc: 80, aAcc: 95 }, video: { top1: 50 } }, ok: true, seconds: 3521.2 });
+  appendMeasurement(out, { space: 'multires', point: b, ok: false, error: 'timed out after 3600 s', seconds: 3600 });
+  appendMeasurement(out, { space: 'multires', point: c, proposed: a, metrics: { seg: { mIoU: 71, mAcc: 81, aAcc: 96 } }, ok: true, seconds: 0, note: 'replaced by the nearest' });
+  const d = loadData(out);
+  assert.deepEqual(d.settings.map((x) => [x.name, x.task, x.metrics]), [['seg', 'segmentation', ['mIoU', 'mAcc', 'aAcc']], ['video', 'video', ['top1']]]);
+  assert.equal(d.entries.length, 2, 'the failed row is not data');
+  assert.deepEqual(entryOf(d, a)!.results, { seg: [70.5, 80, 95], video: [50] });
+  assert.ok(Math.abs(entryOf(d, a)!.flops! - cost(a).flops) < 1e-12, 'exact cost of the code');
+  assert.deepEqual(entryOf(d, c)!.notes, { seg: 'replaced by the nearest' });
+  assert.deepEqual(d.failed!.map((f) => f.code), [b]);
+  assert.match(d.failed![0].origin, /search-out\.jsonl: row 2/);
+  // as the search's measurements again (ncprop suggest): the failure counts as tried
+  const ms = measurementsFromData(d, 'multires');
+  assert.deepEqual(ms.map((m) => [m.ok, m.metrics?.seg?.mIoU]), [[true, 70.5], [true, 71], [false, undefined]]);
+
+  // NAS-Bench-201 cells, the setting nb201 / metric acc; a file of one row and no extension
+  const cell = [1, 2, 3, 4, 0, 1];
+  const one = file('one-row', JSON.stringify({ space: 'nb201', cell: cellToString(cell), metrics: { nb201: { acc: 46.2 } }, ok: true, seconds: 0 }) + '\n');
+  const n = loadData(one);
+  assert.deepEqual(n.settings.map((x) => [x.name, x.space, x.metrics]), [['nb201', 'nb201', ['acc']]]);
+  assert.deepEqual(n.entries[0].code, cell);
+  // a search row and a plain row in one file, merged with a benchmark-style file by network
+  const mixed = file('mixed.jsonl', [JSON.stringify({ space: 'multires', code: a, metrics: { seg: { mIoU: 70.5, mAcc: 80, aAcc: 95 } }, ok: true }), JSON.stringify({ code: codeToString(b), setting: 'seg', metrics: { mIoU: 60, mAcc: 70, aAcc: 90 } })].join('\n'));
+  assert.equal(loadDataSources([mixed, out]).entries.length, 3);
+  // `ncprop search --json > FILE`: the measurement lines (index, value) and the summary line
+  const saved = file('saved.jsonl', [JSON.stringify({ index: 1, space: 'multires', code: a, metrics: { seg: { mIoU: 70.5, mAcc: 80, aAcc: 95 } }, ok: true, seconds: 1, value: 70.5 }), JSON.stringify({ summary: true, measured: 1, failed: 0, best: null, stopReason: 'queries', measure: 'measure' })].join('\n'));
+  assert.equal(loadData(saved).entries.length, 1);
+
+  const jl = (lines: unknown[]) => dataError(() => loadData(file('bad-search.jsonl', lines.map((l) => JSON.stringify(l)).join('\n')))).message;
+  assert.match(jl([{ space: 'nb201', code: a, metrics: { nb201: { acc: 4 } }, ok: true }]), /row 1, field 'code': 'space' is "nb201" but this is a network code/);
+  assert.match(jl([{ space: 'cells', cell: cellToString(cell), ok: true }]), /row 1, field 'space': expected "multires" or "nb201"/);
+  assert.match(jl([{ space: 'nb201', cell: '|bogus~0|', metrics: { nb201: { acc: 4 } }, ok: true }]), /row 1, field 'cell': /);
+  assert.match(jl([{ space: 'multires', code: a, ok: true }]), /row 1, field 'metrics': missing/);
+  assert.match(jl([{ space: 'multires', code: a, metrics: { seg: 70 }, ok: true }]), /row 1, field 'metrics\.seg': expected an object of metric → value/);
+  assert.match(jl([{ space: 'multires', code: a, metrics: { seg: { mIoU: 170 } }, ok: true }]), /row 1, field 'mIoU': metric 'mIoU' is a percentage, got 170/);
+  assert.match(jl([{ space: 'multires', code: a, metrics: { seg: { mIoU: 70 } }, ok: 'yes' }]), /row 1, field 'ok': expected true or false/);
+  assert.match(jl([{ space: 'multires', code: a, metrics: { seg: { mIoU: 70 } }, ok: true, gpu: 'a100' }]), /row 1, field 'gpu': unknown field/);
+  assert.match(jl([{ space: 'multires', code: b, ok: false, error: 'oom' }]), /no measurement rows \(only 1 failed measurement\(s\), which are not data\)/);
 });
 
 test('measurement files: one bad line or cell is named by line and field', () => {

@@ -44,7 +44,7 @@ test('catalogue: task names stand for the main setting, known tasks keep theirs,
   assert.equal(DEFAULT_CATALOGUE.resolve('detection'), undefined);
 });
 
-test('catalogueFromManifestObject: what ncp train recorded, plus the known settings', () => {
+test('catalogueFromManifestObject: what ncprop train recorded, plus the known settings', () => {
   const c = catalogueFromManifestObject({ settings: { '3ddet': { task: 'detection', metrics: ['moderate', 'easy', 'hard'], inputDim: 27 }, mine: { metrics: ['m'], inputDim: 27 } } });
   assert.equal(c.resolve('3ddet')?.metrics[0], 'moderate');
   assert.equal(c.resolve('mine')?.task, 'mine');

@@ -43,3 +43,15 @@ test("hover's measured values from a CSV of your own measurements", async () => 
   assert.match(md, /\| seg \| mIoU \| [^|]+ \| 66\.25 \(measured\) \|/);
   assert.match(md, /Measured values: .*mine\.csv/);
 });
+
+test("hover's measured values from a search's measurements file (ncprop search --out), failures skipped", async () => {
+  const { codes } = writeAuthorsFolder(join(dir, 'unused-search'), 3);
+  const out = join(dir, 'runs.jsonl');
+  writeFileSync(out, [
+    JSON.stringify({ space: 'multires', code: codes[0], ok: false, error: 'timed out after 3600 s', seconds: 3600 }),
+    JSON.stringify({ space: 'multires', code: codes[2], metrics: { seg: { mIoU: 71.5, mAcc: 80, aAcc: 95 } }, ok: true, seconds: 3521.2 }),
+  ].join('\n') + '\n');
+  const md = await hoverOn(out, codes[2]);
+  assert.match(md, /\| seg \| mIoU \| [^|]+ \| 71\.50 \(measured\) \|/);
+  assert.match(md, /Measured values: .*runs\.jsonl/);
+});

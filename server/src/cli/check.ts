@@ -1,11 +1,11 @@
 // `ncp check`: the editor's diagnostics for `.ncp` files, on the command line (for CI).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { readAll, UsageError, writeLine, type Command } from './command';
+import { CLI_NAME, readAll, UsageError, writeLine, type Command } from './command';
 import { analyzeText, type NcpDiagnostic } from '../language/analyze';
 import { emptyInputMessage, jsonRecord, parseOptions, useModelCatalogue } from './contract';
 
-const help = `Usage: ncp check [--json] [--model DIR] FILE.ncp ...
+const help = `Usage: ${CLI_NAME} check [--json] [--model DIR] FILE.ncp ...
 
 Parses and analyses .ncp files and prints every problem the editor would show:
 syntax errors, malformed networks and cells, values outside the benchmark's range
@@ -67,7 +67,7 @@ export const checkCommand: Command = {
         unreadable++;
         const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (e as Error).message;
         if (json) emit({ file, error: `cannot read: ${why}` });
-        else writeLine(io.stderr, `ncp check: cannot read '${file}': ${why}`);
+        else writeLine(io.stderr, `${CLI_NAME} check: cannot read '${file}': ${why}`);
         continue;
       }
       const shown = file === '-' ? '<stdin>' : file;

@@ -1,6 +1,9 @@
 // The shape every `ncp` sub-command shares, so the dispatcher and `--help` treat them alike.
 import type { Readable, Writable } from 'node:stream';
 
+/** The command users type (npm's `ncp` is a file-copy tool): every usage line and message says it. */
+export const CLI_NAME = 'ncprop';
+
 export interface CliIO {
   stdin: Readable;
   stdout: Writable;

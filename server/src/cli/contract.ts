@@ -5,10 +5,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UsageError, writeLine, type CliIO } from './command';
+import { CLI_NAME, UsageError, writeLine, type CliIO } from './command';
 import { closest, didYouMean } from '../language/suggest';
 import { findDataDir } from '../core/benchmark';
-import { activeCatalogue, catalogueFromModels, setActiveCatalogue, type SettingCatalogue, type SettingInfo } from '../core/settings';
+import { activeCatalogue, catalogueFromModels, declareSetting, setActiveCatalogue, withKnown, type SettingCatalogue, type SettingInfo } from '../core/settings';
+import { parseTerm } from '../core/propagate/objective';
+import type { ObjectiveTerm } from '../core/propagate/types';
+import type { Dataset } from '../core/data/types';
 
 /** Old flag → its one name now. Accepted with a warning on stderr. */
 export const DEPRECATED_FLAGS: Readonly<Record<string, string>> = {
@@ -39,7 +42,7 @@ export function parseOptions<T extends ParseArgsConfig>(command: string, config:
     const eq = a.indexOf('=');
     const flag = a.startsWith('--') ? (eq > 0 ? a.slice(0, eq) : a) : undefined;
     if (flag && DEPRECATED_FLAGS[flag] && !names.includes(flag.slice(2)) && names.includes(DEPRECATED_FLAGS[flag].slice(2))) {
-      writeLine(io.stderr, `ncp ${command}: warning: ${flag} is deprecated; use ${DEPRECATED_FLAGS[flag]}`);
+      writeLine(io.stderr, `${CLI_NAME} ${command}: warning: ${flag} is deprecated; use ${DEPRECATED_FLAGS[flag]}`);
       a = DEPRECATED_FLAGS[flag] + (eq > 0 ? a.slice(eq) : '');
     }
     const name = a.startsWith('--') && eq < 0 ? a.slice(2) : undefined;
@@ -82,7 +85,7 @@ export function dataFile(value: string | undefined, kind: DataKind, command: str
   if (!file || !existsSync(file)) {
     throw new UsageError(`--data FILE is required (no ${DEFAULT_DATA_FILE[kind]} found: set NCP_DATA_DIR to the folder holding it)`);
   }
-  writeLine(io.stderr, `ncp ${command}: no --data: reading ${file} (${process.env.NCP_DATA_DIR ? 'NCP_DATA_DIR' : 'the data folder'})`);
+  writeLine(io.stderr, `${CLI_NAME} ${command}: no --data: reading ${file} (${process.env.NCP_DATA_DIR ? 'NCP_DATA_DIR' : 'the data folder'})`);
   return file;
 }
 
@@ -186,5 +189,31 @@ export function outputMode(values: { json?: boolean; csv?: boolean }): 'text' | 
  * and comment lines); the command then exits with status 1.
  */
 export function emptyInputMessage(command: string, what = 'input'): string {
-  return `ncp ${command}: no ${what} on standard input (give ${what === 'input' ? 'it' : 'them'} as arguments or pipe ${what === 'input' ? 'it' : 'them'} in)`;
+  return `${CLI_NAME} ${command}: no ${what} on standard input (give ${what === 'input' ? 'it' : 'them'} as arguments or pipe ${what === 'input' ? 'it' : 'them'} in)`;
+}
+
+/**
+ * An objective the user typed (`--to seg.mIoU,0.5*video`): each term's setting or task resolved in
+ * `catalogue` with did-you-mean for unknown settings and metrics. With `open`, a setting the
+ * catalogue lacks is taken as typed when its metric is named (a training script defines it).
+ */
+export function objectiveArgument(text: string, flag: string, catalogue: SettingCatalogue, open = false): ObjectiveTerm[] {
+  const terms = text.split(',');
+  for (const raw of terms) {
+    const m = /^(?:.*\*\s*)?(\d*[A-Za-z][\w-]*)(?:\.(\w+))?\s*$/.exec(raw.trim());
+    if (!m) continue; // parseTerm says what is wrong with it
+    if (open && m[2] !== undefined && !catalogue.resolve(m[1])) continue;
+    const info = settingArgument(m[1], flag, catalogue);
+    if (m[2] !== undefined) metricArgument(info, m[2], flag);
+  }
+  try {
+    return terms.map((t) => parseTerm(t, catalogue));
+  } catch (e) {
+    throw new UsageError(`${flag}: ${(e as Error).message}`);
+  }
+}
+
+/** The settings of a dataset as catalogue entries (with the known ones), for names typed against that data. */
+export function catalogueFromData(d: Dataset): SettingCatalogue {
+  return withKnown(d.settings.map((s) => declareSetting(s.name, { task: s.task, label: s.label, metrics: s.metrics, space: s.space })));
 }

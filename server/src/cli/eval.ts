@@ -3,7 +3,7 @@
 // held-out evaluation), optionally for both recipes side by side.
 import type { Writable } from 'node:stream';
 import { resolve, basename } from 'node:path';
-import { UsageError, writeLine, type Command } from './command';
+import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { splitData, trainSettings, scorePredictor, type MetricScore, type TrainingData } from '../core/predict/dataset';
 import { AUTHORS_RECIPE, NCP_RECIPE, type TrainConfig } from '../core/predict/train';
 import { loadPredictorSet } from '../core/predict/store';
@@ -15,7 +15,7 @@ import { choiceOption } from './options';
 import { csvText, jsonRecord, outputMode, parseOptions, useModelCatalogue } from './contract';
 import { readManifest } from '../core/predict/store';
 
-const help = `Usage: ncp eval --data FILE [options]
+const help = `Usage: ${CLI_NAME} eval --data FILE [options]
 
 Scores predictors on the architectures of a benchmark file: per setting and metric,
 Kendall τ and Spearman ρ of predicted vs true values, mean absolute error, and how often
@@ -33,7 +33,7 @@ Options:
   --recipe R           what to train with --holdout: ncp (default), authors, or both
                        (then the main metric's τ is printed side by side)
   --epochs N, --members K, --teacher N, --seed S, --set k=v,…
-                       training options as in 'ncp train'
+                       training options as in '${CLI_NAME} train'
   --settings a,b       only these settings or tasks
   --json               one JSON line per recipe, setting and metric:
                        {"run","split","setting","metric","n","tau","rho","mae","cov1","cov2"}
@@ -43,9 +43,9 @@ Options:
   -h, --help           this text
 
 Examples:
-  ncp eval --data nasbench-mr.json                                  # shipped models
-  ncp eval --data nasbench-mr.json --holdout 0.2 --split-seed 1 --recipe both
-  ncp eval --data nasbench-mr.json --holdout 0.2 --set dropout=0.1   # a variant of ours`;
+  ${CLI_NAME} eval --data nasbench-mr.json                                  # shipped models
+  ${CLI_NAME} eval --data nasbench-mr.json --holdout 0.2 --split-seed 1 --recipe both
+  ${CLI_NAME} eval --data nasbench-mr.json --holdout 0.2 --set dropout=0.1   # a variant of ours`;
 
 type Scores = Map<string, MetricScore[]>;
 
@@ -132,7 +132,7 @@ export const evalCommand: Command = {
     const { dataPath, data, holdout, splitSeed, seed, backend: backendChoice, overrides } = readTrainingArgs(values, io, 'eval');
     const split = holdout !== undefined ? splitData(data, holdout, splitSeed) : undefined;
     const test = split ? split.test : data;
-    const err = (m: string) => writeLine(io.stderr, `ncp eval: ${m}`);
+    const err = (m: string) => writeLine(io.stderr, `${CLI_NAME} eval: ${m}`);
     const results: { label: string; scores: Scores; split: Split }[] = [];
 
     if (values.model !== undefined || holdout === undefined) {

@@ -1,11 +1,11 @@
 // `ncp flops`: exact FLOPs and params of network codes, as a table or one JSON line per code.
-import { UsageError, type Command } from './command';
+import { CLI_NAME, UsageError, type Command } from './command';
 import { csvText, emptyInputMessage, outputMode, parseOptions } from './contract';
 import { readCodeInputs, type CodeInput } from './codes';
 import { cost, costBreakdown, type Cost, type CostOptions } from '../core/cost';
 import { codeToString } from '../core/space/multires';
 
-const help = `Usage: ncp flops [options] [CODE | FILE.txt | -] ...
+const help = `Usage: ${CLI_NAME} flops [options] [CODE | FILE.txt | -] ...
 
 Exact FLOPs and parameters of multi-resolution networks (NAS-Bench-MR codes), computed
 from the authors' supernet without building it. FLOPs are multiply-accumulates (G) of
@@ -39,10 +39,10 @@ others are still printed) or there were no codes (e.g. an empty standard input),
 them with * and explains on stderr.
 
 Examples:
-  ncp flops 32_32-1_1_2_32-2_2_2_2_32_64-3_3_2_2_2_32_64_96-1_4_2_2_2_2_32_64_96_128-128
-  ncp flops --breakdown "[32, 32, 1, 2, 32, 2, 2, 2, 32, 64, 3, 2, 2, 2, 32, 64, 96, 1, 2, 2, 2, 2, 32, 64, 96, 128, 128]"
-  ncp flops --input 512x1024 --head seg codes.txt
-  cat codes.txt | ncp flops --json > cost.jsonl`;
+  ${CLI_NAME} flops 32_32-1_1_2_32-2_2_2_2_32_64-3_3_2_2_2_32_64_96-1_4_2_2_2_2_32_64_96_128-128
+  ${CLI_NAME} flops --breakdown "[32, 32, 1, 2, 32, 2, 2, 2, 32, 64, 3, 2, 2, 2, 32, 64, 96, 1, 2, 2, 2, 2, 32, 64, 96, 128, 128]"
+  ${CLI_NAME} flops --input 512x1024 --head seg codes.txt
+  cat codes.txt | ${CLI_NAME} flops --json > cost.jsonl`;
 
 function parseInput(text: string): [number, number] {
   const m = /^\s*(\d+)\s*(?:[x×X*,]\s*(\d+))?\s*$/.exec(text);
@@ -122,7 +122,7 @@ export const flopsCommand: Command = {
       if (notes.length > 0) io.stderr.write(notes);
     }
     if (inputs.length === 0) {
-      io.stderr.write((positionals.length === 0 ? emptyInputMessage('flops', 'codes') : 'ncp flops: no codes in the input') + '\n');
+      io.stderr.write((positionals.length === 0 ? emptyInputMessage('flops', 'codes') : `${CLI_NAME} flops: no codes in the input`) + '\n');
       return 1;
     }
     return bad > 0 ? 1 : 0;
@@ -213,7 +213,7 @@ function messages(inputs: CodeInput[]): string {
   const lines: string[] = [];
   let ranged = 0;
   for (const x of inputs) {
-    if (x.error !== undefined) lines.push(`ncp flops: ${x.where}: ${x.error}`);
+    if (x.error !== undefined) lines.push(`${CLI_NAME} flops: ${x.where}: ${x.error}`);
     else if (x.warnings) ranged++;
   }
   if (ranged > 0) {

@@ -3,11 +3,11 @@
 // never rewritten: the formatter could lose text it cannot parse.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { readAll, UsageError, writeLine, type Command } from './command';
+import { CLI_NAME, readAll, UsageError, writeLine, type Command } from './command';
 import { emptyInputMessage, parseOptions } from './contract';
 import { formatText } from '../language/format';
 
-const help = `Usage: ncp fmt [--check] FILE.ncp ...
+const help = `Usage: ${CLI_NAME} fmt [--check] FILE.ncp ...
 
 Formats .ncp files exactly as the editor's "Format Document" does, in place.
 '-' reads standard input and writes the formatted text to standard output.
@@ -40,7 +40,7 @@ export const fmtCommand: Command = {
       } catch (e) {
         unreadable++;
         const code = (e as NodeJS.ErrnoException).code;
-        writeLine(io.stderr, `ncp fmt: cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+        writeLine(io.stderr, `${CLI_NAME} fmt: cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
         continue;
       }
       if (file === '-' && text.length === 0) {
@@ -51,7 +51,7 @@ export const fmtCommand: Command = {
       const formatted = formatText(text);
       if (formatted === undefined) {
         broken++;
-        writeLine(io.stderr, `ncp fmt: ${file === '-' ? '<stdin>' : file}: has syntax errors; not formatted (see 'ncp check ${file}')`);
+        writeLine(io.stderr, `${CLI_NAME} fmt: ${file === '-' ? '<stdin>' : file}: has syntax errors; not formatted (see '${CLI_NAME} check ${file}')`);
         if (file === '-' && !check) io.stdout.write(text);
         continue;
       }
@@ -75,9 +75,9 @@ export const fmtCommand: Command = {
       const tmp = `${path}.ncp-fmt-${process.pid}.tmp`;
       await writeFile(tmp, formatted, 'utf8');
       await rename(tmp, path);
-      writeLine(io.stderr, `ncp fmt: formatted ${file}`);
+      writeLine(io.stderr, `${CLI_NAME} fmt: formatted ${file}`);
     }
-    if (check && changed > 0) writeLine(io.stderr, `ncp fmt: ${changed} file${changed === 1 ? '' : 's'} would change`);
+    if (check && changed > 0) writeLine(io.stderr, `${CLI_NAME} fmt: ${changed} file${changed === 1 ? '' : 's'} would change`);
     return unreadable > 0 ? 2 : broken > 0 || (check && changed > 0) ? 1 : 0;
   },
 };

@@ -2,11 +2,11 @@
 // (docs/benchmark.schema.json). Nothing is written unless every input reads cleanly.
 import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError, writeLine, type Command } from './command';
+import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { parseOptions } from './contract';
 import { DataError, dataName, loadDataSources, toBenchmarkJson } from '../core/data';
 
-const help = `Usage: ncp import DIR|FILE… --out FILE.json [--name NAME]
+const help = `Usage: ${CLI_NAME} import DIR|FILE… --out FILE.json [--name NAME]
 
 Reads benchmark data and writes it as one JSON file in our form (docs/benchmark.schema.json),
 which every command that takes data reads. Inputs, merged in order:
@@ -23,7 +23,7 @@ Options:
   -h, --help        this text
 
 Example:
-  ncp import NCP/data --out nasbench-mr-full.json`;
+  ${CLI_NAME} import NCP/data --out nasbench-mr-full.json`;
 
 export const importCommand: Command = {
   name: 'import',
@@ -45,7 +45,7 @@ export const importCommand: Command = {
     let summary: string;
     try {
       const data = loadDataSources(inputs);
-      for (const w of data.warnings) writeLine(io.stderr, `ncp import: warning: ${w}`);
+      for (const w of data.warnings) writeLine(io.stderr, `${CLI_NAME} import: warning: ${w}`);
       json = toBenchmarkJson(data, values.name ?? dataName(inputs));
       const networks = data.entries.filter((e) => e.space === 'multires').length;
       const cells = data.entries.length - networks;
@@ -63,7 +63,7 @@ export const importCommand: Command = {
       rmSync(tmp, { force: true });
       throw new UsageError(`--out: cannot write ${out}: ${(e as Error).message}`);
     }
-    writeLine(io.stderr, `ncp import: wrote ${out}: ${summary}`);
+    writeLine(io.stderr, `${CLI_NAME} import: wrote ${out}: ${summary}`);
     return 0;
   },
 };

@@ -1,6 +1,6 @@
 // `ncp lsp`: runs the language server on this process (the same code as dist/server.js), so any
 // editor with an LSP client can use it: `ncp lsp --stdio`.
-import { UsageError, type Command } from './command';
+import { CLI_NAME, UsageError, type Command } from './command';
 import { closest, didYouMean } from '../language/suggest';
 
 const TRANSPORTS = ['--stdio', '--node-ipc'];
@@ -9,7 +9,7 @@ export const lspCommand: Command = {
   name: 'lsp',
   summary: 'start the language server (--stdio or --node-ipc)',
   help: [
-    'Usage: ncp lsp --stdio | --node-ipc | --socket=PORT',
+    `Usage: ${CLI_NAME} lsp --stdio | --node-ipc | --socket=PORT`,
     '',
     'Starts the ncp language server (diagnostics, quick fixes, hovers with exact cost and',
     'predictions, completion, outline, formatting, rename, inlay hints) for any LSP client.',

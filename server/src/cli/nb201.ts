@@ -1,6 +1,6 @@
 // `ncp nb201`: NCP on NAS-Bench-201 — train a predictor on N random cells, propagate from K
 // random cells, and compare each result with the true accuracy and the predictor's optimum.
-import { UsageError, writeLine, type Command } from './command';
+import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { choiceOption, intOption, requiredIntOption } from './options';
 import { BenchmarkFormatError } from '../core/benchmark';
 import { DataError, loadData, toNb201Benchmark } from '../core/data';
@@ -12,7 +12,7 @@ import { runNb201Experiment } from '../core/propagate/nb201Experiment';
 import { PropagationError, STRATEGIES } from '../core/propagate';
 import { trainPredictor } from '../core/predict';
 
-const help = `Usage: ncp nb201 [--data FILE] --train-samples N --seed S [options]
+const help = `Usage: ${CLI_NAME} nb201 [--data FILE] --train-samples N --seed S [options]
 
 Network Coding Propagation on NAS-Bench-201 cells: trains an accuracy predictor on N random
 cells of the benchmark (the only benchmark queries used), enumerates all 15,625 cells for the
@@ -37,7 +37,7 @@ Options:
   -h, --help            this text
 
 Example:
-  ncp nb201 --data ../shared/data/nasbench201.json --train-samples 1000 --seed 0 --starts 10 --restarts 10`;
+  ${CLI_NAME} nb201 --data ../shared/data/nasbench201.json --train-samples 1000 --seed 0 --starts 10 --restarts 10`;
 
 export const nb201Command: Command = {
   name: 'nb201',
@@ -102,11 +102,11 @@ export const nb201Command: Command = {
       });
     } catch (e) {
       if (e instanceof BudgetExceeded) {
-        writeLine(io.stderr, `ncp nb201: stopped: ${e.message}`);
+        writeLine(io.stderr, `${CLI_NAME} nb201: stopped: ${e.message}`);
         return 1;
       }
       if (e instanceof PropagationError && e.message.startsWith('propagation stopped:')) {
-        writeLine(io.stderr, `ncp nb201: ${e.message}`);
+        writeLine(io.stderr, `${CLI_NAME} nb201: ${e.message}`);
         return 1;
       }
       if (e instanceof PropagationError) throw new UsageError(e.message);

@@ -1,6 +1,6 @@
-// Entry point of the `ncp` CLI: dispatches to one module per sub-command.
+// Entry point of the `ncprop` CLI: dispatches to one module per sub-command.
 import { commands } from './commands';
-import { UsageError, writeLine, type CliIO } from './command';
+import { CLI_NAME, UsageError, writeLine, type CliIO } from './command';
 import { ModelFormatError } from '../core/predict/format';
 import { DataError } from '../core/data/types';
 import { closest, didYouMean } from '../language/suggest';
@@ -12,14 +12,14 @@ export const version: string = packageJson.version;
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
-    'ncp — Network Coding Propagation for neural architecture design',
+    `${CLI_NAME} — Network Coding Propagation for neural architecture design`,
     '',
-    'Usage: ncp <command> [options]',
+    `Usage: ${CLI_NAME} <command> [options]`,
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `ncp <command> --help` for the options of one command; `ncp --version` prints the version.',
+    `Run \`${CLI_NAME} <command> --help\` for the options of one command; \`${CLI_NAME} --version\` prints the version.`,
     'Flags, JSON output and exit codes are the same in every command (docs/cli.md).',
     'Codes are the benchmark string (e.g. 64_64-1_1_4_64-…-128) or 27 integers.',
   ].join('\n');
@@ -38,7 +38,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
     const names = commands.map((c) => c.name);
-    writeLine(io.stderr, `ncp: unknown command '${name}'${didYouMean(closest(name, names, 2))}. Commands: ${names.join(', ')}.`);
+    writeLine(io.stderr, `${CLI_NAME}: unknown command '${name}'${didYouMean(closest(name, names, 2))}. Commands: ${names.join(', ')}.`);
     return 2;
   }
   const command = await entry.load();
@@ -50,18 +50,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      writeLine(io.stderr, `ncp ${name}: ${(err as Error).message}`);
-      writeLine(io.stderr, `Run \`ncp ${name} --help\` for usage.`);
+      writeLine(io.stderr, `${CLI_NAME} ${name}: ${(err as Error).message}`);
+      writeLine(io.stderr, `Run \`${CLI_NAME} ${name} --help\` for usage.`);
       return 2;
     }
     // bad data found past the readers (too few rows to train on): named, never a stack trace
     if (err instanceof DataError) {
-      writeLine(io.stderr, `ncp ${name}: ${err.message}`);
+      writeLine(io.stderr, `${CLI_NAME} ${name}: ${err.message}`);
       return 2;
     }
     // a missing or corrupt model file: the data is fine, the installation is not (status 1)
     if (err instanceof ModelFormatError) {
-      writeLine(io.stderr, `ncp ${name}: cannot load predictors: ${err.message}`);
+      writeLine(io.stderr, `${CLI_NAME} ${name}: cannot load predictors: ${err.message}`);
       return 1;
     }
     throw err;
@@ -88,7 +88,7 @@ export function runCli(): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`ncp: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(`${CLI_NAME}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exitCode = 70;
     },
   );

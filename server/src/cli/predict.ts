@@ -1,6 +1,6 @@
 // `ncp predict`: predicted metrics (mean ± spread) of network codes or NAS-Bench-201 cells.
 import { resolve } from 'node:path';
-import { readAll, UsageError, writeLine, type Command } from './command';
+import { CLI_NAME, readAll, UsageError, writeLine, type Command } from './command';
 import { parseCodeInput, pushAll, readCodeInputs, type CodeInput } from './codes';
 import { loadPredictorSet } from '../core/predict/store';
 import { NB201_SETTING } from '../core/predict/dataset';
@@ -11,11 +11,11 @@ import { parseBackend } from './train';
 import { DataError, loadDataSources } from '../core/data';
 import { csvText, emptyInputMessage, estimate, jsonRecord, outputMode, parseOptions, settingArgument, useModelCatalogue } from './contract';
 
-const help = `Usage: ncp predict [options] [CODE | CELL | FILE.txt | -] ...
+const help = `Usage: ${CLI_NAME} predict [options] [CODE | CELL | FILE.txt | -] ...
 
 Predicted metrics of networks, each as mean ± spread (the spread across the ensemble,
 calibrated so that about 68% of true values fall within ±1 spread on held-out data).
-A CODE is a NAS-Bench-MR code (the benchmark string or 27 integers, as in 'ncp flops');
+A CODE is a NAS-Bench-MR code (the benchmark string or 27 integers, as in '${CLI_NAME} flops');
 a CELL is a NAS-Bench-201 cell string (|op~0|+|op~0|op~1|+|op~0|op~1|op~2|), predicted
 by the 'nb201' predictor. With no arguments, inputs are read from standard input, one
 per line.
@@ -35,7 +35,7 @@ Options:
                   default: every setting of the input's space
   --model DIR     predictors to use (default: NCP_MODELS_DIR, else the shipped ones)
   --data FILE     also print the measured values of inputs found in FILE (any data
-                  'ncp train' reads; repeat to merge): "measured" in --json, a column in --csv
+                  '${CLI_NAME} train' reads; repeat to merge): "measured" in --json, a column in --csv
   --backend B     auto, wasm, cpu or tensorflow
   -h, --help      this text
 
@@ -136,13 +136,13 @@ export const predictCommand: Command = {
     const measured = values.data ? measuredIndex(values.data.map((d) => resolve(io.cwd, d))) : undefined;
     const items = await readItems(positionals, io.stdin, io.cwd);
     if (items.length === 0) {
-      writeLine(io.stderr, positionals.length === 0 ? emptyInputMessage('predict', 'codes or cells') : 'ncp predict: no codes or cells in the input');
+      writeLine(io.stderr, positionals.length === 0 ? emptyInputMessage('predict', 'codes or cells') : `${CLI_NAME} predict: no codes or cells in the input`);
       return 1;
     }
     let failed = 0;
     const fail = (it: Item, msg: string) => {
       failed++;
-      writeLine(io.stderr, `ncp predict: ${it.input.where}: ${msg}`);
+      writeLine(io.stderr, `${CLI_NAME} predict: ${it.input.where}: ${msg}`);
       if (mode === 'json') writeLine(io.stdout, jsonRecord({ input: it.input.input, error: `${it.input.where}: ${msg}` }));
     };
     // batch per space: one predictBatch call per setting
@@ -176,7 +176,7 @@ export const predictCommand: Command = {
         continue;
       }
       const warnings = (it.input.warnings ?? []).map((w) => w.message);
-      for (const w of warnings) writeLine(io.stderr, `ncp predict: ${it.input.where}: ${w}`);
+      for (const w of warnings) writeLine(io.stderr, `${CLI_NAME} predict: ${it.input.where}: ${w}`);
       const shown = it.cell ? it.input.input : codeToString(it.input.code!);
       const truth = measured?.get(it.cell ? `nb201:${it.cell.join(',')}` : `multires:${it.input.code!.join(',')}`);
       if (mode === 'json') {

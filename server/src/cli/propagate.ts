@@ -1,7 +1,7 @@
 // `ncp propagate`: run a file's propagate blocks, or propagate one code from the command line.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError, writeLine, type CliIO, type Command } from './command';
+import { CLI_NAME, UsageError, writeLine, type CliIO, type Command } from './command';
 import { choiceOption, intOption, numberOption } from './options';
 import { jsonRecord, metricArgument, parseOptions, quantityOption, settingArgument, useModelCatalogue } from './contract';
 import { LIMITS } from '../core/limits';
@@ -16,8 +16,8 @@ import { BUILTIN_DEFAULTS, freshName, isProblem, languagePrinter, requestFor, re
 import { loadPredictorSet } from '../core/predict';
 import type { PredictorSet } from '../core/predict/types';
 
-const help = `Usage: ncp propagate FILE.ncp [--name P] [--json] [budget and search options]
-       ncp propagate --from CODE --to TASK|SETTING[.METRIC] [options]
+const help = `Usage: ${CLI_NAME} propagate FILE.ncp [--name P] [--json] [budget and search options]
+       ${CLI_NAME} propagate --from CODE --to TASK|SETTING[.METRIC] [options]
 
 Network Coding Propagation: moves a network's code along the gradients of the accuracy
 predictors until the objective stops improving, within an exact FLOPs/params budget.
@@ -56,8 +56,8 @@ ${budgetHelp(DEFAULT_MAX_SECONDS)}
   -h, --help               this text
 
 Examples:
-  ncp propagate examples/propagate-to-seg.ncp
-  ncp propagate --from 64_64-1_1_4_64-1_2_4_4_32_64-4_3_4_4_4_32_64_128-3_4_4_4_4_4_32_64_128_128-128 \\
+  ${CLI_NAME} propagate examples/propagate-to-seg.ncp
+  ${CLI_NAME} propagate --from 64_64-1_1_4_64-1_2_4_4_32_64-4_3_4_4_4_32_64_128-3_4_4_4_4_4_32_64_128_128-128 \\
                 --to segmentation --flops-max 2.5 --restarts 10`;
 
 function progressReporter(io: CliIO, label: string) {
@@ -203,7 +203,7 @@ export const propagateCommand: Command = {
       }
 
       if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give FILE.ncp or --from CODE' : 'give one FILE.ncp');
-      if (values.to !== undefined) writeLine(io.stderr, `ncp propagate: warning: --to is ignored with ${positionals[0]}: the file's propagate blocks (their maximize lines) decide; use --from CODE --to ${values.to} to propagate one code`);
+      if (values.to !== undefined) writeLine(io.stderr, `${CLI_NAME} propagate: warning: --to is ignored with ${positionals[0]}: the file's propagate blocks (their maximize lines) decide; use --from CODE --to ${values.to} to propagate one code`);
       const path = resolve(io.cwd, positionals[0]);
       let text: string;
       try {
@@ -242,7 +242,7 @@ export const propagateCommand: Command = {
       return status;
     } catch (e) {
       if (e instanceof PropagationError) {
-        writeLine(io.stderr, `ncp propagate: ${e.message}`);
+        writeLine(io.stderr, `${CLI_NAME} propagate: ${e.message}`);
         return 1;
       }
       throw e;

@@ -1,13 +1,15 @@
 // `ncp search`: the closed loop — choose which networks to measure next, measure them (look-up
 // in a benchmark or the user's training script), until the query budget is spent.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { UsageError, writeLine, type Command } from './command';
+import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { intOption, numberOption } from './options';
-import { PropagationError, parseTerm, termLabel, type ObjectiveTerm } from '../core/propagate';
+import { catalogueFromData, jsonRecord, objectiveArgument, parseOptions, quantityOption } from './contract';
+import { PropagationError, termLabel } from '../core/propagate';
 import { BUILTIN_DEFAULTS } from '../features/propagationRequest';
-import { BenchmarkFormatError, loadMrBenchmark, loadNb201Benchmark } from '../core/benchmark';
+import { DataError, loadDataSources, toMrBenchmark, toNb201Benchmark, type Dataset } from '../core/data';
+import { DEFAULT_CATALOGUE } from '../core/settings';
+import { fmtTime } from '../core/predict/progress';
 import { MrBenchmarkMeasurer, Nb201BenchmarkMeasurer } from '../core/search/benchmarkMeasurer';
 import { CommandMeasurer } from '../core/search/commandMeasurer';
 import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, runSearch, objectiveValue } from '../core/search/loop';
@@ -15,9 +17,8 @@ import { appendMeasurement, measurementToRow, MeasurementsFormatError, readMeasu
 import { SearchCancelled, SearchError, type Measurement, type Measurer, type SpaceKind } from '../core/search/types';
 import { codeToString } from '../core/space/multires';
 import { cellToString } from '../core/space/nb201';
-import { readFileSync } from 'node:fs';
 
-const help = `Usage: ncp search (--benchmark FILE | --measure CMD) --queries N [options]
+const help = `Usage: ${CLI_NAME} search (--data FILE | --measure CMD) --queries N [options]
 
 Closed-loop propagation: measures a few random networks, then repeatedly fits a predictor
 ensemble (Gaussian-process members) on everything measured, propagates from many starts under
@@ -25,9 +26,11 @@ an upper-confidence-bound acquisition and the hard budget, and measures the most
 new networks, until N measurements are made. Prints the best network so far as it goes.
 
 Measuring:
-  --benchmark FILE       look networks up in a NAS-Bench-201 or NAS-Bench-MR JSON file (for
-                         evaluation); a multi-resolution proposal the benchmark lacks is replaced
-                         by the nearest unmeasured benchmark network within the budget (noted)
+  --data FILE            look networks up in data (for evaluation): NAS-Bench-201 or NAS-Bench-MR,
+                         any form the other commands read (our JSON, the authors' pickles or
+                         data/ folder, CSV, JSON Lines; repeat to merge); a multi-resolution
+                         proposal the data lacks is replaced by the nearest unmeasured network
+                         there within the budget (noted); --benchmark is a deprecated alias
   --measure CMD          run CMD (through the shell) once per network: the network as one JSON
                          object on stdin — {"space":"multires","code":[27 integers],"string":"…"}
                          or {"space":"nb201","cell":"|…|"} — and its metrics as one JSON object
@@ -39,21 +42,25 @@ Options:
   --queries N            measurements in all, earlier ones included (1–${SEARCH_LIMITS.queries})
   --initial K            random networks measured first (default ${SEARCH_DEFAULTS.initial})
   --batch B              networks proposed per refit (default ${SEARCH_DEFAULTS.batch}, at most ${SEARCH_LIMITS.batch})
-  --to OBJ[,OBJ…]        what to maximise, as in propagate: segmentation | SETTING[.METRIC] |
-                         '0.5*seg-4x.mIoU'; nb201 for NAS-Bench-201 cells (--objective: the same)
-  --flops-max X          hard budget in G multiply-accumulates (multires; never exceeded)
-  --params-max X         hard budget in M parameters
+  --to OBJ[,OBJ…]        what to maximise, as in propagate: a task (segmentation, …) | SETTING[.METRIC]
+                         | '0.5*seg-4x.mIoU'; nb201 for NAS-Bench-201 cells (--objective: the same)
+  --flops-max X          hard budget in G multiply-accumulates (2.5, 2.5G or 2500M; multires; never exceeded)
+  --params-max X         hard budget in M parameters (3, 3M or 3000K)
   --lambda L             weight of the exact FLOPs subtracted from the objective (default ${BUILTIN_DEFAULTS.lambda}; multires)
   --kappa K              weight of the ensemble's spread in the acquisition (default ${SEARCH_DEFAULTS.kappa})
   --seed S               seed (default 0); the same seed and measurements give the same search
   --out FILE             measurements file (JSON Lines), appended as each measurement arrives
   --resume               continue the search in --out: its measurements count and are never repeated
-  --json                 print one JSON object per measurement, then a summary object
+  --json                 JSON Lines: one object per measurement, then a summary object
   -h, --help             this text
 
+Exit status: 0 done, 1 no successful measurement or the search failed, 2 usage, 130 cancelled
+(Ctrl-C; the measurements so far are in --out).
+
 Examples:
-  ncp search --benchmark ../shared/data/nasbench201.json --to nb201 --queries 100
-  ncp search --measure 'python train.py' --to seg.mIoU --flops-max 2.5 --queries 50 --out runs.jsonl`;
+  ${CLI_NAME} search --data ../shared/data/nasbench201.json --to nb201 --queries 100
+  ${CLI_NAME} search --measure 'python train.py' --to seg.mIoU --flops-max 2.5G --queries 50 --out runs.jsonl
+  ${CLI_NAME} train --data runs.jsonl --out models/mine     # the measurements are data for the other commands`;
 
 function fmt(v: number): string {
   return Number(v.toPrecision(6)).toString();
@@ -63,25 +70,17 @@ export function pointText(space: SpaceKind, p: readonly number[]): string {
   return space === 'nb201' ? cellToString(p) : codeToString(p);
 }
 
-export function parseObjective(text: string, flag: string): ObjectiveTerm[] {
-  try {
-    return text.split(',').map((t) => parseTerm(t));
-  } catch (e) {
-    throw new UsageError(`${flag}: ${(e as Error).message}`);
-  }
-}
-
 export const searchCommand: Command = {
   name: 'search',
   summary: 'closed-loop search: choose which networks to measure next, measure them, repeat',
   help,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
+    const { values } = parseOptions('search', {
       args,
       allowPositionals: false,
       strict: true,
       options: {
-        benchmark: { type: 'string' },
+        data: { type: 'string', multiple: true },
         measure: { type: 'string' },
         timeout: { type: 'string' },
         queries: { type: 'string' },
@@ -98,13 +97,23 @@ export const searchCommand: Command = {
         resume: { type: 'boolean' },
         json: { type: 'boolean' },
       },
-    });
-    void positionals;
-    if ((values.benchmark === undefined) === (values.measure === undefined)) throw new UsageError('give one of --benchmark FILE or --measure CMD');
+    }, io);
+    if ((values.data === undefined) === (values.measure === undefined)) throw new UsageError('give one of --data FILE or --measure CMD');
     if (values.to !== undefined && values.objective !== undefined) throw new UsageError('give --to or --objective, not both');
     const objText = values.to ?? values.objective;
     if (objText === undefined) throw new UsageError('--to is required (e.g. --to seg.mIoU, or --to nb201)');
-    const objective = parseObjective(objText, values.to !== undefined ? '--to' : '--objective');
+    // names resolve against the data's settings (look-up), or are open (a training script defines them)
+    let data: Dataset | undefined;
+    if (values.data !== undefined) {
+      try {
+        data = loadDataSources(values.data.map((d) => resolve(io.cwd, d)));
+      } catch (e) {
+        if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+        throw e;
+      }
+    }
+    const flag = values.to !== undefined ? '--to' : '--objective';
+    const objective = objectiveArgument(objText, flag, data ? catalogueFromData(data) : DEFAULT_CATALOGUE, data === undefined);
     const space: SpaceKind = objective.some((t) => t.setting === 'nb201') ? 'nb201' : 'multires';
     if (space === 'nb201' && objective.some((t) => t.setting !== 'nb201')) throw new UsageError('--to: nb201 cannot be mixed with multi-resolution settings');
     const queries = intOption(values.queries, '--queries', 1);
@@ -113,8 +122,8 @@ export const searchCommand: Command = {
     const batch = intOption(values.batch, '--batch', 1);
     if (batch !== undefined && batch > SEARCH_LIMITS.batch) throw new UsageError(`--batch: at most ${SEARCH_LIMITS.batch}, got ${batch}`);
     const initial = intOption(values.initial, '--initial', 1);
-    const flopsMax = numberOption(values['flops-max'], '--flops-max', { min: 0, exclusiveMin: true });
-    const paramsMax = numberOption(values['params-max'], '--params-max', { min: 0, exclusiveMin: true });
+    const flopsMax = quantityOption(values['flops-max'], '--flops-max', 'G');
+    const paramsMax = quantityOption(values['params-max'], '--params-max', 'M');
     const lambda = numberOption(values.lambda, '--lambda', { min: 0 });
     const kappa = numberOption(values.kappa, '--kappa', { min: 0, max: 100 });
     const seed = intOption(values.seed, '--seed', 0) ?? 0;
@@ -130,17 +139,16 @@ export const searchCommand: Command = {
 
     let measurer: Measurer;
     let label: string;
-    if (values.benchmark !== undefined) {
-      const path = resolve(io.cwd, values.benchmark);
+    if (data) {
       try {
-        if (space === 'nb201') measurer = new Nb201BenchmarkMeasurer(loadNb201Benchmark(path));
+        if (space === 'nb201') measurer = new Nb201BenchmarkMeasurer(toNb201Benchmark(data));
         else {
-          const mr = new MrBenchmarkMeasurer(loadMrBenchmark(path), [...new Set(objective.map((t) => t.setting))]);
-          if (mr.usable.length === 0) throw new UsageError(`${values.benchmark}: no network has measurements of ${objective.map(termLabel).join(', ')}`);
+          const mr = new MrBenchmarkMeasurer(toMrBenchmark(data), [...new Set(objective.map((t) => t.setting))]);
+          if (mr.usable.length === 0) throw new UsageError(`--data: no network of ${data.sources.join(', ')} has measurements of ${objective.map(termLabel).join(', ')}`);
           measurer = mr;
         }
       } catch (e) {
-        if (e instanceof BenchmarkFormatError) throw new UsageError(e.message);
+        if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
         throw e;
       }
       label = 'benchmark';
@@ -154,12 +162,12 @@ export const searchCommand: Command = {
       try {
         const r = readMeasurements(out, { repair: true });
         history = r.measurements;
-        for (const n of r.notes) writeLine(io.stderr, `search: note: ${n}`);
+        for (const n of r.notes) writeLine(io.stderr, `${CLI_NAME} search: note: ${n}`);
       } catch (e) {
         if (e instanceof MeasurementsFormatError) throw new UsageError(e.message);
         throw e;
       }
-      writeLine(io.stderr, `search: resuming with ${history.length} measurement(s) from ${values.out}`);
+      writeLine(io.stderr, `${CLI_NAME} search: resuming with ${history.length} measurement(s) from ${values.out}`);
     }
 
     const json = values.json === true;
@@ -185,13 +193,13 @@ export const searchCommand: Command = {
           history,
           signal: controller.signal,
           onProgress: (p) => {
-            if (p.phase === 'measuring' && p.elapsed !== undefined && io.stderrIsTTY) io.stderr.write(`\r\x1b[Ksearch: measuring ${p.measured + 1}/${p.queries}, ${Math.round(p.elapsed)} s`);
+            if (p.phase === 'measuring' && p.elapsed !== undefined && io.stderrIsTTY) io.stderr.write(`\r\x1b[K${CLI_NAME} search: measuring ${p.measured + 1}/${p.queries}, ${fmtTime(p.elapsed)}`);
           },
           onMeasurement: (m, i) => {
             if (out) appendMeasurement(out, m);
             if (io.stderrIsTTY) io.stderr.write('\r\x1b[K');
             const v = objectiveValue(m, objective);
-            if (json) writeLine(io.stdout, JSON.stringify({ index: i + 1, ...measurementToRow(m), value: v }));
+            if (json) writeLine(io.stdout, jsonRecord({ index: i + 1, ...measurementToRow(m), value: v }));
             else {
               const what = m.ok ? (v === undefined ? `no value for ${objective.map(termLabel).join(' + ')}` : fmt(v)) : `failed: ${m.error}`;
               let line = `${String(i + 1).padStart(4)}  ${what}  ${pointText(space, m.point)}`;
@@ -203,26 +211,26 @@ export const searchCommand: Command = {
               }
               writeLine(io.stdout, line);
             }
-            if (m.note) writeLine(io.stderr, `search: note: ${m.note}`);
+            if (m.note) writeLine(io.stderr, `${CLI_NAME} search: note: ${m.note}`);
           },
         },
         measurer,
       );
-      for (const n of res.notes) writeLine(io.stderr, `search: note: ${n}`);
+      for (const n of res.notes) writeLine(io.stderr, `${CLI_NAME} search: note: ${n}`);
       const best = res.best >= 0 ? res.measurements[res.best] : undefined;
       if (json) {
-        writeLine(io.stdout, JSON.stringify({ summary: true, measured: res.measurements.length, failed: res.measurements.filter((m) => !m.ok).length, best: best ? { ...measurementToRow(best), value: res.bestValue } : null, stopReason: res.stopReason, measure: label }));
+        writeLine(io.stdout, jsonRecord({ summary: true, measured: res.measurements.length, failed: res.measurements.filter((m) => !m.ok).length, best: best ? { ...measurementToRow(best), value: res.bestValue } : null, stopReason: res.stopReason, measure: label }));
       } else if (best) {
         writeLine(io.stdout, `best: ${fmt(res.bestValue!)} (${objective.map(termLabel).join(' + ')}${lambdaUsed > 0 ? ` − ${lambdaUsed}·GMACs` : ''}) ${pointText(space, best.point)}`);
       } else writeLine(io.stdout, 'best: none (no successful measurement)');
       return best ? 0 : 1;
     } catch (e) {
       if (e instanceof SearchCancelled) {
-        writeLine(io.stderr, `search: cancelled; the measurements so far are in ${values.out ?? '(no --out file)'}`);
+        writeLine(io.stderr, `${CLI_NAME} search: cancelled; the measurements so far are in ${values.out ?? '(no --out file)'}`);
         return 130;
       }
       if (e instanceof SearchError || e instanceof PropagationError) {
-        writeLine(io.stderr, `ncp search: ${e.message}`);
+        writeLine(io.stderr, `${CLI_NAME} search: ${e.message}`);
         return 1;
       }
       throw e;

@@ -1,7 +1,7 @@
 // `ncp train`: trains predictors (one ensemble per setting) on a benchmark file and saves them.
 import { existsSync } from 'node:fs';
 import { resolve, basename } from 'node:path';
-import { UsageError, writeLine, type CliIO, type Command } from './command';
+import { CLI_NAME, UsageError, writeLine, type CliIO, type Command } from './command';
 import { dataFile, parseOptions, settingListArgument } from './contract';
 import { choiceOption, fractionOption, intOption } from './options';
 import { BUDGET_OPTIONS, budgetLimits, startBudget } from './budgetOption';
@@ -21,7 +21,7 @@ import { DataError, dataName } from '../core/data';
 import { declareSetting, SettingCatalogue } from '../core/settings';
 import type { EnsemblePredictor } from '../core/predict/ensemble';
 
-const help = `Usage: ncp train [--data FILE] --out DIR [options]
+const help = `Usage: ${CLI_NAME} train [--data FILE] --out DIR [options]
 
 Trains one predictor (an ensemble of MLPs) per setting of a benchmark file and saves them
 in DIR (a manifest plus one JSON file per setting). FILE is a NAS-Bench-MR file (the 8
@@ -44,7 +44,7 @@ Options:
                        config), e.g. --set dropout=0.1,trunk=256+128,select=tau
   --recipe R           ncp (ours, default) or authors (models/mlp.py, tools/train_predictor.py)
   --holdout F          leave out this fraction of the architectures (seeded by --split-seed),
-  --split-seed S       to evaluate on them with 'ncp eval --holdout F --split-seed S' (default 1)
+  --split-seed S       to evaluate on them with '${CLI_NAME} eval --holdout F --split-seed S' (default 1)
   --merge              add to the models already in DIR instead of replacing them
   --max-memory MB      stop (saving nothing) when training uses this much more memory than
                        at its start (default 500)
@@ -56,7 +56,7 @@ Options:
 Progress (epochs, loss, validation error, time left) goes to stderr.
 
 Example (the shipped predictors, see scripts/train-shipped.sh):
-  ncp train --data nasbench-mr.json --out server/src/models --seed 1`;
+  ${CLI_NAME} train --data nasbench-mr.json --out server/src/models --seed 1`;
 
 export function parseBackend(v: string | undefined): BackendChoice {
   return choiceOption(v, '--backend', BACKEND_CHOICES) ?? 'auto';
@@ -160,7 +160,7 @@ export const trainCommand: Command = {
     const data = holdout !== undefined ? splitData(rest.data, holdout, splitSeed).train : rest.data;
 
     const backend = await initBackend(backendChoice);
-    writeLine(io.stderr, `ncp train: ${data.settings.length} setting(s) from ${basename(dataPath)}, recipe '${base.recipe}', backend ${backend}`);
+    writeLine(io.stderr, `${CLI_NAME} train: ${data.settings.length} setting(s) from ${basename(dataPath)}, recipe '${base.recipe}', backend ${backend}`);
     const progress = progressPrinter(io.stderr, io.stderrIsTTY);
     const started = Date.now();
     let trained;
@@ -170,7 +170,7 @@ export const trainCommand: Command = {
       if (!(e instanceof BudgetExceeded)) throw e;
       progress.done();
       // Nothing was written: the model folder keeps what it had.
-      writeLine(io.stderr, `ncp train: stopped, nothing saved: ${e.message}`);
+      writeLine(io.stderr, `${CLI_NAME} train: stopped, nothing saved: ${e.message}`);
       return 1;
     }
     progress.done();
@@ -192,7 +192,7 @@ export const trainCommand: Command = {
         config: t.config,
       };
     });
-    const cmd = ['ncp', 'train', ...args].join(' ');
+    const cmd = [CLI_NAME, 'train', ...args].join(' ');
     let command = cmd;
     let dataInfo: unknown = { file: basename(dataPath), archs: data.archs, holdout: holdout ?? 0, splitSeed: holdout ? splitSeed : undefined };
     if (values.merge && existsSync(resolve(outDir, 'manifest.json'))) {
@@ -209,7 +209,7 @@ export const trainCommand: Command = {
     // written beside DIR, checked, then swapped in: a failure here leaves the old set as it was
     await savePredictorSetSafely(outDir, predictors, { version, command, seed, recipe: base.recipe, data: dataInfo, extra });
     const secs = (Date.now() - started) / 1000; // teacher labels included
-    writeLine(io.stderr, `ncp train: saved ${trained.length} predictor(s) to ${outDir} in ${secs.toFixed(1)} s`);
+    writeLine(io.stderr, `${CLI_NAME} train: saved ${trained.length} predictor(s) to ${outDir} in ${secs.toFixed(1)} s`);
     return 0;
   },
 };

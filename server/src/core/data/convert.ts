@@ -1,7 +1,7 @@
 // The dataset in the forms its users need: our JSON benchmark form (what `ncp import` writes,
 // docs/benchmark.schema.json) and the NAS-Bench-201 table the nb201 experiment reads.
 import { NB201_EDGES, NB201_OPS } from '../space/nb201';
-import type { Nb201Benchmark } from '../benchmark';
+import type { MrBenchmark, Nb201Benchmark } from '../benchmark';
 import { DataError, type Dataset } from './types';
 
 export const BENCHMARK_FORMAT = 'ncp-benchmark';
@@ -61,4 +61,14 @@ export function toNb201Benchmark(d: Dataset, setting?: string): Nb201Benchmark {
     .filter((e) => e.space === 'nb201' && e.results[s.name])
     .map((e) => ({ ops: e.code, acc: e.results[s.name][0], flops: e.flops ?? NaN, params: e.params ?? NaN }));
   return { ops: [...NB201_OPS], archs };
+}
+
+/** The multi-resolution look-up table (`ncp search --data`): networks with FLOPs and params, metrics per setting. */
+export function toMrBenchmark(d: Dataset): MrBenchmark {
+  const settings = d.settings.filter((s) => s.space === 'multires');
+  if (settings.length === 0) throw new DataError(`${d.sources.join(', ')}: no multi-resolution networks in the data`);
+  const archs = d.entries
+    .filter((e) => e.space === 'multires' && e.flops !== undefined && e.params !== undefined)
+    .map((e) => ({ code: e.code, flops: e.flops!, params: e.params!, results: { ...e.results } }));
+  return { settings: Object.fromEntries(settings.map((s) => [s.name, { task: s.task, label: s.label ?? s.name, metrics: [...s.metrics] }])), archs };
 }

@@ -2,7 +2,7 @@
 export * from './types';
 export { loadData, loadDataAsync, loadDataSources, parseData, dataKind, dataName } from './read';
 export { mergeDatasets } from './merge';
-export { toBenchmarkJson, toNb201Benchmark, BENCHMARK_FORMAT, BENCHMARK_FORMAT_VERSION } from './convert';
+export { toBenchmarkJson, toMrBenchmark, toNb201Benchmark, BENCHMARK_FORMAT, BENCHMARK_FORMAT_VERSION } from './convert';
 export { readAuthorsPickle, settingFromPath } from './authors';
 export { readBenchmarkJson } from './json';
 export { readCsv, readJsonLines } from './measurements';

@@ -8,11 +8,16 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { cost } from '../cost';
 import { CodeFormatError, networkToCode, parseCode, validateNetwork, type MultiResNetwork } from '../space/multires';
 import { CellFormatError, parseCellString } from '../space/nb201';
-import { DataError, type DataEntry, type Dataset, type DataSetting, type DataSpace } from './types';
+import { DataError, type DataEntry, type DataPoint, type Dataset, type DataSetting, type DataSpace } from './types';
 import { checkCell, checkCode, checkCost, checkMetric, checkMetricName, checkSettingName, defaultSetting, describe, ROW_LIMIT } from './values';
 
 /** Fields of a measurement row that are not metrics. */
 const FIELDS = ['code', 'setting', 'task', 'flops', 'params', 'notes'];
+/**
+ * Fields of a row `ncp search --out` writes (core/search/measurementsFile.ts): the metrics nested
+ * by setting, `ok`, and bookkeeping that is not data (`index`, `value`: its --json lines).
+ */
+const SEARCH_FIELDS = ['space', 'code', 'cell', 'metrics', 'ok', 'error', 'seconds', 'proposed', 'note', 'index', 'value'];
 
 interface RawRow {
   row: number;
@@ -68,7 +73,7 @@ function structured(o: Record<string, unknown>, file: string, row: number, warni
   return checkCode(networkToCode(net), file, row, 'code', warnings);
 }
 
-function toDataset(raw: RawRow[], file: string, text: boolean): Dataset {
+function toDataset(raw: RawRow[], file: string, text: boolean, failed: DataPoint[] = []): Dataset {
   const warnings: string[] = [];
   const settings = new Map<string, DataSetting>();
   const seen = new Map<string, number>();
@@ -126,8 +131,8 @@ function toDataset(raw: RawRow[], file: string, text: boolean): Dataset {
       ...(typeof r.notes === 'string' && r.notes !== '' ? { notes: { [setting]: r.notes.slice(0, 2000) } } : {}),
     });
   }
-  if (entries.length === 0) throw new DataError(`${file}: no measurement rows`, file);
-  return { sources: [file], settings: [...settings.values()], entries, warnings };
+  if (entries.length === 0) throw new DataError(`${file}: no measurement rows${failed.length > 0 ? ` (only ${failed.length} failed measurement(s), which are not data)` : ''}`, file);
+  return { sources: [file], settings: [...settings.values()], entries, warnings, ...(failed.length > 0 ? { failed } : {}) };
 }
 
 function numberText(v: string, file: string, row: number, field: string): number {
@@ -137,11 +142,61 @@ function numberText(v: string, file: string, row: number, field: string): number
   return Number(t);
 }
 
-/** JSON Lines: one object per line; blank lines and lines starting with '#' are skipped. */
+/** A row written by `ncp search --out`: it has `space` or `ok`, or its metrics are nested by setting. */
+function isSearchRow(r: Record<string, unknown>): boolean {
+  if (r.space !== undefined || r.ok !== undefined || r.cell !== undefined) return true;
+  const m = r.metrics;
+  return r.setting === undefined && typeof m === 'object' && m !== null && !Array.isArray(m) && Object.values(m).some((v) => typeof v === 'object' && v !== null);
+}
+
+/**
+ * A search row as rows of the plain form, one per setting it measured; a failed measurement
+ * (`ok: false`) gives none, only its network in `failed`.
+ */
+function searchRows(r: Record<string, unknown>, file: string, row: number, failed: DataPoint[]): RawRow[] {
+  for (const k of Object.keys(r)) if (!SEARCH_FIELDS.includes(k)) throw DataError.at(file, row, k, `unknown field (a search measurement has ${SEARCH_FIELDS.slice(0, 9).join(', ')})`);
+  if (r.space !== undefined && r.space !== 'multires' && r.space !== 'nb201') throw DataError.at(file, row, 'space', `expected "multires" or "nb201", got ${describe(r.space)}`);
+  if (r.code !== undefined && r.cell !== undefined) throw DataError.at(file, row, 'cell', "give 'code' (a network) or 'cell' (a NAS-Bench-201 cell), not both");
+  const field = r.cell !== undefined ? 'cell' : 'code';
+  if (r[field] === undefined) throw DataError.at(file, row, 'code', "missing (a search measurement has 'code' or 'cell')");
+  if (r.ok !== undefined && typeof r.ok !== 'boolean') throw DataError.at(file, row, 'ok', `expected true or false, got ${describe(r.ok)}`);
+  if (r.note !== undefined && typeof r.note !== 'string') throw DataError.at(file, row, 'note', `expected text, got ${describe(r.note)}`);
+  let point: { space: DataSpace; code: number[] };
+  try {
+    // range warnings come from toDataset, which reads the code again (a failed row's are noise)
+    point = parseAnyCode(r[field], file, row, []);
+  } catch (e) {
+    // name the field the row has ('cell'), not the plain form's
+    if (e instanceof DataError && field === 'cell') throw DataError.at(file, row, 'cell', e.message.replace(/^.*?field 'code': /, ''));
+    throw e;
+  }
+  const expected = r.space ?? (field === 'cell' ? 'nb201' : undefined);
+  if (expected !== undefined && point.space !== expected) throw DataError.at(file, row, field, `'space' is "${String(expected)}" but this is ${point.space === 'nb201' ? 'a NAS-Bench-201 cell' : 'a network code'}`);
+  if (r.ok === false) {
+    failed.push({ ...point, origin: `${file}: row ${row}` });
+    return [];
+  }
+  const m = r.metrics;
+  if (m === undefined) throw DataError.at(file, row, 'metrics', 'missing (a successful measurement has metrics {setting: {metric: value}})');
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw DataError.at(file, row, 'metrics', `expected {setting: {metric: value}}, got ${describe(m)}`);
+  const settings = Object.entries(m as Record<string, unknown>);
+  if (settings.length === 0) throw DataError.at(file, row, 'metrics', 'no settings (expected {setting: {metric: value}})');
+  return settings.map(([setting, values]) => {
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) throw DataError.at(file, row, `metrics.${setting}`, `expected an object of metric → value, got ${describe(values)}`);
+    return { row, code: point.space === 'nb201' ? r[field] : point.code, setting, notes: r.note, metrics: Object.entries(values as Record<string, unknown>) };
+  });
+}
+
+/**
+ * JSON Lines: one object per line; blank lines and lines starting with '#' are skipped. A line is
+ * either a plain row {code, setting, metrics: {metric: value}} or one `ncp search --out` writes
+ * {space, code|cell, metrics: {setting: {metric: value}}, ok, …}; failed measurements are skipped.
+ */
 export function readJsonLines(text: string, file: string): Dataset {
   const lines = text.split(/\r?\n/);
   if (lines.length > ROW_LIMIT) throw new DataError(`${file}: ${lines.length} lines is more than the ${ROW_LIMIT} this reader takes`, file);
   const raw: RawRow[] = [];
+  const failed: DataPoint[] = [];
   lines.forEach((line, i) => {
     const row = i + 1;
     const t = line.trim();
@@ -154,13 +209,19 @@ export function readJsonLines(text: string, file: string): Dataset {
     }
     if (typeof o !== 'object' || o === null || Array.isArray(o)) throw DataError.at(file, row, undefined, `expected an object {code, setting, metrics}, got ${describe(o)}`);
     const r = o as Record<string, unknown>;
+    // the last line of `ncprop search --json` (saved as a file) summarises the others: not data
+    if (r.summary === true && r.metrics === undefined) return;
+    if (isSearchRow(r)) {
+      raw.push(...searchRows(r, file, row, failed));
+      return;
+    }
     for (const k of Object.keys(r)) if (!FIELDS.includes(k) && k !== 'metrics') throw DataError.at(file, row, k, `unknown field (a row has ${[...FIELDS, 'metrics'].join(', ')})`);
     for (const k of ['code', 'setting', 'metrics']) if (r[k] === undefined) throw DataError.at(file, row, k, 'missing');
     const m = r.metrics;
     if (typeof m !== 'object' || m === null || Array.isArray(m)) throw DataError.at(file, row, 'metrics', `expected an object of metric → value, got ${describe(m)}`);
     raw.push({ row, code: r.code, setting: r.setting, task: r.task, flops: r.flops, params: r.params, notes: r.notes, metrics: Object.entries(m) });
   });
-  return toDataset(raw, file, false);
+  return toDataset(raw, file, false, failed);
 }
 
 /** CSV with a header row; lines starting with '#' are comments. */

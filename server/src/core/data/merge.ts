@@ -78,6 +78,7 @@ export function mergeDatasets(parts: readonly Dataset[]): Dataset {
     }
     out.sources.push(...d.sources);
     out.warnings.push(...d.warnings);
+    if (d.failed) (out.failed ??= []).push(...d.failed);
   }
   return out;
 }

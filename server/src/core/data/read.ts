@@ -26,12 +26,25 @@ export function dataKind(file: string, bytes: Uint8Array): DataKind {
   if (head.startsWith('{')) {
     // one object over many lines (our JSON) or one per line (JSON Lines)
     const firstLine = head.split('\n')[0].trim();
-    return firstLine.endsWith('}') && head.includes('\n{') ? 'jsonl' : 'json';
+    if (!firstLine.endsWith('}')) return 'json';
+    if (head.includes('\n{')) return 'jsonl';
+    // one line: a single measurement row (`ncp search --out` after one query) or our JSON written compactly
+    return oneRow(firstLine) ? 'jsonl' : 'json';
   }
   // CSV without its extension only when its header names the code column: anything else (a user
   // pointed a setting at /etc/passwd) is refused without echoing its bytes
   const header = head.split('\n')[0].toLowerCase().split(/[,;\t]/).map((c) => c.trim().replace(/^"|"$/g, ''));
   return header.includes('code') ? 'csv' : 'unknown';
+}
+
+/** Whether one line of JSON is a measurement row (it has `metrics`, and not our JSON's sections). */
+function oneRow(line: string): boolean {
+  try {
+    const o = JSON.parse(line) as unknown;
+    return typeof o === 'object' && o !== null && !Array.isArray(o) && ('metrics' in o || 'ok' in o) && !('networks' in o) && !('archs' in o);
+  } catch {
+    return false;
+  }
 }
 
 /** Parses one file's bytes (already read) into a dataset; rows of one network in one file join too. */

@@ -29,6 +29,14 @@ export interface DataEntry {
   notes?: Record<string, string>;
 }
 
+/** A network or cell without data: a failed measurement in a search's file. */
+export interface DataPoint {
+  space: DataSpace;
+  code: number[];
+  /** 'file: row 12'. */
+  origin: string;
+}
+
 export interface Dataset {
   /** The files read, in order. */
   sources: string[];
@@ -36,6 +44,8 @@ export interface Dataset {
   entries: DataEntry[];
   /** Things worth saying that do not make the data wrong (codes outside the benchmark's range). */
   warnings: string[];
+  /** Networks a search tried to measure and failed on (not data; a search does not propose them again). */
+  failed?: DataPoint[];
 }
 
 /** Bad data: the message names the file, the row and the field (DataError.at builds it). */

@@ -58,7 +58,7 @@ function base64ToF32(s: string, expected: number, where: string): Float32Array {
   for (let i = 0; i < expected; i++) {
     if (!Number.isFinite(out[i])) throw new ModelFormatError(`${where}: value ${i} is not finite`);
     // trained weights stay within single digits; one near float32's limit is damage or tampering
-    if (Math.abs(out[i]) > WEIGHT_LIMIT) throw new ModelFormatError(`${where}: value ${i} = ${out[i].toPrecision(3)} is beyond ±${WEIGHT_LIMIT}, which no trained predictor holds; the model folder is damaged — retrain with 'ncp train'`);
+    if (Math.abs(out[i]) > WEIGHT_LIMIT) throw new ModelFormatError(`${where}: value ${i} = ${out[i].toPrecision(3)} is beyond ±${WEIGHT_LIMIT}, which no trained predictor holds; the model folder is damaged — retrain with 'ncprop train'`);
   }
   return out;
 }
@@ -126,7 +126,7 @@ export function parsePredictor(text: string, name: string): EnsemblePredictor {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new ModelFormatError(`${name}: not valid JSON (${(e as Error).message}); the file may be truncated — reinstall or retrain with 'ncp train'`);
+    throw new ModelFormatError(`${name}: not valid JSON (${(e as Error).message}); the file may be truncated — reinstall or retrain with 'ncprop train'`);
   }
   const o = obj(raw, name);
   if (o.format !== FILE_FORMAT) throw new ModelFormatError(`${name}: not an ncp predictor file (format ${JSON.stringify(o.format)})`);
@@ -147,7 +147,7 @@ export function parsePredictor(text: string, name: string): EnsemblePredictor {
   const t = obj(o.target, `${name}: target`);
   const target = { mean: nums(t.mean, M, `${name}: target.mean`), std: nums(t.std, M, `${name}: target.std`) };
   if ([...target.mean, ...target.std].some((x) => Math.abs(x) > WEIGHT_LIMIT) || target.std.some((x) => x <= 0)) {
-    throw new ModelFormatError(`${name}: target mean/std outside what a benchmark metric can give (|x| ≤ ${WEIGHT_LIMIT}, std > 0); the model folder is damaged — retrain with 'ncp train'`);
+    throw new ModelFormatError(`${name}: target mean/std outside what a benchmark metric can give (|x| ≤ ${WEIGHT_LIMIT}, std > 0); the model folder is damaged — retrain with 'ncprop train'`);
   }
   const spreadScale = nums(o.spreadScale, M, `${name}: spreadScale`);
   const members = arr(o.members, `${name}: members`).map((mv, k): Network => {

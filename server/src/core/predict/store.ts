@@ -138,7 +138,7 @@ function readPredictors(root: string, manifest: Manifest, wanted: readonly strin
     const path = join(root, entry.file);
     const text = readText(path, `the model file of setting '${s}'`);
     if (sha256(text) !== entry.sha256) {
-      throw new ModelFormatError(`${path}: checksum mismatch with ${MANIFEST} (the file is corrupt or was edited); retrain with 'ncp train' or reinstall`);
+      throw new ModelFormatError(`${path}: checksum mismatch with ${MANIFEST} (the file is corrupt or was edited); retrain with 'ncprop train' or reinstall`);
     }
     const p = parsePredictor(text, path);
     if (p.setting !== s) throw new ModelFormatError(`${path}: holds setting '${p.setting}', the manifest says '${s}'`);
