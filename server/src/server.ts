@@ -74,7 +74,6 @@ class AnalysisCache {
   /** Analyses computed since start (exposed for tests through `ncp/status`). */
   computed = 0;
   private incremental = new IncrementalAnalyzer();
-  private readonly primingScheduled = new Set<string>();
 
   constructor(private readonly log: (m: string) => void) {}
 
@@ -83,7 +82,6 @@ class AnalysisCache {
     if (hit && hit.version === doc.version) return hit.analysis;
     const analysis = this.analyze(doc);
     this.entries.set(doc.uri, { version: doc.version, analysis });
-    this.prime(doc.uri);
     return analysis;
   }
 
@@ -101,30 +99,6 @@ class AnalysisCache {
 
   setIncrementalMinChars(n: number): void {
     this.incremental = new IncrementalAnalyzer(n);
-  }
-
-  /** Builds a large document's chunk cache in idle time, a few milliseconds per turn of the event loop. */
-  prime(uri: string): void {
-    if (!this.incremental.needsPriming(uri) || this.primingScheduled.has(uri)) return;
-    this.primingScheduled.add(uri);
-    const step = () => {
-      try {
-        if (this.incremental.primeStep(uri, 8)) {
-          setImmediate(step);
-          return;
-        }
-      } catch (e) {
-        this.log(`preparing incremental analysis of ${uri} failed: ${(e as Error).message}`);
-        this.incremental.forget(uri);
-      }
-      this.primingScheduled.delete(uri);
-    };
-    setImmediate(step);
-  }
-
-  /** Whether chunk caches are still being built (for benchmarks: wait until the server is idle). */
-  get busy(): boolean {
-    return this.primingScheduled.size > 0;
   }
 
   delete(uri: string): void {
@@ -327,7 +301,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   connection.onCodeLens((p) => withContext(p.textDocument.uri, [], (ctx) => codeLenses(ctx, log)));
 
   const services: ServerServices = { connection, contextFor, settings: () => settings, predictions, log };
-  connection.onRequest('ncp/status', () => ({ predictors: predictions.state, analyses: cache.computed, busy: cache.busy, settings }));
+  connection.onRequest('ncp/status', () => ({ predictors: predictions.state, analyses: cache.computed, settings }));
   for (const h of requestHandlers) connection.onRequest(h.method, (params: unknown) => h.handle(params, services));
   connection.onExecuteCommand((p) => {
     const h = commandHandlers.find((c) => c.command === p.command);

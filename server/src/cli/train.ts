@@ -7,8 +7,6 @@ import { choiceOption, fractionOption, intOption } from './options';
 import { BUDGET_OPTIONS, budgetLimits, startBudget } from './budgetOption';
 import { BudgetExceeded } from '../core/run/budget';
 
-/** Default time budget of a training run: generous (the authors' recipe on every setting takes minutes). */
-const TRAIN_MAX_SECONDS = 6 * 3600;
 import { LIMITS } from '../core/limits';
 import { recipeOverrides } from './recipeOption';
 import { loadTrainingData, splitData, trainSettings, type TrainingData } from '../core/predict/dataset';
@@ -20,6 +18,9 @@ import { BenchmarkFormatError } from '../core/benchmark';
 import { DataError, dataName } from '../core/data';
 import { declareSetting, SettingCatalogue } from '../core/settings';
 import type { EnsemblePredictor } from '../core/predict/ensemble';
+
+/** Default time budget of a training run: generous (the authors' recipe on every setting takes minutes). */
+const TRAIN_MAX_SECONDS = 6 * 3600;
 
 const help = `Usage: ${CLI_NAME} train [--data FILE] --out DIR [options]
 

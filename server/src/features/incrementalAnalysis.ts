@@ -249,20 +249,6 @@ export class IncrementalAnalyzer {
     largeDocument(uri, false);
   }
 
-  /**
-   * Whether a document's chunk cache still needs building in idle time: never now (the first
-   * version is analysed chunk by chunk, which is as fast as the whole text at once and leaves
-   * the cache ready). Kept for callers that schedule priming.
-   */
-  needsPriming(_uri: string): boolean {
-    return false;
-  }
-
-  /** See needsPriming: no work is ever left. */
-  primeStep(_uri: string, _budgetMs: number): boolean {
-    return false;
-  }
-
   analyze(uri: string, text: string): DocumentAnalysis {
     if (text.length < this.minChars) {
       this.forget(uri);
