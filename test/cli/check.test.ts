@@ -94,7 +94,22 @@ test('ncp check: unreadable files are reported clearly, exit 2; no file is a usa
   const r = await ncp(['check', 'examples/hrnet.ncp', 'no/such.ncp', 'examples']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /ncprop check: cannot read 'no\/such\.ncp': no such file/);
-  assert.match(r.stderr, /ncprop check: cannot read 'examples': is a directory/);
+  assert.match(r.stderr, /ncprop check: cannot read 'examples': is a folder, not a regular file/);
+  // a named pipe is reported at once, never waited on (check and fmt read through core/files)
+  const dir = mkdtempSync(join(tmpdir(), 'ncp-check-fifo-'));
+  try {
+    const fifo = join(dir, 'pipe.ncp');
+    spawnSync('mkfifo', [fifo]);
+    for (const cmd of ['check', 'fmt']) {
+      const t0 = Date.now();
+      const f = await ncp([cmd, fifo]);
+      assert.ok(Date.now() - t0 < 5000, `${cmd} waited on a FIFO`);
+      assert.notEqual(f.status, 0);
+      assert.match(f.stderr, new RegExp(`ncprop ${cmd}: cannot read '.*pipe\\.ncp': is a named pipe \\(FIFO\\), not a regular file`));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const j = await ncp(['check', '--json', 'no/such.ncp']);
   assert.equal(j.status, 2);
   assert.deepEqual(jsonLines(j.stdout), [{ file: 'no/such.ncp', error: 'cannot read: no such file' }]);

@@ -1,7 +1,7 @@
 // `ncp check`: the editor's diagnostics for `.ncp` files, on the command line (for CI).
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CLI_NAME, readAll, UsageError, writeLine, type Command } from './command';
+import { CLI_NAME, UsageError, writeLine, type Command } from './command';
+import { readSourceFile } from './sourceFile';
 import { analyzeText, type NcpDiagnostic } from '../language/analyze';
 import { emptyInputMessage, jsonRecord, parseOptions, useModelCatalogue } from './contract';
 
@@ -60,16 +60,14 @@ export const checkCommand: Command = {
     let warnings = 0;
     let others = 0;
     for (const file of positionals) {
-      let text: string;
-      try {
-        text = file === '-' ? await readAll(io.stdin) : await readFile(resolve(io.cwd, file), 'utf8');
-      } catch (e) {
+      const read = await readSourceFile(file, io);
+      if ('why' in read) {
         unreadable++;
-        const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-        if (json) emit({ file, error: `cannot read: ${why}` });
-        else writeLine(io.stderr, `${CLI_NAME} check: cannot read '${file}': ${why}`);
+        if (json) emit({ file, error: `cannot read: ${read.why}` });
+        else writeLine(io.stderr, `${CLI_NAME} check: cannot read '${file}': ${read.why}`);
         continue;
       }
+      const text = read.text;
       const shown = file === '-' ? '<stdin>' : file;
       if (file === '-' && text.length === 0) {
         empty++;

@@ -1,9 +1,10 @@
 // `ncp fmt`: the language server's formatter on the command line. Rewrites files in place, or with
 // --check only says which would change (exit 1), for CI. A file with syntax errors is refused,
 // never rewritten: the formatter could lose text it cannot parse.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CLI_NAME, readAll, UsageError, writeLine, type Command } from './command';
+import { CLI_NAME, UsageError, writeLine, type Command } from './command';
+import { readSourceFile } from './sourceFile';
 import { emptyInputMessage, parseOptions } from './contract';
 import { formatText } from '../language/format';
 
@@ -34,15 +35,13 @@ export const fmtCommand: Command = {
     let broken = 0;
     let unreadable = 0;
     for (const file of positionals) {
-      let text: string;
-      try {
-        text = file === '-' ? await readAll(io.stdin) : await readFile(resolve(io.cwd, file), 'utf8');
-      } catch (e) {
+      const read = await readSourceFile(file, io);
+      if ('why' in read) {
         unreadable++;
-        const code = (e as NodeJS.ErrnoException).code;
-        writeLine(io.stderr, `${CLI_NAME} fmt: cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+        writeLine(io.stderr, `${CLI_NAME} fmt: cannot read '${file}': ${read.why}`);
         continue;
       }
+      const text = read.text;
       if (file === '-' && text.length === 0) {
         writeLine(io.stderr, emptyInputMessage('fmt'));
         broken++;

@@ -9,7 +9,15 @@ import { open } from 'node:fs/promises';
 export const MAX_TEXT_FILE_BYTES = 256 * 2 ** 20;
 export const READ_TIMEOUT_MS = 10_000;
 
-export class FileReadError extends Error {}
+export class FileReadError extends Error {
+  constructor(
+    message: string,
+    /** What is wrong, without the path (for messages that name the file their own way). */
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
 
 // O_NONBLOCK: opening a FIFO for reading then returns at once instead of waiting for a writer.
 const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
@@ -24,16 +32,17 @@ export function kindOf(st: Stats): string {
 }
 
 function checkStats(path: string, st: Stats, maxBytes: number): void {
-  if (!st.isFile()) throw new FileReadError(`${path} is ${kindOf(st)}, not a regular file`);
+  if (!st.isFile()) throw new FileReadError(`${path} is ${kindOf(st)}, not a regular file`, `is ${kindOf(st)}, not a regular file`);
   if (st.size > maxBytes) {
-    throw new FileReadError(`${path} is ${(st.size / 2 ** 20).toFixed(1)} MB, over the limit of ${Math.round(maxBytes / 2 ** 20)} MB`);
+    const reason = `is ${(st.size / 2 ** 20).toFixed(1)} MB, over the limit of ${Math.round(maxBytes / 2 ** 20)} MB`;
+    throw new FileReadError(`${path} ${reason}`, reason);
   }
 }
 
 function openError(path: string, e: unknown): FileReadError {
   const code = (e as NodeJS.ErrnoException).code;
   const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a folder' : ((e as Error).message ?? String(e));
-  return new FileReadError(`cannot read ${path}: ${why}`);
+  return new FileReadError(`cannot read ${path}: ${why}`, why);
 }
 
 /** The UTF-8 text of a regular file of at most `maxBytes`, read within `timeoutMs`. */
@@ -51,7 +60,7 @@ export async function readTextFile(path: string, opts: { maxBytes?: number; time
     try {
       return await handle.readFile({ encoding: 'utf8', signal });
     } catch (e) {
-      if ((e as Error).name === 'AbortError' || signal.aborted) throw new FileReadError(`reading ${path} took longer than ${(opts.timeoutMs ?? READ_TIMEOUT_MS) / 1000} s`);
+      if ((e as Error).name === 'AbortError' || signal.aborted) throw new FileReadError(`reading ${path} took longer than ${(opts.timeoutMs ?? READ_TIMEOUT_MS) / 1000} s`, `took longer than ${(opts.timeoutMs ?? READ_TIMEOUT_MS) / 1000} s to read`);
       throw openError(path, e);
     }
   } finally {
