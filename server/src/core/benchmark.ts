@@ -1,9 +1,8 @@
 // Locating and loading the benchmark files. The data is not ours to ship: it is read from
 // NCP_DATA_DIR or ../shared/data beside the checkout, never copied into the repository.
 import { existsSync } from 'node:fs';
-import { jsonErrorWhere, readTextFileSync } from './files';
+import { DataError, loadData, toMrBenchmark, toNb201Benchmark, type Dataset } from './data';
 import { join, resolve } from 'node:path';
-import { CODE_LENGTH } from './space/multires';
 
 export interface MrSettingInfo {
   task: string;
@@ -49,53 +48,21 @@ export function findDataDir(): string | undefined {
 
 export class BenchmarkFormatError extends Error {}
 
-function readJson(path: string): unknown {
-  let text: string;
+// Both tables are views of what core/data reads (one reader for every format and its checks);
+// its errors are this module's BenchmarkFormatError for the callers that catch that.
+function viaData<T>(path: string, view: (d: Dataset) => T): T {
   try {
-    text = readTextFileSync(path);
+    return view(loadData(path));
   } catch (e) {
-    throw new BenchmarkFormatError((e as Error).message);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new BenchmarkFormatError(`${path} is not valid JSON${jsonErrorWhere(e)}`);
+    if (e instanceof DataError) throw new BenchmarkFormatError(e.message);
+    throw e;
   }
 }
 
 export function loadMrBenchmark(path: string): MrBenchmark {
-  const raw = readJson(path) as { settings?: Record<string, MrSettingInfo>; archs?: Record<string, unknown>[] };
-  if (!raw || typeof raw !== 'object' || !raw.settings || !Array.isArray(raw.archs)) {
-    throw new BenchmarkFormatError(`${path}: expected an object with 'settings' and 'archs' (a NAS-Bench-MR file)`);
-  }
-  const names = Object.keys(raw.settings);
-  const archs = raw.archs.map((a, i): MrArch => {
-    const code = a.code;
-    if (!Array.isArray(code) || code.length !== CODE_LENGTH || !code.every((v) => Number.isInteger(v))) {
-      throw new BenchmarkFormatError(`${path}: archs[${i}].code is not ${CODE_LENGTH} integers`);
-    }
-    if (typeof a.flops !== 'number' || typeof a.params !== 'number') {
-      throw new BenchmarkFormatError(`${path}: archs[${i}] lacks numeric flops/params`);
-    }
-    const results: Record<string, number[]> = {};
-    for (const s of names) {
-      const v = a[s];
-      if (Array.isArray(v) && v.every((x) => typeof x === 'number')) results[s] = v as number[];
-    }
-    return { code: code as number[], flops: a.flops, params: a.params, results };
-  });
-  return { settings: raw.settings, archs };
+  return viaData(path, toMrBenchmark);
 }
 
 export function loadNb201Benchmark(path: string): Nb201Benchmark {
-  const raw = readJson(path) as { ops?: string[]; archs?: Nb201Arch[] };
-  if (!raw || !Array.isArray(raw.ops) || !Array.isArray(raw.archs)) {
-    throw new BenchmarkFormatError(`${path}: expected an object with 'ops' and 'archs' (a NAS-Bench-201 file)`);
-  }
-  raw.archs.forEach((a, i) => {
-    if (!Array.isArray(a.ops) || a.ops.length !== 6 || typeof a.acc !== 'number') {
-      throw new BenchmarkFormatError(`${path}: archs[${i}] needs 'ops' (6 integers) and numeric 'acc'`);
-    }
-  });
-  return { ops: raw.ops, archs: raw.archs };
+  return viaData(path, (d) => toNb201Benchmark(d));
 }

@@ -91,11 +91,3 @@ export function readTextFileSync(path: string, maxBytes = MAX_TEXT_FILE_BYTES): 
     closeSync(fd);
   }
 }
-
-/** A JSON parse failure described by where it is, without quoting the file's bytes. */
-export function jsonErrorWhere(e: unknown): string {
-  const m = /position (\d+)(?: \(line (\d+) column (\d+)\))?/.exec((e as Error).message ?? '');
-  if (m?.[2]) return ` (line ${m[2]}, column ${m[3]})`;
-  if (m) return ` (at character ${m[1]})`;
-  return '';
-}
