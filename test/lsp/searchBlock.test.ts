@@ -199,7 +199,7 @@ test('an edit of the block while it runs cancels it: nothing is written', async 
 
 test('hover on a measured cell shows its measured values; an unmeasured one shows none', async () => {
   const { cells, text: rows } = nb201Rows(5, 4);
-  writeFileSync(join(dir, 'hover.jsonl'), rows + JSON.stringify({ space: 'nb201', cell: cellToString([0, 0, 0, 0, 0, 0]), ok: false, error: 'exit status 1', seconds: 2 }) + '\n');
+  writeFileSync(join(dir, 'hover.jsonl'), rows + JSON.stringify({ space: 'nb201', cell: cellToString([0, 0, 0, 0, 0, 0]), ok: false, error: 'exit status 1 [log](http://evil) <img>', seconds: 2 }) + '\n');
   const doc = `${SEARCH_NB201('hover.jsonl')}\ncell m = "${cellToString(cells[2])}"\ncell f = "${cellToString([0, 0, 0, 0, 0, 0])}"\ncell u = "${cellToString([1, 1, 1, 1, 1, 1])}"\n`;
   const uri = await openDoc('hover.ncp', doc);
   await waitForPredictors(client);
@@ -210,7 +210,9 @@ test('hover on a measured cell shows its measured values; an unmeasured one show
   const m = await hover(6);
   assert.match(m, /\*\*Measured\*\* \(search `s201`, `hover\.jsonl`\)/);
   assert.ok(m.includes(`nb201.acc **${cellAcc(cells[2])}**`), m);
-  assert.match(await hover(7), /failed: exit status 1/);
+  // the training script's error text is shown as text, never as a link or HTML
+  const failed = await hover(7);
+  assert.ok(failed.includes('failed: exit status 1 \\[log\\]\\(http://evil\\) \\<img\\>'), failed);
   assert.doesNotMatch(await hover(8), /Measured/);
 });
 

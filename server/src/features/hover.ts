@@ -11,6 +11,7 @@ import type { FeatureContext } from './context';
 import type { BenchmarkIndex } from './benchmarkLookup';
 import { contains, declarationAt, lspRange } from './util';
 import { measuredMarkdown } from './searchBlock';
+import { escapeMarkdown } from './util';
 import { breakdown, codeString, exactCost, predictAllSettings, predictCell, pm } from './networkInfo';
 
 /** Appends a search's measured values (searchBlock.ts) as their own section. */
@@ -43,13 +44,6 @@ async function benchmarkIndex(ctx: FeatureContext): Promise<BenchmarkIndex | und
   return ctx.settings.benchmark.path ? ctx.benchmark.get(ctx.settings.benchmark.path, ctx.workspaceRoot) : undefined;
 }
 
-/**
- * Text shown literally inside a markdown line: a path named like a link, an image, emphasis,
- * code or HTML stays text. (Line-start markup cannot occur: the text never starts a line.)
- */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]()<>!|~&#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
-}
 
 async function networkMarkdown(ctx: FeatureContext, net: NetworkDecl): Promise<string[]> {
   const lines: string[] = [`**network ${net.name || '(unnamed)'}** — ${net.form} form`];

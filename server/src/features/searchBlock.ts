@@ -9,6 +9,7 @@ import type { DocumentAnalysis } from '../language/analyze';
 import type { ObjectiveTerm } from '../core/propagate/types';
 import { MeasurementsFormatError, readMeasurements } from '../core/search/measurementsFile';
 import type { Measurement } from '../core/search/types';
+import { codeSpan, escapeMarkdown } from './util';
 
 /** Largest measurements file the editor reads (a hand-run search has hundreds of rows, not millions). */
 export const MAX_MEASUREMENTS_BYTES = 32 * 1024 * 1024;
@@ -118,19 +119,19 @@ export function measuredMarkdown(a: DocumentAnalysis, uri: string, space: 'multi
       rows = loadMeasurements(path).filter((m) => m.space === space && m.point.join(',') === key);
     } catch (e) {
       if (e instanceof MeasurementsReadError) {
-        out.push(`_Search \`${d.name}\`: ${e.message}_`);
+        out.push(`_Search ${codeSpan(d.name)}: ${escapeMarkdown(e.message)}_`);
         continue;
       }
       throw e;
     }
     if (rows.length === 0) continue;
-    out.push(`**Measured** (search \`${d.name}\`, \`${d.measurements}\`${rows.length > 1 ? `, ${rows.length} times` : ''}):`);
+    out.push(`**Measured** (search ${codeSpan(d.name)}, ${codeSpan(d.measurements ?? "")}${rows.length > 1 ? `, ${rows.length} times` : ''}):`);
     for (const m of rows.slice(0, HOVER_ROWS)) {
       if (!m.ok) {
-        out.push(`- failed: ${m.error ?? 'no reason recorded'}`);
+        out.push(`- failed: ${escapeMarkdown(m.error ?? 'no reason recorded')}`);
         continue;
       }
-      const parts = Object.entries(m.metrics ?? {}).flatMap(([s, ms]) => Object.entries(ms).map(([k, v]) => `${s}.${k} **${v}**`));
+      const parts = Object.entries(m.metrics ?? {}).flatMap(([s, ms]) => Object.entries(ms).map(([k, v]) => `${escapeMarkdown(`${s}.${k}`)} **${v}**`));
       out.push(`- ${parts.join(', ')}${m.seconds > 0 ? ` (${m.seconds} s)` : ''}`);
     }
   }

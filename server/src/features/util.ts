@@ -29,3 +29,19 @@ export function declarationsIn(doc: NcpDocument, start: number, end: number): De
   for (let i = lo; i < ds.length && ds[i].range.startOffset <= end; i++) out.push(ds[i]);
   return out;
 }
+
+/**
+ * Text shown literally inside a markdown line: a path named like a link, an image, emphasis,
+ * code or HTML stays text. (Line-start markup cannot occur: the text never starts a line.)
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]()<>!|~&#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+}
+
+/** Text as an inline code span whatever backticks it holds (a fence longer than any run in it). */
+export function codeSpan(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text.replace(/[\r\n]+/g, ' ')}${pad}${fence}`;
+}
