@@ -7,10 +7,9 @@ import { catalogueFromData, estimate, jsonRecord, objectiveArgument, parseOption
 import { termLabel } from '../core/propagate';
 import { BUILTIN_DEFAULTS } from '../features/propagationRequest';
 import { DataError, loadDataSources, type Dataset } from '../core/data';
-import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, fitSurrogate, objectiveValue, pointKey, propose } from '../core/search/loop';
+import { SEARCH_DEFAULTS, SEARCH_LIMITS } from '../core/search/loop';
+import { suggestNext } from '../core/search/suggest';
 import { measurementsFromData } from '../core/search/fromData';
-import { expectedImprovement } from '../core/search/surrogate';
-import { makeRng, subSeed } from '../core/random';
 import { pointText } from './search';
 
 const help = `Usage: ${CLI_NAME} suggest --data FILE… --count K --to OBJ [options]
@@ -90,43 +89,31 @@ export const suggestCommand: Command = {
     if (measurements.length === 0) {
       throw new UsageError(`--data: ${data.sources.join(', ')} holds no ${space === 'nb201' ? 'NAS-Bench-201 cells' : 'multi-resolution networks'}, the space of ${objective.map(termLabel).join(' + ')}`);
     }
-    const b = budgeting(space, { flopsMax, paramsMax, lambda: space === 'multires' ? (lambdaOpt ?? BUILTIN_DEFAULTS.lambda) : 0 });
-    const model = fitSurrogate(space, measurements, objective);
-    if (!model) {
+    // the same step as the editor's "Suggest next networks" lens (core/search/suggest.ts)
+    const r = await suggestNext({
+      space,
+      measurements,
+      objective,
+      flopsMax,
+      paramsMax,
+      lambda: space === 'multires' ? (lambdaOpt ?? BUILTIN_DEFAULTS.lambda) : 0,
+      count,
+      kappa,
+      seed,
+    });
+    if (r.random) {
       writeLine(io.stderr, `${CLI_NAME} suggest: ${data.sources.join(', ')} has fewer than 2 successful measurements of ${objective.map(termLabel).join(' + ')}: measure a few random networks first`);
       return 1;
     }
-    let best = -Infinity;
-    for (const m of measurements) {
-      const v = objectiveValue(m, objective);
-      if (v !== undefined && b.feasible(m.point)) best = Math.max(best, v);
-    }
-    const exclude = new Set(measurements.map((m) => pointKey(m.point)));
-    const n = measurements.length;
-    const props = await propose({
-      space,
-      model,
-      measurements,
-      terms: objective,
-      budget: b,
-      flopsMax,
-      paramsMax,
-      count,
-      kappa,
-      steps: SEARCH_DEFAULTS.steps,
-      starts: space === 'multires' ? SEARCH_DEFAULTS.startsMultires : SEARCH_DEFAULTS.starts,
-      rand: makeRng(subSeed(seed, 'batch', n)),
-      seed: subSeed(seed, 'batch', n),
-      exclude,
-    });
+    const props = r.suggestions;
     const f = (v: number) => Number(v.toPrecision(5)).toString();
     props.forEach((p, i) => {
-      const gain = Number.isFinite(best) ? expectedImprovement(p.mean, p.std, best) : 0;
+      const gain = p.expectedGain ?? 0;
       if (values.json) {
         const net = space === 'nb201' ? { cell: pointText(space, p.point) } : { code: p.point, string: pointText(space, p.point) };
-        writeLine(io.stdout, jsonRecord({ rank: i + 1, space, ...net, predicted: estimate(p.mean, p.std), expectedGain: gain, acquisition: p.acquisition }));
+        writeLine(io.stdout, jsonRecord({ rank: i + 1, space, ...net, predicted: estimate(p.predicted!, p.spread!), expectedGain: gain, acquisition: p.acquisition }));
       } else {
-        writeLine(io.stdout, `${i + 1}. ${pointText(space, p.point)}  predicted ${f(p.mean)} ± ${f(p.std)}, expected gain ${f(gain)}`);
+        writeLine(io.stdout, `${i + 1}. ${pointText(space, p.point)}  predicted ${f(p.predicted!)} ± ${f(p.spread!)}, expected gain ${f(gain)}`);
       }
     });
     if (props.length < count) writeLine(io.stderr, `${CLI_NAME} suggest: only ${props.length} unmeasured network(s) within the budget were found`);

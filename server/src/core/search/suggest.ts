@@ -30,6 +30,8 @@ export interface Suggestion {
   predicted?: number;
   spread?: number;
   expectedGain?: number;
+  /** The acquisition value the proposal won with (undefined for random ones). */
+  acquisition?: number;
 }
 
 export interface SuggestResult {
@@ -102,6 +104,7 @@ export async function suggestNext(o: SuggestOptions): Promise<SuggestResult> {
     predicted: p.mean,
     spread: p.std,
     expectedGain: Number.isFinite(best) ? expectedImprovement(p.mean, p.std, best) : 0,
+    acquisition: p.acquisition,
   }));
   return { suggestions, random: false, used, ...(Number.isFinite(best) ? { best } : {}) };
 }
