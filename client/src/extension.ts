@@ -92,6 +92,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = c;
   c.onNotification('ncp/predictorState', (s: PredictorState) => status.show(s));
   c.onNotification('ncp/traceAdded', (p: unknown) => void traces.added(p));
+  // The trace panel follows the active .ncp editor (issue 26).
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor((e) => void traces.follow(e?.document)));
 
   const restart = async (why: string) => {
     log(`restarting the server: ${why}`);
