@@ -69,6 +69,8 @@ export interface Opened {
   /** CSP violations, page errors and console errors seen so far. */
   problems(): Promise<string[]>;
   post(message: unknown): Promise<void>;
+  /** What the view last saved with setState (VS Code hands it back when the webview is rebuilt). */
+  state(): Promise<unknown>;
 }
 
 /** Opens the view as VS Code would (same shell and CSP), with the given theme's variables. */
@@ -112,15 +114,17 @@ export async function openView(browser: Browser, theme: ThemeName = 'light', vie
       return {
         postMessage: (m) => { w.__posted.push(JSON.parse(JSON.stringify(m))); },
         getState: () => state,
-        setState: (s) => { state = s; },
+        setState: (s) => { state = JSON.parse(JSON.stringify(s)); },
       };
     };
+    w.__state = () => state;
   })();`);
   const opened: Opened = {
     page,
     posted: () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted),
     problems: async () => [...errors, ...(await page.evaluate(() => (window as unknown as { __problems: string[] }).__problems))],
     post: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
+    state: () => page.evaluate(() => (window as unknown as { __state: () => unknown }).__state()),
   };
   await page.goto(`${ORIGIN}/index.html`);
   try {

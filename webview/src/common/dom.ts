@@ -48,10 +48,10 @@ export function fileLabel(uri: string): string {
 
 /**
  * A network code as <code>, breakable only between its groups (after '-' of a multi-resolution
- * code, after '+' of a cell): a narrow view wraps it there, never inside a group of numbers.
+ * code, after '+' or '|' of a cell): a narrow view wraps it there, never inside a group or an op.
  */
 export function codeEl(text: string, attrs: Attrs = {}): HTMLElement {
-  const parts = text.split(/(?<=[-+])/);
+  const parts = text.split(/(?<=[-+|])/);
   const e = el('code', attrs);
   parts.forEach((p, i) => {
     if (i) e.append(document.createElement('wbr'));

@@ -134,9 +134,12 @@ function legend(r: PropagationResult, chart: Chart, hasBudget: boolean): HTMLEle
   return el('ul', { class: 'legend', 'aria-label': 'Legend' }, ...items);
 }
 
-/** Chart width for a container: drawn 1:1 so text keeps the editor's size at any panel width. */
+/**
+ * Chart width for a container: drawn 1:1 so text keeps the editor's size at any panel width — down
+ * to the ~290 px a side panel has in a 1,000-px window (a narrower chart would be scaled down).
+ */
 export function chartWidth(containerWidth: number): number {
-  return Math.round(Math.max(420, Math.min(1100, containerWidth || DEFAULT_SIZE.width)));
+  return Math.round(Math.max(240, Math.min(1100, containerWidth || DEFAULT_SIZE.width)));
 }
 
 function chartFigure(r: PropagationResult, shown: PropagationResult, payload: TracePayload, width: number): { figure: HTMLElement; chart: Chart; svgEl: SVGElement; cursor: SVGElement; tip: HTMLElement } {
