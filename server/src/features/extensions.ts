@@ -7,16 +7,16 @@
 // handler may edit documents with `services.connection.workspace.applyEdit(…)`. Code actions and
 // code lenses have their own provider lists in codeActions.ts and codeLens.ts.
 import type { Connection } from 'vscode-languageserver';
-import type { FeatureContext } from './context';
-import type { NcpSettings } from './config';
-import type { PredictionService } from './predictions';
-import { propagationCommands, propagationRequests } from './propagationRun';
-import { benchmarkExplorerRequest } from './benchmarkExplorer';
-import { compareRequest } from './compare';
-import { networkAtRequest } from './networkAt';
-import { insertNetworkCommand } from './insertNetwork';
-import { suggestCommand } from './searchSuggest';
-import { searchProgressRequest } from './searchProgress';
+import type { FeatureContext } from './documents/context';
+import type { NcpSettings } from './documents/config';
+import type { PredictionService } from './predictors/predictions';
+import { propagationCommands, propagationRequests } from './propagation/propagationRun';
+import { benchmarkExplorerRequest } from './views/benchmarkExplorer';
+import { compareRequest } from './views/compare';
+import { networkAtRequest } from './views/networkAt';
+import { insertNetworkCommand } from './views/insertNetwork';
+import { suggestCommand } from './search/searchSuggest';
+import { searchProgressRequest } from './search/searchProgress';
 
 export interface ServerServices {
   connection: Connection;
