@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseProgressLine, startTraining } from '../../client/src/trainProcess';
+import { parseProgressLine, startTraining } from '../../client/src/predictors/trainProcess';
 import { generatedBenchmark } from './generatedBenchmark';
 
 const root = join(__dirname, '..', '..');

@@ -7,7 +7,7 @@
 // any later feature that inserts a declaration (e.g. a "suggest next networks" lens).
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { FeatureContext } from './context';
-import type { ServerServices } from '../extensions';
+import type { ServerServices } from '../protocol';
 
 let documentChangesSupport = false;
 

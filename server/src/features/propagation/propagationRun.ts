@@ -12,7 +12,7 @@ import { propagate, PropagationCancelled, PropagationError, type PropagationResu
 import { resultBlock, resultJson } from '../../core/propagate/format';
 import type { PredictorSet } from '../../core/predict/types';
 import { activeCatalogue, resolveSetting } from '../../core/settings';
-import type { CommandHandler, RequestHandler, ServerServices } from '../extensions';
+import type { CommandHandler, RequestHandler, ServerServices } from '../protocol';
 import type { FeatureContext } from '../documents/context';
 import {
   freshName,

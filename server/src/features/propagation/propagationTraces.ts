@@ -4,7 +4,7 @@
 // `{uri, name}` (one trace: the CLI's --json object); `ncp/traceAdded` tells the client of each.
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { resultJson } from '../../core/propagate/format';
-import type { RequestHandler } from '../extensions';
+import type { RequestHandler } from '../protocol';
 
 export const TRACE_REQUEST = 'ncp/trace';
 export const TRACES_REQUEST = 'ncp/traces';

@@ -3,7 +3,7 @@
 import { objectiveValue } from '../../core/search/loop';
 import { budgeting } from '../../core/search/loop';
 import { termLabel } from '../../core/propagate';
-import type { RequestHandler } from '../extensions';
+import type { RequestHandler } from '../protocol';
 import { MeasurementsReadError, loadMeasurements, searchSpec } from './searchBlock';
 
 export const SEARCH_PROGRESS_REQUEST = 'ncp/searchProgress';

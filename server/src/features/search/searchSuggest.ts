@@ -11,7 +11,7 @@ import { termLabel } from '../../core/propagate';
 import type { NcpDocument } from '../../language/ast';
 import type { FeatureContext } from '../documents/context';
 import { insertDeclarationAfter } from '../documents/documentEdit';
-import type { CommandHandler, ServerServices } from '../extensions';
+import type { CommandHandler, ServerServices } from '../protocol';
 import { languagePrinter } from '../propagation/propagationRequest';
 import { MeasurementsReadError, loadMeasurements, searchDecls, searchSpec, type SearchSpec } from './searchBlock';
 import { lspRange } from '../documents/util';

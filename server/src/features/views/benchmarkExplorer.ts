@@ -3,7 +3,7 @@
 // with predictions for every setting, and optionally a trace's path (its rounded codes) predicted.
 import { exactCost } from '../predictors/networkInfo';
 import { VIEW_LIMITS, type BenchmarkPoint, type ExplorerData, type OverlayNetwork, type SettingColumn } from './viewData';
-import type { RequestHandler } from '../extensions';
+import type { RequestHandler } from '../protocol';
 import { CODE_LENGTH } from '../../core/space/multires';
 import { loadPredictors, predictCodes, rec } from './viewPredictions';
 

@@ -2,7 +2,7 @@
 // setting's prediction ± spread, and measured values when `ncp.benchmark.path` holds the network.
 import { SETTINGS } from '../../core/settings';
 import { exactCost } from '../predictors/networkInfo';
-import type { RequestHandler } from '../extensions';
+import type { RequestHandler } from '../protocol';
 import { VIEW_LIMITS, type CompareData, type CompareRow, type SettingColumn } from './viewData';
 import { loadPredictors, predictCodes, rec } from './viewPredictions';
 

@@ -5,7 +5,7 @@ import type { WorkspaceEdit } from 'vscode-languageserver';
 import { versionedEdit } from '../documents/documentEdit';
 import { validateCode, CODE_LENGTH } from '../../core/space/multires';
 import { validateCell } from '../../core/space/nb201';
-import type { CommandHandler } from '../extensions';
+import type { CommandHandler } from '../protocol';
 import { freshName, languagePrinter } from '../propagation/propagationRequest';
 import { rec } from './viewPredictions';
 

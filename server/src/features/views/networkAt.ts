@@ -1,6 +1,6 @@
 // `ncp/networkAt {uri, position}`: the network or cell declared around a position (the code strip
 // of the trace view follows the editor cursor), or null.
-import type { RequestHandler } from '../extensions';
+import type { RequestHandler } from '../protocol';
 import type { CursorNetwork } from './viewData';
 import { rec } from './viewPredictions';
 

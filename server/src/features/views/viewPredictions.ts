@@ -1,7 +1,7 @@
 // Predictions and exact cost of codes for the views (explorer overlays, compare rows): every
 // setting of a list, each metric as mean ± spread; null where no predictor covers a setting.
 import { cellToOneHot } from '../../core/space/nb201';
-import type { ServerServices } from '../extensions';
+import type { ServerServices } from '../protocol';
 import type { FeatureContext } from '../documents/context';
 import type { Prediction, Space } from './viewData';
 

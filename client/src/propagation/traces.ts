@@ -3,7 +3,7 @@
 // From a code lens the run is given; from the palette or the title bar a quick pick offers the
 // file's runs. An open panel follows its file: `ncp/traceAdded` shows the run that just finished.
 import * as vscode from 'vscode';
-import { traceTarget } from '../../webview/src/protocol';
+import { traceTarget } from '../../../webview/src/protocol';
 import { TracePanel } from './tracePanel';
 
 export interface RunInfo {

@@ -4,7 +4,7 @@
 // fit-a-budget asks for a budget when none is given or set, and every finished run says what it
 // wrote and offers its trace.
 import * as vscode from 'vscode';
-import { parseBudget } from '../budgetInput';
+import { parseBudget } from './budgetInput';
 import { pickDeclaration } from './declarations';
 
 export const SERVER_PROPAGATE = 'ncp.propagateNetwork';

@@ -2,11 +2,11 @@
 // one propagation. Strict CSP (nonce'd script, resources only from dist/) and every message from
 // the webview checked before it is acted on.
 import * as vscode from 'vscode';
-import { checkPayload, checkWebviewMessage, type HostMessage, type TracePayload } from '../../webview/src/protocol';
-import { makeNonce, webviewHtml } from '../../webview/src/html';
-import { codeText } from '../../webview/src/trace/model';
-import { allSteps } from '../../webview/src/trace/exportTrace';
-import type { ActionMessage, CursorNetwork } from '../../webview/src/messages';
+import { checkPayload, checkWebviewMessage, type HostMessage, type TracePayload } from '../../../webview/src/protocol';
+import { makeNonce, webviewHtml } from '../../../webview/src/html';
+import { codeText } from '../../../webview/src/trace/model';
+import { allSteps } from '../../../webview/src/trace/exportTrace';
+import type { ActionMessage, CursorNetwork } from '../../../webview/src/messages';
 
 export class TracePanel {
   static readonly viewType = 'ncp.trace';

@@ -3,7 +3,7 @@
 // ncp.predictor.modelsPath at the folder so the editor uses the new set at once.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { startTraining } from '../trainProcess';
+import { startTraining } from './trainProcess';
 import { workspaceRoot } from '../trustedSettings';
 
 export function registerTrainCommand(context: vscode.ExtensionContext, log: (m: string) => void): vscode.Disposable {
