@@ -1,4 +1,4 @@
-// The fit-a-budget input box's rule (client/src/budgetInput.ts).
+// The fit-a-budget input box's rule (client/src/propagation/budgetInput.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_BUDGET_G, parseBudget } from '../../client/src/propagation/budgetInput';

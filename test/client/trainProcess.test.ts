@@ -1,4 +1,4 @@
-// "Train Predictors" runs the bundled CLI as a child process (client/src/trainProcess.ts): real
+// "Train Predictors" runs the bundled CLI as a child process (client/src/predictors/trainProcess.ts): real
 // `dist/cli.js train` on a small generated benchmark file (values a smooth function of the code,
 // not benchmark data), progress parsed from its stderr, Cancel kills it, failures say why.
 import { test, before, after } from 'node:test';

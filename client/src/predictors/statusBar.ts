@@ -2,7 +2,7 @@
 // ncp.predictor.modelsPath), on which backend, or why none loaded (exact cost still works).
 import * as vscode from 'vscode';
 
-/** The server's `ncp/predictorState` notification (see server/src/features/predictions.ts). */
+/** The server's `ncp/predictorState` notification (see server/src/features/predictors/predictions.ts). */
 export type PredictorState =
   | { kind: 'idle' }
   | { kind: 'loading' }

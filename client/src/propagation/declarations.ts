@@ -1,5 +1,5 @@
 // Finds the network or propagate block under the cursor from the server's document symbols
-// (networks are Class symbols, propagate blocks Function symbols: server/src/features/symbols.ts),
+// (networks are Class symbols, propagate blocks Function symbols: server/src/features/lsp/symbols.ts),
 // and offers a quick pick of the file's declarations when the cursor is on none.
 import * as vscode from 'vscode';
 

@@ -1,5 +1,5 @@
 // Editor commands that run propagations on the server (its commands ncp.propagateNetwork,
-// ncp.fitBudget and ncp.runPropagation: server/src/features/propagationRun.ts), and the client
+// ncp.fitBudget and ncp.runPropagation: server/src/features/propagation/propagationRun.ts), and the client
 // side of those server commands wherever they come from (code action, code lens, palette):
 // fit-a-budget asks for a budget when none is given or set, and every finished run says what it
 // wrote and offers its trace.
