@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PropagationResult } from '../../server/src/core/propagate';
-import type { CompareData, ExplorerData } from '../../server/src/features/viewData';
+import type { CompareData, ExplorerData } from '../../server/src/features/views/viewData';
 import { chromiumMissing, launch, openView, ROOT, type ThemeName } from './browser';
 import { PAGE_CHECKS, failures, type PageCheckReport } from './pageChecks';
 import { BUDGET, cellTrace, multiresTrace } from './traces';
