@@ -47,6 +47,8 @@ export class TracePanel {
     if (!c) return;
     const checked = checkPayload(payload);
     if (!checked.ok) log(`ncp/trace: ignored a malformed answer: ${checked.error}`);
+    // The strip's cursor row came from the file shown before.
+    if (c.uri !== uri) TracePanel.postCursor(null);
     c.uri = uri;
     c.update(checked.ok ? checked.value : { result: null });
   }
@@ -65,6 +67,7 @@ export class TracePanel {
       });
       TracePanel.current = new TracePanel(panel, extensionUri);
     }
+    if (TracePanel.current.uri !== uri) TracePanel.postCursor(null);
     TracePanel.current.uri = uri;
     TracePanel.current.log = log;
     TracePanel.current.update(value);

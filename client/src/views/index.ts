@@ -163,8 +163,9 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
     vscode.window.onDidChangeActiveTextEditor((e) => {
       clearTimeout(followTimer);
       followTimer = setTimeout(() => void followActive(e?.document), 250);
-      // The strip's cursor row belongs to the trace's file: gone when another file is active.
-      if (e?.document.uri.toString() !== TracePanel.shownUri) TracePanel.postCursor(null);
+      // The strip's cursor row belongs to the trace's file: gone when another .ncp file is active
+      // (focusing the view itself, or a non-.ncp editor, keeps it).
+      if (e?.document.languageId === 'ncp' && e.document.uri.toString() !== TracePanel.shownUri) TracePanel.postCursor(null);
     }),
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (e.textEditor.document.languageId !== 'ncp' || !TracePanel.latest()) return;
