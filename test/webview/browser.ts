@@ -13,7 +13,7 @@ const ORIGIN = 'https://webview.ncp.test';
 /**
  * The --vscode-* variables code-server 4.100.3 (VS Code 1.100) gives a webview in each of the four
  * theme kinds (Light Modern, Dark Modern, Dark High Contrast, Light High Contrast), recorded from
- * the real workbench by test/e2e/views.test.ts's helper (see docs/views.md); `high-contrast` is
+ * the real workbench by test/e2e/recordThemes.ts (see docs/views.md); `high-contrast` is
  * the dark one.
  */
 const RECORDED = JSON.parse(readFileSync(join(__dirname, 'themes.json'), 'utf8')) as Record<'light' | 'dark' | 'hc-dark' | 'hc-light', Record<string, string>>;
