@@ -15,7 +15,7 @@ import { interceptRunCommand, registerRunCommands, SERVER_FIT_BUDGET, SERVER_PRO
 import { registerTrainCommand } from './commands/train';
 import { registerViews } from './views';
 import { trackNcpEditors } from './lastNcpEditor';
-import { WALKTHROUGH_CONTEXT, walkthroughStepDone } from './walkthrough';
+import { initWalkthrough, WALKTHROUGH_CONTEXT, walkthroughStepDone } from './walkthrough';
 
 let client: LanguageClient | undefined;
 
@@ -88,6 +88,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('NCP Language Server', { log: true });
   const log = (m: string) => output.info(`[client] ${m}`);
   const status = new PredictorStatus();
+  initWalkthrough(context.extension.id, log);
   status.setSource(modelSource());
   const errors = new RestartingErrorHandler(log);
   const getClient = () => client;

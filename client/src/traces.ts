@@ -91,7 +91,8 @@ export class Traces {
                   detail: `${r.strategy} · finished ${when(r.finishedAt)}`,
                   run: r,
                 })),
-                { title: 'NCP: propagation traces of this file (latest first)', placeHolder: 'Pick a run' },
+                // ignoreFocusOut: from the walkthrough's button the page takes the focus back at once
+                { title: 'NCP: propagation traces of this file (latest first)', placeHolder: 'Pick a run', ignoreFocusOut: true },
               )
             )?.run;
       if (pick) await this.open(c, uri, { key: pick.key }, pick.name);

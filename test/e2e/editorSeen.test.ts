@@ -64,18 +64,14 @@ async function stepDone(id: string): Promise<boolean> {
 }
 
 async function openWalkthrough(): Promise<void> {
-  const open = page.locator('.tab', { hasText: 'Walkthrough' });
-  if ((await open.count()) > 0) {
-    await open.first().click();
-  } else {
-    await runCommand(page, 'Welcome: Open Walkthrough...');
-    const input = quickInput(page).locator('input');
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill('Get started with NCP');
-    await quickInput(page).locator('.monaco-list-row', { hasText: 'Get started with NCP' }).first().waitFor({ timeout: 10_000 });
-    await sleep(300);
-    await page.keyboard.press('Enter');
-  }
+  // from the palette each time: it brings the walkthrough tab back to our walkthrough
+  await runCommand(page, 'Welcome: Open Walkthrough...');
+  const input = quickInput(page).locator('input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill('Get started with NCP');
+  await quickInput(page).locator('.monaco-list-row', { hasText: 'Get started with NCP' }).first().waitFor({ timeout: 10_000 });
+  await sleep(300);
+  await page.keyboard.press('Enter');
   await step('propagate').waitFor({ timeout: 20_000 });
 }
 
@@ -132,9 +128,10 @@ check("the hover's first visible line after its title is a prediction", async ()
 });
 
 check('the inlay hint shows a prediction first and is not cut at the default length', async () => {
-  const line = await until('the hint after cls_net', async () => (await editorLines(page)).find((l) => /^network cls_net = .*\]seg mIoU/.test(l)));
+  // the hint's padding is a hair space (U+200A) after the closing bracket
+  const line = await until('the hint after cls_net', async () => (await editorLines(page)).find((l) => /^network cls_net = .*\][^\w]*seg mIoU/.test(l)));
   await shot(page, 'seen-02-hint');
-  const hint = line.slice(line.indexOf(']') + 1);
+  const hint = line.slice(line.indexOf(']') + 1).replace(/^[^\w]+/, '');
   assert.match(hint, /^seg mIoU \d+\.\d±\d+\.\d · 2\.72 G$/);
   assert.ok(!hint.includes('…'), hint);
 });
@@ -175,11 +172,12 @@ check('walkthrough: "Run the propagation under the cursor" runs in the last acti
   // two runs of a.ncp: a pick, latest first
   const rows = quickInput(page).locator('.monaco-list-row');
   await until('the runs of a.ncp', async () => (await rows.count()) >= 2, 15_000);
-  await page.keyboard.press('Enter');
+  await shot(page, 'seen-05-walkthrough-trace-pick');
+  await rows.first().click();
   await page.locator('.tab', { hasText: 'Trace:' }).first().waitFor({ timeout: 30_000 });
   await openWalkthrough();
   await until('"See the trace" ticked', () => stepDone('trace'), 10_000);
-  await shot(page, 'seen-05-walkthrough-done');
+  await shot(page, 'seen-06-walkthrough-done');
 });
 
 check('a failed run is one notification, not a warning and an error', async () => {
@@ -189,7 +187,7 @@ check('a failed run is one notification, not a warning and an error', async () =
   await page.locator('.notification-toast', { hasText: 'broken' }).first().waitFor({ timeout: 30_000 });
   await sleep(1500); // a second toast, if any, arrives meanwhile
   const about = (await notifications(page)).filter((t) => /nosuch|broken/.test(t));
-  await shot(page, 'seen-06-one-notification');
+  await shot(page, 'seen-07-one-notification');
   assert.equal(about.length, 1, about.join(' | '));
 });
 
@@ -202,7 +200,7 @@ check('the budget box refuses a budget below the smallest network (0.0108 G)', a
   await input.waitFor({ timeout: 15_000 });
   await input.fill('0.001');
   await until('the minimum in the validation message', async () => /at least 0\.01085 G/.test(norm(await quickInput(page).textContent())));
-  await shot(page, 'seen-07-budget-minimum');
+  await shot(page, 'seen-08-budget-minimum');
   await page.keyboard.press('Escape');
 });
 
@@ -214,7 +212,7 @@ check('completion on an empty file offers each keyword once; a new line indents 
   await until('suggestions', async () => (await rows.count()) > 0, 15_000);
   await sleep(500);
   const labels = (await page.locator('.suggest-widget.visible .monaco-list-row .label-name').allTextContents()).map((t) => norm(t).trim());
-  await shot(page, 'seen-08-completion-empty');
+  await shot(page, 'seen-09-completion-empty');
   for (const k of ['network', 'propagate', 'cell']) assert.equal(labels.filter((l) => l === k).length, 1, `${k}: ${labels.join(', ')}`);
   await page.keyboard.press('Escape');
   await page.keyboard.type('network x {');
@@ -232,7 +230,7 @@ check('after `stem ` completion offers the channel values of the grid, not words
   await until('suggestions', async () => (await page.locator('.suggest-widget.visible .monaco-list-row').count()) > 0, 15_000);
   await sleep(500);
   const labels = (await page.locator('.suggest-widget.visible .monaco-list-row .label-name').allTextContents()).map((t) => norm(t).trim());
-  await shot(page, 'seen-09-completion-stem');
+  await shot(page, 'seen-10-completion-stem');
   assert.deepEqual(labels.slice(0, 3), ['8', '16', '24']);
   assert.ok(!labels.some((l) => /cls_net|other|nosuch/.test(l)), labels.join(', '));
   await page.keyboard.press('Escape');
