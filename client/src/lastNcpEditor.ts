@@ -2,6 +2,7 @@
 // the walkthrough (or any webview) leaves no active text editor, and the `.ncp` files may sit in
 // background tabs of that group, so "the visible .ncp editor" is often none at all.
 import * as vscode from 'vscode';
+import { WALKTHROUGH_CONTEXT, walkthroughStepDone } from './walkthrough';
 
 let last: { uri: string; selection: vscode.Selection } | undefined;
 
@@ -12,7 +13,9 @@ function isNcp(e: vscode.TextEditor | undefined): e is vscode.TextEditor {
 /** Follows the active `.ncp` editor and its cursor; forgets a file when it closes. */
 export function trackNcpEditors(): vscode.Disposable {
   const remember = (e: vscode.TextEditor | undefined): void => {
-    if (isNcp(e)) last = { uri: e.document.uri.toString(), selection: e.selection };
+    if (!isNcp(e)) return;
+    last = { uri: e.document.uri.toString(), selection: e.selection };
+    walkthroughStepDone(WALKTHROUGH_CONTEXT.opened);
   };
   remember(vscode.window.activeTextEditor);
   return vscode.Disposable.from(

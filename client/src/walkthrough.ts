@@ -11,6 +11,8 @@
 import * as vscode from 'vscode';
 
 export const WALKTHROUGH_CONTEXT = {
+  /** A .ncp file was shown in an editor. */
+  opened: 'ncp.walkthrough.opened',
   /** A propagation wrote its result (code lens, code action, palette or walkthrough button). */
   propagated: 'ncp.walkthrough.propagated',
   /** A propagation trace view opened. */
@@ -23,6 +25,7 @@ type StepKey = (typeof WALKTHROUGH_CONTEXT)[keyof typeof WALKTHROUGH_CONTEXT];
 
 /** The walkthrough step (package.json contributes.walkthroughs) each key completes. */
 const STEP_OF: Record<StepKey, string> = {
+  [WALKTHROUGH_CONTEXT.opened]: 'openExample',
   [WALKTHROUGH_CONTEXT.propagated]: 'propagate',
   [WALKTHROUGH_CONTEXT.traceShown]: 'trace',
   [WALKTHROUGH_CONTEXT.hovered]: 'hover',

@@ -139,6 +139,7 @@ check('the inlay hint shows a prediction first and is not cut at the default len
 check('walkthrough: before any run, "Show the trace" looks at the last active .ncp file and ticks nothing', async () => {
   await openWalkthrough();
   await shot(page, 'seen-03-walkthrough');
+  assert.equal(await stepDone('openExample'), true, 'a .ncp file in an editor ticked "Open an example"');
   assert.equal(await stepDone('hover'), true, 'hovering a network ticked "Hover a network"');
   assert.equal(await stepDone('propagate'), false);
   assert.equal(await stepDone('trace'), false);
