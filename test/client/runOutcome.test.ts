@@ -2,7 +2,7 @@
 // notification per event — never a warning on top of the server's own error message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { outcomeMessage } from '../../client/src/runOutcome';
+import { outcomeMessage } from '../../client/src/propagation/runOutcome';
 
 test('a written result is one information message with its trace', () => {
   assert.deepEqual(outcomeMessage({ applied: true, name: 'cls_net_segmentation', traceKey: 'k#1' }), {

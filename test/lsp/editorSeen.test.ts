@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import type { ApplyWorkspaceEditParams, CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, InlayHint, MarkupContent } from 'vscode-languageserver-protocol';
 import { HR_NETWORK } from '../language/fixtures';
 import { applyEdits, editsFor, positionOf, root, startClient, waitForPredictors, type LspClient } from './harness';
-import { resultTask } from '../../server/src/features/propagationRequest';
-import { HINT_MAX_LENGTH, hintLabel } from '../../server/src/features/headline';
+import { resultTask } from '../../server/src/features/propagation/propagationRequest';
+import { HINT_MAX_LENGTH, hintLabel } from '../../server/src/features/lsp/headline';
 
 const EXAMPLE = readFileSync(join(root, 'examples/propagate-to-seg.ncp'), 'utf8');
 
