@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 import { traceTarget } from '../../../webview/src/protocol';
 import { TracePanel } from './tracePanel';
+import { ncpDocument } from '../lastNcpEditor';
+import { WALKTHROUGH_CONTEXT, walkthroughStepDone } from '../walkthrough';
 
 export interface RunInfo {
   key: string;
@@ -48,6 +50,7 @@ export class Traces {
       return;
     }
     TracePanel.show(this.extensionUri, { result: answer, name }, this.log, uri);
+    walkthroughStepDone(WALKTHROUGH_CONTEXT.traceShown);
   }
 
   /** The command: `(args?)` from a code lens `{uri, name, key?}`, else the active file's runs. */
@@ -63,8 +66,8 @@ export class Traces {
         await this.open(c, target.uri, target.key ? { key: target.key } : target, target.name);
         return;
       }
-      const active = vscode.window.activeTextEditor?.document;
-      const doc = active?.languageId === 'ncp' ? active : vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'ncp')?.document;
+      // The active .ncp file, else the last active one (the walkthrough's link leaves none active).
+      const doc = await ncpDocument();
       if (!doc) {
         void vscode.window.showWarningMessage('NCP: open a .ncp file to see the traces of its propagations.');
         return;
@@ -88,7 +91,8 @@ export class Traces {
                   detail: `${r.strategy} · finished ${when(r.finishedAt)}`,
                   run: r,
                 })),
-                { title: 'NCP: propagation traces of this file (latest first)', placeHolder: 'Pick a run' },
+                // ignoreFocusOut: from the walkthrough's button the page takes the focus back at once
+                { title: 'NCP: propagation traces of this file (latest first)', placeHolder: 'Pick a run', ignoreFocusOut: true },
               )
             )?.run;
       if (pick) await this.open(c, uri, { key: pick.key }, pick.name);

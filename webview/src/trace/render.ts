@@ -22,6 +22,7 @@ import type { CursorNetwork } from '../messages';
 import { renderCodeTrace, renderStrip } from '../codeTrace/render';
 import { runSteps, stripRow, type StripRow } from '../codeTrace/model';
 import { allSteps, fileName, stepName, traceCsv, traceJson } from './exportTrace';
+import { runsBadge, stepsBadge } from './wording';
 
 export interface View {
   /** Highlights one trace step (index into every run's steps) in the chart and the table (undefined: none). */
@@ -51,8 +52,8 @@ function header(s: Summary, name: string | undefined, file: string | undefined):
     { class: 'badges' },
     el('vscode-badge', { variant: 'counter', 'aria-label': `strategy ${s.strategy}` }, s.strategy),
     el('vscode-badge', { variant: 'counter' }, s.space === 'multires' ? 'network' : 'NAS-Bench-201 cell'),
-    el('vscode-badge', { variant: 'counter' }, `${s.runs} run${s.runs === 1 ? '' : 's'}, best ${s.bestRestart}`),
-    el('vscode-badge', { variant: 'counter' }, `${s.steps} steps, ${s.stopReason === 'converged' ? 'converged' : 'step limit'}`),
+    el('vscode-badge', { variant: 'counter' }, runsBadge(s)),
+    el('vscode-badge', { variant: 'counter' }, stepsBadge(s)),
     el('vscode-badge', { variant: 'counter', class: s.feasible ? 'ok' : 'bad' }, s.feasible ? 'within budget' : 'over budget'),
   );
   const codes = el(
