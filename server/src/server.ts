@@ -11,6 +11,8 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type SemanticTokens,
+  type SemanticTokensDelta,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +31,7 @@ import { completion } from './features/completion';
 import { documentSymbols } from './features/symbols';
 import { foldingRanges } from './features/folding';
 import { formatDocument } from './features/formatting';
-import { SEMANTIC_LEGEND, semanticTokens, semanticTokensRange } from './features/semanticTokens';
+import { SEMANTIC_LEGEND, SemanticTokensService, semanticTokensRange } from './features/semanticTokens';
 import { definition, prepareRename, references, rename, RenameError } from './features/names';
 import { inlayHints } from './features/inlayHints';
 import { CODE_ACTION_KINDS, codeActions } from './features/codeActions';
@@ -111,6 +113,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.log(m);
   const cache = new AnalysisCache(log);
+  const tokens = new SemanticTokensService();
   const predictions = new PredictionService((backend) => loadPredictors(backend, initOptions.modelsDir), log);
   const benchmark = new BenchmarkLookup(log);
   let settings: NcpSettings = DEFAULT_SETTINGS;
@@ -217,7 +220,7 @@ export function startServer(connection: Connection = createServerConnection()): 
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         documentFormattingProvider: true,
-        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },
+        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: { delta: true }, range: true },
         definitionProvider: true,
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
@@ -265,16 +268,24 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     cache.delete(e.document.uri);
+    tokens.forget(e.document.uri);
     forgetDocument(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
   connection.onHover((p) => withContext(p.textDocument.uri, null, (ctx) => hover(ctx, ctx.doc.offsetAt(p.position))));
   connection.onCompletion((p) => withContext(p.textDocument.uri, [], (ctx) => completion(ctx, ctx.doc.offsetAt(p.position))));
-  connection.onDocumentSymbol((p) => withContext(p.textDocument.uri, [], (ctx) => documentSymbols(ctx.analysis.ast)));
+  connection.onDocumentSymbol((p, token) => withContext(p.textDocument.uri, [], (ctx) => documentSymbols(ctx.analysis.ast, token)));
   connection.onFoldingRanges((p) => withContext(p.textDocument.uri, [], (ctx) => foldingRanges(ctx.analysis.ast)));
   connection.onDocumentFormatting((p) => withContext(p.textDocument.uri, [], (ctx) => formatDocument(ctx)));
-  connection.languages.semanticTokens.on((p) => withContext(p.textDocument.uri, { data: [] }, (ctx) => semanticTokens(ctx.analysis)));
+  connection.languages.semanticTokens.on((p, token) =>
+    withContext(p.textDocument.uri, { data: [] }, (ctx) => (token.isCancellationRequested ? { data: [] } : tokens.full(ctx.uri, ctx.analysis))),
+  );
+  connection.languages.semanticTokens.onDelta((p, token) =>
+    withContext<SemanticTokens | SemanticTokensDelta>(p.textDocument.uri, { edits: [] }, (ctx) =>
+      token.isCancellationRequested ? { edits: [] } : tokens.delta(ctx.uri, ctx.analysis, p.previousResultId),
+    ),
+  );
   connection.languages.semanticTokens.onRange((p) =>
     withContext(p.textDocument.uri, { data: [] }, (ctx) => semanticTokensRange(ctx.analysis, p.range.start.line, p.range.end.line)),
   );

@@ -100,6 +100,11 @@ export function compactStructured(a: DocumentAnalysis, text: string): void {
   }
 }
 
+/** Whether a declaration is a compact structured network (its clauses are rebuilt, and kept, when read). */
+export function isCompactStructured(d: unknown): boolean {
+  return d instanceof CompactStructured;
+}
+
 /** A compact structured network made from its parts (structuredFast.ts finds them without the parser). */
 export function compactFrom(d: CompactParts, text: string, source: LineSource): NetworkDecl {
   return new CompactStructured(d, text, source);

@@ -257,6 +257,11 @@ class CompactNetwork implements NetworkDecl {
   }
 }
 
+/** Whether a declaration is a compact one-line network (its numbers are rebuilt, and kept, when read). */
+export function isCompactNetwork(d: unknown): boolean {
+  return d instanceof CompactNetwork;
+}
+
 export interface OneLineAnalysis {
   decl: NetworkDecl;
   diagnostics: NcpDiagnostic[];
