@@ -277,7 +277,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   connection.onCompletion((p) => withContext(p.textDocument.uri, [], (ctx) => completion(ctx, ctx.doc.offsetAt(p.position))));
   connection.onDocumentSymbol((p, token) => withContext(p.textDocument.uri, [], (ctx) => documentSymbols(ctx.analysis.ast, token)));
   connection.onFoldingRanges((p) => withContext(p.textDocument.uri, [], (ctx) => foldingRanges(ctx.analysis.ast)));
-  connection.onDocumentFormatting((p) => withContext(p.textDocument.uri, [], (ctx) => formatDocument(ctx)));
+  connection.onDocumentFormatting((p, token) => withContext(p.textDocument.uri, [], (ctx) => formatDocument(ctx, token)));
   connection.languages.semanticTokens.on((p, token) =>
     withContext(p.textDocument.uri, { data: [] }, (ctx) => (token.isCancellationRequested ? { data: [] } : tokens.full(ctx.uri, ctx.analysis))),
   );

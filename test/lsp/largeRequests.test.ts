@@ -12,7 +12,11 @@ import { IncrementalAnalyzer } from '../../server/src/features/incrementalAnalys
 import { SemanticTokensService } from '../../server/src/features/semanticTokens';
 import { codeToNetwork, codeToString, randomCode } from '../../server/src/core/space/multires';
 import { makeRng as rng } from '../../server/src/core/random';
-import { root, startClient, positionOf } from './harness';
+import { root, startClient, positionOf, applyEdits } from './harness';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { formatAnalysis } from '../../server/src/language/format';
+import { formatDocument } from '../../server/src/features/formatting';
+import type { FeatureContext } from '../../server/src/features/context';
 
 const NETWORKS = Number(process.env.NCP_LARGE_TEST_NETWORKS ?? 400);
 
@@ -139,6 +143,34 @@ test('tokens by delta applied to the previous answer equal the new whole-documen
   const a = analyzeText('network a = [1]\n');
   service.full(uri, a);
   assert.ok('data' in service.delta(uri, a, 'stale'));
+});
+
+test('formatting edits only the declarations that change, and applied they give the canonical text', () => {
+  const base = documentText(Math.min(NETWORKS, 300));
+  const variants = [
+    base,
+    base.replace(/\n/g, '\r\n'),
+    base.replace(/ = \[/g, ' =  [').replace(/, /g, ',').replace(/\n\n/g, '\n\n\n'),
+    'network a = [1]   network b = [2]\n\n\n// tail\n/* x */',
+    '// only a comment   \n',
+    '',
+  ];
+  for (const text of variants) {
+    for (const a of [analyzeText(text), new IncrementalAnalyzer(2000).analyze('file:///f.ncp', text)]) {
+      const doc = TextDocument.create('file:///f.ncp', 'ncp', 1, text);
+      const edits = formatDocument({ doc, analysis: a } as FeatureContext);
+      const want = formatAnalysis(a);
+      assert.equal(applyEdits(text, edits), want ?? text, JSON.stringify(text.slice(0, 40)));
+      // Canonical text: nothing to do.
+      if (want !== undefined) assert.deepEqual(formatDocument({ doc: TextDocument.create('file:///f.ncp', 'ncp', 1, want), analysis: analyzeText(want) } as FeatureContext), []);
+    }
+  }
+  // Only the changed declaration is edited.
+  const canonical = formatAnalysis(analyzeText(base))!;
+  const one = canonical.replace('network n8 = [', 'network n8 =   [');
+  const edits = formatDocument({ doc: TextDocument.create('file:///f.ncp', 'ncp', 1, one), analysis: analyzeText(one) } as FeatureContext);
+  assert.equal(edits.length, 1);
+  assert.equal(edits[0].newText.length < 10, true, JSON.stringify(edits[0]));
 });
 
 test('every advertised request kind answers on a large document; deltas over LSP equal full tokens', async () => {

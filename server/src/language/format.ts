@@ -7,6 +7,8 @@
 import type { Comment, Declaration, NetworkClause, Range, SearchStatement } from './ast';
 import { analyzeText, type DocumentAnalysis } from './analyze';
 import { alignNetworkBody, listText } from './print';
+import { expandedOneLine } from './oneLine';
+import { expandedStructured } from './compactStructured';
 
 /** One output line: its code text, where it came from, and the comments attached to it. */
 interface Line {
@@ -31,6 +33,64 @@ export function formatText(text: string): string | undefined {
 }
 
 export function formatAnalysis(a: DocumentAnalysis): string | undefined {
+  const f = formatLines(a);
+  if (!f) return undefined;
+  if (f.out.length === 0) return '';
+  return f.out.map(trimBlanksEnd).join(f.eol) + f.eol;
+}
+
+/** A part of the document and its canonical text. */
+export interface FormattedRegion {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * The canonical layout as consecutive regions of the document, each with its formatted text:
+ * a declaration with the comments and blank lines before it and the comments after it on its
+ * lines, from the line after the previous one's end (declarations sharing a line share a
+ * region). The regions cover the document and their texts joined are formatAnalysis's result,
+ * so a region whose text equals the document's is left as it is. Undefined as formatAnalysis.
+ */
+export function formatRegions(a: DocumentAnalysis): FormattedRegion[] | undefined {
+  const f = formatLines(a);
+  if (!f) return undefined;
+  const { out, unit, unitEnd, eol } = f;
+  const text = a.text;
+  const regions: FormattedRegion[] = [];
+  let start = 0;
+  let first = 0; // first output line of the open region
+  for (let i = 1; i <= out.length; i++) {
+    if (i < out.length && unit[i] === unit[i - 1]) continue;
+    if (i < out.length) {
+      // Close the region after the line holding the previous unit's end, if the next unit starts after it.
+      const endLine = a.lines.positionAt(unitEnd.get(unit[i - 1]) ?? start).line;
+      const cut = endLine + 1 < a.lines.lineCount ? a.lines.lineStart(endLine + 1) : text.length;
+      if (cut > (unitStart(f, unit[i]) ?? cut)) continue;
+      regions.push({ start, end: cut, text: out.slice(first, i).map(trimBlanksEnd).join(eol) + eol });
+      start = cut;
+      first = i;
+    } else regions.push({ start, end: text.length, text: out.length === 0 ? '' : out.slice(first).map(trimBlanksEnd).join(eol) + eol });
+  }
+  if (regions.length === 0) regions.push({ start: 0, end: text.length, text: '' });
+  return regions;
+}
+
+function unitStart(f: FormattedLines, u: number): number | undefined {
+  return f.unitStart.get(u);
+}
+
+/** The output lines, the unit (declaration, or the comments after the last) each belongs to, and each unit's source extent. */
+interface FormattedLines {
+  out: string[];
+  unit: number[];
+  unitStart: Map<number, number>;
+  unitEnd: Map<number, number>;
+  eol: string;
+}
+
+function formatLines(a: DocumentAnalysis): FormattedLines | undefined {
   if (a.hasSyntaxErrors) return undefined;
   const text = a.text;
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
@@ -83,31 +143,42 @@ export function formatAnalysis(a: DocumentAnalysis): string | undefined {
 
   // Other blank lines: one wherever the source had at least one between two items.
   const out: string[] = [];
+  const unit: number[] = [];
+  const unitStart = new Map<number, number>();
+  const unitEnd = new Map<number, number>();
+  let u = 0;
+  const emit = (line: string, from: number, to: number): void => {
+    out.push(line);
+    unit.push(u);
+    if (from >= 0 && !unitStart.has(u)) unitStart.set(u, from);
+    if (to >= 0) unitEnd.set(u, Math.max(unitEnd.get(u) ?? to, to));
+  };
   let lastEnd = -1;
   const blankSince = (start: number): boolean => lastEnd >= 0 && countLineBreaks(text, lastEnd, start) >= 2;
   lines.forEach((l, i) => {
+    u = declOf[i];
     let blank = l.blankBefore && i > 0;
     for (const c of l.leading) {
-      if (blank || blankSince(c.range.startOffset)) out.push('');
+      if (blank || blankSince(c.range.startOffset)) emit('', -1, -1);
       blank = false;
-      out.push(l.commentIndent + commentText(c));
+      emit(l.commentIndent + commentText(c), c.range.startOffset, c.range.endOffset);
       lastEnd = c.range.endOffset;
     }
-    if (blank || blankSince(l.start)) out.push('');
+    if (blank || blankSince(l.start)) emit('', -1, -1);
     let s = l.indent + l.text;
     if (l.trailing.length > 0) s = s.padEnd(column.get(l.block) ?? s.length + 2) + l.trailing.map(commentText).join(' ');
-    out.push(s);
     lastEnd = Math.max(l.end, ...l.trailing.map((c) => c.range.endOffset));
+    emit(s, l.start, lastEnd);
   });
   if (trailingTail.length > 0) {
+    u = block + 1;
     for (const c of trailingTail) {
-      if (blankSince(c.range.startOffset)) out.push('');
-      out.push(commentText(c));
+      if (blankSince(c.range.startOffset)) emit('', -1, -1);
+      emit(commentText(c), c.range.startOffset, c.range.endOffset);
       lastEnd = c.range.endOffset;
     }
   }
-  if (out.length === 0) return '';
-  return out.map(trimBlanksEnd).join(eol) + eol;
+  return { out, unit, unitStart, unitEnd, eol };
 }
 
 function commentText(c: Comment): string {
@@ -151,8 +222,10 @@ const span = (a: Range, b: Range | undefined): { startOffset: number; endOffset:
   endOffset: (b ?? a).endOffset,
 });
 
-function printDeclaration(d: Declaration, block: number, add: Add): void {
+function printDeclaration(compact: Declaration, block: number, add: Add): void {
   const IN = '  ';
+  // A compact network's tree, made for this pass only (not kept: see oneLine.ts, compactStructured.ts).
+  const d = expandedStructured(expandedOneLine(compact)) as Declaration;
   if (d.kind === 'cell') {
     add(`cell ${d.name} = "${d.string?.value ?? ''}"`, '', d.range, block);
     return;
