@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { SemanticTokens, SemanticTokensDelta, SemanticTokensEdit } from 'vscode-languageserver';
 import { analyzeText, semanticTokens, SEMANTIC_TOKEN_TYPES, type DocumentAnalysis } from '../../server/src/language/analyze';
 import { IncrementalAnalyzer } from '../../server/src/features/incrementalAnalysis';
-import { SemanticTokensService } from '../../server/src/features/semanticTokens';
+import { SemanticTokensService, tokenData } from '../../server/src/features/semanticTokens';
+import { tokenDataEncoder } from '../../server/src/transport/tokenDataEncoder';
 import { codeToNetwork, codeToString, randomCode } from '../../server/src/core/space/multires';
 import { makeRng as rng } from '../../server/src/core/random';
 import { root, startClient, positionOf, applyEdits } from './harness';
@@ -145,6 +146,18 @@ test('tokens by delta applied to the previous answer equal the new whole-documen
   assert.ok('data' in service.delta(uri, a, 'stale'));
 });
 
+test('the stdio encoder prints token data as the JSON of its numbers', async () => {
+  for (const numbers of [[], [0], [10, 123456789, 4294967295, 7, 0, 99]]) {
+    const msg = { jsonrpc: '2.0', id: 3, result: { resultId: '1', data: tokenData(new Uint32Array([5, ...numbers]).subarray(1)) } };
+    const bytes = await tokenDataEncoder.encode(msg as never, { charset: 'utf-8' });
+    assert.equal(Buffer.from(bytes).toString('utf-8'), JSON.stringify({ jsonrpc: '2.0', id: 3, result: { resultId: '1', data: numbers } }));
+    // Any other transport: toJSON gives the plain array.
+    assert.equal(JSON.stringify(msg), JSON.stringify({ jsonrpc: '2.0', id: 3, result: { resultId: '1', data: numbers } }));
+  }
+  const other = { jsonrpc: '2.0', id: 4, result: { data: [1, 2], é: 'ü' } };
+  assert.equal(Buffer.from(await tokenDataEncoder.encode(other as never, { charset: 'utf-8' })).toString('utf-8'), JSON.stringify(other));
+});
+
 test('formatting edits only the declarations that change, and applied they give the canonical text', () => {
   const base = documentText(Math.min(NETWORKS, 300));
   const variants = [
@@ -159,7 +172,8 @@ test('formatting edits only the declarations that change, and applied they give 
     for (const a of [analyzeText(text), new IncrementalAnalyzer(2000).analyze('file:///f.ncp', text)]) {
       const doc = TextDocument.create('file:///f.ncp', 'ncp', 1, text);
       const edits = formatDocument({ doc, analysis: a } as FeatureContext);
-      const want = formatAnalysis(a);
+      // The reference: the parser's tree throughout (no compact networks).
+      const want = formatAnalysis(analyzeText(text, { fastPath: false }));
       assert.equal(applyEdits(text, edits), want ?? text, JSON.stringify(text.slice(0, 40)));
       // Canonical text: nothing to do.
       if (want !== undefined) assert.deepEqual(formatDocument({ doc: TextDocument.create('file:///f.ncp', 'ncp', 1, want), analysis: analyzeText(want) } as FeatureContext), []);

@@ -16,12 +16,13 @@ function digits(v: number): number {
   return d;
 }
 
-/** `[a,b,…]` of the numbers as bytes. */
-export function numberArrayBytes(data: Uint32Array): Buffer {
-  let size = 2 + Math.max(0, data.length - 1);
+/** `head[a,b,…]tail`: the numbers as JSON between two texts, in one buffer. */
+export function numberArrayBytes(data: Uint32Array, head = '', tail = '', charset: BufferEncoding = 'utf-8'): Buffer {
+  const headBytes = Buffer.byteLength(head, charset);
+  let size = headBytes + 2 + Math.max(0, data.length - 1) + Buffer.byteLength(tail, charset);
   for (let i = 0; i < data.length; i++) size += digits(data[i]);
   const out = Buffer.allocUnsafe(size);
-  let at = 0;
+  let at = out.write(head, 0, charset);
   out[at++] = 91; // [
   for (let i = 0; i < data.length; i++) {
     if (i > 0) out[at++] = 44; // ,
@@ -34,6 +35,7 @@ export function numberArrayBytes(data: Uint32Array): Buffer {
     at = end;
   }
   out[at++] = 93; // ]
+  out.write(tail, at, charset);
   return out;
 }
 
@@ -46,9 +48,7 @@ export const tokenDataEncoder = {
       if (!(data instanceof Uint32Array)) return Promise.resolve(Buffer.from(JSON.stringify(msg, undefined, 0), options.charset));
       const text = JSON.stringify({ ...msg, result: { ...(result as object), data: MARKER } }, undefined, 0);
       const at = text.indexOf(`"${MARKER}"`);
-      return Promise.resolve(
-        Buffer.concat([Buffer.from(text.slice(0, at), options.charset), numberArrayBytes(data), Buffer.from(text.slice(at + MARKER.length + 2), options.charset)]),
-      );
+      return Promise.resolve(numberArrayBytes(data, text.slice(0, at), text.slice(at + MARKER.length + 2), options.charset));
     } catch (e) {
       return Promise.reject(e);
     }
