@@ -8,16 +8,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SemanticTokens, SemanticTokensDelta, SemanticTokensEdit } from 'vscode-languageserver';
 import { analyzeText, semanticTokens, SEMANTIC_TOKEN_TYPES, type DocumentAnalysis } from '../../server/src/language/analyze';
-import { IncrementalAnalyzer } from '../../server/src/features/incrementalAnalysis';
-import { SemanticTokensService, tokenData } from '../../server/src/features/semanticTokens';
+import { IncrementalAnalyzer } from '../../server/src/features/documents/incrementalAnalysis';
+import { SemanticTokensService, tokenData } from '../../server/src/features/lsp/semanticTokens';
 import { tokenDataEncoder } from '../../server/src/transport/tokenDataEncoder';
 import { codeToNetwork, codeToString, randomCode } from '../../server/src/core/space/multires';
 import { makeRng as rng } from '../../server/src/core/random';
 import { root, startClient, positionOf, applyEdits } from './harness';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatAnalysis } from '../../server/src/language/format';
-import { formatDocument } from '../../server/src/features/formatting';
-import type { FeatureContext } from '../../server/src/features/context';
+import { formatDocument } from '../../server/src/features/lsp/formatting';
+import type { FeatureContext } from '../../server/src/features/documents/context';
 
 const NETWORKS = Number(process.env.NCP_LARGE_TEST_NETWORKS ?? 400);
 
