@@ -7,7 +7,7 @@
 // folder and `--resume` measures it again.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { networkJson } from '../commandMeasurer';
+import { networkJson } from './network';
 import { SearchCancelled, SearchError, type Measurement, type MeasureContext, type Measurer, type SpaceKind } from '../types';
 import { STDERR, STDOUT, type AttemptOutcome, type Backend } from './backend';
 import type { MetricsChecker } from './checks';
