@@ -63,7 +63,11 @@ test('a typo in the command stops the search after 5 identical failures, quoting
   for (const f of failed) assert.equal(latest.get(f.cell)!.ok, true, `${String(f.cell)} measured again`);
   assert.ok([...latest.values()].every((x) => x.ok));
   // the earlier folders get new attempts, not new measurements
-  for (const f of failed) assert.ok(existsSync(join(dir, 'runs', String(f.id), 'attempt-2', 'stdout.txt')) || existsSync(join(dir, 'runs', String(f.id), 'attempt-6', 'stdout.txt')) || latest.get(f.cell)!.id === f.id);
+  for (const f of failed) {
+    assert.equal(latest.get(f.cell)!.id, f.id, 'the same measurement');
+    assert.equal(latest.get(f.cell)!.attempts, 2);
+    assert.ok(existsSync(join(dir, 'runs', String(f.id), 'attempt-2', 'stdout.txt')));
+  }
 });
 
 test('--retries re-runs infrastructure failures as new attempts after a back-off; garbage output is not retried', async () => {
@@ -148,6 +152,24 @@ for (const [sig, status] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     }
   });
 }
+
+test('--resume after the search was killed (SIGKILL) ends the attempt it left running, then measures that network again', async () => {
+  const dir = tmp();
+  const cmd = script(dir, `if (n === 1) { setInterval(() => {}, 1000); return; }`);
+  const out = join(dir, 'runs.jsonl');
+  const p = ncpProcess(dir, ['search', '--measure', cmd, '--to', 'nb201', '--queries', '2', '--initial', '2', '--out', out]);
+  await waitFor(() => logLines(dir).length === 1);
+  p.child.kill('SIGKILL');
+  await p.exited;
+  const orphan = logLines(dir)[0].pid;
+  assert.ok(alive(orphan), 'a SIGKILL leaves the detached attempt running');
+  const r = await ncp(['search', '--measure', cmd, '--to', 'nb201', '--queries', '2', '--initial', '2', '--out', out, '--resume'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  await waitFor(() => !alive(orphan), 5000);
+  const rs = rows(out);
+  assert.equal(rs.length, 2);
+  assert.equal(rs.find((x) => x.cell === logLines(dir)[0].cell)!.attempts, 2);
+});
 
 test('--jobs 3 --gpus 0,1,2: three at once, each with its own device', async () => {
   const dir = tmp();

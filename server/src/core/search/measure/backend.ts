@@ -36,6 +36,8 @@ export interface Backend {
   run(spec: AttemptSpec): Promise<AttemptOutcome>;
   /** Whether an attempt folder of an earlier run holds work still to wait for (a queued job). */
   canAttach?(dir: string): boolean;
+  /** Ends what an earlier, killed run left running in an attempt folder before it is measured anew. */
+  abandon?(dir: string): void;
 }
 
 export const STDOUT = 'stdout.txt';

@@ -3,7 +3,7 @@
 // its output closes (a background child may hold it) — and then what is left of its group is
 // killed. stdout and stderr go straight to files (no pipe to drain, no size limit).
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { STDERR, STDOUT, type AttemptOutcome, type AttemptSpec, type Backend } from './backend';
@@ -39,12 +39,35 @@ export interface LocalBackendOptions {
   grace?: number;
 }
 
+const PID_FILE = 'pid';
+
 export class LocalBackend implements Backend {
   readonly name = 'local';
   private readonly grace: number;
 
   constructor(o: LocalBackendOptions = {}) {
     this.grace = o.grace ?? 5;
+  }
+
+  /**
+   * An attempt a killed search left running (its group survives a SIGKILL of ours): ended before
+   * the measurement starts again. Only when the process is still that attempt's (its environment
+   * names the attempt folder), never a process that reused the pid.
+   */
+  abandon(dir: string): void {
+    let pid: number;
+    try {
+      pid = Number(readFileSync(join(dir, PID_FILE), 'utf8').trim());
+    } catch {
+      return;
+    }
+    if (!Number.isInteger(pid) || pid <= 1 || process.platform !== 'linux') return;
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (env.includes(`NCP_OUTPUT_DIR=${dir}`)) killGroup(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
   }
 
   run(spec: AttemptSpec): Promise<AttemptOutcome> {
@@ -73,7 +96,11 @@ export class LocalBackend implements Backend {
         if (err !== undefined) closeSync(err);
       }
       const pid = child.pid;
-      if (pid !== undefined) live.add(pid);
+      if (pid !== undefined) {
+        live.add(pid);
+        // for a later --resume, should this process be killed without a chance to end the group
+        writeFileSync(join(spec.dir, PID_FILE), `${pid}\n`);
+      }
       let stopping: 'timeout' | 'interrupted' | undefined;
       let killTimer: NodeJS.Timeout | undefined;
       let settled = false;

@@ -131,7 +131,10 @@ export class MeasurementRunner implements Measurer {
     // attempts this run made (earlier runs' attempts keep their numbers)
     for (let mine = 1; ; mine++) {
       // an earlier run's attempt still queued or running (a Slurm job): wait for it, start nothing
-      if (!(mine === 1 && attempt > 0 && this.o.backend.canAttach?.(folders.attemptDir(id, attempt)))) attempt++;
+      if (!(mine === 1 && attempt > 0 && this.o.backend.canAttach?.(folders.attemptDir(id, attempt)))) {
+        if (mine === 1 && attempt > 0) this.o.backend.abandon?.(folders.attemptDir(id, attempt));
+        attempt++;
+      }
       const dir = folders.attemptDir(id, attempt);
       mkdirSync(dir, { recursive: true });
       const gpu = await this.gpu(ctx.signal);
