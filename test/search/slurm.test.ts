@@ -4,7 +4,7 @@
 // measured twice.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +49,12 @@ test('--slurm: a job the scheduler ends (scancel from outside) is a failed attem
   const search = ncp(['search', '--slurm', '--measure', cmd, '--to', 'nb201', '--queries', '1', '--initial', '1', '--retries', '1', '--retry-delay', '0.1', '--out', out], dir);
   const idFile = join(dir, 'runs', '0001', 'attempt-1', 'slurm-job-id');
   await waitFor(() => existsSync(idFile) && logLines(dir).length === 1);
-  execFileSync('scancel', [readFileSync(idFile, 'utf8').trim()]);
+  const job = readFileSync(idFile, 'utf8').trim();
+  // submitted --no-requeue: Slurm itself refuses to requeue it (a requeue would measure it twice)
+  const rq = spawnSync('scontrol', ['requeue', job], { encoding: 'utf8' });
+  assert.notEqual(rq.status, 0);
+  assert.match(rq.stderr, /disabled/);
+  execFileSync('scancel', [job]);
   const r = await search;
   assert.equal(r.status, 0, r.stderr);
   const [row] = rows(out);
