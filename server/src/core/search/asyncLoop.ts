@@ -65,11 +65,12 @@ export class AsyncProposer {
       const p = this.firstQueue.shift()!;
       if (free(p)) return p;
     }
-    const n = this.measurements.length;
-    const model = n >= this.initial ? this.fit(pending) : undefined;
+    // the initial design is started first; after it the ensemble proposes as soon as it can be fitted
+    // (with N workers, waiting for `initial` results would start N−1 more random networks)
+    const design = this.initialPoints.find(free);
+    const model = design ? undefined : this.fit(pending);
     if (!model) {
-      const p = this.initialPoints.find(free);
-      if (p) return p.slice();
+      if (design) return design.slice();
       const rand = makeRng(subSeed(seed, 'async-fallback', ask));
       for (let t = 0; t < 1000; t++) {
         const q = randomPoint(o.space, rand, this.b);
@@ -102,6 +103,7 @@ export class AsyncProposer {
   private fit(pending: readonly (readonly number[])[]) {
     const o = this.o;
     const n = this.measurements.length;
+    if (n === 0) return undefined;
     const reuse = this.hintRows > 0 && n < this.hintRows * 1.2;
     const real = fitSurrogate(o.space, this.measurements, o.objective, reuse ? this.hint : undefined);
     if (!real) return undefined;
