@@ -88,7 +88,7 @@ test('ncp search --measure: failures, a hang (timeout), garbage and a death are 
 
 test('ncp search --measure: multi-resolution under a budget, JSON output', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ncp-search-cli-'));
-  const r = await ncp(['search', '--measure', script(dir, {}), '--to', 'seg.mIoU', '--flops-max', '1.5', '--queries', '7', '--initial', '3', '--batch', '2', '--json', '--seed', '2']);
+  const r = await ncp(['search', '--measure', script(dir, {}), '--to', 'seg.mIoU', '--flops-max', '1.5G', '--queries', '7', '--initial', '3', '--batch', '2', '--json', '--seed', '2']);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { code?: number[]; summary?: boolean; best?: { code: number[] } });
   assert.equal(lines.length, 8);
@@ -131,7 +131,7 @@ test('ncp search / suggest: usage errors name the flag', async () => {
   assert.match(a.stderr, /give one of --data FILE or --measure CMD/);
   const b = await ncp(['search', '--measure', 'true', '--to', 'nb201', '--queries', '100000']);
   assert.match(b.stderr, /--queries: at most 1000/);
-  const c = await ncp(['search', '--measure', 'true', '--to', 'nb201', '--queries', '5', '--flops-max', '2']);
+  const c = await ncp(['search', '--measure', 'true', '--to', 'nb201', '--queries', '5', '--flops-max', '2G']);
   assert.match(c.stderr, /apply to multi-resolution networks/);
   const d = await ncp(['suggest', '--data', 'nope.jsonl', '--count', '3', '--to', 'nb201']);
   assert.equal(d.status, 2);
