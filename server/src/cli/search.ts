@@ -2,6 +2,7 @@
 // in a benchmark or the user's training script), until the query budget is spent.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { dataArgumentError, fileWritten } from './inputFile';
 import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { intOption, numberOption } from './options';
 import { catalogueFromData, jsonRecord, objectiveArgument, parseOptions, quantityOption } from './contract';
@@ -108,7 +109,7 @@ export const searchCommand: Command = {
       try {
         data = loadDataSources(values.data.map((d) => resolve(io.cwd, d)));
       } catch (e) {
-        if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+        if (e instanceof DataError) throw dataArgumentError('--data', e, io.cwd);
         throw e;
       }
     }
@@ -148,7 +149,7 @@ export const searchCommand: Command = {
           measurer = mr;
         }
       } catch (e) {
-        if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+        if (e instanceof DataError) throw dataArgumentError('--data', e, io.cwd);
         throw e;
       }
       label = 'benchmark';
@@ -226,7 +227,7 @@ export const searchCommand: Command = {
       return best ? 0 : 1;
     } catch (e) {
       if (e instanceof SearchCancelled) {
-        writeLine(io.stderr, `${CLI_NAME} search: cancelled; the measurements so far are in ${values.out ?? '(no --out file)'}`);
+        writeLine(io.stderr, `${CLI_NAME} search: cancelled; ${values.out === undefined ? 'no --out file: the measurements were not kept' : fileWritten(resolve(io.cwd, values.out)) ? `the measurements so far are in ${values.out}` : `no measurement was written (${values.out} was not created)`}`);
         return 130;
       }
       if (e instanceof SearchError || e instanceof PropagationError) {

@@ -1,6 +1,7 @@
 // `ncp suggest`: for users who train by hand — the next networks to train, from their
 // measurements file, each with its predicted value ± spread and the expected gain over the best.
 import { resolve } from 'node:path';
+import { dataArgumentError } from './inputFile';
 import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { intOption, numberOption } from './options';
 import { catalogueFromData, estimate, jsonRecord, objectiveArgument, parseOptions, quantityOption } from './contract';
@@ -71,7 +72,7 @@ export const suggestCommand: Command = {
     try {
       data = loadDataSources(values.data.map((d) => resolve(io.cwd, d)));
     } catch (e) {
-      if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+      if (e instanceof DataError) throw dataArgumentError('--data', e, io.cwd);
       throw e;
     }
     for (const w of data.warnings.slice(0, 3)) writeLine(io.stderr, `${CLI_NAME} suggest: warning: ${w}`);

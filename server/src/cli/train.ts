@@ -1,6 +1,7 @@
 // `ncp train`: trains predictors (one ensemble per setting) on a benchmark file and saves them.
 import { existsSync } from 'node:fs';
 import { resolve, basename } from 'node:path';
+import { dataArgumentError, unreadableFile } from './inputFile';
 import { CLI_NAME, UsageError, writeLine, type CliIO, type Command } from './command';
 import { dataFile, parseOptions, settingListArgument } from './contract';
 import { choiceOption, fractionOption, intOption } from './options';
@@ -65,11 +66,12 @@ export function parseBackend(v: string | undefined): BackendChoice {
 
 /** Reads every --data path as one dataset; bad data becomes a usage error naming file, row and field. */
 export function readData(paths: readonly string[]): TrainingData {
-  for (const p of paths) if (!existsSync(p)) throw new UsageError(`--data: no such file or folder: ${p}`);
+  for (const p of paths) if (!existsSync(p)) throw unreadableFile(p, 'no such file or folder');
   try {
     return loadTrainingData(paths);
   } catch (e) {
-    if (e instanceof BenchmarkFormatError || e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+    if (e instanceof DataError) throw dataArgumentError('--data', e);
+    if (e instanceof BenchmarkFormatError) throw new UsageError(`--data: ${e.message}`);
     throw e;
   }
 }

@@ -67,6 +67,18 @@ export class DataError extends Error {
   }
 }
 
+/** A data file or folder that could not be read at all (missing, unreadable): the CLI says it as for any input file. */
+export class DataFileUnreadable extends DataError {
+  override name = 'DataFileUnreadable';
+  constructor(
+    file: string,
+    /** What is wrong, without the path: 'no such file or folder', 'permission denied', … */
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`, file);
+  }
+}
+
 /** The key two rows share when they describe the same network or cell. */
 export function entryKey(space: DataSpace, code: readonly number[]): string {
   return `${space}:${code.join(',')}`;
