@@ -1,5 +1,4 @@
 // `ncp propagate`: run a file's propagate blocks, or propagate one code from the command line.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CLI_NAME, UsageError, writeLine, type CliIO, type Command } from './command';
 import { choiceOption, intOption, numberOption } from './options';
@@ -9,9 +8,9 @@ import { DEFAULT_MAX_SECONDS } from '../core/run/budget';
 import { BUDGET_OPTIONS, budgetHelp, budgetLimits, startBudget, type BudgetLimits } from './budgetOption';
 import { propagate, parseTerm, termLabel, PropagationError, STRATEGIES, type ObjectiveTerm, type Progress, type PropagationResult } from '../core/propagate';
 import { resultBlock, resultJson, traceLines } from '../core/propagate/format';
-import { CodeFormatError, parseCode } from '../core/space/multires';
+import { CodeFormatError, codeToString, parseCode } from '../core/space/multires';
 import { CellFormatError, parseCellString } from '../core/space/nb201';
-import { analyzeText } from '../language/analyze';
+import { readNcpDocument, unitProblem } from './ncpDocument';
 import { BUILTIN_DEFAULTS, freshName, isProblem, languagePrinter, requestFor, resultTask, type PropagationOptionsNoRun } from '../features/propagationRequest';
 import { loadPredictorSet } from '../core/predict';
 import type { PredictorSet } from '../core/predict/types';
@@ -92,7 +91,7 @@ function progressReporter(io: CliIO, label: string) {
   };
 }
 
-async function runOne(
+export async function runOne(
   io: CliIO,
   options: PropagationOptionsNoRun,
   predictors: PredictorSet,
@@ -106,12 +105,19 @@ async function runOne(
   return r;
 }
 
+/** A propagation's `--json` record (docs/cli-schemas/propagate.schema.json): estimates as {mean, std}, networks with code and string. */
+export function propagationRecord(r: PropagationResult, extra: Record<string, unknown>): Record<string, unknown> {
+  const j = resultJson(r, extra);
+  // mean and spread named as in every command's JSON: {mean, std}
+  const predicted = j.predicted.map((p) => ({ term: p.term, start: { mean: p.start, std: p.startStd }, result: { mean: p.result, std: p.resultStd } }));
+  // every network with its code and its string (a cell is its string already)
+  const strings = r.space === 'multires' ? { startString: codeToString(r.snappedStart), resultString: codeToString(r.result) } : {};
+  return { ...j, ...strings, predicted };
+}
+
 function printResult(io: CliIO, r: PropagationResult, json: boolean, name: string, source: string, extra: Record<string, unknown>): void {
   if (json) {
-    const j = resultJson(r, extra);
-    // mean and spread named as in every command's JSON: {mean, std}
-    const predicted = j.predicted.map((p) => ({ term: p.term, start: { mean: p.start, std: p.startStd }, result: { mean: p.result, std: p.resultStd } }));
-    writeLine(io.stdout, jsonRecord({ ...j, predicted }));
+    writeLine(io.stdout, jsonRecord(propagationRecord(r, extra)));
     return;
   }
   writeLine(io.stdout, resultBlock(r, name, source, languagePrinter));
@@ -204,14 +210,7 @@ export const propagateCommand: Command = {
 
       if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give FILE.ncp or --from CODE' : 'give one FILE.ncp');
       if (values.to !== undefined) writeLine(io.stderr, `${CLI_NAME} propagate: warning: --to is ignored with ${positionals[0]}: the file's propagate blocks (their maximize lines) decide; use --from CODE --to ${values.to} to propagate one code`);
-      const path = resolve(io.cwd, positionals[0]);
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (e) {
-        throw new UsageError(`cannot read ${positionals[0]}: ${(e as Error).message}`);
-      }
-      const analysis = analyzeText(text);
+      const { analysis } = await readNcpDocument(positionals[0], io);
       const blocks = analysis.ast.declarations.filter((d) => d.kind === 'propagate');
       const chosen = values.name === undefined ? blocks : blocks.filter((d) => d.name === values.name);
       if (chosen.length === 0) {
@@ -222,6 +221,12 @@ export const propagateCommand: Command = {
       let predictors: PredictorSet | undefined;
       for (const decl of chosen) {
         if (decl.kind !== 'propagate') continue;
+        const unit = unitProblem(analysis, decl);
+        if (unit) {
+          writeLine(io.stderr, `${positionals[0]}:${unit.line}:${unit.column}: propagate ${decl.name}: ${unit.message}`);
+          status = 1;
+          continue;
+        }
         const req = requestFor(analysis.ast, analysis.diagnostics, decl);
         if (isProblem(req)) {
           writeLine(io.stderr, `${positionals[0]}:${req.range.start.line + 1}:${req.range.start.character + 1}: ${req.message}`);
