@@ -82,7 +82,7 @@ test('ncp search --measure: failures, a hang (timeout), garbage and a death are 
   assert.equal(rs.filter((x) => x.ok === false).length, 4);
   assert.equal(new Set(rs.map((x) => x.cell)).size, 9, 'no network measured twice');
   for (const x of rs) parseCellString(String(x.cell));
-  assert.match(r.stdout, /best: \d+/);
+  assert.match(r.stdout, /best: nb201\.acc \d+/);
   assert.match(r.stdout, /failed: timed out/);
 });
 
@@ -135,7 +135,7 @@ test('ncp search / suggest: usage errors name the flag', async () => {
   assert.match(c.stderr, /apply to multi-resolution networks/);
   const d = await ncp(['suggest', '--data', 'nope.jsonl', '--count', '3', '--to', 'nb201']);
   assert.equal(d.status, 2);
-  assert.match(d.stderr, /--data: .*nope\.jsonl: no such file/);
+  assert.match(d.stderr, /cannot read 'nope\.jsonl': no such file/);
 });
 
 test('ncp suggest: the next networks from a measurements file, with prediction, spread and gain', async () => {
@@ -160,7 +160,7 @@ test('ncp suggest: the next networks from a measurements file, with prediction, 
 test('ncp search --data (and the deprecated --benchmark) on NAS-Bench-201 and NAS-Bench-MR', { skip: dataDir ? false : 'benchmark data not found (set NCP_DATA_DIR)' }, async () => {
   const a = await ncp(['search', '--benchmark', join(dataDir!, 'nasbench201.json'), '--to', 'nb201', '--queries', '20']);
   assert.equal(a.status, 0, a.stderr);
-  assert.match(a.stdout, /best: 4\d\.\d+ \(nb201\.acc\)/);
+  assert.match(a.stdout, /best: nb201\.acc 4\d\.\d+ /);
   assert.match(a.stderr, /warning: --benchmark is deprecated; use --data/);
   const b = await ncp(['search', '--data', join(dataDir!, 'nasbench-mr.json'), '--to', 'seg.mIoU', '--flops-max', '2.5G', '--lambda', '0', '--queries', '8', '--json']);
   assert.equal(b.status, 0, b.stderr);

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { dataArgumentError, fileWritten } from './inputFile';
+import { BestSoFar, bestText, rowScore, rowText } from './searchRows';
 import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { intOption, numberOption } from './options';
 import { catalogueFromData, jsonRecord, objectiveArgument, parseOptions, quantityOption } from './contract';
@@ -13,7 +14,7 @@ import { DEFAULT_CATALOGUE } from '../core/settings';
 import { fmtTime } from '../core/predict/progress';
 import { MrBenchmarkMeasurer, Nb201BenchmarkMeasurer } from '../core/search/benchmarkMeasurer';
 import { CommandMeasurer } from '../core/search/commandMeasurer';
-import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, runSearch, objectiveValue } from '../core/search/loop';
+import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, runSearch } from '../core/search/loop';
 import { appendMeasurement, measurementToRow, MeasurementsFormatError, readMeasurements } from '../core/search/measurementsFile';
 import { SearchCancelled, SearchError, type Measurement, type Measurer, type SpaceKind } from '../core/search/types';
 import { codeToString } from '../core/space/multires';
@@ -62,10 +63,6 @@ Examples:
   ${CLI_NAME} search --data ../shared/data/nasbench201.json --to nb201 --queries 100
   ${CLI_NAME} search --measure 'python train.py' --to seg.mIoU --flops-max 2.5G --queries 50 --out runs.jsonl
   ${CLI_NAME} train --data runs.jsonl --out models/mine     # the measurements are data for the other commands`;
-
-function fmt(v: number): string {
-  return Number(v.toPrecision(6)).toString();
-}
 
 export function pointText(space: SpaceKind, p: readonly number[]): string {
   return space === 'nb201' ? cellToString(p) : codeToString(p);
@@ -174,7 +171,8 @@ export const searchCommand: Command = {
     const json = values.json === true;
     const lambdaUsed = space === 'multires' ? (lambda ?? BUILTIN_DEFAULTS.lambda) : 0;
     const b = budgeting(space, { flopsMax, paramsMax, lambda: lambdaUsed });
-    let bestShown: number | undefined;
+    // "best so far" compares objectives within the budget, from the resumed rows on (searchRows.ts)
+    const bestSoFar = new BestSoFar(history, objective, b);
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
@@ -199,18 +197,12 @@ export const searchCommand: Command = {
           onMeasurement: (m, i) => {
             if (out) appendMeasurement(out, m);
             if (io.stderrIsTTY) io.stderr.write('\r\x1b[K');
-            const v = objectiveValue(m, objective);
-            if (json) writeLine(io.stdout, jsonRecord({ index: i + 1, ...measurementToRow(m), value: v }));
+            const score = rowScore(m, objective, b);
+            const isBest = bestSoFar.offer(score);
+            if (json) writeLine(io.stdout, jsonRecord({ index: i + 1, ...measurementToRow(m), string: pointText(space, m.point), metric: score.metric ?? null, objective: score.objective ?? null, withinBudget: score.withinBudget, bestSoFar: isBest }));
             else {
-              const what = m.ok ? (v === undefined ? `no value for ${objective.map(termLabel).join(' + ')}` : fmt(v)) : `failed: ${m.error}`;
-              let line = `${String(i + 1).padStart(4)}  ${what}  ${pointText(space, m.point)}`;
-              // the same score the loop ranks by: objective − λ·GMACs
-              const score = v === undefined ? undefined : v - lambdaUsed * b.flops(m.point);
-              if (score !== undefined && (bestShown === undefined || score > bestShown)) {
-                bestShown = score;
-                line += '  ← best so far';
-              }
-              writeLine(io.stdout, line);
+              const what = m.ok ? rowText(score, objective, b) : `failed: ${m.error}`;
+              writeLine(io.stdout, `${String(i + 1).padStart(4)}  ${what}  ${pointText(space, m.point)}${isBest ? '  ← best so far' : ''}`);
             }
             if (m.note) writeLine(io.stderr, `${CLI_NAME} search: note: ${m.note}`);
           },
@@ -220,9 +212,10 @@ export const searchCommand: Command = {
       for (const n of res.notes) writeLine(io.stderr, `${CLI_NAME} search: note: ${n}`);
       const best = res.best >= 0 ? res.measurements[res.best] : undefined;
       if (json) {
-        writeLine(io.stdout, jsonRecord({ summary: true, measured: res.measurements.length, failed: res.measurements.filter((m) => !m.ok).length, best: best ? { ...measurementToRow(best), value: res.bestValue } : null, stopReason: res.stopReason, measure: label }));
+        const bs = best ? rowScore(best, objective, b) : undefined;
+        writeLine(io.stdout, jsonRecord({ summary: true, measured: res.measurements.length, failed: res.measurements.filter((m) => !m.ok).length, best: best ? { ...measurementToRow(best), string: pointText(space, best.point), metric: bs!.metric, objective: bs!.objective } : null, lambda: lambdaUsed, stopReason: res.stopReason, measure: label }));
       } else if (best) {
-        writeLine(io.stdout, `best: ${fmt(res.bestValue!)} (${objective.map(termLabel).join(' + ')}${lambdaUsed > 0 ? ` − ${lambdaUsed}·GMACs` : ''}) ${pointText(space, best.point)}`);
+        writeLine(io.stdout, bestText(rowScore(best, objective, b), objective, b, pointText(space, best.point), best.point));
       } else writeLine(io.stdout, 'best: none (no successful measurement)');
       return best ? 0 : 1;
     } catch (e) {
