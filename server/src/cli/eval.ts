@@ -35,6 +35,8 @@ Options:
   --epochs N, --members K, --teacher N, --seed S, --set k=v,…
                        training options as in '${CLI_NAME} train'
   --settings a,b       only these settings or tasks
+  --new-settings a,b   settings of the data that are new on purpose (else a name close to a
+                       known setting or task is refused as a typo)
   --json               one JSON line per recipe, setting and metric:
                        {"run","split","setting","metric","n","tau","rho","mae","cov1","cov2"}
                        (split: held-out, training, mixed or other)
@@ -105,6 +107,13 @@ function score(get: (s: string) => DifferentiablePredictor | undefined, data: Tr
       err(`setting '${d.setting}': fewer than 2 architectures to score: skipped`);
       continue;
     }
+    // the data may measure fewer metrics than the predictor predicts (a CSV with only mIoU): score those it has
+    const missing = p.metrics.filter((m) => !d.metrics.includes(m));
+    if (missing.length === p.metrics.length) {
+      err(`setting '${d.setting}': the data has none of the predictor's metrics (${p.metrics.join(', ')}; the data has ${d.metrics.join(', ')}): skipped`);
+      continue;
+    }
+    if (missing.length > 0) err(`setting '${d.setting}': the data has no ${missing.map((m) => `'${m}'`).join(', ')}: scored ${p.metrics.filter((m) => d.metrics.includes(m)).join(', ')} only`);
     out.set(d.setting, scorePredictor(p, d));
   }
   return out;

@@ -11,6 +11,8 @@ export interface DataSetting {
   space: DataSpace;
   /** Metric names; the first is the setting's main one. */
   metrics: string[];
+  /** Declared in a `settings` section (a new setting on purpose, not a typo of a known one). */
+  declared?: boolean;
 }
 
 export interface DataEntry {
