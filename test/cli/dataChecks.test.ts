@@ -81,3 +81,33 @@ test('eval on a CSV that gives seg only mIoU: scores mIoU, says what it skipped 
   assert.match(r.stderr, /setting 'seg': the data has no 'mAcc', 'aAcc': scored mIoU only/);
   assert.doesNotMatch(r.stderr, /internal error|RangeError/);
 });
+
+test("eval's training-set warning goes by the networks, not the file's name; JSON fields, not a sentence", async () => {
+  const models = join(dir, 'overlap-models');
+  const trainFile = csv('trainset.csv', 'mIoU', (i) => `seg,${50 + (i % 7) + i / 100}`);
+  const t = await ncprop(['train', '--data', trainFile, '--out', models, '--epochs', '1', '--members', '1', '--teacher', '0'], dir);
+  assert.equal(t.status, 0, t.stderr);
+  // the same networks under another name
+  const renamed = csv('renamed.csv', 'mIoU', (i) => `seg,${50 + (i % 7) + i / 100}`);
+  const r = await ncprop(['eval', '--data', renamed, '--model', models, '--json'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const row = JSON.parse(r.stdout.trim().split('\n')[0]);
+  assert.equal(row.split, 'training');
+  assert.equal(row.networks, 40);
+  assert.equal(row.trainingNetworks, 40);
+  assert.equal(row.data, 'renamed.csv');
+  assert.ok(!('run' in row), 'no sentence field');
+  assert.match(r.stderr, /note: training-set score/);
+  const text = await ncprop(['eval', '--data', renamed, '--model', models], dir);
+  assert.match(text.stdout, /a TRAINING-SET score/);
+  const p = await ncprop(['predict', '--data', renamed, '--model', models, '--json', codes[0], codes[1]], dir);
+  assert.equal(p.status, 0, p.stderr);
+  assert.match(p.stderr, /note: 2 of the 2 measured input\(s\) are networks these predictors were trained on/);
+  // other networks: held-out
+  const other = generatedBenchmark([{ name: 'seg', metrics: ['mIoU'] }], 30, 99);
+  const otherFile = join(dir, 'other.csv');
+  writeFileSync(otherFile, `code,setting,mIoU\n${other.archs.filter((a) => !codes.includes(codeToString(a.code as number[]))).map((a, i) => `${codeToString(a.code as number[])},seg,${50 + (i % 5) + i / 100}`).join('\n')}\n`);
+  const h = await ncprop(['eval', '--data', otherFile, '--model', models, '--json'], dir);
+  assert.equal(h.status, 0, h.stderr);
+  assert.equal(JSON.parse(h.stdout.trim().split('\n')[0]).split, 'held-out');
+});

@@ -10,6 +10,7 @@ import { codeToString } from '../core/space/multires';
 import type { Estimate } from '../core/predict/types';
 import { parseBackend } from './train';
 import { UNREADABLE_FILE_STATUS } from './inputFile';
+import { trainingNetworks } from './trainingOverlap';
 import { DataError, loadDataSources } from '../core/data';
 import { csvText, emptyInputMessage, estimate, jsonRecord, outputMode, parseOptions, settingArgument, useModelCatalogue } from './contract';
 
@@ -197,6 +198,13 @@ export const predictCommand: Command = {
         }
         if (warnings.length > 0) writeLine(io.stdout, `  * outside the benchmark's range, predictions extrapolate: ${warnings.map((w) => w.replace(/; predictions extrapolate$/, '')).join('; ')}`);
       }
+    }
+    if (measured) {
+      // predictions beside measured values of the predictors' own training networks are no test of them (by the networks: trainingOverlap.ts)
+      const training = trainingNetworks(set.dir);
+      const keys = items.filter((it) => !it.input.error && (it.cell || it.input.code)).map((it) => (it.cell ? `nb201:${it.cell.join(',')}` : `multires:${it.input.code!.join(',')}`)).filter((k) => measured.has(k));
+      const trained = training ? keys.filter((k) => training.has(k)).length : 0;
+      if (trained > 0) writeLine(io.stderr, `${CLI_NAME} predict: note: ${trained} of the ${keys.length} measured input(s) are networks these predictors were trained on: a training-set comparison, not a test`);
     }
     if (mode === 'csv') io.stdout.write(csvText(['input', 'setting', 'metric', 'mean', 'std', 'extrapolated', ...(measured ? ['measured'] : [])], csvRows));
     // a file that could not be read: the same status as in every command (inputFile.ts)

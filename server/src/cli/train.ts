@@ -203,7 +203,8 @@ export const trainCommand: Command = {
     });
     const cmd = [CLI_NAME, 'train', ...args].join(' ');
     let command = cmd;
-    let dataInfo: unknown = { file: basename(dataPath), archs: data.archs, holdout: holdout ?? 0, splitSeed: holdout ? splitSeed : undefined };
+    // paths: where the training networks are, so eval can tell a training-set score by the networks (trainingOverlap.ts)
+    let dataInfo: unknown = { file: basename(dataPath), paths: rest.dataPaths, archs: data.archs, holdout: holdout ?? 0, splitSeed: holdout ? splitSeed : undefined };
     if (values.merge && existsSync(resolve(outDir, 'manifest.json'))) {
       const old = readManifest(outDir);
       const oldSet = await loadPredictorSet(outDir);
