@@ -23,7 +23,7 @@ test('a budget without a unit is refused with both readings; with a unit it conv
   assert.equal(quantityOption('2.5G', '--flops-max', 'G'), 2.5);
   assert.equal(quantityOption('2.5 GFLOPs', '--flops-max', 'G'), 2.5);
   assert.equal(quantityOption('3000K', '--params-max', 'M'), 3);
-  assert.throws(() => quantityOption('-1G', '--flops-max', 'G'), /expected a positive amount of multiply-accumulates with its unit/);
+  assert.throws(() => quantityOption('-1G', '--flops-max', 'G'), /expected a positive amount in G multiply-accumulates, with its unit/);
 });
 
 test('every command with a budget flag refuses a plain number before doing anything (status 2)', async () => {

@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CLI_NAME, UsageError, writeLine, type CliIO } from './command';
+import { unreadableFile } from './inputFile';
 import { closest, didYouMean } from '../language/suggest';
 import { findDataDir } from '../core/benchmark';
 import { activeCatalogue, catalogueFromModels, declareSetting, setActiveCatalogue, withKnown, type SettingCatalogue, type SettingInfo } from '../core/settings';
@@ -110,6 +111,8 @@ export function dataFile(value: string | undefined, kind: DataKind, command: str
 
 /** Uses the model folder's settings (its manifest) for names in this run: settings from the data included. */
 export function useModelCatalogue(dir: string | undefined): SettingCatalogue {
+  // a --model folder that is not there: said as for any input file (inputFile.ts), not as unknown settings later
+  if (dir !== undefined && !existsSync(dir)) throw unreadableFile(dir, 'no such folder');
   const folder = dir ?? (process.env.NCP_MODELS_DIR || undefined);
   setActiveCatalogue(folder ? catalogueFromModels(folder) : undefined);
   return activeCatalogue();
@@ -162,7 +165,7 @@ export function quantityOption(v: string | undefined, name: string, unit: 'G' | 
   }
   const value = !m || m[2] === '' ? NaN : (Number(m[1]) * SCALE[m[2]]) / SCALE[unit];
   if (!m || !Number.isFinite(value) || !(value > 0)) {
-    throw new UsageError(`${name}: expected a positive amount of ${what} with its unit (e.g. 2.5${unit}${unit === 'G' ? ' or 2500M' : ' or 500K'}), got '${v}'`);
+    throw new UsageError(`${name}: expected a positive amount in ${unit} ${what}, with its unit (e.g. 2.5${unit}${unit === 'G' ? ' or 2500M' : ' or 500K'}), got '${v}'`);
   }
   return value;
 }

@@ -39,9 +39,9 @@ Options:
   --to OBJ[,OBJ…]          what to maximise: a task (segmentation, classification, video, or
                            one the models were trained on) or a SETTING, optionally .METRIC
                            and a weight: '0.5*seg-4x.mIoU' (sums of terms), '3ddet.moderate'
-  --flops-max X            hard budget in G multiply-accumulates (the result always fits);
-                           units allowed: 2.5, 2.5G, 2500M
-  --params-max X           hard budget in M parameters; units allowed: 3, 3M, 3000K
+  --flops-max X            hard budget on FLOPs with its unit: 2.5G or 2500M (the result
+                           always fits; a plain number is refused, both readings shown)
+  --params-max X           hard budget on parameters with its unit: 3M or 3000K
   --lambda L               weight of the exact FLOPs (G) subtracted from the objective (default ${BUILTIN_DEFAULTS.lambda})
   --strategy S             winner-takes-all (default) or continuous
   --steps N                steps per run (default ${BUILTIN_DEFAULTS.steps})
@@ -57,7 +57,7 @@ ${budgetHelp(DEFAULT_MAX_SECONDS)}
 Examples:
   ${CLI_NAME} propagate examples/propagate-to-seg.ncp
   ${CLI_NAME} propagate --from 64_64-1_1_4_64-1_2_4_4_32_64-4_3_4_4_4_32_64_128-3_4_4_4_4_4_32_64_128_128-128 \\
-                --to segmentation --flops-max 2.5 --restarts 10`;
+                --to segmentation --flops-max 2.5G --restarts 10`;
 
 function progressReporter(io: CliIO, label: string) {
   let last = 0;

@@ -46,8 +46,8 @@ Options:
   --batch B              networks proposed per refit (default ${SEARCH_DEFAULTS.batch}, at most ${SEARCH_LIMITS.batch})
   --to OBJ[,OBJ…]        what to maximise, as in propagate: a task (segmentation, …) | SETTING[.METRIC]
                          | '0.5*seg-4x.mIoU'; nb201 for NAS-Bench-201 cells (--objective: the same)
-  --flops-max X          hard budget in G multiply-accumulates (2.5, 2.5G or 2500M; multires; never exceeded)
-  --params-max X         hard budget in M parameters (3, 3M or 3000K)
+  --flops-max X          hard budget on FLOPs with its unit (2.5G or 2500M; multires; never exceeded)
+  --params-max X         hard budget on parameters with its unit (3M or 3000K)
   --lambda L             weight of the exact FLOPs subtracted from the objective (default ${BUILTIN_DEFAULTS.lambda}; multires)
   --kappa K              weight of the ensemble's spread in the acquisition (default ${SEARCH_DEFAULTS.kappa})
   --seed S               seed (default 0); the same seed and measurements give the same search
