@@ -88,3 +88,18 @@ test('predict takes .ncp files: networks with code and string, cells by their st
   assert.deepEqual(lines.map((l) => l.string ?? l.cell), [CODE, OTHER, CELL]);
   assert.deepEqual(lines[2].ops.length, 6);
 });
+
+test('propagate --from takes FILE.ncp:NAME and the structured form; a missing file is status 2', async () => {
+  const a = await ncprop(['propagate', '--json', '--from', 'nets.ncp:a', '--to', 'seg', '--steps', '2'], dir);
+  assert.equal(a.status, 0, a.stderr);
+  assert.equal(JSON.parse(a.stdout).startString, CODE);
+  const s = await ncprop(['propagate', '--json', '--from', STRUCTURED, '--to', 'seg', '--steps', '2'], dir);
+  assert.equal(s.status, 0, s.stderr);
+  assert.equal(JSON.parse(s.stdout).startString, CODE);
+  const many = await ncprop(['propagate', '--from', 'nets.ncp', '--to', 'seg'], dir);
+  assert.equal(many.status, 2);
+  assert.match(many.stderr, /declares 3 networks: name one/);
+  const missing = await ncprop(['propagate', '--from', 'gone.ncp:a', '--to', 'seg'], dir);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /cannot read 'gone\.ncp': no such file/);
+});

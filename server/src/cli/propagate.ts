@@ -11,6 +11,8 @@ import { resultBlock, resultJson, traceLines } from '../core/propagate/format';
 import { CodeFormatError, codeToString, parseCode } from '../core/space/multires';
 import { CellFormatError, parseCellString } from '../core/space/nb201';
 import { readNcpDocument, unitProblem } from './ncpDocument';
+import { isNetworkArg, readNetworkArg } from './networkArgs';
+import { InputFileError } from './inputFile';
 import { BUILTIN_DEFAULTS, freshName, isProblem, languagePrinter, requestFor, resultTask, type PropagationOptionsNoRun } from '../features/propagationRequest';
 import { loadPredictorSet } from '../core/predict';
 import type { PredictorSet } from '../core/predict/types';
@@ -27,8 +29,8 @@ exact cost change. Progress goes to stderr. The blocks' \`maximize\` lines decid
 maximised (--to is ignored, with a warning); the budget and search options below override
 the blocks' own.
 
-With --from, propagates one code: the benchmark string or 27 integers (a NAS-Bench-201
-cell string with --to nb201).
+With --from, propagates one network: the benchmark string or 27 integers, FILE.ncp:NAME, or
+the structured form (a NAS-Bench-201 cell string, or a cell of a .ncp file, with --to nb201).
 
 Options:
   --name P                 only the propagate block named P (file mode)
@@ -187,11 +189,23 @@ export const propagateCommand: Command = {
         }
         const cells = objective.some((t) => t.setting === 'nb201');
         let start: number[];
-        try {
-          start = cells ? parseCellString(values.from) : parseCode(values.from);
-        } catch (e) {
-          if (e instanceof CodeFormatError || e instanceof CellFormatError) throw new UsageError(`--from: ${e.message}`);
-          throw e;
+        if (isNetworkArg(values.from)) {
+          // FILE.ncp:NAME, a file of one network, or the structured form (networkArgs.ts)
+          const found = readNetworkArg(values.from, '--from', io.cwd);
+          const bad = found.find((n) => n.error !== undefined);
+          if (bad?.fileError) throw new InputFileError(bad.error!);
+          if (bad) throw new UsageError(`--from: ${bad.error}`);
+          if (found.length !== 1) throw new UsageError(`--from: ${values.from} declares ${found.length} networks: name one (${values.from}:${found[0].input})`);
+          const point = cells ? found[0].cell : found[0].code;
+          if (!point) throw new UsageError(`--from: '${found[0].input}' is ${cells ? 'a network, not a cell' : 'a cell, not a network'}`);
+          start = point;
+        } else {
+          try {
+            start = cells ? parseCellString(values.from) : parseCode(values.from);
+          } catch (e) {
+            if (e instanceof CodeFormatError || e instanceof CellFormatError) throw new UsageError(`--from: ${e.message}`);
+            throw e;
+          }
         }
         const predictors = await loadPredictorSet(modelDir);
         const options: PropagationOptionsNoRun = {
