@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { ncprop } from './cliHarness';
 import { commands } from '../../server/src/cli/commands';
 import { findDataDir } from '../../server/src/core/benchmark';
-import { BUILTIN_DEFAULTS } from '../../server/src/features/propagationRequest';
-import { DEFAULT_BATCH } from '../../server/src/features/searchBlock';
+import { BUILTIN_DEFAULTS } from '../../server/src/features/propagation/propagationRequest';
+import { DEFAULT_BATCH } from '../../server/src/features/search/searchBlock';
 import { LIMITS } from '../../server/src/core/limits';
 
 const root = join(__dirname, '..', '..');

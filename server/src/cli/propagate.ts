@@ -13,7 +13,7 @@ import { CellFormatError, parseCellString } from '../core/space/nb201';
 import { readNcpDocument, unitProblem } from './ncpDocument';
 import { isNetworkArg, readNetworkArg } from './networkArgs';
 import { InputFileError } from './inputFile';
-import { BUILTIN_DEFAULTS, freshName, isProblem, languagePrinter, requestFor, resultTask, type PropagationOptionsNoRun } from '../features/propagationRequest';
+import { BUILTIN_DEFAULTS, freshName, isProblem, languagePrinter, requestFor, resultTask, type PropagationOptionsNoRun } from '../features/propagation/propagationRequest';
 import { loadPredictorSet } from '../core/predict';
 import type { PredictorSet } from '../core/predict/types';
 

@@ -26,9 +26,9 @@ import { cellToString } from '../core/space/nb201';
 import { analyzeText, type DocumentAnalysis } from '../language/analyze';
 import type { PropagateDecl, SearchDecl } from '../language/ast';
 import { closest, didYouMean } from '../language/suggest';
-import { BUILTIN_DEFAULTS, freshName, isProblem, languagePrinter, requestFor, resultTask } from '../features/propagationRequest';
-import { MeasurementsReadError, loadMeasurements, searchSpec } from '../features/searchBlock';
-import { blocksText } from '../features/searchSuggest';
+import { BUILTIN_DEFAULTS, freshName, isProblem, languagePrinter, requestFor, resultTask } from '../features/propagation/propagationRequest';
+import { MeasurementsReadError, loadMeasurements, searchSpec } from '../features/search/searchBlock';
+import { blocksText } from '../features/search/searchSuggest';
 
 const help = `Usage: ${CLI_NAME} run FILE.ncp [BLOCK] [--write] [--json] [--model DIR] [budget options]
 
