@@ -28,6 +28,12 @@ test("a known setting's metric that is not its own is refused with did-you-mean"
   const b = csv('top1.csv', 'top1', (i) => `seg,${50 + (i % 7)}`);
   assert.match((await ncprop(['train', '--data', b, '--out', join(dir, 'm1')], dir)).stderr, /setting 'seg' has no metric 'top1'/);
   assert.equal(existsSync(join(dir, 'm1')), false, 'no model folder touched');
+  // the commands that read data without training check the metric names too
+  for (const args of [['suggest', '--data', a, '--to', 'seg.mIoU', '--count', '1'], ['predict', '--data', a, codes[0]], ['search', '--data', a, '--to', 'seg.mIoU', '--queries', '2']]) {
+    const x = await ncprop(args, dir);
+    assert.equal(x.status, 2, `${args[0]}: ${x.stderr}`);
+    assert.match(x.stderr, /setting 'seg' has no metric 'miou' \(did you mean 'mIoU'\?\)/, args[0]);
+  }
 });
 
 test('a setting close to a known one is refused unless declared new', async () => {

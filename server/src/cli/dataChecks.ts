@@ -14,6 +14,8 @@ import { UsageError } from './command';
 export interface SettingCheckOptions {
   /** Settings the user declared new (not typos of known ones). */
   declaredNew?: ReadonlySet<string>;
+  /** Only the known settings' metric names (commands without --new-settings: search, suggest, predict --data). */
+  metricsOnly?: boolean;
 }
 
 /** Where a setting's first value came from ('file: row 3'), for messages. */
@@ -37,7 +39,7 @@ export function settingProblems(d: Dataset, o: SettingCheckOptions = {}): string
       }
       continue;
     }
-    if (s.declared || o.declaredNew?.has(s.name)) continue;
+    if (s.declared || o.declaredNew?.has(s.name) || o.metricsOnly) continue;
     // a name that differs only in case is that setting; otherwise the closest ones
     const same = words.filter((w) => w.toLowerCase() === s.name.toLowerCase());
     const near = (same.length > 0 ? same : closest(s.name, words, 2)).map((w) => TASK_MAIN_SETTING[w] ?? w);

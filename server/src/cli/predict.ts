@@ -10,6 +10,7 @@ import { codeToString } from '../core/space/multires';
 import type { Estimate } from '../core/predict/types';
 import { parseBackend } from './train';
 import { UNREADABLE_FILE_STATUS } from './inputFile';
+import { checkData } from './dataChecks';
 import { trainingNetworks } from './trainingOverlap';
 import { DataError, loadDataSources } from '../core/data';
 import { csvText, emptyInputMessage, estimate, jsonRecord, outputMode, parseOptions, settingArgument, useModelCatalogue } from './contract';
@@ -92,6 +93,7 @@ function measuredIndex(paths: string[], cwd: string): Map<string, Record<string,
     if (e instanceof DataError) throw dataArgumentError('--data', e, cwd);
     throw e;
   }
+  checkData(d, { metricsOnly: true }); // a known setting's metrics are its own (dataChecks.ts)
   const metrics = new Map(d.settings.map((s) => [s.name, s.metrics]));
   const out = new Map<string, Record<string, Record<string, number>>>();
   for (const e of d.entries) {

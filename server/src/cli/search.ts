@@ -2,6 +2,7 @@
 // in a benchmark or the user's training script), until the query budget is spent.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { checkData } from './dataChecks';
 import { dataArgumentError, fileWritten } from './inputFile';
 import { BestSoFar, bestText, rowScore, rowText } from './searchRows';
 import { CLI_NAME, UsageError, writeLine, type Command } from './command';
@@ -110,6 +111,8 @@ export const searchCommand: Command = {
         throw e;
       }
     }
+    // a known setting's metrics are its own (dataChecks.ts)
+    if (data) checkData(data, { metricsOnly: true });
     const flag = values.to !== undefined ? '--to' : '--objective';
     const objective = objectiveArgument(objText, flag, data ? catalogueFromData(data) : DEFAULT_CATALOGUE, data === undefined);
     const space: SpaceKind = objective.some((t) => t.setting === 'nb201') ? 'nb201' : 'multires';

@@ -1,6 +1,7 @@
 // `ncp suggest`: for users who train by hand — the next networks to train, from their
 // measurements file, each with its predicted value ± spread and the expected gain over the best.
 import { resolve } from 'node:path';
+import { checkData } from './dataChecks';
 import { dataArgumentError } from './inputFile';
 import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { intOption, numberOption } from './options';
@@ -78,6 +79,8 @@ export const suggestCommand: Command = {
       if (e instanceof DataError) throw dataArgumentError('--data', e, io.cwd);
       throw e;
     }
+    // a known setting's metrics are its own (dataChecks.ts)
+    checkData(data, { metricsOnly: true });
     for (const w of data.warnings.slice(0, 3)) writeLine(io.stderr, `${CLI_NAME} suggest: warning: ${w}`);
     const objective = objectiveArgument(objText, values.to !== undefined ? '--to' : '--objective', catalogueFromData(data));
     const space = objective.some((t) => t.setting === 'nb201') ? 'nb201' : 'multires';
