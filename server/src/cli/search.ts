@@ -3,6 +3,9 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { checkData } from './dataChecks';
+import { dataArgumentError, fileWritten } from './inputFile';
+import { BestSoFar, bestText, rowScore, rowText } from './searchRows';
 import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { choiceOption, intOption, numberOption } from './options';
 import { catalogueFromData, jsonRecord, objectiveArgument, parseOptions, quantityOption } from './contract';
@@ -13,7 +16,7 @@ import { DEFAULT_CATALOGUE } from '../core/settings';
 import { fmtTime } from '../core/predict/progress';
 import { MrBenchmarkMeasurer, Nb201BenchmarkMeasurer } from '../core/search/benchmarkMeasurer';
 import { JOBS_LIMIT, runAsyncSearch } from '../core/search/asyncLoop';
-import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, runSearch, objectiveValue, pointKey } from '../core/search/loop';
+import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, runSearch, pointKey } from '../core/search/loop';
 import type { Backend } from '../core/search/measure/backend';
 import { MetricsChecker } from '../core/search/measure/checks';
 import { RunFolders, runsDirFor } from '../core/search/measure/folders';
@@ -67,8 +70,8 @@ Options:
   --batch B              networks proposed per refit (default ${SEARCH_DEFAULTS.batch}, at most ${SEARCH_LIMITS.batch})
   --to OBJ[,OBJ…]        what to maximise, as in propagate: a task (segmentation, …) | SETTING[.METRIC]
                          | '0.5*seg-4x.mIoU'; nb201 for NAS-Bench-201 cells (--objective: the same)
-  --flops-max X          hard budget in G multiply-accumulates (2.5, 2.5G or 2500M; multires; never exceeded)
-  --params-max X         hard budget in M parameters (3, 3M or 3000K)
+  --flops-max X          hard budget on FLOPs with its unit (2.5G or 2500M; multires; never exceeded)
+  --params-max X         hard budget on parameters with its unit (3M or 3000K)
   --lambda L             weight of the exact FLOPs subtracted from the objective (default ${BUILTIN_DEFAULTS.lambda}; multires)
   --kappa K              weight of the ensemble's spread in the acquisition (default ${SEARCH_DEFAULTS.kappa})
   --seed S               seed (default 0); the same seed and measurements give the same search
@@ -87,10 +90,6 @@ Examples:
   ${CLI_NAME} search --data ../shared/data/nasbench201.json --to nb201 --queries 100
   ${CLI_NAME} search --measure 'python train.py' --to seg.mIoU --flops-max 2.5G --queries 50 --out runs.jsonl
   ${CLI_NAME} train --data runs.jsonl --out models/mine     # the measurements are data for the other commands`;
-
-function fmt(v: number): string {
-  return Number(v.toPrecision(6)).toString();
-}
 
 export function pointText(space: SpaceKind, p: readonly number[]): string {
   return space === 'nb201' ? cellToString(p) : codeToString(p);
@@ -144,10 +143,12 @@ export const searchCommand: Command = {
       try {
         data = loadDataSources(values.data.map((d) => resolve(io.cwd, d)));
       } catch (e) {
-        if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+        if (e instanceof DataError) throw dataArgumentError('--data', e, io.cwd);
         throw e;
       }
     }
+    // a known setting's metrics are its own (dataChecks.ts)
+    if (data) checkData(data, { metricsOnly: true });
     const flag = values.to !== undefined ? '--to' : '--objective';
     const objective = objectiveArgument(objText, flag, data ? catalogueFromData(data) : DEFAULT_CATALOGUE, data === undefined);
     const space: SpaceKind = objective.some((t) => t.setting === 'nb201') ? 'nb201' : 'multires';
@@ -200,7 +201,7 @@ export const searchCommand: Command = {
           measurer = mr;
         }
       } catch (e) {
-        if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+        if (e instanceof DataError) throw dataArgumentError('--data', e, io.cwd);
         throw e;
       }
       label = 'benchmark';
@@ -272,7 +273,8 @@ export const searchCommand: Command = {
     const json = values.json === true;
     const lambdaUsed = space === 'multires' ? (lambda ?? BUILTIN_DEFAULTS.lambda) : 0;
     const b = budgeting(space, { flopsMax, paramsMax, lambda: lambdaUsed });
-    let bestShown: number | undefined;
+    // "best so far" compares objectives within the budget, from the resumed rows on (searchRows.ts)
+    const bestSoFar = new BestSoFar(history, objective, b);
     const controller = new AbortController();
     let stoppedBy: NodeJS.Signals | undefined;
     const onSignal = (sig: NodeJS.Signals) => {
@@ -313,18 +315,12 @@ export const searchCommand: Command = {
               writeLine(io.stderr, `${CLI_NAME} search: note: '${s}' is not a known setting: its metrics are taken as your own setting's`);
             }
             if (io.stderrIsTTY) io.stderr.write('\r\x1b[K');
-            const v = objectiveValue(m, objective);
-            if (json) writeLine(io.stdout, jsonRecord({ index: i + 1, ...measurementToRow(m), value: v }));
+            const score = rowScore(m, objective, b);
+            const isBest = bestSoFar.offer(score);
+            if (json) writeLine(io.stdout, jsonRecord({ index: i + 1, ...measurementToRow(m), string: pointText(space, m.point), metric: score.metric ?? null, objective: score.objective ?? null, withinBudget: score.withinBudget, bestSoFar: isBest }));
             else {
-              const what = m.ok ? (v === undefined ? `no value for ${objective.map(termLabel).join(' + ')}` : fmt(v)) : `failed: ${m.error}`;
-              let line = `${String(i + 1).padStart(4)}  ${what}  ${pointText(space, m.point)}`;
-              // the same score the loop ranks by: objective − λ·GMACs
-              const score = v === undefined ? undefined : v - lambdaUsed * b.flops(m.point);
-              if (score !== undefined && (bestShown === undefined || score > bestShown)) {
-                bestShown = score;
-                line += '  ← best so far';
-              }
-              writeLine(io.stdout, line);
+              const what = m.ok ? rowText(score, objective, b) : `failed: ${m.error}`;
+              writeLine(io.stdout, `${String(i + 1).padStart(4)}  ${what}  ${pointText(space, m.point)}${isBest ? '  ← best so far' : ''}`);
             }
             if (m.note) writeLine(io.stderr, `${CLI_NAME} search: note: ${m.note}`);
           },
@@ -334,14 +330,16 @@ export const searchCommand: Command = {
       for (const n of res.notes) writeLine(io.stderr, `${CLI_NAME} search: note: ${n}`);
       const best = res.best >= 0 ? res.measurements[res.best] : undefined;
       if (json) {
-        writeLine(io.stdout, jsonRecord({ summary: true, measured: res.measurements.length, failed: res.measurements.filter((m) => !m.ok).length, best: best ? { ...measurementToRow(best), value: res.bestValue } : null, stopReason: res.stopReason, measure: label }));
+        const bs = best ? rowScore(best, objective, b) : undefined;
+        writeLine(io.stdout, jsonRecord({ summary: true, measured: res.measurements.length, failed: res.measurements.filter((m) => !m.ok).length, best: best ? { ...measurementToRow(best), string: pointText(space, best.point), metric: bs!.metric, objective: bs!.objective } : null, lambda: lambdaUsed, stopReason: res.stopReason, measure: label }));
       } else if (best) {
-        writeLine(io.stdout, `best: ${fmt(res.bestValue!)} (${objective.map(termLabel).join(' + ')}${lambdaUsed > 0 ? ` − ${lambdaUsed}·GMACs` : ''}) ${pointText(space, best.point)}`);
+        writeLine(io.stdout, bestText(rowScore(best, objective, b), objective, b, pointText(space, best.point), best.point));
       } else writeLine(io.stdout, 'best: none (no successful measurement)');
       return best ? 0 : 1;
     } catch (e) {
       if (e instanceof SearchCancelled) {
-        writeLine(io.stderr, `${CLI_NAME} search: ${stoppedBy ? `stopped by ${stoppedBy}` : 'cancelled'}; every running measurement was stopped; the measurements so far are in ${values.out ?? '(no --out file)'}${values.measure !== undefined && out ? ' (--resume measures the ones cut short)' : ''}`);
+        const kept = values.out === undefined ? 'no --out file: the measurements were not kept' : fileWritten(resolve(io.cwd, values.out)) ? `the measurements so far are in ${values.out}` : `no measurement was written (${values.out} was not created)`;
+        writeLine(io.stderr, `${CLI_NAME} search: ${stoppedBy ? `stopped by ${stoppedBy}` : 'cancelled'}; every running measurement was stopped; ${kept}${values.measure !== undefined && out ? ' (--resume measures the ones cut short)' : ''}`);
         return stoppedBy === 'SIGTERM' ? 143 : stoppedBy === 'SIGHUP' ? 129 : 130;
       }
       if (e instanceof CommandBrokenError) {

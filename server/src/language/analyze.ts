@@ -450,7 +450,7 @@ function checkBudget(
       range: b.value.range,
       severity: 'warning',
       code: 'missing-unit',
-      message: `${b.kind} budget without a unit: read as ${b.value.text} ${main}; write '${b.value.text} ${main}'`,
+      message: `${b.kind} budget without a unit: read as ${b.value.text} ${main}${b.value.value > 0 ? ` (as ${b.value.text} ${main === 'G' ? 'M' : 'K'} it would be ${Number((b.value.value / 1000).toPrecision(6))} ${main})` : ''}; write '${b.value.text} ${main}' or '${b.value.text} ${main === 'G' ? 'M' : 'K'}' (\`ncprop run\` refuses a budget without a unit)`,
       data: { unit: main },
     });
   } else if (units[b.unit.text] === undefined) {
