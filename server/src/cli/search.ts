@@ -53,6 +53,8 @@ Measuring:
   --timeout S            seconds per attempt before CMD is stopped (default 3600)
   --jobs N               measurements running at once (default 1; at most ${JOBS_LIMIT}): when one ends
                          the loop refits and proposes the next while the others run
+  --pending P            how running networks count in the refit: believer (default: the model's
+                         own prediction) or liar (the worst value measured so far)
   --gpus LIST            devices to share among the jobs, e.g. 0,1,2,3: each running attempt gets
                          one as CUDA_VISIBLE_DEVICES (--jobs defaults to their number)
   --retries N            attempts more for a failure that looks like the infrastructure's (non-zero
@@ -62,7 +64,8 @@ Measuring:
   --retry-failed         with --resume: measure the failed measurements in --out again
   --backend B            local (default) or slurm: each attempt a Slurm job (sbatch), N in flight
   --slurm                the same as --backend slurm
-  --slurm-args ARGS      sbatch options for every job, e.g. '--partition=gpu --gres=gpu:1 --time=4:00:00'
+  --slurm-args=ARGS      sbatch options for every job (with '=' when they start with a dash),
+                         e.g. --slurm-args='--partition=gpu --gres=gpu:1 --time=4:00:00'
 
 Options:
   --queries N            measurements in all, earlier ones included (1–${SEARCH_LIMITS.queries})
