@@ -48,12 +48,12 @@ export function hyperGrid(family: CandidateFamily, f: Pick<RowFeatures, 'dSrc' |
   };
   if (family === 'stack') for (const s of srcs) push(s, cost, 0, 1);
   if (family === 'cost') push(0, cost || 1, 0, 1);
-  if (family === 'scratch' || family === 'auto') for (const b of [0.3, 1]) for (const ls of lss) push(0, cost, b, ls);
+  if (family === 'scratch') for (const b of [0.3, 1]) for (const ls of lss) push(0, cost, b, ls);
   if (family === 'auto') {
-    for (const s of srcs) {
-      push(s, cost, 0, 1);
-      for (const ls of lss) push(s, cost, 0.3, ls);
-    }
+    // few candidates: with 5–50 rows, choosing among many overfits the leave-one-out error
+    // (a fine grid lost 0.02–0.04 τ at k = 20 in bench/transfer.ts)
+    push(0, cost, 1, lsBase);
+    if (f.dSrc > 0) push(1, cost, 0.3, lsBase);
   }
   return out;
 }
@@ -189,16 +189,29 @@ export interface GridChoice {
   loo: LooResult;
 }
 
-/** The grid point with the lowest leave-one-out error (ties: the earlier, simpler one). */
-export function chooseHyper(f: RowFeatures, y: Float64Array, grid: readonly KernelHyper[], onTick?: () => void): GridChoice {
+/** Log marginal likelihood of standardised targets under a factored kernel (constant dropped). */
+export function logMarginal(L: Float64Array, n: number, y: Float64Array): number {
+  const a = new Float64Array(y);
+  forwardSolve(L, n, a);
+  let ll = 0;
+  for (let i = 0; i < n; i++) ll -= 0.5 * a[i] * a[i] + Math.log(L[i * n + i]);
+  return ll;
+}
+
+/** How the grid point is chosen: leave-one-out error, or the marginal likelihood. */
+export type Criterion = 'loo' | 'ml';
+
+/** The grid point with the best criterion (ties: the earlier, simpler one). */
+export function chooseHyper(f: RowFeatures, y: Float64Array, grid: readonly KernelHyper[], onTick?: () => void, criterion: Criterion = 'loo'): GridChoice {
   const g = gramParts(f);
-  let best: GridChoice | undefined;
+  let best: (GridChoice & { score: number }) | undefined;
   for (const h of grid) {
     onTick?.();
     const L = factorGram(g, f.n, h);
     if (!L) continue;
     const loo = leaveOneOut(L, f.n, y);
-    if (!best || loo.mse < best.loo.mse - 1e-9) best = { hyper: h, loo };
+    const score = criterion === 'loo' ? -loo.mse : logMarginal(L, f.n, y);
+    if (!best || score > best.score + 1e-9) best = { hyper: h, loo, score };
   }
   if (!best) throw new RangeError('transfer: no kernel on the grid could be factored');
   return best;
