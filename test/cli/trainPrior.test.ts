@@ -83,8 +83,8 @@ test('a failed transfer train keeps the old model folder; a missing prior is a u
   const before = Object.fromEntries(readdirSync(join(dir, 'mine')).map((f) => [f, readFileSync(join(dir, 'mine', f), 'utf8')]));
   writeMine(join(dir, 'mine2.jsonl'), 2, 13);
   const r = await ncp(['train', '--data', 'mine2.jsonl', '--prior', source, '--out', 'mine']);
-  assert.equal(r.code, 1);
-  assert.match(r.err, /nothing saved: setting 'mine': 2 measured network\(s\); a transfer predictor needs at least 3/);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /setting 'mine': 2 measured network\(s\); a transfer predictor needs at least 3: measure more networks/);
   const after = Object.fromEntries(readdirSync(join(dir, 'mine')).map((f) => [f, readFileSync(join(dir, 'mine', f), 'utf8')]));
   assert.deepEqual(after, before);
   const u = await ncp(['train', '--data', 'mine20.jsonl', '--prior', 'no-such-folder', '--out', 'x']);

@@ -20,7 +20,7 @@ import { declareSetting, SettingCatalogue } from '../core/settings';
 import type { SetPredictor } from '../core/predict/store';
 import { defaultModelsDir } from '../core/predict/store';
 import { ModelFormatError } from '../core/predict/format';
-import { MIN_CALIBRATION_ROWS, trainTransferSettings, type PriorPredictor, type TransferTrained } from '../core/predict/transfer';
+import { MIN_CALIBRATION_ROWS, MIN_TRANSFER_ROWS, trainTransferSettings, type PriorPredictor, type TransferTrained } from '../core/predict/transfer';
 import type { SettingData } from '../core/predict/dataset';
 
 /** Default time budget of a training run: generous (the authors' recipe on every setting takes minutes). */
@@ -194,6 +194,10 @@ export const trainCommand: Command = {
     const isTransfer = (d: SettingData) => prior.length > 0 && (priorArg !== undefined || !known.has(d.setting));
     const transferData = data.settings.filter(isTransfer);
     const scratchData = data.settings.filter((d) => !isTransfer(d));
+    // before any training: too few rows is the data's problem, said as such
+    for (const d of transferData) {
+      if (d.inputs.length < MIN_TRANSFER_ROWS) throw new DataError(`setting '${d.setting}': ${d.inputs.length} measured network(s); a transfer predictor needs at least ${MIN_TRANSFER_ROWS}: measure more networks`);
+    }
     writeLine(io.stderr, `${CLI_NAME} train: ${data.settings.length} setting(s) from ${basename(dataPath)}, ${scratchData.length ? `recipe '${base.recipe}', backend ${backend}` : ''}${scratchData.length && transferData.length ? '; ' : ''}${transferData.length ? `${transferData.length} by transfer from ${priorDir}` : ''}`);
     const progress = progressPrinter(io.stderr, io.stderrIsTTY);
     const started = Date.now();
