@@ -8,6 +8,7 @@ import { makeRng, subSeed } from '../random';
 import { SEARCH_DEFAULTS, budgeting, fitSurrogate, objectiveValue, pointKey, propose, randomPoint } from './loop';
 import { expectedImprovement } from './surrogate';
 import type { Measurement, SpaceKind } from './types';
+import type { PriorSource } from './prior';
 
 export interface SuggestOptions {
   space: SpaceKind;
@@ -22,6 +23,8 @@ export interface SuggestOptions {
   signal?: AbortSignal;
   /** Called often while proposing (progress, budget checks; may throw to stop). */
   onTick?: () => void;
+  /** Predictors as the surrogate's prior mean (core/search/prior.ts); undefined: the cold loop. */
+  prior?: PriorSource;
 }
 
 export interface Suggestion {
@@ -58,7 +61,7 @@ export async function suggestNext(o: SuggestOptions): Promise<SuggestResult> {
   }
   const n = o.measurements.length;
   const rand = makeRng(subSeed(seed, 'batch', n));
-  const model = fitSurrogate(o.space, o.measurements, o.objective);
+  const model = fitSurrogate(o.space, o.measurements, o.objective, undefined, o.prior);
   if (!model) {
     const out: Suggestion[] = [];
     // bounded: a tiny space with everything measured ends the draw
