@@ -17,6 +17,7 @@ import { appendMeasurement, measurementToRow, MeasurementsFormatError, readMeasu
 import { SearchCancelled, SearchError, type Measurement, type Measurer, type SpaceKind } from '../core/search/types';
 import { codeToString } from '../core/space/multires';
 import { cellToString } from '../core/space/nb201';
+import { PRIOR_HELP, priorOption } from './priorOption';
 
 const help = `Usage: ${CLI_NAME} search (--data FILE | --measure CMD) --queries N [options]
 
@@ -52,6 +53,7 @@ Options:
   --out FILE             measurements file (JSON Lines), appended as each measurement arrives
   --resume               continue the search in --out: its measurements count and are never repeated
   --json                 JSON Lines: one object per measurement, then a summary object
+${PRIOR_HELP}
   -h, --help             this text
 
 Exit status: 0 done, 1 no successful measurement or the search failed, 2 usage, 130 cancelled
@@ -96,6 +98,7 @@ export const searchCommand: Command = {
         out: { type: 'string' },
         resume: { type: 'boolean' },
         json: { type: 'boolean' },
+        prior: { type: 'string' },
       },
     }, io);
     if ((values.data === undefined) === (values.measure === undefined)) throw new UsageError('give one of --data FILE or --measure CMD');
@@ -170,6 +173,7 @@ export const searchCommand: Command = {
       writeLine(io.stderr, `${CLI_NAME} search: resuming with ${history.length} measurement(s) from ${values.out}`);
     }
 
+    const prior = await priorOption(values.prior, io, 'search');
     const json = values.json === true;
     const lambdaUsed = space === 'multires' ? (lambda ?? BUILTIN_DEFAULTS.lambda) : 0;
     const b = budgeting(space, { flopsMax, paramsMax, lambda: lambdaUsed });
@@ -191,6 +195,7 @@ export const searchCommand: Command = {
           kappa,
           seed,
           history,
+          prior,
           signal: controller.signal,
           onProgress: (p) => {
             if (p.phase === 'measuring' && p.elapsed !== undefined && io.stderrIsTTY) io.stderr.write(`\r\x1b[K${CLI_NAME} search: measuring ${p.measured + 1}/${p.queries}, ${fmtTime(p.elapsed)}`);

@@ -21,7 +21,7 @@ const GRID_ROWS = 300;
  * Rows the GP keeps at most (O(n³) to fit, O(n²) per prediction): the best half by value and a
  * spread of the rest. A 15,625-row file would otherwise take minutes.
  */
-export const MAX_SURROGATE_ROWS = 600;
+export const MAX_SURROGATE_ROWS = 150;
 /** How far past the measured and prior-predicted values a prediction may go, as a share of their range. */
 const BOUND_MARGIN = 0.25;
 
