@@ -93,13 +93,17 @@ async function main(): Promise<void> {
     const rand = (k: string) => makeRng(subSeed(seed, 'bench-mr', k));
     (best['regularized evolution (pop 10, sample 3)'] ??= []).push(Math.max(...regularizedEvolution(space, Q, 10, 3, rand('rea'))));
     (best['random'] ??= []).push(Math.max(...randomSearch(space, Q, rand('random'))));
-    if ((seed - FIRST + 1) % 10 === 0) console.error(`  ${seed - FIRST + 1}/${SEEDS} seeds, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    // the table so far after every seed (a long run stopped early still says what it measured)
+    report(seed - FIRST + 1, (Date.now() - t0) / 1000);
   }
-  const mean = (xs: number[]) => xs.reduce((a, c) => a + c, 0) / xs.length;
-  console.log('method                                      mean best   gap to best   found best   s/run');
-  for (const [name, xs] of Object.entries(best)) {
-    const s = secs[name] ? mean(secs[name]).toFixed(2) : '';
-    console.log(`${name.padEnd(44)}${mean(xs).toFixed(3).padStart(9)}   ${(optimum - mean(xs)).toFixed(3).padStart(11)}   ${((100 * xs.filter((x) => x >= optimum).length) / xs.length).toFixed(0).padStart(9)}%   ${s.padStart(5)}`);
+  function report(done: number, elapsed: number): void {
+    const mean = (xs: number[]) => xs.reduce((a, c) => a + c, 0) / xs.length;
+    console.log(`after ${done} seed(s), ${elapsed.toFixed(0)} s`);
+    console.log('  method                                      mean best   gap to best   found best   s/run');
+    for (const [name, xs] of Object.entries(best)) {
+      const s = secs[name] ? mean(secs[name]).toFixed(2) : '';
+      console.log(`  ${name.padEnd(44)}${mean(xs).toFixed(3).padStart(9)}   ${(optimum - mean(xs)).toFixed(3).padStart(11)}   ${((100 * xs.filter((x) => x >= optimum).length) / xs.length).toFixed(0).padStart(9)}%   ${s.padStart(5)}`);
+    }
   }
 }
 

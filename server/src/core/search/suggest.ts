@@ -9,6 +9,7 @@ import { SEARCH_DEFAULTS, budgeting, fitSurrogate, objectiveValue, pointKey, pro
 import { expectedImprovement } from './surrogate';
 import type { Measurement, SpaceKind } from './types';
 import type { PriorSource } from './prior';
+import { NB201_SIZE } from '../space/nb201';
 
 export interface SuggestOptions {
   space: SpaceKind;
@@ -60,6 +61,8 @@ export async function suggestNext(o: SuggestOptions): Promise<SuggestResult> {
     if (b.feasible(m.point)) best = Math.max(best, v);
   }
   const n = o.measurements.length;
+  // every cell of NAS-Bench-201 measured: nothing to suggest (a search would only widen in vain)
+  if (o.space === 'nb201' && exclude.size >= NB201_SIZE) return { suggestions: [], random: false, used, ...(Number.isFinite(best) ? { best } : {}) };
   const rand = makeRng(subSeed(seed, 'batch', n));
   const model = fitSurrogate(o.space, o.measurements, o.objective, undefined, o.prior);
   if (!model) {
