@@ -74,7 +74,8 @@ export function featureGradient(
   wCost: ArrayLike<number>,
   gU: Float64Array,
 ): Float64Array {
-  const g = chainToInput(map.spec, x, gU);
+  // no RBF part (stacking): its chain rule through the architecture features would add zeros
+  const g = gU.some((v) => v !== 0) ? chainToInput(map.spec, x, gU) : new Float64Array(x.length);
   map.sources.forEach((s, j) => {
     if (wSrc[j] === 0) return;
     const sg = s.predictor.valueAndGrad(x, 0).grad;
