@@ -400,7 +400,8 @@ function analyzePropagate(
         else opts.lr = v;
         break;
       case 'steps':
-        if (!Number.isInteger(v) || v < 0) bad('must be a whole number ≥ 0');
+        // 0 steps would write the start back unchanged and report a run that never moved.
+        if (!Number.isInteger(v) || v < 1) bad(`must be a whole number from 1 to ${LIMITS.steps}`);
         else if (v > LIMITS.steps) tooLarge(LIMITS.steps);
         else opts.steps = v;
         break;
