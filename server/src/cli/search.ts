@@ -27,6 +27,7 @@ import { appendMeasurement, measurementToRow, MeasurementsFormatError, readMeasu
 import { SearchCancelled, SearchError, type Measurement, type Measurer, type SpaceKind } from '../core/search/types';
 import { codeToString } from '../core/space/multires';
 import { cellToString } from '../core/space/nb201';
+import { PRIOR_HELP, priorOption } from './priorOption';
 
 const help = `Usage: ${CLI_NAME} search (--data FILE | --measure CMD) --queries N [options]
 
@@ -83,6 +84,7 @@ Options:
                          measurements an interrupt cut short are measured again (Slurm jobs still
                          queued or running are waited for, not started twice)
   --json                 JSON Lines: one object per measurement, then a summary object
+${PRIOR_HELP}
   -h, --help             this text
 
 Exit status: 0 done, 1 no successful measurement, the command seems broken or the search failed,
@@ -134,6 +136,7 @@ export const searchCommand: Command = {
         slurm: { type: 'boolean' },
         'slurm-args': { type: 'string' },
         pending: { type: 'string' },
+        prior: { type: 'string' },
       },
     }, io);
     if ((values.data === undefined) === (values.measure === undefined)) throw new UsageError('give one of --data FILE or --measure CMD');
@@ -273,6 +276,7 @@ export const searchCommand: Command = {
     }
     if (out && values.resume) writeLine(io.stderr, `${CLI_NAME} search: resuming with ${history.length} measurement(s) from ${values.out}`);
 
+    const prior = await priorOption(values.prior, io, 'search');
     const json = values.json === true;
     const lambdaUsed = space === 'multires' ? (lambda ?? BUILTIN_DEFAULTS.lambda) : 0;
     const b = budgeting(space, { flopsMax, paramsMax, lambda: lambdaUsed });
@@ -304,6 +308,7 @@ export const searchCommand: Command = {
           first: first.map((f) => f.point),
           jobs,
           pending: pendingRule,
+          prior,
           signal: controller.signal,
           onProgress: (p) => {
             if (!io.stderrIsTTY || p.phase !== 'measuring') return;

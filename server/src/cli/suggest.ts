@@ -13,6 +13,7 @@ import { SEARCH_DEFAULTS, SEARCH_LIMITS } from '../core/search/loop';
 import { suggestNext } from '../core/search/suggest';
 import { measurementsFromData } from '../core/search/fromData';
 import { pointText } from './search';
+import { PRIOR_HELP, priorOption } from './priorOption';
 
 const help = `Usage: ${CLI_NAME} suggest --data FILE… --count K --to OBJ [options]
 
@@ -32,6 +33,7 @@ Options:
   --lambda L             weight of the exact FLOPs subtracted (default ${BUILTIN_DEFAULTS.lambda}; multires)
   --kappa K              weight of the spread in the acquisition (default ${SEARCH_DEFAULTS.kappa})
   --seed S               seed (default 0)
+${PRIOR_HELP}
   --json                 JSON Lines: one object per suggestion, predicted as {mean, std}
 
 Exit status: 0 suggestions printed, 1 too few measurements or none found, 2 usage.
@@ -60,6 +62,7 @@ export const suggestCommand: Command = {
         kappa: { type: 'string' },
         seed: { type: 'string' },
         json: { type: 'boolean' },
+        prior: { type: 'string' },
       },
     }, io);
     if (values.data === undefined) throw new UsageError('--data FILE is required (the measurements so far)');
@@ -94,8 +97,10 @@ export const suggestCommand: Command = {
     if (measurements.length === 0) {
       throw new UsageError(`--data: ${data.sources.join(', ')} holds no ${space === 'nb201' ? 'NAS-Bench-201 cells' : 'multi-resolution networks'}, the space of ${objective.map(termLabel).join(' + ')}`);
     }
+    const prior = await priorOption(values.prior, io, 'suggest');
     // the same step as the editor's "Suggest next networks" lens (core/search/suggest.ts)
     const r = await suggestNext({
+      prior,
       space,
       measurements,
       objective,

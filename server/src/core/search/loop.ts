@@ -11,6 +11,7 @@ import { makeRng, subSeed } from '../random';
 import { BENCHMARK_RANGE, CODE_KINDS, randomCode } from '../space/multires';
 import { NB201_EDGE_COUNT, NB201_OP_COUNT } from '../space/nb201';
 import { GpEnsemble, UcbPredictor, type SurrogateFit } from './surrogate';
+import { objectivePrior, type PriorSource } from './prior';
 import { SearchCancelled, SearchError, type Measurement, type SearchOptions, type SearchResult, type SpaceKind } from './types';
 
 export const SEARCH_DEFAULTS = {
@@ -110,6 +111,8 @@ export function fitSurrogate(
   measurements: readonly Measurement[],
   terms: readonly ObjectiveTerm[],
   hint?: SurrogateFit,
+  /** Predictors as the prior mean (warm start); undefined: the cold loop. */
+  prior?: PriorSource,
   /** Made-up values of networks still being measured (the asynchronous loop's pending ones). */
   fantasies: readonly { point: readonly number[]; y: number }[] = [],
 ): GpEnsemble | undefined {
@@ -132,6 +135,7 @@ export function fitSurrogate(
     rows.push({ x: s.input(f.point), y: f.y });
   }
   if (rows.length < 2) return undefined;
+  const warm = prior ? objectivePrior(terms, prior, measurements, (p) => s.input(p)) : undefined;
   const d = rows[0].x.length;
   const X = new Float64Array(rows.length * d);
   rows.forEach((r, i) => X.set(r.x, i * d));
@@ -144,6 +148,7 @@ export function fitSurrogate(
     rows.map((r) => r.y),
     space === 'multires' ? MULTIRES_SCALE : undefined,
     hint,
+    warm,
   );
 }
 
@@ -387,7 +392,7 @@ export async function runSearch(o: SearchOptions, measurer: { measure: import('.
     if (firsts.length > 0) points = firsts;
     else {
     if (n >= initial) progress('fitting');
-    const model = n >= initial ? fitSurrogate(o.space, measurements, o.objective, hintRows > 0 && n < hintRows * 1.2 ? hint : undefined) : undefined;
+    const model = n >= initial ? fitSurrogate(o.space, measurements, o.objective, hintRows > 0 && n < hintRows * 1.2 ? hint : undefined, o.prior) : undefined;
     if (!model) {
       progress('initial');
       // still in the initial design, or too few successes to fit: random networks
