@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { intOption, numberOption } from './options';
+import { TARGET_OPTIONS, describeCostTarget, hasTarget, targetOption } from './targetOption';
 import { catalogueFromData, jsonRecord, objectiveArgument, parseOptions, quantityOption } from './contract';
 import { PropagationError, termLabel } from '../core/propagate';
 import { BUILTIN_DEFAULTS } from '../features/propagationRequest';
@@ -32,7 +33,8 @@ Measuring:
                          proposal the data lacks is replaced by the nearest unmeasured network
                          there within the budget (noted); --benchmark is a deprecated alias
   --measure CMD          run CMD (through the shell) once per network: the network as one JSON
-                         object on stdin — {"space":"multires","code":[27 integers],"string":"…"}
+                         object on stdin — {"space":"multires","code":[27 integers],"string":"…",
+                         "authors":{input_channel, network_setting, last_channel}}
                          or {"space":"nb201","cell":"|…|"} — and its metrics as one JSON object
                          on stdout (the last line that is one): {"seg": {"mIoU": 76.1}}.
                          Failures, garbage, deaths and timeouts are recorded, not fatal.
@@ -47,6 +49,10 @@ Options:
   --flops-max X          hard budget in G multiply-accumulates (2.5, 2.5G or 2500M; multires; never exceeded)
   --params-max X         hard budget in M parameters (3, 3M or 3000K)
   --lambda L             weight of the exact FLOPs subtracted from the objective (default ${BUILTIN_DEFAULTS.lambda}; multires)
+  --input HxW, --head cls|seg, --classes N
+                         the input size, head and classes the budget and lambda count FLOPs and
+                         params at (default 128x128, cls, 50: the benchmark's), e.g. --input
+                         512x1024 --head seg; also passed to CMD as "input", "head", "classes"
   --kappa K              weight of the ensemble's spread in the acquisition (default ${SEARCH_DEFAULTS.kappa})
   --seed S               seed (default 0); the same seed and measurements give the same search
   --out FILE             measurements file (JSON Lines), appended as each measurement arrives
@@ -96,6 +102,7 @@ export const searchCommand: Command = {
         out: { type: 'string' },
         resume: { type: 'boolean' },
         json: { type: 'boolean' },
+        ...TARGET_OPTIONS,
       },
     }, io);
     if ((values.data === undefined) === (values.measure === undefined)) throw new UsageError('give one of --data FILE or --measure CMD');
@@ -131,6 +138,9 @@ export const searchCommand: Command = {
     if (space === 'nb201' && (flopsMax !== undefined || paramsMax !== undefined || lambda !== undefined)) {
       throw new UsageError('--flops-max, --params-max and --lambda apply to multi-resolution networks, not NAS-Bench-201 cells');
     }
+    const costAt = targetOption(values);
+    if (space === 'nb201' && hasTarget(costAt)) throw new UsageError('--input, --head and --classes apply to multi-resolution networks, not NAS-Bench-201 cells');
+    if (hasTarget(costAt)) writeLine(io.stderr, `${CLI_NAME} search: FLOPs and params count at ${describeCostTarget(costAt)}`);
     if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out FILE (the measurements to continue)');
     const out = values.out === undefined ? undefined : resolve(io.cwd, values.out);
     if (out && !values.resume && existsSync(out) && readFileSync(out, 'utf8').trim() !== '') {
@@ -153,7 +163,7 @@ export const searchCommand: Command = {
       }
       label = 'benchmark';
     } else {
-      measurer = new CommandMeasurer({ command: values.measure!, space, timeout, cwd: io.cwd });
+      measurer = new CommandMeasurer({ command: values.measure!, space, timeout, cwd: io.cwd, ...(hasTarget(costAt) ? { target: costAt } : {}) });
       label = 'measure';
     }
 
@@ -172,7 +182,7 @@ export const searchCommand: Command = {
 
     const json = values.json === true;
     const lambdaUsed = space === 'multires' ? (lambda ?? BUILTIN_DEFAULTS.lambda) : 0;
-    const b = budgeting(space, { flopsMax, paramsMax, lambda: lambdaUsed });
+    const b = budgeting(space, { flopsMax, paramsMax, lambda: lambdaUsed, cost: costAt });
     let bestShown: number | undefined;
     const controller = new AbortController();
     const onSigint = () => controller.abort();
@@ -185,6 +195,7 @@ export const searchCommand: Command = {
           lambda: space === 'multires' ? lambdaUsed : undefined,
           flopsMax,
           paramsMax,
+          cost: costAt,
           queries,
           initial,
           batch,

@@ -7,6 +7,8 @@ import { constants } from 'node:os';
 import { codeToString } from '../space/multires';
 import { cellToString } from '../space/nb201';
 import { metricsProblem } from './measurementsFile';
+import { networkExportFields } from '../export/measuring';
+import type { CostOptions } from '../cost';
 import { SearchCancelled, type Measurement, type MeasureContext, type Measurer, type Metrics, type SpaceKind } from './types';
 
 /** Output kept per stream: a chatty script must not fill memory. */
@@ -20,11 +22,13 @@ export interface CommandMeasurerOptions {
   cwd?: string;
   /** Passed as `network_setting` (multires), e.g. the task the script trains for. */
   networkSetting?: unknown;
+  /** Input size, head and classes the search counts cost at: passed to the script (multires). */
+  target?: CostOptions;
 }
 
-export function networkJson(space: SpaceKind, point: readonly number[], networkSetting?: unknown): string {
+export function networkJson(space: SpaceKind, point: readonly number[], networkSetting?: unknown, target?: CostOptions): string {
   if (space === 'nb201') return JSON.stringify({ space, cell: cellToString(point) });
-  const obj: Record<string, unknown> = { space, code: point.slice(), string: codeToString(point) };
+  const obj: Record<string, unknown> = { space, code: point.slice(), string: codeToString(point), ...networkExportFields(point, target) };
   if (networkSetting !== undefined) obj.network_setting = networkSetting;
   return JSON.stringify(obj);
 }
@@ -99,7 +103,7 @@ export class CommandMeasurer implements Measurer {
       });
       // a script that never reads stdin closes it early: not an error of the measurement
       child.stdin.on('error', () => {});
-      child.stdin.end(networkJson(space, point, this.o.networkSetting) + '\n');
+      child.stdin.end(networkJson(space, point, this.o.networkSetting, this.o.target) + '\n');
       const finish = (m: Measurement | Error) => {
         if (settled) return;
         settled = true;
