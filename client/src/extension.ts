@@ -13,6 +13,7 @@ import { RestartingErrorHandler } from './recovery';
 import { Traces } from './traces';
 import { interceptRunCommand, registerRunCommands, SERVER_FIT_BUDGET, SERVER_PROPAGATE, SERVER_RUN_BLOCK } from './commands/propagate';
 import { registerTrainCommand } from './commands/train';
+import { registerExportCommand } from './commands/export';
 import { registerViews } from './views';
 
 let client: LanguageClient | undefined;
@@ -128,6 +129,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }),
     ...registerRunCommands(),
     registerTrainCommand(context, log),
+    registerExportCommand(getClient),
     // A new predictor folder, or trust that makes the workspace's folder count: load again.
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('ncp.predictor.modelsPath')) void restart('ncp.predictor.modelsPath changed');

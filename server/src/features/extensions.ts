@@ -17,6 +17,7 @@ import { networkAtRequest } from './networkAt';
 import { insertNetworkCommand } from './insertNetwork';
 import { suggestCommand } from './searchSuggest';
 import { searchProgressRequest } from './searchProgress';
+import { exportRequest } from './exportNetwork';
 
 export interface ServerServices {
   connection: Connection;
@@ -37,5 +38,5 @@ export interface CommandHandler {
   execute(args: unknown[], services: ServerServices): unknown;
 }
 
-export const requestHandlers: RequestHandler[] = [...propagationRequests, benchmarkExplorerRequest, compareRequest, networkAtRequest, searchProgressRequest];
+export const requestHandlers: RequestHandler[] = [...propagationRequests, benchmarkExplorerRequest, compareRequest, networkAtRequest, searchProgressRequest, exportRequest];
 export const commandHandlers: CommandHandler[] = [...propagationCommands, insertNetworkCommand, suggestCommand];
