@@ -238,7 +238,7 @@ async function large(n: number): Promise<void> {
     await sleep(2000);
     const soon = rssMB(pid).rss;
     console.log(`RSS 2 s after close: ${soon.toFixed(0)} MB, ${((soon / start - 1) * 100).toFixed(0)}% above the start`);
-    // The server's last idle collection runs 6 s after the close (features/memory.ts).
+    // The server's last idle collection runs 6 s after the close (features/documents/memory.ts).
     await sleep(5000);
     const after = rssMB(pid).rss;
     console.log(`RSS 7 s after close: ${after.toFixed(0)} MB, ${((after / start - 1) * 100).toFixed(0)}% above the start  [goal within 20%]`);

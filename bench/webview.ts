@@ -10,7 +10,7 @@ import { propagate } from '../server/src/core/propagate';
 import { growingPredictor } from '../test/core/propagate.fixtures';
 import { chromiumMissing, launch, openView, scatterCount, scatterPoint } from '../test/webview/browser';
 import { generateBenchmark } from '../test/webview/viewFixtures';
-import type { ExplorerData } from '../server/src/features/viewData';
+import type { ExplorerData } from '../server/src/features/views/viewData';
 import { cost } from '../server/src/core/cost';
 
 const { values } = parseArgs({ options: { reps: { type: 'string', default: '7' } } });

@@ -7,13 +7,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { PredictorStatus, type ModelSource, type PredictorState } from './statusBar';
+import { PredictorStatus, type ModelSource, type PredictorState } from './predictors/statusBar';
 import { modelsDir, trustedSection, trustedValue } from './trustedSettings';
 import { RestartingErrorHandler } from './recovery';
-import { Traces } from './traces';
-import { interceptRunCommand, registerRunCommands, SERVER_FIT_BUDGET, SERVER_PROPAGATE, SERVER_RUN_BLOCK } from './commands/propagate';
-import { registerTrainCommand } from './commands/train';
-import { registerExportCommand } from './commands/export';
+import { Traces } from './propagation/traces';
+import { interceptRunCommand, registerRunCommands, SERVER_FIT_BUDGET, SERVER_PROPAGATE, SERVER_RUN_BLOCK } from './propagation/propagate';
+import { registerTrainCommand } from './predictors/train';
+import { registerExportCommand } from './export/exportCommand';
 import { registerViews } from './views';
 
 let client: LanguageClient | undefined;

@@ -7,36 +7,27 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   ResponseError,
-  ErrorCodes,
   type Connection,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
-import { analyzeText, type DocumentAnalysis } from './language/analyze';
-import { DEFAULT_SETTINGS, normalizeSettings, type NcpSettings } from './features/config';
-import { PredictionService, type PredictorState } from './features/predictions';
-import { BenchmarkLookup } from './features/benchmarkLookup';
-import { loadPredictors, useModelsCatalogue } from './features/predictorLoader';
+import { analyzeText } from './language/analyze';
+import { DEFAULT_SETTINGS, normalizeSettings, type NcpSettings } from './features/documents/config';
+import { PredictionService, type PredictorState } from './features/predictors/predictions';
+import { BenchmarkLookup } from './features/predictors/benchmarkLookup';
+import { loadPredictors, useModelsCatalogue } from './features/predictors/predictorLoader';
 import packageJson from '../../package.json';
-import type { FeatureContext } from './features/context';
-import { toLspDiagnostics } from './features/diagnostics';
-import { IncrementalAnalyzer } from './features/incrementalAnalysis';
-import { RELEASE_MIN_CHARS, releaseMemorySoon } from './features/memory';
-import { hover } from './features/hover';
-import { completion } from './features/completion';
-import { documentSymbols } from './features/symbols';
-import { foldingRanges } from './features/folding';
-import { formatDocument } from './features/formatting';
-import { SEMANTIC_LEGEND, semanticTokens, semanticTokensRange } from './features/semanticTokens';
-import { definition, prepareRename, references, rename, RenameError } from './features/names';
-import { inlayHints } from './features/inlayHints';
-import { CODE_ACTION_KINDS, codeActions } from './features/codeActions';
-import { codeLenses } from './features/codeLens';
-import { commandHandlers, requestHandlers, type ServerServices } from './features/extensions';
-import { setDocumentChangesSupport, versionedEdit } from './features/documentEdit';
-import { forgetDocument } from './features/propagationRun';
+import type { FeatureContext } from './features/documents/context';
+import { AnalysisCache, WARM_UP_TEXT } from './features/documents/analysisCache';
+import { toLspDiagnostics } from './features/lsp/diagnostics';
+import { RELEASE_MIN_CHARS, releaseMemorySoon } from './features/documents/memory';
+import { setDocumentChangesSupport } from './features/documents/documentEdit';
+import { forgetDocument } from './features/propagation/propagationRun';
+import type { ServerServices } from './features/protocol';
+import { LSP_CAPABILITIES, registerLspFeatures } from './features/lsp';
+import { commandHandlers, registerCustomFeatures } from './features/extensions';
 import { createServerConnection } from './transport/connection';
 
 /** Options an editor (or a test) may pass in initializationOptions. */
@@ -55,57 +46,6 @@ interface InitOptions {
 
 // Short: analysis is incremental, so a keystroke costs little; the delay only merges bursts.
 const DEFAULT_DELAY_MS = 10;
-
-/** A document with every construct, analysed once at start-up to warm the parser. */
-const WARM_UP_TEXT = Array.from({ length: 40 }, (_, i) =>
-  [
-    `network w${i} {\n  stem 64 64\n  stage 1 blocks 1 units [4] channels [64]\n  stage 2 blocks 1 units [4, 4] channels [32, 64]`,
-    `  stage 3 blocks 4 units [4, 4, 4] channels [32, 64, 128]\n  stage 4 blocks 3 units [4, 4, 4, 4] channels [32, 64, 128, 128]\n  head 128\n}`,
-    `network s${i} = "32_16-1_1_1_32-3_2_3_2_16_32-1_3_1_1_1_112_48_32-2_4_4_3_4_2_32_64_32_112-128" // c`,
-    `network l${i} = [16, 64, 1, 3, 128, 3, 3, 3, 32, 48, 2, 2, 3, 2, 16, 32, 16, 1, 2, 4, 1, 1, 96, 112, 48, 80, 112]`,
-    `cell c${i} = "|nor_conv_1x1~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|"`,
-    `propagate p${i} from w${i} {\n  maximize 0.5 * seg.mIoU\n  flops <= 2.5 G\n  lambda 0.5\n  strategy winner-takes-all\n  steps 70\n}`,
-  ].join('\n'),
-).join('\n');
-
-/** One analysis per document version; every feature reads it from here. */
-class AnalysisCache {
-  private readonly entries = new Map<string, { version: number; analysis: DocumentAnalysis }>();
-  /** Analyses computed since start (exposed for tests through `ncp/status`). */
-  computed = 0;
-  private incremental = new IncrementalAnalyzer();
-
-  constructor(private readonly log: (m: string) => void) {}
-
-  get(doc: TextDocument): DocumentAnalysis {
-    const hit = this.entries.get(doc.uri);
-    if (hit && hit.version === doc.version) return hit.analysis;
-    const analysis = this.analyze(doc);
-    this.entries.set(doc.uri, { version: doc.version, analysis });
-    return analysis;
-  }
-
-  private analyze(doc: TextDocument): DocumentAnalysis {
-    this.computed++;
-    try {
-      return this.incremental.analyze(doc.uri, doc.getText());
-    } catch (e) {
-      this.incremental.forget(doc.uri);
-      // A bug in the analysis must cost this document its features, not the server its life.
-      this.log(`analysis of ${doc.uri} v${doc.version} failed: ${(e as Error).stack ?? e}`);
-      return analyzeText('');
-    }
-  }
-
-  setIncrementalMinChars(n: number): void {
-    this.incremental = new IncrementalAnalyzer(n);
-  }
-
-  delete(uri: string): void {
-    this.entries.delete(uri);
-    this.incremental.forget(uri);
-  }
-}
 
 export function startServer(connection: Connection = createServerConnection()): Promise<number> {
   const documents = new TextDocuments(TextDocument);
@@ -212,18 +152,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        hoverProvider: true,
-        completionProvider: { triggerCharacters: ['.', ' '] },
-        documentSymbolProvider: true,
-        foldingRangeProvider: true,
-        documentFormattingProvider: true,
-        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },
-        definitionProvider: true,
-        referencesProvider: true,
-        renameProvider: { prepareProvider: true },
-        inlayHintProvider: true,
-        codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS },
-        codeLensProvider: { resolveProvider: false },
+        ...LSP_CAPABILITIES,
         executeCommandProvider: commandHandlers.length > 0 ? { commands: commandHandlers.map((c) => c.command) } : undefined,
       },
       serverInfo: { name: 'ncp-language-server', version: packageJson.version },
@@ -269,45 +198,12 @@ export function startServer(connection: Connection = createServerConnection()): 
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  connection.onHover((p) => withContext(p.textDocument.uri, null, (ctx) => hover(ctx, ctx.doc.offsetAt(p.position))));
-  connection.onCompletion((p) => withContext(p.textDocument.uri, [], (ctx) => completion(ctx, ctx.doc.offsetAt(p.position))));
-  connection.onDocumentSymbol((p) => withContext(p.textDocument.uri, [], (ctx) => documentSymbols(ctx.analysis.ast)));
-  connection.onFoldingRanges((p) => withContext(p.textDocument.uri, [], (ctx) => foldingRanges(ctx.analysis.ast)));
-  connection.onDocumentFormatting((p) => withContext(p.textDocument.uri, [], (ctx) => formatDocument(ctx)));
-  connection.languages.semanticTokens.on((p) => withContext(p.textDocument.uri, { data: [] }, (ctx) => semanticTokens(ctx.analysis)));
-  connection.languages.semanticTokens.onRange((p) =>
-    withContext(p.textDocument.uri, { data: [] }, (ctx) => semanticTokensRange(ctx.analysis, p.range.start.line, p.range.end.line)),
-  );
-  connection.onDefinition((p) => withContext(p.textDocument.uri, [], (ctx) => definition(ctx.analysis.ast, ctx.uri, ctx.doc.offsetAt(p.position))));
-  connection.onReferences((p) =>
-    withContext(p.textDocument.uri, [], (ctx) => references(ctx.analysis.ast, ctx.uri, ctx.doc.offsetAt(p.position), p.context.includeDeclaration)),
-  );
-  connection.onPrepareRename((p) => withContext(p.textDocument.uri, null, (ctx) => prepareRename(ctx.analysis.ast, ctx.doc.offsetAt(p.position))));
-  connection.onRenameRequest((p) =>
-    withContext(p.textDocument.uri, null, (ctx) => {
-      try {
-        const edit = rename(ctx.analysis.ast, ctx.uri, ctx.doc.offsetAt(p.position), p.newName);
-        return edit ? versionedEdit(ctx.uri, ctx.doc.version, edit.changes?.[ctx.uri] ?? []) : edit;
-      } catch (e) {
-        if (e instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidParams, e.message);
-        throw e;
-      }
-    }),
-  );
-  connection.languages.inlayHint.on((p) =>
-    withContext(p.textDocument.uri, [], (ctx) => inlayHints(ctx, ctx.doc.offsetAt(p.range.start), ctx.doc.offsetAt(p.range.end))),
-  );
-  connection.onCodeAction((p) => withContext(p.textDocument.uri, [], (ctx) => codeActions(ctx, p, log)));
-  connection.onCodeLens((p) => withContext(p.textDocument.uri, [], (ctx) => codeLenses(ctx, log)));
-
+  // Features: the standard providers (features/lsp), then the product's own requests and
+  // commands (features/extensions.ts lists them, one line per capability).
   const services: ServerServices = { connection, contextFor, settings: () => settings, predictions, log };
+  registerLspFeatures(services, withContext);
   connection.onRequest('ncp/status', () => ({ predictors: predictions.state, analyses: cache.computed, settings }));
-  for (const h of requestHandlers) connection.onRequest(h.method, (params: unknown) => h.handle(params, services));
-  connection.onExecuteCommand((p) => {
-    const h = commandHandlers.find((c) => c.command === p.command);
-    if (!h) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command '${p.command}'`);
-    return h.execute(p.arguments ?? [], services);
-  });
+  registerCustomFeatures(services);
 
   // Last line of defence: a stray exception in a timer or promise is logged, never fatal.
   process.on('uncaughtException', (e) => log(`uncaught exception: ${e.stack ?? e}`));

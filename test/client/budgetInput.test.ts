@@ -1,7 +1,7 @@
-// The fit-a-budget input box's rule (client/src/budgetInput.ts).
+// The fit-a-budget input box's rule (client/src/propagation/budgetInput.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_BUDGET_G, parseBudget } from '../../client/src/budgetInput';
+import { MAX_BUDGET_G, parseBudget } from '../../client/src/propagation/budgetInput';
 
 test('budgets in G, with or without a unit, and in M', () => {
   assert.deepEqual(parseBudget('2.5'), { ok: true, value: 2.5 });

@@ -1,4 +1,4 @@
-// "Train Predictors" runs the bundled CLI as a child process (client/src/trainProcess.ts): real
+// "Train Predictors" runs the bundled CLI as a child process (client/src/predictors/trainProcess.ts): real
 // `dist/cli.js train` on a small generated benchmark file (values a smooth function of the code,
 // not benchmark data), progress parsed from its stderr, Cancel kills it, failures say why.
 import { test, before, after } from 'node:test';
@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseProgressLine, startTraining } from '../../client/src/trainProcess';
+import { parseProgressLine, startTraining } from '../../client/src/predictors/trainProcess';
 import { generatedBenchmark } from './generatedBenchmark';
 
 const root = join(__dirname, '..', '..');

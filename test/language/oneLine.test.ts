@@ -10,7 +10,7 @@ import { analyzeText, semanticTokens, type DocumentAnalysis } from '../../server
 import { formatAnalysis } from '../../server/src/language/format';
 import { analyzeOneLine } from '../../server/src/language/oneLine';
 import { analyzeStructured } from '../../server/src/language/structuredFast';
-import { IncrementalAnalyzer } from '../../server/src/features/incrementalAnalysis';
+import { IncrementalAnalyzer } from '../../server/src/features/documents/incrementalAnalysis';
 import { codeToString, randomCode } from '../../server/src/core/space/multires';
 import { makeRng as rng } from '../../server/src/core/random';
 

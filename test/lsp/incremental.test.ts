@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeText, type DocumentAnalysis } from '../../server/src/language/analyze';
-import { IncrementalAnalyzer, chunkStarts } from '../../server/src/features/incrementalAnalysis';
+import { IncrementalAnalyzer, chunkStarts } from '../../server/src/features/documents/incrementalAnalysis';
 import { root } from './harness';
 import { makeRng as rng } from '../../server/src/core/random';
 

@@ -6,7 +6,7 @@ import type { ApplyWorkspaceEditParams, TextDocumentEdit, TextEdit } from 'vscod
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startClient, type LspClient } from './harness';
 import { documentText, generateBenchmark, type GeneratedBenchmark } from '../webview/viewFixtures';
-import type { CompareData, CursorNetwork, ExplorerData } from '../../server/src/features/viewData';
+import type { CompareData, CursorNetwork, ExplorerData } from '../../server/src/features/views/viewData';
 import { checkCompareData, checkExplorerData } from '../../webview/src/messages';
 
 const URI = 'file:///tmp/views.ncp';

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import type { CompareData, ExplorerData } from '../../server/src/features/viewData';
+import type { CompareData, ExplorerData } from '../../server/src/features/views/viewData';
 import { chromiumMissing, launch, openView, scatterCount } from './browser';
 import { analyticTrace } from './traces';
 import type { PropagationResult } from '../../server/src/core/propagate';

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { PropagationResult } from '../../server/src/core/propagate';
-import type { CompareData, ExplorerData } from '../../server/src/features/viewData';
+import type { CompareData, ExplorerData } from '../../server/src/features/views/viewData';
 import { chromiumMissing, launch, openView, ROOT, scatterCount, scatterPoint, type ThemeName } from './browser';
 import { BUDGET, analyticTrace, cellTrace, multiresTrace } from './traces';
 import { documentText, generateBenchmark, type GeneratedBenchmark } from './viewFixtures';

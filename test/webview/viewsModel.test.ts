@@ -10,7 +10,7 @@ import { checkActionMessage, checkDataMessage, checkExplorerData, MAX_SAVE_CHARS
 import { checkWebviewMessage, checkResult, checkPayload } from '../../webview/src/protocol';
 import { resultJson } from '../../server/src/core/propagate/format';
 import { analyticTrace, cellTrace } from './traces';
-import type { CompareData, ExplorerData } from '../../server/src/features/viewData';
+import type { CompareData, ExplorerData } from '../../server/src/features/views/viewData';
 import { RUN_TRACES_LIMIT } from '../../server/src/core/propagate/types';
 
 test('eight panels cover the 27 code positions exactly once, like quantities together', () => {

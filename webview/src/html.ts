@@ -1,4 +1,4 @@
-// The trace webview's HTML shell, shared by the VS Code panel (client/src/tracePanel.ts) and the
+// The trace webview's HTML shell, shared by the VS Code panel (client/src/propagation/tracePanel.ts) and the
 // browser tests, so the tests run under the same Content-Security-Policy as the product.
 export interface ShellOptions {
   /** webview.cspSource: the origin VS Code serves local resources from. */

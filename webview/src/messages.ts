@@ -3,7 +3,7 @@
 // network into the file, save an export. Nothing acts on a message that fails its check.
 import { validateCode } from '../../server/src/core/space/multires';
 import { validateCell } from '../../server/src/core/space/nb201';
-import { VIEW_LIMITS, type CompareData, type CursorNetwork, type ExplorerData, type OverlayNetwork, type Prediction, type SettingColumn, type Space } from '../../server/src/features/viewData';
+import { VIEW_LIMITS, type CompareData, type CursorNetwork, type ExplorerData, type OverlayNetwork, type Prediction, type SettingColumn, type Space } from '../../server/src/features/views/viewData';
 import type { SearchProgressData } from './search/model';
 import { arr, checked, int, keys, num, nums, obj, oneOf, ShapeError, str, type Checked, type Obj } from './common/shape';
 

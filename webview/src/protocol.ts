@@ -1,6 +1,6 @@
 // Messages between the trace webview and its VS Code host, and the checks both sides run on what
 // they receive: a webview is a separate origin, so neither side trusts the other's shapes.
-// No DOM and no vscode imports: the panel (client/src/tracePanel.ts) and node tests use this too.
+// No DOM and no vscode imports: the panel (client/src/propagation/tracePanel.ts) and node tests use this too.
 import type { Budget, Evaluation, PropagationResult, RunSummary, TermValue, TraceStep } from '../../server/src/core/propagate/types';
 import { parseCellString } from '../../server/src/core/space/nb201';
 import { checkActionMessage, type ActionMessage } from './messages';

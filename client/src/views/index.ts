@@ -2,7 +2,7 @@
 // trace view's insert/export requests and the network under the cursor for its code strip.
 // extension.ts calls registerViews once.
 import * as vscode from 'vscode';
-import { TracePanel } from '../tracePanel';
+import { TracePanel } from '../propagation/tracePanel';
 import { allSteps } from '../../../webview/src/trace/exportTrace';
 import { checkCursor, type ActionMessage } from '../../../webview/src/messages';
 import { insertNetwork, revealLine, saveExport, type ServerClient } from './actions';

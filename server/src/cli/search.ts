@@ -7,7 +7,7 @@ import { intOption, numberOption } from './options';
 import { TARGET_OPTIONS, describeCostTarget, hasTarget, targetOption } from './targetOption';
 import { catalogueFromData, jsonRecord, objectiveArgument, parseOptions, quantityOption } from './contract';
 import { PropagationError, termLabel } from '../core/propagate';
-import { BUILTIN_DEFAULTS } from '../features/propagationRequest';
+import { BUILTIN_DEFAULTS } from '../features/propagation/propagationRequest';
 import { DataError, loadDataSources, toMrBenchmark, toNb201Benchmark, type Dataset } from '../core/data';
 import { DEFAULT_CATALOGUE } from '../core/settings';
 import { fmtTime } from '../core/predict/progress';

@@ -6,7 +6,7 @@ import { intOption, numberOption } from './options';
 import { TARGET_OPTIONS, describeCostTarget, hasTarget, targetOption } from './targetOption';
 import { catalogueFromData, estimate, jsonRecord, objectiveArgument, parseOptions, quantityOption } from './contract';
 import { termLabel } from '../core/propagate';
-import { BUILTIN_DEFAULTS } from '../features/propagationRequest';
+import { BUILTIN_DEFAULTS } from '../features/propagation/propagationRequest';
 import { DataError, loadDataSources, type Dataset } from '../core/data';
 import { SEARCH_DEFAULTS, SEARCH_LIMITS } from '../core/search/loop';
 import { suggestNext } from '../core/search/suggest';

@@ -4,36 +4,8 @@ import { existsSync } from 'node:fs';
 import { DataError, loadData, toMrBenchmark, toNb201Benchmark, type Dataset } from './data';
 import { join, resolve } from 'node:path';
 
-export interface MrSettingInfo {
-  task: string;
-  label: string;
-  metrics: string[];
-}
-
-export interface MrArch {
-  code: number[];
-  flops: number;
-  params: number;
-  /** Metrics per setting, in the setting's metric order (first is the main one). */
-  results: Record<string, number[]>;
-}
-
-export interface MrBenchmark {
-  settings: Record<string, MrSettingInfo>;
-  archs: MrArch[];
-}
-
-export interface Nb201Arch {
-  ops: number[];
-  acc: number;
-  flops: number;
-  params: number;
-}
-
-export interface Nb201Benchmark {
-  ops: string[];
-  archs: Nb201Arch[];
-}
+export type { MrSettingInfo, MrArch, MrBenchmark, Nb201Arch, Nb201Benchmark } from './benchmarkTypes';
+import type { MrBenchmark, Nb201Benchmark } from './benchmarkTypes';
 
 /** The folder holding the benchmark files, or undefined when none is found. */
 export function findDataDir(): string | undefined {

@@ -1,42 +1,34 @@
-// Custom requests and workspace commands beyond standard LSP (e.g. `ncp/trace`), registered by
-// later features with one line each. Handlers get the server's services; documents are looked up by uri.
-// Example (a feature file, plus one line here):
-//   export const traceRequest: RequestHandler = { method: 'ncp/trace', handle: (params, s) => … };
-//   export const requestHandlers: RequestHandler[] = [traceRequest];
-// Commands listed in `commandHandlers` are advertised in executeCommandProvider at initialize; a
-// handler may edit documents with `services.connection.workspace.applyEdit(…)`. Code actions and
-// code lenses have their own provider lists in codeActions.ts and codeLens.ts.
-import type { Connection } from 'vscode-languageserver';
-import type { FeatureContext } from './context';
-import type { NcpSettings } from './config';
-import type { PredictionService } from './predictions';
-import { propagationCommands, propagationRequests } from './propagationRun';
-import { benchmarkExplorerRequest } from './benchmarkExplorer';
-import { compareRequest } from './compare';
-import { networkAtRequest } from './networkAt';
-import { insertNetworkCommand } from './insertNetwork';
-import { suggestCommand } from './searchSuggest';
-import { searchProgressRequest } from './searchProgress';
-import { exportRequest } from './exportNetwork';
+// Custom requests and workspace commands beyond standard LSP (e.g. `ncp/trace`): each capability
+// folder exports its handlers as one `Capability` (its index.ts), listed here in one line each.
+// Handlers get the server's services (protocol.ts, which also holds their types: handlers never
+// import this file); documents are looked up by uri. Commands are advertised in
+// executeCommandProvider at initialize; a handler may edit documents with
+// `services.connection.workspace.applyEdit(…)`. Code actions and code lenses have their own
+// provider lists in lsp/codeActions.ts and lsp/codeLens.ts.
+import { ErrorCodes, ResponseError } from 'vscode-languageserver';
+import type { Capability, CommandHandler, RequestHandler, ServerServices } from './protocol';
+import { propagation } from './propagation';
+import { views } from './views';
+import { search } from './search';
+import { exporting } from './export';
 
-export interface ServerServices {
-  connection: Connection;
-  /** The feature context of an open document (analysis of its current version), or undefined. */
-  contextFor(uri: string): FeatureContext | undefined;
-  settings(): NcpSettings;
-  predictions: PredictionService;
-  log(message: string): void;
+export const capabilities: readonly Capability[] = [
+  propagation, // propagation/: run a block, propagate at the cursor, fit a budget, traces
+  views, // views/: benchmark explorer, compare, network at the cursor, insert a network
+  search, // search/: suggest networks, search progress
+  exporting, // export/: a network as PyTorch, ONNX or the authors' arguments
+];
+
+export const requestHandlers: RequestHandler[] = capabilities.flatMap((c) => c.requests);
+export const commandHandlers: CommandHandler[] = capabilities.flatMap((c) => c.commands);
+
+/** Registers every custom request, and `workspace/executeCommand` for every custom command. */
+export function registerCustomFeatures(services: ServerServices): void {
+  const { connection } = services;
+  for (const h of requestHandlers) connection.onRequest(h.method, (params: unknown) => h.handle(params, services));
+  connection.onExecuteCommand((p) => {
+    const h = commandHandlers.find((c) => c.command === p.command);
+    if (!h) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command '${p.command}'`);
+    return h.execute(p.arguments ?? [], services);
+  });
 }
-
-export interface RequestHandler {
-  method: string;
-  handle(params: unknown, services: ServerServices): unknown;
-}
-
-export interface CommandHandler {
-  command: string;
-  execute(args: unknown[], services: ServerServices): unknown;
-}
-
-export const requestHandlers: RequestHandler[] = [...propagationRequests, benchmarkExplorerRequest, compareRequest, networkAtRequest, searchProgressRequest, exportRequest];
-export const commandHandlers: CommandHandler[] = [...propagationCommands, insertNetworkCommand, suggestCommand];

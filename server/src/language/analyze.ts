@@ -41,43 +41,13 @@ import { analyzeStructured } from './structuredFast';
 import { lex } from './lexer';
 import { containsOffset, type LineIndex } from './positions';
 import { closest, didYouMean } from './suggest';
+import type { DocumentAnalysis, NameReference } from './analysis';
 
 export { semanticTokens, SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS, type SemanticToken, type SemanticTokenType } from './semantic';
 export type { NcpDiagnostic, Severity } from './diagnostics';
 export type * from './ast';
 
-/** One occurrence of a declared name: where it is declared, or where it is used (`from NAME`). */
-export interface NameReference {
-  name: string;
-  range: Range;
-  kind: 'definition' | 'reference';
-  /** What the name is or refers to (undefined for a use of an undefined name). */
-  target?: Declaration;
-  /** For a use: the propagation it appears in. */
-  in?: PropagateDecl;
-}
-
-export interface DocumentAnalysis {
-  text: string;
-  ast: NcpDocument;
-  diagnostics: NcpDiagnostic[];
-  /** First declaration of each name (duplicates are diagnosed). */
-  networks: Map<string, NetworkDecl>;
-  cells: Map<string, CellDecl>;
-  propagations: PropagateDecl[];
-  /** Every definition and use of a network/cell/propagation name, in source order. */
-  references: NameReference[];
-  /** Whether the text has syntax errors (the formatter refuses then). */
-  hasSyntaxErrors: boolean;
-  lines: LineIndex;
-  /**
-   * Non-comment tokens and comment tokens of the lexer. Computed on each read (the text is lexed
-   * again): an analysis keeps no token list, which for a large document is millions of objects.
-   * Features that need tokens lex only the part they need (semantic tokens by range).
-   */
-  readonly tokens: IToken[];
-  readonly comments: IToken[];
-}
+export type { DocumentAnalysis, NameReference } from './analysis';
 
 const LAZY_TOKENS: object = Object.create(Object.prototype, {
   tokens: {

@@ -3,7 +3,7 @@
 // made the tenth of a large document's networks written this way half of its memory. A valid
 // network without diagnostics keeps only what every request reads (names, ranges, braces, code);
 // its clauses and numbers are parsed again from its chunk's text when first read, and kept.
-import type { DocumentAnalysis } from './analyze';
+import type { DocumentAnalysis } from './analysis';
 import type { NetworkClause, NetworkDecl, NetworkNumber, Range } from './ast';
 import { analyzeNetwork } from './network';
 import { parse } from './parser';

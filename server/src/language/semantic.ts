@@ -2,7 +2,7 @@
 // lexer (keywords, numbers, strings, comments) refined by the tree (which names are networks,
 // settings, metrics, units). The server only has to delta-encode the list.
 import type { IToken } from 'chevrotain';
-import type { DocumentAnalysis } from './analyze';
+import type { DocumentAnalysis } from './analysis';
 import type { Declaration, Range } from './ast';
 import * as T from './lexer';
 import { lex } from './lexer';

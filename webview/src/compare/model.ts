@@ -1,5 +1,5 @@
 // The compare table's pure part: columns, sorting and the CSV/JSON exports.
-import type { CompareData, CompareRow } from '../../../server/src/features/viewData';
+import type { CompareData, CompareRow } from '../../../server/src/features/views/viewData';
 import { csvField } from '../trace/exportTrace';
 
 export interface Column {

@@ -1,7 +1,7 @@
 // Compare: the file's networks side by side (the table behind the paper's Figures 7 and 8) — exact
 // cost, every setting's prediction ± spread, measured values where the benchmark has them.
 // Sortable by any column (header buttons, keyboard too), exportable as CSV and JSON.
-import type { CompareData } from '../../../server/src/features/viewData';
+import type { CompareData } from '../../../server/src/features/views/viewData';
 import { button, el } from '../common/dom';
 import type { ActionMessage } from '../messages';
 import { columns, compareCsv, sortRows, type Column } from './model';

@@ -1,7 +1,7 @@
 // The benchmark explorer's pure part: scatter geometry (log FLOPs against a setting's metric, marker
 // area by params), the Pareto front, Spearman rank correlations between settings (the paper's
 // Figure 4) and the nearest point to the mouse. No DOM: node tests check it directly.
-import type { ExplorerData } from '../../../server/src/features/viewData';
+import type { ExplorerData } from '../../../server/src/features/views/viewData';
 
 /** Average ranks (1-based), ties sharing their mean rank. */
 export function ranks(values: readonly number[]): number[] {

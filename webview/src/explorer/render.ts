@@ -6,7 +6,7 @@
 // pan/zoom changes one attribute, not thousands; the same SVG is what "SVG"/"PNG" export. Text from the file (names) only ever goes in as text nodes.
 import { codeToString } from '../../../server/src/core/space/multires';
 import { cellToString } from '../../../server/src/core/space/nb201';
-import type { ExplorerData, OverlayNetwork } from '../../../server/src/features/viewData';
+import type { ExplorerData, OverlayNetwork } from '../../../server/src/features/views/viewData';
 import { exportButtons } from '../common/chartActions';
 import { button, el, svg } from '../common/dom';
 import type { ActionMessage } from '../messages';

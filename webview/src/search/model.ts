@@ -1,6 +1,6 @@
 // Best-so-far against queries for a search block (the answer of `ncp/searchProgress`): pure chart
 // geometry and the summary line, tested in node; render.ts draws them.
-import type { SearchProgressAnswer } from '../../../server/src/features/searchProgress';
+import type { SearchProgressAnswer } from '../../../server/src/features/search/searchProgress';
 
 export type SearchProgressData = SearchProgressAnswer;
 

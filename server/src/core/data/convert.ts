@@ -1,7 +1,7 @@
 // The dataset in the forms its users need: our JSON benchmark form (what `ncp import` writes,
 // docs/benchmark.schema.json) and the NAS-Bench-201 table the nb201 experiment reads.
 import { NB201_EDGES, NB201_OPS } from '../space/nb201';
-import type { MrBenchmark, Nb201Benchmark } from '../benchmark';
+import type { MrBenchmark, Nb201Benchmark } from '../benchmarkTypes';
 import { DataError, type Dataset } from './types';
 
 export const BENCHMARK_FORMAT = 'ncp-benchmark';

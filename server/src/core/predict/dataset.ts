@@ -9,22 +9,13 @@ import { withTeacherLabels } from './teacher';
 import type { EnsemblePredictor } from './ensemble';
 import type { DifferentiablePredictor } from './types';
 import { coverage, kendallTau, meanAbsoluteError, spearmanRho } from './metrics';
+import type { SettingData } from './settingData';
 
 export const NB201_SETTING = 'nb201';
 /** Fewest training examples (measured plus teacher-labelled) trainEnsemble takes. */
 export const MIN_TRAINING_ROWS = 10;
 
-export interface SettingData {
-  setting: string;
-  metrics: string[];
-  /** What the data declares about the setting (our JSON's `settings` section), if anything. */
-  task?: string;
-  label?: string;
-  /** Index of each row in the file's archs (splits are by architecture, the same for every setting). */
-  rows: number[];
-  inputs: number[][];
-  targets: number[][];
-}
+export type { SettingData } from './settingData';
 
 export interface TrainingData {
   path: string;

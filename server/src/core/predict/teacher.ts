@@ -9,7 +9,7 @@ import { GP_FIT_DEFAULTS, GpRegressor, type GpFitOptions } from './gp';
 import { fitGpHypers } from './gpPool';
 import { makeRng, subSeed } from '../random';
 import { BENCHMARK_RANGE, CODE_KINDS, CODE_LENGTH } from '../space/multires';
-import type { SettingData } from './dataset';
+import type { SettingData } from './settingData';
 
 export interface TeacherOptions {
   /** How many labelled neighbours to add. */

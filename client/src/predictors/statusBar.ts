@@ -1,0 +1,74 @@
+// The status bar item: which predictor set is in use (shipped or the folder of
+// ncp.predictor.modelsPath), on which backend, or why none loaded (exact cost still works).
+import * as vscode from 'vscode';
+
+/** The server's `ncp/predictorState` notification (see server/src/features/predictors/predictions.ts). */
+export type PredictorState =
+  | { kind: 'idle' }
+  | { kind: 'loading' }
+  | { kind: 'ready'; version: string; settings: string[]; backend: string }
+  | { kind: 'failed'; message: string };
+
+/** Where the server was told to load predictors from. */
+export interface ModelSource {
+  /** Absolute folder, or undefined for the set shipped with the extension. */
+  dir: string | undefined;
+  /** What the user wrote in the setting (for messages). */
+  setting: string;
+  /** Why a configured folder is not used (e.g. Restricted Mode), if it is not. */
+  note?: string;
+}
+
+export class PredictorStatus implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('ncp.predictors', vscode.StatusBarAlignment.Right, 100);
+  private source: ModelSource = { dir: undefined, setting: '' };
+  state: PredictorState = { kind: 'idle' };
+
+  constructor() {
+    this.item.name = 'NCP predictors';
+    this.item.command = 'ncp.showServerLog';
+    this.show({ kind: 'idle' });
+  }
+
+  setSource(source: ModelSource): void {
+    this.source = source;
+    this.show(this.state);
+  }
+
+  private setName(): string {
+    return this.source.dir ? `'${this.source.setting}'` : 'shipped';
+  }
+
+  show(state: PredictorState): void {
+    this.state = state;
+    const it = this.item;
+    const note = this.source.note ? `\n${this.source.note}` : '';
+    it.backgroundColor = undefined;
+    switch (state.kind) {
+      case 'idle':
+        it.text = '$(circuit-board) NCP';
+        it.tooltip = `NCP: predictors (${this.setName()}) load when a .ncp file is open${note}`;
+        break;
+      case 'loading':
+        it.text = '$(sync~spin) NCP predictors';
+        it.tooltip = `NCP: loading the ${this.setName()} predictors (exact cost is already available)${note}`;
+        break;
+      case 'ready':
+        it.text = `$(circuit-board) NCP ${this.source.dir ? this.source.setting : 'shipped'} ${state.version}`;
+        it.tooltip =
+          `NCP predictors ${state.version} (${this.source.dir ? `from ${this.source.dir}` : 'shipped with the extension'}) ` +
+          `on the ${state.backend} backend\nSettings: ${state.settings.join(', ')}${note}`;
+        break;
+      case 'failed':
+        it.text = '$(warning) NCP: no predictors';
+        it.tooltip = `NCP: the ${this.setName()} predictors did not load, exact cost still works: ${state.message}${note}\nClick for the server log.`;
+        it.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+        break;
+    }
+    it.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,18 @@
+// What every feature receives: the document, its analysis (computed once per version and shared),
+// the user's settings and the shared services. Features are plain functions of this context.
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { DocumentAnalysis } from '../../language/analyze';
+import type { NcpSettings } from './config';
+import type { PredictionService } from '../predictors/predictions';
+import type { BenchmarkLookup } from '../predictors/benchmarkLookup';
+
+export interface FeatureContext {
+  uri: string;
+  doc: TextDocument;
+  analysis: DocumentAnalysis;
+  settings: NcpSettings;
+  predictions: PredictionService;
+  benchmark: BenchmarkLookup;
+  /** Folder that relative paths in settings resolve against (the first workspace folder). */
+  workspaceRoot?: string;
+}

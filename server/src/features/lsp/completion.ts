@@ -1,0 +1,135 @@
+// Completion: declaration keywords and snippets at top level, clause keywords inside a network,
+// statement keywords, settings, metrics (of the setting before the dot) and strategies inside a
+// propagation, and network/cell names after `from`. Context comes from the line before the cursor
+// plus the enclosing declaration, so it works on half-typed text the parser could not finish.
+import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver';
+import { activeCatalogue, METRIC_LABELS, resolveSetting } from '../../core/settings';
+import type { FeatureContext } from '../documents/context';
+import { declarationAt } from '../documents/util';
+
+const PROPAGATE_KEYWORDS: [string, string][] = [
+  ['maximize', 'maximize [weight *] setting[.metric] — a term of the objective'],
+  ['flops', 'flops <= N G — a hard budget on exact multiply-accumulates'],
+  ['params', 'params <= N M — a hard budget on parameters'],
+  ['lambda', 'lambda X — weight of the FLOPs term in the loss'],
+  ['strategy', 'strategy winner-takes-all | continuous'],
+  ['steps', 'steps N — propagation steps'],
+  ['lr', 'lr X — step size'],
+  ['restarts', 'restarts N'],
+  ['seed', 'seed N'],
+];
+const SEARCH_KEYWORDS: [string, string][] = [
+  ...PROPAGATE_KEYWORDS.filter(([k]) => ['maximize', 'flops', 'params', 'lambda', 'seed'].includes(k)),
+  ['measurements', 'measurements "runs.jsonl" — the measurements file (JSON Lines), relative to this document'],
+  ['batch', 'batch K — networks each "Suggest next networks" writes (at most 100)'],
+];
+const STRATEGIES: [string, string][] = [
+  ['winner-takes-all', 'change the one code position whose gradient wins, one step at a time (the paper\'s default)'],
+  ['continuous', 'move every position along the gradient, rounding at the end'],
+];
+
+function keyword(label: string, detail?: string): CompletionItem {
+  return { label, kind: CompletionItemKind.Keyword, detail };
+}
+
+function snippets(ctx: FeatureContext): CompletionItem[] {
+  const p = ctx.settings.propagation;
+  const from = ctx.analysis.ast.declarations.find((d) => d.kind === 'network' && d.name)?.name ?? 'network_name';
+  const budget = p.defaultBudget !== null ? `  flops <= \${4:${p.defaultBudget}} G\n` : '  flops <= ${4:2.5} G\n';
+  return [
+    {
+      label: 'network (snippet)',
+      filterText: 'network',
+      kind: CompletionItemKind.Snippet,
+      detail: 'a new network in the structured form',
+      insertTextFormat: InsertTextFormat.Snippet,
+      insertText: [
+        'network ${1:name} {',
+        '  stem     ${2:64} ${3:64}',
+        '  stage 1  blocks 1  units [4]           channels [64]',
+        '  stage 2  blocks 1  units [4, 4]        channels [32, 64]',
+        '  stage 3  blocks 4  units [4, 4, 4]     channels [32, 64, 128]',
+        '  stage 4  blocks 3  units [4, 4, 4, 4]  channels [32, 64, 128, 128]',
+        '  head     ${4:128}',
+        '}',
+      ].join('\n'),
+    },
+    {
+      label: 'propagate (snippet)',
+      filterText: 'propagate',
+      kind: CompletionItemKind.Snippet,
+      detail: 'a new propagation block (defaults from the ncp.propagation settings)',
+      insertTextFormat: InsertTextFormat.Snippet,
+      insertText: [
+        `propagate \${1:name} from \${2:${from}} {`,
+        '  maximize ${3:seg.mIoU}',
+        budget.trimEnd(),
+        `  lambda ${p.lambda}`,
+        `  strategy ${p.strategy}`,
+        `  steps ${p.steps}`,
+        '}',
+      ].join('\n'),
+    },
+  ];
+}
+
+function settingItems(): CompletionItem[] {
+  const catalogue = activeCatalogue();
+  const items: CompletionItem[] = catalogue.settings.filter((s) => s.space === 'multires').map((s) => ({
+    label: s.name,
+    kind: CompletionItemKind.EnumMember,
+    detail: `${s.task}: ${s.metrics.join(', ')}`,
+    documentation: s.label,
+  }));
+  for (const [task, main] of catalogue.tasks()) {
+    items.push({ label: task, kind: CompletionItemKind.EnumMember, detail: `task alias for ${main}` });
+  }
+  return items;
+}
+
+export function completion(ctx: FeatureContext, offset: number): CompletionItem[] {
+  const text = ctx.doc.getText();
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const before = text.slice(lineStart, offset).replace(/\/\/.*$/, '');
+  const ast = ctx.analysis.ast;
+
+  if (/\bfrom\s+[\w-]*$/.test(before)) {
+    return ast.declarations
+      .filter((d) => d.kind !== 'propagate' && d.name)
+      .map((d) => ({ label: d.name, kind: d.kind === 'network' ? CompletionItemKind.Class : CompletionItemKind.Struct, detail: d.kind }));
+  }
+  const metricCtx = /\bmaximize\s+(?:[\d.]+\s*[*×]\s*)?(\d*[A-Za-z_][\w-]*)\.([\w]*)$/.exec(before);
+  if (metricCtx) {
+    const s = resolveSetting(metricCtx[1]);
+    if (!s) return [];
+    return s.metrics.map((m, i) => ({
+      label: m,
+      kind: CompletionItemKind.Property,
+      detail: `${s.name}${i === 0 ? ' (main metric)' : ''}`,
+      documentation: METRIC_LABELS[m],
+      sortText: String(i),
+    }));
+  }
+  if (/\bmaximize\s+(?:[\d.]+\s*[*×]\s*)?[\w-]*$/.test(before)) return settingItems();
+  if (/\bstrategy\s+[\w-]*$/.test(before)) {
+    return STRATEGIES.map(([label, doc]) => ({ label, kind: CompletionItemKind.EnumMember, documentation: doc }));
+  }
+
+  const d = declarationAt(ast, offset);
+  const insideBraces = d && d.kind !== 'cell' && d.openBrace && offset >= d.openBrace.endOffset && (!d.closeBrace || offset <= d.closeBrace.startOffset);
+  if (d && insideBraces) {
+    if (d.kind === 'propagate') {
+      if (/^\s*[\w-]*$/.test(before)) return PROPAGATE_KEYWORDS.map(([k, doc]) => keyword(k, doc));
+      return [];
+    }
+    if (d.kind === 'search') {
+      if (/^\s*[\w-]*$/.test(before)) return SEARCH_KEYWORDS.map(([k, doc]) => keyword(k, doc));
+      return [];
+    }
+    if (/^\s*[\w]*$/.test(before)) return ['stem', 'stage', 'head'].map((k) => keyword(k));
+    if (/^\s*stage\b/.test(before)) return ['blocks', 'units', 'channels'].map((k) => keyword(k));
+    return [];
+  }
+  if (/^\s*[\w]*$/.test(before)) return [keyword('network'), keyword('cell'), keyword('propagate'), keyword('search'), ...snippets(ctx)];
+  return [];
+}
