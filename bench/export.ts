@@ -6,7 +6,8 @@
 //  - the same networks as ONNX: run in onnxruntime-node (batch 1) with the right output shape, and
 //    the ONNX file's parameters (float initializers less batch-norm statistics) equal them too;
 //  - ONNX Runtime latency of three example networks at 128×128 (median and run-to-run spread).
-// Run: node --import tsx bench/export.ts [N=200] [--no-onnx-run]   (PyTorch: Debian python3-torch)
+// Run: node --import tsx bench/export.ts [N=200] [--no-onnx-run] [--no-torch] [--no-latency] [--only cls|seg]
+// (PyTorch: Debian python3-torch; the parts can run as separate processes, e.g. --only seg --no-torch)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,12 +21,17 @@ import { torchCount, torchUnavailable } from '../scripts/torchCount';
 
 const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 200);
 const runOnnx = !process.argv.includes('--no-onnx-run');
+const runTorch = !process.argv.includes('--no-torch');
+const runLatency = !process.argv.includes('--no-latency');
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const rand = makeRng(2023);
 const codes = Array.from({ length: n }, () => randomCode(rand));
-const TARGETS: [string, ExportTarget][] = [
-  ['cls 128×128', resolveTarget({})],
-  ['seg 512×1024', resolveTarget({ input: [512, 1024], head: 'seg' })],
-];
+const TARGETS: [string, ExportTarget][] = (
+  [
+    ['cls 128×128', resolveTarget({})],
+    ['seg 512×1024', resolveTarget({ input: [512, 1024], head: 'seg' })],
+  ] as [string, ExportTarget][]
+).filter(([, t]) => only === undefined || t.head === only);
 const dir = mkdtempSync(join(tmpdir(), 'ncp-bench-export-'));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const outShape = (t: ExportTarget): number[] => (t.head === 'cls' ? [1, t.classes] : [1, t.classes, Math.ceil(t.input[0] / 4), Math.ceil(t.input[1] / 4)]);
@@ -57,7 +63,7 @@ async function main(): Promise<void> {
   }
 
   // 2. PyTorch: one process counts every file
-  const why = torchUnavailable();
+  const why = runTorch ? torchUnavailable() : 'not asked for (--no-torch)';
   const agree: Record<string, { params: number; macs: number; shape: number; total: number }> = {};
   for (const [label] of TARGETS) agree[label] = { params: 0, macs: 0, shape: 0, total: 0 };
   if (why !== undefined) console.log(`PyTorch: skipped (${why})`);
@@ -122,6 +128,7 @@ async function main(): Promise<void> {
   for (const f of EXPORT_FORMATS) if (times[f].length > 0) console.log(`  ${f.padEnd(8)} ${median(times[f]).toFixed(2)} ms  (max ${Math.max(...times[f]).toFixed(1)} ms, ${times[f].length} exports)`);
 
   // 4. latency of three example networks
+  if (!runLatency || TARGETS[0][1].head !== 'cls') return;
   const examples: [string, number[]][] = [
     ['small (16 channels, 1 block a stage)', parseCode('16_16-1_1_1_16-1_2_1_1_16_32-1_3_1_1_1_16_32_64-1_4_1_1_1_1_16_32_64_128-64')],
     ['README example', parseCode('32_32-1_1_2_32-2_2_2_2_32_64-3_3_2_2_2_32_64_96-1_4_2_2_2_2_32_64_96_128-128')],
