@@ -7,6 +7,8 @@ import { startClient, type LspClient } from './harness';
 import type { ExportAnswer } from '../../server/src/features/export/exportNetwork';
 import { readOnnxSummary } from '../../server/src/core/export/onnx';
 import { torchArgsToCode } from '../../server/src/core/space/multires';
+import { cost } from '../../server/src/core/cost';
+import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
 
 const URI = 'file:///tmp/export.ncp';
 const TEXT = `network small = "16_16-1_1_1_16-1_2_1_1_16_32-1_3_1_1_1_16_32_64-1_4_1_1_1_1_16_32_64_128-64"
@@ -65,4 +67,16 @@ test('ncp/exportNetwork: PyTorch, ONNX (base64) and authors at the asked target;
   assert.match(format.error!, /format must be pytorch, onnx, authors/);
   const size = await client.request<ExportAnswer>('ncp/exportNetwork', { uri: URI, network: 'small', format: 'onnx', input: [0, 5] });
   assert.match(size.error!, /input height must be an integer from 1/);
+});
+
+test('hover: the cost at the input size and head of the settings the file targets, beside 128×128', async () => {
+  const uri = 'file:///tmp/export-hover.ncp';
+  await client.open(uri, `${TEXT}propagate to_seg from small {\n  maximize seg.mIoU\n  flops <= 40 G\n}\n`);
+  const h = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 10 } });
+  const md = (h.contents as MarkupContent).value;
+  assert.match(md, /\(exact; 128×128 input, 50-class head\)/);
+  const seg = cost(SMALL, { input: [512, 1024], head: 'seg' });
+  assert.ok(md.includes(`at 512×1024, segmentation head (\`seg\`): FLOPs **${seg.flops.toFixed(3)} G** · params **${seg.params.toFixed(3)} M**`), md);
+  const plain = await client.request<Hover>('textDocument/hover', { textDocument: { uri: URI }, position: { line: 0, character: 10 } });
+  assert.doesNotMatch((plain.contents as MarkupContent).value, /at 512×1024/, 'no block targets another size: one figure');
 });
