@@ -87,9 +87,11 @@ const FLAGS: Record<string, Record<string, string | null>> = {
   eval: { '--data': mr, '--model': models, '--holdout': '0.2', '--split-seed': '1', '--recipe': 'ncp', '--epochs': '1', '--members': '1', '--teacher': '0', '--seed': '1', '--set': 'dropout=0.1', '--settings': 'seg', '--json': null, '--csv': null, '--backend': 'cpu' },
   predict: { '--json': null, '--csv': null, '--setting': 'seg', '--model': models, '--backend': 'cpu', '--data': mr },
   import: { '--out': join(dir, 'imported.json'), '--name': 'n' },
-  propagate: { '--name': 'p', '--json': null, '--from': CODE, '--to': 'seg', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--strategy': 'continuous', '--steps': '3', '--lr': '0.05', '--restarts': '1', '--seed': '0', '--model': models, '--max-memory': '4000', '--max-time': '600' },
-  search: { '--data': nb, '--measure': 'true', '--timeout': '10', '--queries': '5', '--initial': '2', '--batch': '2', '--to': 'nb201', '--objective': 'nb201', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--kappa': '2', '--seed': '0', '--out': join(dir, 'walk.jsonl'), '--resume': null, '--json': null },
-  suggest: { '--data': nb, '--count': '2', '--to': 'nb201', '--objective': 'nb201', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--kappa': '2', '--seed': '0', '--json': null },
+  propagate: { '--name': 'p', '--json': null, '--from': CODE, '--to': 'seg', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--strategy': 'continuous', '--steps': '3', '--lr': '0.05', '--restarts': '1', '--seed': '0', '--model': models, '--max-memory': '4000', '--max-time': '600', '--input': '64x64', '--head': 'seg', '--classes': '10' },
+  search: { '--data': nb, '--measure': 'true', '--timeout': '10', '--queries': '5', '--initial': '2', '--batch': '2', '--to': 'nb201', '--objective': 'nb201', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--kappa': '2', '--seed': '0', '--out': join(dir, 'walk.jsonl'), '--resume': null, '--json': null, '--input': '64x64', '--head': 'seg', '--classes': '10' },
+  suggest: { '--data': nb, '--count': '2', '--to': 'nb201', '--objective': 'nb201', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--kappa': '2', '--seed': '0', '--json': null, '--input': '64x64', '--head': 'seg', '--classes': '10' },
+  export: { '--format': 'onnx', '--out': join(dir, 'net.onnx'), '--input': '64x64', '--head': 'seg', '--classes': '10' },
+  latency: { '--threads': '1', '--runs': '2', '--warmup': '0', '--json': null, '--input': '64x64', '--head': 'seg', '--classes': '10' },
   nb201: { '--data': nb, '--train-samples': '20', '--seed': '0', '--starts': '1', '--restarts': '1', '--strategy': 'continuous', '--steps': '3', '--json': null, '--max-memory': '4000', '--max-time': '600' },
 };
 

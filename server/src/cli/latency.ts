@@ -15,17 +15,16 @@ import { CODE_LENGTH, codeToString } from '../core/space/multires';
 const help = `Usage: ${CLI_NAME} latency CODE | FILE.ncp [NAME] [--input HxW] [--threads N] [--runs R] [options]
        ${CLI_NAME} latency [options] < network.json        (a measuring command)
 
-Inference time of a network on this machine: the network as ONNX (\`${CLI_NAME} export
---format onnx\`, random weights), run by ONNX Runtime's CPU provider on a batch of one at the
+Inference time of a network on this machine: the network as ONNX (what \`${CLI_NAME} export\`
+writes, random weights), run by ONNX Runtime's CPU provider on a batch of one at the
 input size; W untimed warm-up runs, then R timed ones. Prints the median, the quartiles and
 the spread (interquartile range / median) in milliseconds.
 
-As a measuring command of \`${CLI_NAME} search --measure\`: with no CODE it reads the network
-JSON the search writes on standard input ({"code":[…], "input":[H,W], "head":…}; the flags
-override what it says) and prints one metrics line, {"cpu": {"ms": MEDIAN, "spread": S}}, so
-that a search minimises or bounds latency measured here:
-  ${CLI_NAME} search --measure '${CLI_NAME} latency --runs 10' --to=-1*cpu.ms --queries 30
-(a negative weight minimises; docs/export.md shows how to bound it with a trained predictor).
+As a measuring command of \`${CLI_NAME} search\`: with no CODE it reads the network JSON the
+search writes on standard input ({"code":[…], "input":[H,W], "head":…}; the flags override
+what it says) and prints one metrics line, {"cpu": {"ms": MEDIAN, "spread": S}}, so that a
+search minimises latency measured here with the objective -1*cpu.ms (a negative weight;
+docs/export.md: the search's command line, and bounding latency with a trained predictor).
 
 Options:
 ${targetHelp}
