@@ -14,7 +14,11 @@ const root = join(__dirname, '..', '..', '..');
 const SMALL = [16, 16, 1, 1, 16, 1, 1, 1, 16, 32, 1, 1, 1, 1, 16, 32, 64, 1, 1, 1, 1, 1, 16, 32, 64, 128, 64];
 
 test('examples/train_measure.py: reads the network JSON, builds the exported module, trains, prints the metrics line', async (t) => {
-  const why = torchUnavailable();
+  let why = torchUnavailable();
+  if (why === undefined) {
+    const r = spawnSync(PYTHON, ['-c', 'import numpy, PIL'], { encoding: 'utf8' });
+    if (r.status !== 0) why = `numpy and Pillow are not importable by ${PYTHON} (install Debian's python3-numpy and python3-pil)`;
+  }
   if (why !== undefined) {
     if (process.env.CI === 'true') throw new Error(`${why} (CI=true: PyTorch is required)`);
     t.skip(why);
