@@ -6,7 +6,9 @@
 //  - the same networks as ONNX: run in onnxruntime-node (batch 1) with the right output shape, and
 //    the ONNX file's parameters (float initializers less batch-norm statistics) equal them too;
 //  - ONNX Runtime latency of three example networks at 128×128 (median and run-to-run spread).
-// Run: node --import tsx bench/export.ts [N=200] [--no-onnx-run] [--no-torch] [--no-latency] [--only cls|seg]
+// Run: node --import tsx bench/export.ts [N=200] [--no-onnx-run] [--no-torch] [--no-latency] [--only cls|seg] [--run-every K] [--range A:B]
+// (--run-every K: ONNX Runtime loads every model but runs only every Kth: a 512×1024 inference is
+// minutes on a loaded machine)
 // (PyTorch: Debian python3-torch; the parts can run as separate processes, e.g. --only seg --no-torch)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,8 @@ const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 200);
 const runOnnx = !process.argv.includes('--no-onnx-run');
 const runTorch = !process.argv.includes('--no-torch');
 const runLatency = !process.argv.includes('--no-latency');
+const runEvery = process.argv.includes('--run-every') ? Number(process.argv[process.argv.indexOf('--run-every') + 1]) : 1;
+const range = process.argv.includes('--range') ? process.argv[process.argv.indexOf('--range') + 1].split(':').map(Number) : [0, Infinity];
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const rand = makeRng(2023);
 const codes = Array.from({ length: n }, () => randomCode(rand));
@@ -99,27 +103,35 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     for (const [label, target] of TARGETS) {
       let ok = 0;
+      let ran = 0;
+      let loaded = 0;
       let params = 0;
       const runMs: number[] = [];
       for (const [ci, code] of codes.entries()) {
+        if (ci < range[0] || ci >= range[1]) continue; // --range: this process's share of the codes
         const te = performance.now();
         const e = onnxModel(code, target);
         times.onnx.push(performance.now() - te);
         if (readOnnxSummary(e.bytes).params === exactCost(code, target).params) params++;
         const session = await ort.InferenceSession.create(e.bytes, { intraOpNumThreads: 1 });
-        const x = new ort.Tensor('float32', new Float32Array(3 * target.input[0] * target.input[1]).fill(0.25), [1, 3, ...target.input]);
-        const tr = performance.now();
-        const y = (await session.run({ image: x })).logits;
-        runMs.push(performance.now() - tr);
-        if (JSON.stringify(y.dims) === JSON.stringify(outShape(target)) && (y.data as Float32Array).every(Number.isFinite)) ok++;
-        else console.log(`  ONNX output of ${codeToString(code)} ${label}: ${JSON.stringify(y.dims)}`);
+        loaded++;
+        if (ci % runEvery === 0) {
+          const x = new ort.Tensor('float32', new Float32Array(3 * target.input[0] * target.input[1]).fill(0.25), [1, 3, ...target.input]);
+          const tr = performance.now();
+          const y = (await session.run({ image: x })).logits;
+          runMs.push(performance.now() - tr);
+          ran++;
+          if (JSON.stringify(y.dims) === JSON.stringify(outShape(target)) && (y.data as Float32Array).every(Number.isFinite)) ok++;
+          else console.log(`  ONNX output of ${codeToString(code)} ${label}: ${JSON.stringify(y.dims)}`);
+        }
         await session.release();
         if (Date.now() - last > 1000) {
-          console.log(`  ONNX ${label}: ${ci + 1}/${n}`);
+          console.log(`  ONNX ${label}: ${ci + 1}/${n} (loaded ${loaded}, parameters equal ${params}, ran ${ran} with the right output shape ${ok})`);
           last = Date.now();
         }
       }
-      console.log(`ONNX Runtime ${label.padEnd(13)} ran with the right output shape (finite) ${ok}/${n}, parameters equal ${params}/${n}; one run: median ${median(runMs).toFixed(1)} ms (1 thread)`);
+      const total = Math.min(n, range[1]) - range[0];
+      console.log(`ONNX Runtime ${label.padEnd(13)} codes ${range[0]}–${Math.min(n, range[1]) - 1}: loaded ${loaded}/${total}, parameters equal ${params}/${total}, ran ${ran} with the right output shape (finite) ${ok}/${ran}; one run: median ${median(runMs).toFixed(1)} ms (1 thread)`);
     }
     console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
