@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { randomCode, codeToNetwork, codeToString } from '../server/src/core/space/multires';
-import { startClient, positionOf, rssMB, waitForPredictors } from '../test/lsp/harness';
+import { startClient, positionOf, rssMB, waitForPredictors, type LspClient } from '../test/lsp/harness';
 import { makeRng as rng } from '../server/src/core/random';
 
 const COUNT = Number(process.env.NETWORKS ?? 2500);
@@ -177,6 +177,8 @@ async function large(n: number): Promise<void> {
     console.log(`open → first diagnostics: ${openMs.toFixed(0)} ms, server CPU ${cpuMs(pid) - c0} ms (${first.diagnostics.length} diagnostics)  [goal < 1.5 s]`);
     console.log(`RSS after open: ${rssMB(pid).rss.toFixed(0)} MB`);
 
+    await editorOrder(client, uri, text, n);
+
     const rand = rng(11);
     const lineCount = text.split('\n').length;
     const screens: number[] = [];
@@ -245,6 +247,96 @@ async function large(n: number): Promise<void> {
   } finally {
     await client.stop();
   }
+}
+
+/**
+ * Every request kind the server advertises, on the large document, in the order VS Code sends
+ * them: full semantic tokens and document symbols on open, inlay hints and folding for the
+ * viewport, formatting on save, the kinds a person asks for one at a time (hover, completion,
+ * definition, references, rename, code actions and lenses), then 20 one-character edits, each
+ * followed (as VS Code does) by `semanticTokens/full/delta` once its diagnostics are out.
+ * Each line: wall time, answer size (bytes of JSON), server RSS now and peak after it.
+ */
+async function editorOrder(client: LspClient, uri: string, text: string, n: number): Promise<void> {
+  const pid = client.proc.pid!;
+  const td = { textDocument: { uri } };
+  const advertised = Object.keys(client.init.capabilities).filter((k) => k.endsWith('Provider'));
+  console.log(`requests in an editor's order (advertised: ${advertised.join(', ')}); goals: each < 1.5 s (formatting < 3 s), RSS peak < 600 MB`);
+  const row = (label: string, ms: number, cpu: number, answer: unknown, goalMs = 1500): void => {
+    const bytes = answer === undefined ? 0 : Buffer.byteLength(JSON.stringify(answer) ?? 'null');
+    const m = rssMB(pid);
+    const size = bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+    console.log(
+      `  ${label.padEnd(36)} ${ms.toFixed(0).padStart(6)} ms (server CPU ${String(cpu).padStart(5)} ms) ${size.padStart(9)}  RSS ${m.rss.toFixed(0)} MB (peak ${m.peak.toFixed(0)})${ms > goalMs ? '  [over goal]' : ''}`,
+    );
+  };
+  const timed = async <R>(label: string, method: string, params: unknown, goalMs?: number): Promise<R> => {
+    const c0 = cpuMs(pid);
+    const t0 = performance.now();
+    const r = await client.request<R>(method, params);
+    row(label, performance.now() - t0, cpuMs(pid) - c0, r, goalMs);
+    return r;
+  };
+  type Tokens = { resultId?: string; data: number[] };
+  let tokens = await timed<Tokens>('semanticTokens/full', 'textDocument/semanticTokens/full', td);
+  await timed('documentSymbol', 'textDocument/documentSymbol', td);
+  const mid = positionOf(text, `network n${Math.floor(n / 2)} `);
+  const viewport = { start: { line: mid.line, character: 0 }, end: { line: mid.line + 60, character: 0 } };
+  await timed('inlayHint (viewport, 60 lines)', 'textDocument/inlayHint', { ...td, range: viewport });
+  await timed('foldingRange', 'textDocument/foldingRange', td);
+  await timed('semanticTokens/range (viewport)', 'textDocument/semanticTokens/range', { ...td, range: viewport });
+  await timed('formatting (on save)', 'textDocument/formatting', { ...td, options: { tabSize: 2, insertSpaces: true } }, 3000);
+
+  const name = { line: mid.line, character: mid.character + 9 };
+  await timed('hover', 'textDocument/hover', { ...td, position: name });
+  await timed('completion', 'textDocument/completion', { ...td, position: { line: mid.line + 1, character: 0 } });
+  await timed('definition', 'textDocument/definition', { ...td, position: name });
+  await timed('references', 'textDocument/references', { ...td, position: name, context: { includeDeclaration: true } });
+  await timed('prepareRename', 'textDocument/prepareRename', { ...td, position: name });
+  await timed('rename', 'textDocument/rename', { ...td, position: name, newName: 'renamed' });
+  await timed('codeAction (viewport)', 'textDocument/codeAction', { ...td, range: viewport, context: { diagnostics: [] } });
+  await timed('codeLens', 'textDocument/codeLens', td);
+
+  // 20 one-character edits in the middle (type a character after a name, delete it), each
+  // followed by the delta request an editor sends once the text settles.
+  const at = { line: mid.line, character: mid.character + 8 };
+  const diag: number[] = [];
+  const diagCpu: number[] = [];
+  const delta: number[] = [];
+  const deltaCpu: number[] = [];
+  let deltaBytes = 0;
+  let fulls = 0;
+  for (let i = 0; i < 20; i++) {
+    let c0 = cpuMs(pid);
+    let t0 = performance.now();
+    if (i % 2 === 0) await client.edit(uri, { start: at, end: at }, 'x');
+    else await client.edit(uri, { start: at, end: { line: at.line, character: at.character + 1 } }, '');
+    diag.push(performance.now() - t0);
+    diagCpu.push(cpuMs(pid) - c0);
+    c0 = cpuMs(pid);
+    t0 = performance.now();
+    type Delta = Tokens | { resultId?: string; edits: { start: number; deleteCount: number; data?: number[] }[] };
+    // A server without delta support is asked for full tokens (as an editor would).
+    const r = await client
+      .request<Delta>('textDocument/semanticTokens/full/delta', { ...td, previousResultId: tokens.resultId ?? '' })
+      .catch(() => client.request<Delta>('textDocument/semanticTokens/full', td));
+    delta.push(performance.now() - t0);
+    deltaCpu.push(cpuMs(pid) - c0);
+    deltaBytes += Buffer.byteLength(JSON.stringify(r));
+    if ('edits' in r) tokens = { resultId: r.resultId, data: tokens.data };
+    else {
+      fulls++;
+      tokens = r;
+    }
+  }
+  const m = rssMB(pid);
+  console.log(
+    `  20 one-character edits → diagnostics: p50 ${pct(diag, 50).toFixed(0)} ms, max ${Math.max(...diag).toFixed(0)} ms (server CPU p50 ${pct(diagCpu, 50)}, max ${Math.max(...diagCpu)} ms)  [goal max < 300 ms]${Math.max(...diag) > 300 ? '  [over goal]' : ''}`,
+  );
+  console.log(
+    `  semanticTokens/full/delta after each: p50 ${pct(delta, 50).toFixed(0)} ms, max ${Math.max(...delta).toFixed(0)} ms (server CPU p50 ${pct(deltaCpu, 50)}, max ${Math.max(...deltaCpu)} ms), ${(deltaBytes / 20 / 1e3).toFixed(1)} kB each${fulls > 0 ? `, ${fulls} answered in full` : ''}; RSS ${m.rss.toFixed(0)} MB (peak ${m.peak.toFixed(0)})`,
+  );
+
 }
 
 main().catch((e) => {

@@ -11,10 +11,12 @@ import { PredictorStatus, type ModelSource, type PredictorState } from './predic
 import { modelsDir, trustedSection, trustedValue } from './trustedSettings';
 import { RestartingErrorHandler } from './recovery';
 import { Traces } from './propagation/traces';
-import { interceptRunCommand, registerRunCommands, SERVER_FIT_BUDGET, SERVER_PROPAGATE, SERVER_RUN_BLOCK } from './propagation/propagate';
+import { interceptRunCommand, registerRunCommands, SERVER_FIT_BUDGET, SERVER_PROPAGATE, SERVER_RUN_BLOCK, useBudgetMinimum } from './propagation/propagate';
 import { registerTrainCommand } from './predictors/train';
 import { registerExportCommand } from './export/exportCommand';
 import { registerViews } from './views';
+import { trackNcpEditors } from './lastNcpEditor';
+import { initWalkthrough, WALKTHROUGH_CONTEXT, walkthroughStepDone } from './walkthrough';
 
 let client: LanguageClient | undefined;
 
@@ -64,6 +66,12 @@ function createClient(context: ExtensionContext, output: vscode.LogOutputChannel
         command === SERVER_FIT_BUDGET || command === SERVER_PROPAGATE || command === SERVER_RUN_BLOCK
           ? interceptRunCommand(command, args, (c, a) => next(c, a))
           : next(command, args),
+      // The walkthrough's "Hover a network" step completes when a network's hover showed.
+      provideHover: async (document, position, token, next) => {
+        const h = await next(document, position, token);
+        if (h && h.contents.some((c) => /FLOPs \*\*/.test(typeof c === 'string' ? c : c.value))) walkthroughStepDone(WALKTHROUGH_CONTEXT.hovered);
+        return h;
+      },
       handleDiagnostics: (uri, diagnostics, next) => {
         if (!sawDiagnostics) {
           sawDiagnostics = true;
@@ -81,6 +89,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('NCP Language Server', { log: true });
   const log = (m: string) => output.info(`[client] ${m}`);
   const status = new PredictorStatus();
+  initWalkthrough(context.extension.id, log);
   status.setSource(modelSource());
   const errors = new RestartingErrorHandler(log);
   const getClient = () => client;
@@ -91,8 +100,12 @@ export async function activate(context: ExtensionContext): Promise<void> {
     log(`activation: first diagnostics ${Date.now() - activatedAt} ms after activate (extension module loaded ${activatedAt - moduleLoadedAt} ms before activate)`);
   });
   client = c;
+  // The budget box refuses what no network can meet: the server knows the smallest network's FLOPs.
+  useBudgetMinimum(async () => ((await c.sendRequest('ncp/budgetLimits', null)) as { minFlopsG?: number } | null)?.minFlopsG);
   c.onNotification('ncp/predictorState', (s: PredictorState) => status.show(s));
   c.onNotification('ncp/traceAdded', (p: unknown) => void traces.added(p));
+  // The trace panel follows the active .ncp editor (issue 26).
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor((e) => void traces.follow(e?.document)));
 
   const restart = async (why: string) => {
     log(`restarting the server: ${why}`);
@@ -105,6 +118,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(
     output,
     status,
+    trackNcpEditors(),
     vscode.commands.registerCommand('ncp.showServerLog', () => output.show(true)),
     vscode.commands.registerCommand('ncp.showTrace', (a?: unknown, b?: unknown) => traces.show(a, b)),
     // The server's "Copy as PyTorch network_setting" action asks the client to do the copying.

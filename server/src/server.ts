@@ -194,6 +194,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     cache.delete(e.document.uri);
+    lsp.forget(e.document.uri);
     forgetDocument(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
@@ -201,7 +202,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   // Features: the standard providers (features/lsp), then the product's own requests and
   // commands (features/extensions.ts lists them, one line per capability).
   const services: ServerServices = { connection, contextFor, settings: () => settings, predictions, log };
-  registerLspFeatures(services, withContext);
+  const lsp = registerLspFeatures(services, withContext);
   connection.onRequest('ncp/status', () => ({ predictors: predictions.state, analyses: cache.computed, settings }));
   registerCustomFeatures(services);
 

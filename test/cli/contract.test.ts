@@ -83,15 +83,16 @@ const FLAGS: Record<string, Record<string, string | null>> = {
   check: { '--json': null, '--model': models },
   fmt: { '--check': null },
   lsp: { '--stdio': null, '--node-ipc': null },
-  train: { '--data': mr, '--out': models, '--settings': 'seg', '--epochs': '1', '--members': '1', '--teacher': '0', '--seed': '1', '--set': 'dropout=0.1', '--recipe': 'ncp', '--holdout': '0.2', '--split-seed': '1', '--merge': null, '--version': 'v', '--backend': 'cpu', '--max-memory': '4000', '--max-time': '600' },
+  train: { '--data': mr, '--out': models, '--settings': 'seg', '--epochs': '1', '--members': '1', '--teacher': '0', '--seed': '1', '--set': 'dropout=0.1', '--recipe': 'ncp', '--holdout': '0.2', '--split-seed': '1', '--merge': null, '--version': 'v', '--backend': 'cpu', '--max-memory': '4000', '--max-time': '600', '--new-settings': 'mine' },
   eval: { '--data': mr, '--model': models, '--holdout': '0.2', '--split-seed': '1', '--recipe': 'ncp', '--epochs': '1', '--members': '1', '--teacher': '0', '--seed': '1', '--set': 'dropout=0.1', '--settings': 'seg', '--json': null, '--csv': null, '--backend': 'cpu' },
   predict: { '--json': null, '--csv': null, '--setting': 'seg', '--model': models, '--backend': 'cpu', '--data': mr },
   import: { '--out': join(dir, 'imported.json'), '--name': 'n' },
   propagate: { '--name': 'p', '--json': null, '--from': CODE, '--to': 'seg', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--strategy': 'continuous', '--steps': '3', '--lr': '0.05', '--restarts': '1', '--seed': '0', '--model': models, '--max-memory': '4000', '--max-time': '600', '--input': '64x64', '--head': 'seg', '--classes': '10' },
-  search: { '--data': nb, '--measure': 'true', '--timeout': '10', '--queries': '5', '--initial': '2', '--batch': '2', '--to': 'nb201', '--objective': 'nb201', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--kappa': '2', '--seed': '0', '--out': join(dir, 'walk.jsonl'), '--resume': null, '--json': null, '--input': '64x64', '--head': 'seg', '--classes': '10' },
+  search: { '--data': nb, '--measure': 'true', '--timeout': '10', '--queries': '5', '--initial': '2', '--batch': '2', '--to': 'nb201', '--objective': 'nb201', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--kappa': '2', '--seed': '0', '--out': join(dir, 'walk.jsonl'), '--resume': null, '--json': null, '--jobs': '1', '--gpus': '0', '--retries': '0', '--retry-delay': '1', '--broken-after': '5', '--retry-failed': null, '--backend': 'local', '--slurm': null, '--slurm-args': 'x', '--input': '64x64', '--head': 'seg', '--classes': '10' },
   suggest: { '--data': nb, '--count': '2', '--to': 'nb201', '--objective': 'nb201', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--kappa': '2', '--seed': '0', '--json': null, '--input': '64x64', '--head': 'seg', '--classes': '10' },
   export: { '--format': 'onnx', '--out': join(dir, 'net.onnx'), '--input': '64x64', '--head': 'seg', '--classes': '10' },
   latency: { '--threads': '1', '--runs': '2', '--warmup': '0', '--json': null, '--input': '64x64', '--head': 'seg', '--classes': '10' },
+  run: { '--write': null, '--json': null, '--model': models, '--max-memory': '4000', '--max-time': '600' },
   nb201: { '--data': nb, '--train-samples': '20', '--seed': '0', '--starts': '1', '--restarts': '1', '--strategy': 'continuous', '--steps': '3', '--json': null, '--max-memory': '4000', '--max-time': '600' },
 };
 
@@ -128,6 +129,7 @@ test('the documented flags are exactly what each command parses', async () => {
     for (const f of documented) {
       if (['--models', '--benchmark'].includes(f)) continue; // documented as deprecated aliases
       if (command === 'propagate' && f === '--to' ) continue;
+      if (command === 'search' && ['--partition', '--gres', '--time'].includes(f)) continue; // sbatch options in --slurm-args' example
       assert.ok(f in flags || (command === 'eval' && f in FLAGS.train), `ncprop ${command}: ${f} is in the help but not in this test`);
     }
     // the parser takes each one: an unknown option after it is the one reported (in-process, the
@@ -179,7 +181,7 @@ test('flops: JSON Lines (exact costs), CSV, empty stdin', () => {
   const j = ncp(['flops', '--json', CODE, 'nonsense']);
   assert.equal(j.status, 1);
   const [ok, bad] = jsonLines(j);
-  assert.deepEqual(Object.keys(ok), ['code', 'flops', 'params']);
+  assert.deepEqual(Object.keys(ok), ['code', 'string', 'flops', 'params']);
   assert.deepEqual(Object.keys(bad), ['input', 'error']);
   const csv = ncp(['flops', '--csv', CODE]);
   assert.equal(csv.status, 0);
@@ -221,7 +223,7 @@ test('eval: JSON Lines, CSV, and a training-set score says so', () => {
   const rows = jsonLines(held);
   assert.ok(rows.length >= 4);
   for (const r of rows) {
-    assert.deepEqual(Object.keys(r), ['run', 'split', 'setting', 'metric', 'n', 'tau', 'rho', 'mae', 'cov1', 'cov2']);
+    assert.deepEqual(Object.keys(r), ['models', 'version', 'data', 'networks', 'trainingNetworks', 'holdout', 'splitSeed', 'split', 'setting', 'metric', 'n', 'tau', 'rho', 'mae', 'cov1', 'cov2']);
     assert.equal(r.split, 'held-out');
     assertRounded(r);
   }
@@ -230,7 +232,7 @@ test('eval: JSON Lines, CSV, and a training-set score says so', () => {
   assert.match(train.stdout, /TRAINING-SET score/);
   assert.equal(jsonLines(ncp(['eval', '--model', full, '--json']))[0].split, 'training');
   const csv = ncp(['eval', '--model', full, '--csv']);
-  assert.equal(csv.stdout.split('\n')[0], 'run,split,setting,metric,n,tau,rho,mae,cov1,cov2');
+  assert.equal(csv.stdout.split('\n')[0], 'models,recipe,data,split,setting,metric,n,tau,rho,mae,cov1,cov2');
 });
 
 test('propagate: units, deprecated --models, {mean, std} in JSON, FILE --to warns', () => {

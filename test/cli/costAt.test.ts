@@ -33,7 +33,7 @@ const CLS = '88_128-1_1_1_128-1_2_1_4_120_32-2_3_1_2_4_128_128_128-1_4_1_1_1_1_3
 test('propagate --input 512x1024 --head seg: the budget and the printed cost count at that size', async () => {
   const start = parseCode(CLS);
   assert.ok(cost(start, SEG).flops > 40 && cost(start).flops < 40, 'the start fits 40 G only at 128×128');
-  const r = await ncp(['propagate', '--from', CLS, '--to', 'segmentation', '--flops-max', '40', '--steps', '8', '--json', '--input', '512x1024', '--head', 'seg']);
+  const r = await ncp(['propagate', '--from', CLS, '--to', 'segmentation', '--flops-max', '40G', '--steps', '8', '--json', '--input', '512x1024', '--head', 'seg']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /FLOPs and params count at 3×512×1024 input, segmentation head, 19 classes/);
   assert.match(r.stderr, /over budget/, 'over 40 G at 512×1024, so it is shrunk first');
@@ -61,7 +61,7 @@ process.stdin.on('end', () => {
 });
 `);
     const out = join(dir, 'runs.jsonl');
-    const r = await ncp(['search', '--measure', `"${process.execPath}" "${train}"`, '--to', 'seg.mIoU', '--flops-max', '30', '--queries', '5', '--initial', '3', '--batch', '2', '--seed', '4', '--out', out, '--input', '512x1024', '--head', 'seg']);
+    const r = await ncp(['search', '--measure', `"${process.execPath}" "${train}"`, '--to', 'seg.mIoU', '--flops-max', '30G', '--queries', '5', '--initial', '3', '--batch', '2', '--seed', '4', '--out', out, '--input', '512x1024', '--head', 'seg']);
     assert.equal(r.status, 0, r.stderr);
     const nets = readFileSync(seen, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { code: number[]; authors: unknown; input: number[]; head: string });
     assert.equal(nets.length, 5);
@@ -71,7 +71,7 @@ process.stdin.on('end', () => {
       assert.equal(n.head, 'seg');
       assert.ok(cost(n.code, SEG).flops <= 30, `${n.code} fits 30 G at 512×1024`);
     }
-    const s = await ncp(['suggest', '--data', out, '--to', 'seg.mIoU', '--flops-max', '30', '--count', '2', '--json', '--input', '512x1024', '--head', 'seg']);
+    const s = await ncp(['suggest', '--data', out, '--to', 'seg.mIoU', '--flops-max', '30G', '--count', '2', '--json', '--input', '512x1024', '--head', 'seg']);
     assert.equal(s.status, 0, s.stderr);
     const sug = s.stdout.trim().split('\n').map((l) => JSON.parse(l) as { code: number[] });
     assert.ok(sug.length >= 1);

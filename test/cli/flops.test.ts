@@ -1,3 +1,4 @@
+import { exactCost } from '../../server/src/cli/contract';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -35,13 +36,14 @@ async function ncp(args: string[], stdin = '', cwd = root): Promise<{ status: nu
 const A = '32_32-1_1_2_32-2_2_2_2_32_64-3_3_2_2_2_32_64_96-1_4_2_2_2_2_32_64_96_128-128';
 const A_LIST = [32, 32, 1, 2, 32, 2, 2, 2, 32, 64, 3, 2, 2, 2, 32, 64, 96, 1, 2, 2, 2, 2, 32, 64, 96, 128, 128];
 
-test('--json: one line per input with full-precision cost; bad inputs in place, exit 1', async () => {
+test('--json: one line per input with the exact cost at its precision (no float noise) and the string; bad inputs in place, exit 1', async () => {
   const r = await ncp(['flops', '--json', A, '[8,8,1,1,8]', A_LIST.join(' ')]);
   assert.equal(r.status, 1);
   const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
   assert.equal(lines.length, 3);
   const c = cost(A_LIST);
-  assert.deepEqual(lines[0], { code: A_LIST, flops: c.flops, params: c.params });
+  assert.deepEqual(lines[0], { code: A_LIST, string: A, flops: exactCost(c.flops, 'flops'), params: exactCost(c.params, 'params') });
+  assert.ok(Math.abs(lines[0].flops - c.flops) < 1e-12 && Math.abs(lines[0].params - c.params) < 1e-12, 'rounding drops noise, not digits');
   assert.deepEqual(lines[2], lines[0]);
   assert.equal(lines[1].input, '[8,8,1,1,8]');
   assert.match(lines[1].error, /argument 2: expected 27 integers, got 5/);
@@ -103,23 +105,24 @@ test('table and --breakdown: aligned, readable, consistent with the core', async
   const bj = await ncp(['flops', '--json', '--breakdown', '--input', '97', '--classes', '10', A]);
   const o = JSON.parse(bj.stdout);
   const want = costBreakdown(A_LIST, { input: [97, 97], classes: 10 });
-  assert.deepEqual(o.breakdown, { stem: want.stem, stages: want.stages, head: want.head });
-  assert.equal(o.flops, want.total.flops);
+  const at = (x: { flops: number; params: number }) => ({ flops: exactCost(x.flops, 'flops'), params: exactCost(x.params, 'params') });
+  assert.deepEqual(o.breakdown, { stem: at(want.stem), stages: want.stages.map(at), head: at(want.head) });
+  assert.equal(o.flops, exactCost(want.total.flops, 'flops'));
 });
 
-test('.txt files are read one code per line; other files and missing ones are errors in place', async () => {
+test('.txt and .ncp files are read (one code per line; declared networks); a missing one is an error in place, status 2', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ncp-flops-'));
   try {
     writeFileSync(join(dir, 'codes.txt'), `${A}\n\n# x\nnot a code\n`);
     writeFileSync(join(dir, 'net.ncp'), 'network x {}\n');
     const r = await ncp(['flops', '--json', 'codes.txt', 'net.ncp', 'missing.txt', A], '', dir);
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 2, 'a file that cannot be read: status 2, as in every command');
     const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines.length, 5);
     assert.deepEqual(lines[0].code, A_LIST);
     assert.match(lines[1].error, /^codes\.txt:4: /);
-    assert.match(lines[2].error, /net\.ncp is a file: codes are read from \.txt files/);
-    assert.match(lines[3].error, /cannot read missing\.txt: no such file/);
+    assert.match(lines[2].error, /network 'x' has errors/);
+    assert.match(lines[3].error, /cannot read 'missing\.txt': no such file/);
     assert.deepEqual(lines[4].code, A_LIST);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -226,8 +229,8 @@ test('the built CLI: 10,000 codes on stdin through `node bin/ncp.js flops --json
     for (const i of [0, 1, 4999, 9999]) {
       const o = JSON.parse(lines[i]);
       assert.deepEqual(o.code, codes[i]);
-      assert.equal(o.flops, cost(codes[i]).flops);
-      assert.equal(o.params, cost(codes[i]).params);
+      assert.equal(o.flops, exactCost(cost(codes[i]).flops, 'flops'));
+      assert.equal(o.params, exactCost(cost(codes[i]).params, 'params'));
     }
     const bad = spawnSync(process.execPath, [bin, 'flops', '1_2'], { encoding: 'utf8' });
     assert.equal(bad.status, 1);

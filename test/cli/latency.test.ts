@@ -60,7 +60,7 @@ test('a latency search end to end: search --measure "ncprop latency" minimises c
     writeFileSync(entry, `require(${JSON.stringify(join(root, 'server/src/cli/ncp.ts'))}).runCli();\n`);
     const cmd = `"${process.execPath}" --import tsx "${entry}" latency --runs 2 --warmup 1 --input 64`;
     const out = join(dir, 'latency.jsonl');
-    const r = await ncp(['search', '--measure', cmd, '--to=-1*cpu.ms', '--flops-max', '1', '--queries', '4', '--initial', '2', '--batch', '2', '--seed', '1', '--out', out, '--timeout', '300']);
+    const r = await ncp(['search', '--measure', cmd, '--to=-1*cpu.ms', '--flops-max', '1G', '--queries', '4', '--initial', '2', '--batch', '2', '--seed', '1', '--out', out, '--timeout', '300']);
     assert.equal(r.status, 0, r.stderr);
     const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; metrics?: { cpu?: { ms?: number } } });
     assert.equal(rows.length, 4);

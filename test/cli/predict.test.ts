@@ -119,15 +119,17 @@ test('ncp train/eval reject bad options with a usage message', async () => {
     ['trunk=128+x', /--set trunk: expected layer widths joined by '\+'/],
     ['joint', /--set: expected key=value, got 'joint'/],
     ['select=best', /--set select: expected mae or tau, got 'best'/],
-    ['lr=0', /--set lr: expected a number > 0, got '0'/],
+    ['lr=0', /--set lr: expected a number > 0 and ≤ 1, got '0'/],
+    ['lr=1e308', /--set lr: expected a number > 0 and ≤ 1, got '1e308'/],
   ] as const) {
     const r = await ncp(['eval', '--data', 'x.json', '--holdout', '0.2', '--set', set]);
     assert.equal(r.code, 2, set);
     assert.match(r.err, msg);
   }
+  // a --model folder that is not there is a file that cannot be read: status 2, as in every command
   const d = await ncp(['predict', '--model', join(dir, 'missing'), CODE]);
-  assert.equal(d.code, 1);
-  assert.match(d.err, /manifest is missing/);
+  assert.equal(d.code, 2);
+  assert.match(d.err, /cannot read '.*missing': no such folder/);
   assert.ok(!existsSync(join(dir, 'missing')));
 });
 

@@ -46,7 +46,7 @@ async function smallModels(): Promise<string> {
 
 test('ncp propagate --from … --json: result within the budget, trace, predictions', { skip }, async () => {
   const m = await smallModels();
-  const r = await ncp(['propagate', '--from', CLS, '--to', 'segmentation', '--flops-max', '2.5', '--steps', '15', '--json', '--model', m]);
+  const r = await ncp(['propagate', '--from', CLS, '--to', 'segmentation', '--flops-max', '2.5G', '--steps', '15', '--json', '--model', m]);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.result.length, 27);

@@ -26,3 +26,16 @@ test('what is not a budget gets a message saying why', () => {
     if (!r.ok) assert.match(r.message, why, text);
   }
 });
+
+test("the smallest network's FLOPs (from the server) is the least budget the box accepts", () => {
+  const min = 0.010842562; // exact FLOPs of the smallest network of the benchmark's range (ncp/budgetLimits)
+  for (const text of ['0.001', '0.0108', '10M']) {
+    const r = parseBudget(text, min);
+    assert.equal(r.ok, false, text);
+    if (!r.ok) assert.match(r.message, /at least 0\.01085 G: the smallest network of the benchmark's range needs 0\.010843 G/, text);
+  }
+  assert.deepEqual(parseBudget('0.01085', min), { ok: true, value: 0.01085 });
+  assert.deepEqual(parseBudget('11M', min), { ok: true, value: 0.011 });
+  // without the server's figure the box still refuses what is not positive
+  assert.deepEqual(parseBudget('0.001'), { ok: true, value: 0.001 });
+});

@@ -103,3 +103,26 @@ test('the problem matcher reads `check` output of the built CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("walkthrough steps complete by what the user did: context keys the client sets, no onCommand of a command that can fail", () => {
+  const src = clientSources();
+  // commands that can fail (no .ncp file, no declaration, a failed run) must not tick a step by being invoked
+  const canFail = ['ncp.runPropagationAtCursor', 'ncp.showTrace', 'ncp.propagateToSegmentation', 'ncp.propagateToClassification', 'ncp.propagateToVideo', 'ncp.fitBudgetAtCursor'];
+  const steps = c.walkthroughs.flatMap((w: { steps: { id: string; completionEvents: string[] }[] }) => w.steps);
+  for (const s of steps) {
+    for (const e of s.completionEvents) {
+      if (e.startsWith('onCommand:')) assert.ok(!canFail.includes(e.slice('onCommand:'.length)), `${s.id} completes on ${e}, which also fires when the command fails`);
+      if (e.startsWith('onContext:')) assert.ok(src.includes(`'${e.slice('onContext:'.length)}'`), `${s.id}: the client never sets ${e}`);
+    }
+  }
+  const byId = new Map(steps.map((s: { id: string; completionEvents: string[] }) => [s.id, s.completionEvents]));
+  assert.deepEqual(byId.get('propagate'), ['onContext:ncp.walkthrough.propagated']);
+  assert.deepEqual(byId.get('trace'), ['onContext:ncp.walkthrough.traceShown']);
+});
+
+test('.ncp files indent with 2 spaces (as the formatter does) and get no word-based suggestions from other files', () => {
+  const d = c.configurationDefaults['[ncp]'];
+  assert.equal(d['editor.tabSize'], 2);
+  assert.equal(d['editor.insertSpaces'], true);
+  assert.equal(d['editor.wordBasedSuggestions'], 'off');
+});

@@ -38,7 +38,7 @@ test('Restricted Mode: the extension is active and ignores the workspace ncp.pre
     let lines: string[] = [];
     await until('an inlay hint', async () => {
       lines = await editorLines(page);
-      return lines.find((l) => /network cls_net .*2\.72 G · seg mIoU/.test(l));
+      return lines.find((l) => /network cls_net .*seg mIoU \d+\.\d±\d+\.\d · 2\.72 G/.test(l));
     }).catch((e: Error) => {
       throw new Error(`${e.message}\n${lines.join('\n')}`);
     });

@@ -95,7 +95,7 @@ test('code lens runs a propagate block; the result is written under its source a
   // Written right under the source network, with the predicted change in a comment.
   const src = a.networks.get('cls_net')!;
   const between = text.slice(src.range.endOffset, net.range.startOffset);
-  assert.match(between, /^\n\n\/\/ propagated from cls_net \(winner-takes-all, \d+ steps, best of 2 runs\)\n\/\/ seg\.mIoU .* predicted\n\/\/ FLOPs .* exact\n$/);
+  assert.match(between, /^\n\n\/\/ propagated from cls_net \(winner-takes-all, \d+ steps, best of 2 runs\)\n\/\/ note: the start is over budget \(2\.72\d* G MACs, .*\): it is first shrunk into the budget\n\/\/ seg\.mIoU .* predicted\n\/\/ FLOPs .* exact\n$/);
 
   // The trace is kept and served; the lens now offers it.
   const lenses2 = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: URI } });

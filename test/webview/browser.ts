@@ -10,100 +10,41 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const ROOT = join(__dirname, '..', '..');
 const ORIGIN = 'https://webview.ncp.test';
 
+/**
+ * The --vscode-* variables code-server 4.100.3 (VS Code 1.100) gives a webview in each of the four
+ * theme kinds (Light Modern, Dark Modern, Dark High Contrast, Light High Contrast), recorded from
+ * the real workbench by test/e2e/recordThemes.ts (see docs/views.md); `high-contrast` is
+ * the dark one.
+ */
+const RECORDED = JSON.parse(readFileSync(join(__dirname, 'themes.json'), 'utf8')) as Record<'light' | 'dark' | 'hc-dark' | 'hc-light', Record<string, string>>;
 export const THEMES = {
-  light: {
-    '--vscode-foreground': '#3b3b3b',
-    '--vscode-descriptionForeground': '#717171',
-    '--vscode-editor-background': '#ffffff',
-    '--vscode-panel-border': '#e5e5e5',
-    '--vscode-editorIndentGuide-background1': '#ececec',
-    '--vscode-charts-blue': '#1a85ff',
-    '--vscode-charts-purple': '#a86ad2',
-    '--vscode-charts-orange': '#d18616',
-    '--vscode-charts-red': '#e51400',
-    '--vscode-charts-green': '#388a34',
-    '--vscode-focusBorder': '#005fb8',
-    '--vscode-list-hoverBackground': '#f2f2f2',
-    '--vscode-list-activeSelectionBackground': '#e4e6f1',
-    '--vscode-list-activeSelectionForeground': '#000000',
-    '--vscode-editorHoverWidget-background': '#f8f8f8',
-    '--vscode-editorHoverWidget-border': '#c8c8c8',
-    '--vscode-textCodeBlock-background': '#f0f0f0',
-    '--vscode-editorGroupHeader-tabsBackground': '#f8f8f8',
-    '--vscode-sideBar-background': '#ffffff',
-    '--vscode-icon-foreground': '#3b3b3b',
-    '--vscode-sideBarSectionHeader-background': '#f8f8f8',
-    '--vscode-sideBarSectionHeader-foreground': '#3b3b3b',
-    '--vscode-sideBarSectionHeader-border': '#e5e5e5',
-    '--vscode-sideBarTitle-foreground': '#3b3b3b',
-    '--vscode-badge-background': '#cccccc',
-    '--vscode-badge-foreground': '#3b3b3b',
-    '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
-    '--vscode-font-size': '13px',
-    '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace',
-  },
-  dark: {
-    '--vscode-foreground': '#cccccc',
-    '--vscode-descriptionForeground': '#9d9d9d',
-    '--vscode-editor-background': '#1f1f1f',
-    '--vscode-panel-border': '#2b2b2b',
-    '--vscode-editorIndentGuide-background1': '#333333',
-    '--vscode-charts-blue': '#3794ff',
-    '--vscode-charts-purple': '#b180d7',
-    '--vscode-charts-orange': '#d18616',
-    '--vscode-charts-red': '#f14c4c',
-    '--vscode-charts-green': '#89d185',
-    '--vscode-focusBorder': '#0078d4',
-    '--vscode-list-hoverBackground': '#2a2d2e',
-    '--vscode-list-activeSelectionBackground': '#04395e',
-    '--vscode-list-activeSelectionForeground': '#ffffff',
-    '--vscode-editorHoverWidget-background': '#202020',
-    '--vscode-editorHoverWidget-border': '#454545',
-    '--vscode-textCodeBlock-background': '#2b2b2b',
-    '--vscode-editorGroupHeader-tabsBackground': '#181818',
-    '--vscode-sideBar-background': '#1f1f1f',
-    '--vscode-icon-foreground': '#cccccc',
-    '--vscode-sideBarSectionHeader-background': '#181818',
-    '--vscode-sideBarSectionHeader-foreground': '#cccccc',
-    '--vscode-sideBarSectionHeader-border': '#2b2b2b',
-    '--vscode-sideBarTitle-foreground': '#cccccc',
-    '--vscode-badge-background': '#616161',
-    '--vscode-badge-foreground': '#f8f8f8',
-    '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
-    '--vscode-font-size': '13px',
-    '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace',
-  },
-  'high-contrast': {
-    '--vscode-foreground': '#ffffff',
-    '--vscode-descriptionForeground': '#ffffff',
-    '--vscode-editor-background': '#000000',
-    '--vscode-panel-border': '#6fc3df',
-    '--vscode-contrastBorder': '#6fc3df',
-    '--vscode-contrastActiveBorder': '#f38518',
-    '--vscode-editorIndentGuide-background1': '#7c7c7c',
-    '--vscode-charts-blue': '#3794ff',
-    '--vscode-charts-purple': '#b180d7',
-    '--vscode-charts-orange': '#d18616',
-    '--vscode-charts-red': '#f14c4c',
-    '--vscode-charts-green': '#89d185',
-    '--vscode-charts-yellow': '#cca700',
-    '--vscode-focusBorder': '#f38518',
-    '--vscode-list-hoverBackground': '#000000',
-    '--vscode-list-activeSelectionBackground': '#000000',
-    '--vscode-list-activeSelectionForeground': '#ffffff',
-    '--vscode-editorHoverWidget-background': '#0c141f',
-    '--vscode-editorHoverWidget-border': '#6fc3df',
-    '--vscode-textCodeBlock-background': '#000000',
-    '--vscode-editorGroupHeader-tabsBackground': '#000000',
-    '--vscode-button-secondaryBackground': '#000000',
-    '--vscode-button-secondaryForeground': '#ffffff',
-    '--vscode-badge-background': '#000000',
-    '--vscode-badge-foreground': '#ffffff',
-    '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
-    '--vscode-font-size': '13px',
-    '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace',
-  },
+  light: RECORDED.light,
+  dark: RECORDED.dark,
+  'high-contrast': RECORDED['hc-dark'],
+  'hc-light': RECORDED['hc-light'],
 } as const;
+
+/** The classes VS Code puts on a webview's <body> per theme kind. */
+const BODY_CLASS: Record<keyof typeof THEMES, string> = {
+  light: 'vscode-light',
+  dark: 'vscode-dark',
+  'high-contrast': 'vscode-high-contrast',
+  'hc-light': 'vscode-high-contrast vscode-high-contrast-light',
+};
+
+/**
+ * The rules of VS Code's own webview stylesheet (workbench/contrib/webview/browser/pre/index.html)
+ * that reach our elements: a view's own styles must win over them (in Dark High Contrast its
+ * `code` rule alone makes text black on black).
+ */
+const VSCODE_DEFAULT_CSS = `
+body { background-color: transparent; color: var(--vscode-editor-foreground); font-family: var(--vscode-font-family); font-weight: var(--vscode-font-weight); font-size: var(--vscode-font-size); margin: 0; padding: 0 20px; }
+a, a code { color: var(--vscode-textLink-foreground); }
+code { font-family: var(--monaco-monospace-font); color: var(--vscode-textPreformat-foreground); background-color: var(--vscode-textPreformat-background); padding: 1px 3px; border-radius: 4px; }
+::-webkit-scrollbar { width: 10px; height: 10px; }
+::-webkit-scrollbar-corner { background-color: var(--vscode-editor-background); }
+::-webkit-scrollbar-thumb { background-color: var(--vscode-scrollbarSlider-background); }
+`;
 
 export type ThemeName = keyof typeof THEMES;
 
@@ -128,6 +69,8 @@ export interface Opened {
   /** CSP violations, page errors and console errors seen so far. */
   problems(): Promise<string[]>;
   post(message: unknown): Promise<void>;
+  /** What the view last saved with setState (VS Code hands it back when the webview is rebuilt). */
+  state(): Promise<unknown>;
 }
 
 /** Opens the view as VS Code would (same shell and CSP), with the given theme's variables. */
@@ -141,11 +84,12 @@ export async function openView(browser: Browser, theme: ThemeName = 'light', vie
   const vars = Object.entries(THEMES[theme]).map(([k, v]) => `${k}: ${v};`).join(' ');
   // VS Code puts the theme on <html style="…"> and a class on <body>; a stylesheet served from the
   // webview origin does the same here without loosening the CSP.
-  const themeCss = `html { ${vars} } body { color-scheme: ${theme === 'light' ? 'light' : 'dark'}; }`;
+  const themeCss = `html { ${vars} } body { color-scheme: ${theme === 'light' || theme === 'hc-light' ? 'light' : 'dark'}; }\n${VSCODE_DEFAULT_CSS}`;
   const nonce = makeNonce();
+  // VS Code's stylesheet comes before the view's own (it is injected into the frame's head first).
   const html = webviewHtml({ cspSource: ORIGIN, nonce, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/dist/webview.css`, view })
-    .replace('</head>', `<link rel="stylesheet" href="${ORIGIN}/theme.css">\n</head>`)
-    .replace('<body ', `<body class="vscode-${theme}" `);
+    .replace('<meta name="viewport"', `<link rel="stylesheet" href="${ORIGIN}/theme.css">\n<meta name="viewport"`)
+    .replace('<body ', `<body class="${BODY_CLASS[theme]}" `);
   await page.route(`${ORIGIN}/**`, async (route) => {
     const path = new URL(route.request().url()).pathname;
     const file = (p: string) => readFileSync(join(ROOT, p));
@@ -170,15 +114,17 @@ export async function openView(browser: Browser, theme: ThemeName = 'light', vie
       return {
         postMessage: (m) => { w.__posted.push(JSON.parse(JSON.stringify(m))); },
         getState: () => state,
-        setState: (s) => { state = s; },
+        setState: (s) => { state = JSON.parse(JSON.stringify(s)); },
       };
     };
+    w.__state = () => state;
   })();`);
   const opened: Opened = {
     page,
     posted: () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted),
     problems: async () => [...errors, ...(await page.evaluate(() => (window as unknown as { __problems: string[] }).__problems))],
     post: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
+    state: () => page.evaluate(() => (window as unknown as { __state: () => unknown }).__state()),
   };
   await page.goto(`${ORIGIN}/index.html`);
   try {

@@ -105,7 +105,7 @@ test('malformed messages: nothing drawn from them, nothing posted, the last good
   const broken = { ...trace, runTraces: [[{ ...trace.trace[0], rounded: [1, 2] }]] };
   for (const m of [{ type: 'cursor', network: { name: 'x', space: 'multires', code: [1] } }, { type: 'trace', result: broken }, { type: 'trace', result: { ...trace, runTraces: new Array(101).fill([]) } }]) await t.post(m);
   assert.match(await t.page.locator('.error').textContent() ?? '', /runTraces has 101 entries \(at most 100\)/);
-  assert.equal(await t.page.locator('table.strip tr').count(), 3, 'the malformed cursor network is not shown');
+  assert.equal(await t.page.locator('table.strip tbody tr').count(), 3, 'the malformed cursor network is not shown');
   assert.equal(await t.page.locator('svg.code-trace g.code-panel').count(), 8);
   assert.deepEqual(await t.posted(), [{ type: 'ready' }]);
   assert.deepEqual(await t.problems(), []);

@@ -61,10 +61,10 @@ test('code trace: eight panels covering the 27 positions, legend, moved position
   const page = v.page;
   await page.waitForSelector('svg.code-trace');
   assert.equal(await page.locator('svg.code-trace g.code-panel').count(), 8);
-  assert.equal(await page.locator('.code-legend dt').count(), 8, 'the grouping legend names each panel');
+  assert.equal(await page.locator('svg.code-trace text.panel-title').count(), 8, 'each panel is named');
   const dims = await page.$$eval('svg.code-trace g.dim', (gs) => gs.map((g) => Number(g.getAttribute('data-dim'))));
   assert.deepEqual([...dims].sort((a, b) => a - b), CODE_LAYOUT.map((_, i) => i), 'each position drawn once');
-  assert.equal(await page.locator('.code-legend .key').count(), 27);
+  assert.equal(await page.locator('svg.code-trace g.key').count(), 27, 'each panel keys its lines');
   const best = wta.runTraces![wta.bestRestart];
   const d = await page.getAttribute('svg.code-trace g.dim[data-dim="0"] path.rounded', 'd');
   assert.equal(d!.split('H').length, best.length, 'a step line through every step of the run');
@@ -112,7 +112,7 @@ test('code strip, insert this network, trace and chart exports', { skip }, async
   await v.post({ type: 'trace', result: wta, name: 'seg_small', budget: BUDGET });
   const page = v.page;
   await page.waitForSelector('table.strip');
-  const strip = page.locator('table.strip tr');
+  const strip = page.locator('table.strip tbody tr');
   assert.equal(await strip.count(), 3, 'start, result and the selected (best) step');
   assert.equal(await strip.nth(0).locator('td').count(), 27);
   const changed = wta.result.filter((x, i) => x !== wta.snappedStart[i]).length;
@@ -159,7 +159,7 @@ test('NAS-Bench-201: the op of each of the 6 edges per step, every run', { skip 
   const best = cells.runTraces[cells.bestRestart];
   assert.equal(await page.locator('svg.edge-grid g.op').count(), 6 * best.length);
   assert.equal(await page.locator('svg.edge-grid g.op.moved').count(), best.filter((s) => s.moved).length);
-  assert.equal(await page.locator('table.strip tr').first().locator('td').count(), 6);
+  assert.equal(await page.locator('table.strip tbody tr').first().locator('td').count(), 6);
   const other = (cells.bestRestart + 1) % 3;
   await page.selectOption('#run-picker', String(other));
   assert.equal(await page.locator('svg.edge-grid g.op').count(), 6 * cells.runTraces[other].length);

@@ -107,8 +107,9 @@ const COMPARE: CompareData = {
 
 test('compare: columns, sorting with missing values last, CSV with every metric', () => {
   const cols = columns(COMPARE);
-  assert.deepEqual(cols.map((c) => c.key), ['name', 'flops', 'params', 'pred:seg', 'meas:seg']);
-  const pred = cols[3];
+  // predictions first after the name (what a person compares for), cost after
+  assert.deepEqual(cols.map((c) => c.key), ['name', 'pred:seg', 'meas:seg', 'flops', 'params']);
+  const pred = cols[1];
   assert.deepEqual(sortRows(COMPARE.rows, pred, -1).map((r) => r.name), ['c', 'a', '=cmd']);
   assert.deepEqual(sortRows(COMPARE.rows, pred, 1).map((r) => r.name), ['a', 'c', '=cmd']);
   const csv = compareCsv(COMPARE).trim().split('\n');

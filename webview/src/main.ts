@@ -7,7 +7,7 @@ import './styles.css';
 import { checkHostMessage, checkPayload, type TracePayload, type WebviewMessage } from './protocol';
 import { checkCompareData, checkDataMessage, checkExplorerData, checkSearchProgress, type CompareData, type CursorNetwork, type ExplorerData } from './messages';
 import { checked } from './common/shape';
-import { el } from './common/dom';
+import { el, fileLabel } from './common/dom';
 import { chartWidth, renderEmpty, renderTrace, showError, type View } from './trace/render';
 import { renderExplorer } from './explorer/render';
 import { renderCompare } from './compare/render';
@@ -40,23 +40,44 @@ function onResize(root: HTMLElement, redraw: (width: number) => void): void {
   }).observe(root);
 }
 
+/** Which run a payload shows: a payload of the same run keeps the selected step. */
+function runIdentity(p: TracePayload | undefined): string {
+  const r = p?.result;
+  return r ? JSON.stringify([p.file ?? '', p.name ?? '', r.trace.length, r.runs.length, r.result, r.bestRestart]) : '';
+}
+
 function startTrace(root: HTMLElement, api: VsCodeApi | undefined, post: Post): void {
   let shown: TracePayload | undefined;
   let view: View | undefined;
   let cursor: CursorNetwork | null = null;
+  /** The selected step (index into every run's steps), kept in the webview state with the trace. */
+  let selected: number | undefined;
+  const save = () => api?.setState({ ...shown, ...(selected !== undefined ? { selected } : {}) });
   const show = (payload: TracePayload) => {
+    // A new run starts at its result; the same run again (the panel restored, resized) keeps its step.
+    if (runIdentity(payload) !== runIdentity(shown)) selected = undefined;
     shown = payload;
     try {
-      view = renderTrace(root, payload, post, cursor);
+      view = renderTrace(root, payload, post, cursor, selected, (i) => {
+        selected = i;
+        save();
+      });
+      save();
     } catch (e) {
       // A shape the checks let through but rendering cannot handle must not leave a blank panel.
       renderEmpty(root, `Could not draw this trace: ${(e as Error).message}`);
     }
   };
-  // The panel's state survives hiding: redraw the last trace at once, before the host answers.
-  const saved = checkPayload(api?.getState());
-  if (saved.ok && saved.value.result) show(saved.value);
-  else renderEmpty(root);
+  // The panel's state survives hiding: redraw the last trace at once, with its selected step,
+  // before the host answers.
+  const state = api?.getState() as { selected?: unknown } | null | undefined;
+  const saved = checkPayload(state);
+  if (saved.ok && saved.value.result) {
+    const s = state?.selected;
+    selected = typeof s === 'number' && Number.isInteger(s) && s >= 0 ? s : undefined;
+    shown = saved.value;
+    show(saved.value);
+  } else renderEmpty(root);
 
   window.addEventListener('message', (ev: MessageEvent<unknown>) => {
     const data = ev.data as { type?: unknown } | null;
@@ -73,7 +94,6 @@ function startTrace(root: HTMLElement, api: VsCodeApi | undefined, post: Post): 
       return;
     }
     const { type: _type, ...payload } = m.value;
-    api?.setState(payload);
     show(payload);
   });
   onResize(root, () => {
@@ -123,7 +143,7 @@ function start(): void {
   } else if (view === 'search') {
     startData<SearchProgressData>(root, api, 'searchProgress', checkSearchProgress, (d, w) => renderSearchProgress(root, d, post, w));
   } else if (view === 'compare') {
-    startData<CompareData>(root, api, 'compare', checkCompareData, (d) => renderCompare(root, d, post));
+    startData<CompareData>(root, api, 'compare', checkCompareData, (d) => renderCompare(root, d, post, fileLabel(d.uri)));
   } else {
     startTrace(root, api, post);
   }

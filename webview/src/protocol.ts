@@ -14,6 +14,8 @@ export interface TracePayload {
   name?: string;
   /** The block's budget (the result itself does not carry it); drawn as a dashed line. */
   budget?: Budget;
+  /** The file the run belongs to, as the workspace names it (the view says which file it shows). */
+  file?: string;
 }
 
 export type HostMessage = { type: 'trace' } & TracePayload;
@@ -315,6 +317,10 @@ export function checkPayload(v: unknown): Checked<TracePayload> {
     const o = obj(v, 'message');
     const payload: TracePayload = { result: null };
     if (o.name !== undefined) payload.name = str(o.name, 'message.name');
+    if (o.file !== undefined) {
+      payload.file = str(o.file, 'message.file');
+      if (payload.file.length > 1000) throw new ShapeError('message.file is longer than 1000 characters');
+    }
     // The result may carry its budget itself (e.g. a server that adds it); the message's wins.
     const budget = budgetOf(o.budget, 'message.budget') ?? (o.result && typeof o.result === 'object' ? budgetOf((o.result as Obj).budget, 'result.budget') : undefined);
     if (budget) payload.budget = budget;

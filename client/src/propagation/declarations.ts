@@ -2,6 +2,7 @@
 // (networks are Class symbols, propagate blocks Function symbols: server/src/features/lsp/symbols.ts),
 // and offers a quick pick of the file's declarations when the cursor is on none.
 import * as vscode from 'vscode';
+import { ncpTextEditor } from '../lastNcpEditor';
 
 export type DeclKind = 'network' | 'propagate';
 const SYMBOL_KIND: Record<DeclKind, vscode.SymbolKind> = { network: vscode.SymbolKind.Class, propagate: vscode.SymbolKind.Function };
@@ -18,12 +19,11 @@ async function symbolsOf(doc: vscode.TextDocument, kind: DeclKind): Promise<vsco
 }
 
 /**
- * The active .ncp editor, else a visible one (a command link in the walkthrough leaves no active
- * text editor), or a message saying one is needed.
+ * The active .ncp editor, else the last active one (a command link in the walkthrough leaves no
+ * active text editor: lastNcpEditor.ts), or a message saying one is needed.
  */
-export function ncpEditor(): vscode.TextEditor | undefined {
-  const active = vscode.window.activeTextEditor;
-  const editor = active?.document.languageId === 'ncp' ? active : vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'ncp');
+export async function ncpEditor(): Promise<vscode.TextEditor | undefined> {
+  const editor = await ncpTextEditor();
   if (editor) return editor;
   void vscode.window.showWarningMessage('NCP: open a .ncp file first.');
   return undefined;
@@ -34,7 +34,7 @@ export function ncpEditor(): vscode.TextEditor | undefined {
  * this kind (just that one when there is only one); undefined when there is none or the user cancels.
  */
 export async function pickDeclaration(kind: DeclKind, verb: string): Promise<Target | undefined> {
-  const editor = ncpEditor();
+  const editor = await ncpEditor();
   if (!editor) return undefined;
   const symbols = await symbolsOf(editor.document, kind);
   const here = symbols.find((s) => s.range.contains(editor.selection.active));

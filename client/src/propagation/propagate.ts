@@ -6,21 +6,23 @@
 import * as vscode from 'vscode';
 import { parseBudget } from './budgetInput';
 import { pickDeclaration } from './declarations';
+import { outcomeMessage } from './runOutcome';
+import { WALKTHROUGH_CONTEXT, walkthroughStepDone } from '../walkthrough';
 
 export const SERVER_PROPAGATE = 'ncp.propagateNetwork';
 export const SERVER_FIT_BUDGET = 'ncp.fitBudget';
 export const SERVER_RUN_BLOCK = 'ncp.runPropagation';
 
-/** The server's answer (RunOutcome in propagationRun.ts). */
-interface RunOutcome {
-  applied?: boolean;
-  name?: string;
-  reason?: string;
-  traceKey?: string;
+/** The smallest budget the server says can be met (ncp/budgetLimits), set by the extension. */
+let budgetMinimum: () => Promise<number | undefined> = async () => undefined;
+
+export function useBudgetMinimum(get: () => Promise<number | undefined>): void {
+  budgetMinimum = get;
 }
 
-/** Asks for a FLOPs budget (G); undefined when the user cancels. */
+/** Asks for a FLOPs budget (G); undefined when the user cancels. Refuses budgets below the smallest network's FLOPs. */
 export async function askBudget(network: string, initial?: number): Promise<number | undefined> {
+  const minimum = await budgetMinimum().catch(() => undefined);
   const text = await vscode.window.showInputBox({
     value: initial === undefined ? '' : String(initial),
     title: `NCP: fit '${network}' into a FLOPs budget`,
@@ -28,12 +30,12 @@ export async function askBudget(network: string, initial?: number): Promise<numb
     placeHolder: 'e.g. 2.5',
     ignoreFocusOut: true,
     validateInput: (v) => {
-      const r = parseBudget(v);
+      const r = parseBudget(v, minimum);
       return r.ok ? undefined : r.message;
     },
   });
   if (text === undefined) return undefined;
-  const r = parseBudget(text);
+  const r = parseBudget(text, minimum);
   return r.ok ? r.value : undefined;
 }
 
@@ -42,16 +44,14 @@ function rec(v: unknown): Record<string, unknown> {
 }
 
 async function report(outcome: unknown, uri: string): Promise<void> {
-  const o = rec(outcome) as RunOutcome;
-  if (o.applied && o.name) {
-    const choice = await vscode.window.showInformationMessage(`NCP: wrote the network '${o.name}'.`, 'Show Trace');
-    if (choice === 'Show Trace' && o.traceKey) await vscode.commands.executeCommand('ncp.showTrace', { uri, name: o.name, key: o.traceKey });
+  const m = outcomeMessage(outcome);
+  if (!m) return;
+  if (m.kind === 'warning') {
+    void vscode.window.showWarningMessage(m.text);
     return;
   }
-  // Cancellations were the user's own doing; errors the server reported itself are not repeated.
-  const reason = o.reason ?? '';
-  if (reason === '' || reason.startsWith('cancelled') || reason.startsWith('the predictors could not') || reason.startsWith('no FLOPs budget')) return;
-  void vscode.window.showWarningMessage(`NCP: nothing was written: ${reason}`);
+  const choice = await vscode.window.showInformationMessage(m.text, 'Show Trace');
+  if (choice === 'Show Trace' && m.traceKey) await vscode.commands.executeCommand('ncp.showTrace', { uri, name: m.name, key: m.traceKey });
 }
 
 /**
@@ -69,6 +69,7 @@ export async function interceptRunCommand(command: string, args: unknown[], next
     }
   }
   const outcome = await next(command, args);
+  if (outcomeMessage(outcome)?.kind === 'written') walkthroughStepDone(WALKTHROUGH_CONTEXT.propagated);
   void report(outcome, String(a.uri ?? ''));
   return outcome;
 }

@@ -33,6 +33,26 @@ export class TracePanel {
   private readonly disposables: vscode.Disposable[] = [];
   private log: ((message: string) => void) | undefined;
 
+  /** The open panel, if any. */
+  static get isOpen(): boolean {
+    return TracePanel.current !== undefined;
+  }
+
+  /**
+   * Updates an open panel without bringing it forward (the view follows the active file); does
+   * nothing when no panel is open.
+   */
+  static follow(payload: unknown, log: (message: string) => void, uri: string): void {
+    const c = TracePanel.current;
+    if (!c) return;
+    const checked = checkPayload(payload);
+    if (!checked.ok) log(`ncp/trace: ignored a malformed answer: ${checked.error}`);
+    // The strip's cursor row came from the file shown before.
+    if (c.uri !== uri) TracePanel.postCursor(null);
+    c.uri = uri;
+    c.update(checked.ok ? checked.value : { result: null });
+  }
+
   /** Shows (or updates) the trace panel. `payload` is checked here: the server is a separate process. */
   static show(extensionUri: vscode.Uri, payload: unknown, log?: (message: string) => void, uri?: string): TracePanel {
     const checked = checkPayload(payload);
@@ -47,6 +67,7 @@ export class TracePanel {
       });
       TracePanel.current = new TracePanel(panel, extensionUri);
     }
+    if (TracePanel.current.uri !== uri) TracePanel.postCursor(null);
     TracePanel.current.uri = uri;
     TracePanel.current.log = log;
     TracePanel.current.update(value);
@@ -77,7 +98,9 @@ export class TracePanel {
   }
 
   private update(payload: TracePayload): void {
-    this.payload = payload;
+    // The view names the file it shows (issue 26): the workspace-relative path of the run's document.
+    const file = this.uri ? vscode.workspace.asRelativePath(vscode.Uri.parse(this.uri)) : undefined;
+    this.payload = { ...payload, ...(file ? { file } : {}) };
     this.panel.title = payload.name ? `Trace: ${payload.name}` : 'Propagation trace';
     if (this.ready) void this.send();
   }
@@ -104,13 +127,11 @@ export class TracePanel {
       void this.send();
       return;
     }
+    // A chosen step: the view shows it (its row, the strip, "Insert this network"); no
+    // notification covering the table each click (issue 26). The log keeps its code.
     const r = this.payload.result;
     const step = r ? allSteps(r)[m.value.step] : undefined;
-    if (!r || !step) return;
-    const code = codeText(r.space, step.rounded);
-    void vscode.window
-      .showInformationMessage(`Step ${step.step} of run ${step.restart}: ${code}`, 'Copy code')
-      .then((choice) => (choice === 'Copy code' ? vscode.env.clipboard.writeText(code) : undefined));
+    if (r && step) this.log?.(`trace view: step ${step.step} of run ${step.restart} selected: ${codeText(r.space, step.rounded)}`);
   }
 
   private dispose(): void {

@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 import { traceTarget } from '../../../webview/src/protocol';
 import { TracePanel } from './tracePanel';
+import { ncpDocument } from '../lastNcpEditor';
+import { WALKTHROUGH_CONTEXT, walkthroughStepDone } from '../walkthrough';
 
 export interface RunInfo {
   key: string;
@@ -48,6 +50,7 @@ export class Traces {
       return;
     }
     TracePanel.show(this.extensionUri, { result: answer, name }, this.log, uri);
+    walkthroughStepDone(WALKTHROUGH_CONTEXT.traceShown);
   }
 
   /** The command: `(args?)` from a code lens `{uri, name, key?}`, else the active file's runs. */
@@ -63,8 +66,8 @@ export class Traces {
         await this.open(c, target.uri, target.key ? { key: target.key } : target, target.name);
         return;
       }
-      const active = vscode.window.activeTextEditor?.document;
-      const doc = active?.languageId === 'ncp' ? active : vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'ncp')?.document;
+      // The active .ncp file, else the last active one (the walkthrough's link leaves none active).
+      const doc = await ncpDocument();
       if (!doc) {
         void vscode.window.showWarningMessage('NCP: open a .ncp file to see the traces of its propagations.');
         return;
@@ -88,7 +91,8 @@ export class Traces {
                   detail: `${r.strategy} · finished ${when(r.finishedAt)}`,
                   run: r,
                 })),
-                { title: 'NCP: propagation traces of this file (latest first)', placeHolder: 'Pick a run' },
+                // ignoreFocusOut: from the walkthrough's button the page takes the focus back at once
+                { title: 'NCP: propagation traces of this file (latest first)', placeHolder: 'Pick a run', ignoreFocusOut: true },
               )
             )?.run;
       if (pick) await this.open(c, uri, { key: pick.key }, pick.name);
@@ -98,16 +102,45 @@ export class Traces {
     }
   }
 
-  /** `ncp/traceAdded {uri, key, name}`: an open panel showing that file switches to the new run. */
+  /**
+   * `ncp/traceAdded {uri, key, name}`: an open panel shows the run that just finished, whichever
+   * file it ran in (the view names the file), without taking the focus.
+   */
   async added(p: unknown): Promise<void> {
     const n = p as { uri?: unknown; key?: unknown; name?: unknown } | null;
-    if (!n || typeof n.uri !== 'string' || typeof n.key !== 'string' || TracePanel.shownUri !== n.uri) return;
+    if (!n || typeof n.uri !== 'string' || typeof n.key !== 'string' || !TracePanel.isOpen) return;
     const c = this.client();
     if (!c) return;
     try {
-      await this.open(c, n.uri, { key: n.key }, typeof n.name === 'string' ? n.name : n.key);
+      const answer = await c.sendRequest('ncp/trace', { key: n.key });
+      if (answer !== null && answer !== undefined) TracePanel.follow({ result: answer, name: typeof n.name === 'string' ? n.name : n.key }, this.log, n.uri);
     } catch (e) {
       this.log(`updating the trace panel failed: ${(e as Error).message}`);
+    }
+  }
+
+  private following = 0;
+
+  /**
+   * The active editor changed: an open panel follows a .ncp file it does not show — that file's
+   * latest run, or a note that none has run there yet.
+   */
+  async follow(doc: vscode.TextDocument | undefined): Promise<void> {
+    if (!doc || doc.languageId !== 'ncp' || !TracePanel.isOpen) return;
+    const uri = doc.uri.toString();
+    if (TracePanel.shownUri === uri) return;
+    const c = this.client();
+    if (!c) return;
+    const ticket = ++this.following;
+    try {
+      const runs = runsOf(await c.sendRequest('ncp/traces', { uri }));
+      if (ticket !== this.following) return; // another switch came first
+      if (runs.length === 0) return TracePanel.follow({ result: null }, this.log, uri);
+      const answer = await c.sendRequest('ncp/trace', { key: runs[0].key });
+      if (ticket !== this.following) return;
+      TracePanel.follow(answer === null || answer === undefined ? { result: null } : { result: answer, name: runs[0].name }, this.log, uri);
+    } catch (e) {
+      this.log(`following ${uri} in the trace panel failed: ${(e as Error).message}`);
     }
   }
 }

@@ -27,6 +27,8 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
 
   let explorer: ViewPanel | undefined;
   let explorerUri: string | undefined;
+  /** The benchmark file the open explorer shows: it stays when the explorer follows another file. */
+  let explorerBenchmark: string | undefined;
   let compare: { view: ViewPanel; uri: string } | undefined;
 
   /** `arg`: a benchmark file path, or `{ benchmarkPath?, uri? }` (scripts and tests: no dialog). Resolves true when shown. */
@@ -51,6 +53,7 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
     const path = steps.length ? { label: t?.payload.name ?? 'trace', codes: steps.map((s) => s.rounded), steps: steps.map((s) => s.step) } : undefined;
     const uri = doc.uri.toString();
     explorerUri = uri;
+    explorerBenchmark = benchmarkPath;
     const data = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'NCP: reading the benchmark…' }, () =>
       client.sendRequest('ncp/benchmarkExplorer', { uri, benchmarkPath, ...(path ? { path } : {}) }),
     ).then(undefined, (e: Error) => ({ error: e.message }));
@@ -125,6 +128,26 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
     return true;
   };
 
+  // The explorer and the compare table follow the active .ncp editor (issue 26): each names the
+  // file it shows, and switches to the file the user works on.
+  const followActive = async (doc: vscode.TextDocument | undefined): Promise<void> => {
+    if (!doc || doc.languageId !== 'ncp') return;
+    const uri = doc.uri.toString();
+    if (compare && compare.uri !== uri) {
+      compare.uri = uri;
+      await refreshCompare();
+    }
+    if (explorer && explorerUri !== uri && explorerBenchmark) {
+      const view = explorer;
+      explorerUri = uri;
+      const client = getClient();
+      const data = await client?.sendRequest('ncp/benchmarkExplorer', { uri, benchmarkPath: explorerBenchmark }).then(undefined, (e: Error) => ({ error: e.message }));
+      if (!data || (typeof data === 'object' && 'error' in data)) return log(`ncp/benchmarkExplorer: ${String((data as { error?: unknown } | undefined)?.error ?? 'no answer')}`);
+      if (explorerUri === uri) view.send({ type: 'explorer', data });
+    }
+  };
+  let followTimer: ReturnType<typeof setTimeout> | undefined;
+
   // The compare table follows edits of its document (debounced); the trace view's strip follows the cursor.
   let compareTimer: ReturnType<typeof setTimeout> | undefined;
   let cursorTimer: ReturnType<typeof setTimeout> | undefined;
@@ -137,9 +160,18 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
       clearTimeout(compareTimer);
       compareTimer = setTimeout(() => void refreshCompare(), 600);
     }),
+    vscode.window.onDidChangeActiveTextEditor((e) => {
+      clearTimeout(followTimer);
+      followTimer = setTimeout(() => void followActive(e?.document), 250);
+      // The strip's cursor row belongs to the trace's file: gone when another .ncp file is active
+      // (focusing the view itself, or a non-.ncp editor, keeps it).
+      if (e?.document.languageId === 'ncp' && e.document.uri.toString() !== TracePanel.shownUri) TracePanel.postCursor(null);
+    }),
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (e.textEditor.document.languageId !== 'ncp' || !TracePanel.latest()) return;
       clearTimeout(cursorTimer);
+      // Only the file the trace view shows puts a cursor row in its strip.
+      if (e.textEditor.document.uri.toString() !== TracePanel.shownUri) return TracePanel.postCursor(null);
       cursorTimer = setTimeout(async () => {
         const client = getClient();
         if (!client) return;
@@ -152,6 +184,6 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
         }
       }, 150);
     }),
-    { dispose: () => (clearTimeout(compareTimer), clearTimeout(cursorTimer)) },
+    { dispose: () => (clearTimeout(compareTimer), clearTimeout(cursorTimer), clearTimeout(followTimer)) },
   );
 }

@@ -1,11 +1,14 @@
 // Network codes as CLI commands take them (`ncp flops`, `ncp predict`): arguments, `.txt` files of
 // one code per line, or standard input. Each input is parsed and validated on its own, so one bad
 // line is reported where it is and the others still run.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { readAll } from './command';
 import { CodeFormatError, parseCode, validateCode, type CodeIssue } from '../core/space/multires';
+import { FileReadError, readTextFileSync } from '../core/files';
+import { isNetworkArg, readNetworkArg } from './networkArgs';
+import { cannotRead } from './inputFile';
 
 export interface CodeInput {
   /** The text as given: one argument or one line (without its trailing comment). */
@@ -18,11 +21,19 @@ export interface CodeInput {
   error?: string;
   /** Benchmark-range issues of a valid code (severity 'range'): the network exists, predictions extrapolate. */
   warnings?: CodeIssue[];
+  /** A NAS-Bench-201 cell declared in a `.ncp` file (then `code` is absent; commands without cells report it). */
+  cell?: number[];
+  /** The input named a file that could not be read (commands exit with status 2: inputFile.ts). */
+  fileError?: boolean;
 }
+
+/** What `flops` and other multires-only commands say of a NAS-Bench-201 cell. */
+export const CELL_NOT_A_NETWORK = 'a NAS-Bench-201 cell, not a multi-resolution network: cells have no FLOPs/params model here (`ncprop predict` predicts their accuracy)';
 
 /** Parses and validates one code; never throws. */
 export function parseCodeInput(text: string, where: string): CodeInput {
   const input = text.trim();
+  if (input.startsWith('|') && input.includes('~')) return { input, where, error: `this is ${CELL_NOT_A_NETWORK}` };
   let code: number[];
   try {
     code = parseCode(input);
@@ -81,18 +92,25 @@ export async function readCodeInputs(args: readonly string[], io: CodeSources): 
     if (arg.toLowerCase().endsWith('.txt')) {
       let text: string;
       try {
-        text = readFileSync(resolve(io.cwd, arg), 'utf8');
+        text = readTextFileSync(resolve(io.cwd, arg));
       } catch (e) {
-        const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-        out.push({ input: arg, where: `argument ${a + 1}`, error: `cannot read ${arg}: ${why}` });
+        if (!(e instanceof FileReadError)) throw e;
+        out.push({ input: arg, where: `argument ${a + 1}`, error: cannotRead(arg, e.reason), fileError: true });
         continue;
       }
       pushAll(out, parseCodeLines(text, arg));
       continue;
     }
+    if (isNetworkArg(arg)) {
+      for (const n of readNetworkArg(arg, `argument ${a + 1}`, io.cwd)) {
+        if (n.code !== undefined) out.push({ ...parseCodeInput(n.code.join(','), n.where), input: n.input });
+        else out.push(n);
+      }
+      continue;
+    }
     const parsed = parseCodeInput(arg, `argument ${a + 1}`);
     if (parsed.error !== undefined && isFile(resolve(io.cwd, arg))) {
-      parsed.error = `${arg} is a file: codes are read from .txt files of one code per line`;
+      parsed.error = `${arg} is a file: codes are read from .txt files of one code per line and from .ncp files (FILE.ncp or FILE.ncp:NAME)`;
     }
     out.push(parsed);
   }

@@ -18,6 +18,7 @@ export const commands: CommandEntry[] = [
   { name: 'eval', summary: 'score predictors: Kendall τ, Spearman ρ, MAE, spread coverage', load: async () => (await import('./eval')).evalCommand },
   { name: 'predict', summary: 'predicted accuracy (mean ± spread) of codes or NB201 cells', load: async () => (await import('./predict')).predictCommand },
   { name: 'propagate', summary: 'propagate a network code towards a task within a FLOPs budget (NCP)', load: async () => (await import('./propagate')).propagateCommand },
+  { name: 'run', summary: "run a .ncp file's propagate or search block as the editor does (--write inserts the result)", load: async () => (await import('./run')).runCommand },
   { name: 'nb201', summary: 'NCP on NAS-Bench-201: train a predictor, propagate cells, compare with the optimum', load: async () => (await import('./nb201')).nb201Command },
   { name: 'search', summary: 'closed-loop search: choose which networks to measure next, measure them, repeat', load: async () => (await import('./search')).searchCommand },
   { name: 'export', summary: "write a network as PyTorch, ONNX or the authors' arguments", load: async () => (await import('./export')).exportCommand },

@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CLI_NAME, UsageError, writeLine, type CliIO } from './command';
+import { unreadableFile } from './inputFile';
 import { closest, didYouMean } from '../language/suggest';
 import { findDataDir } from '../core/benchmark';
 import { activeCatalogue, catalogueFromModels, declareSetting, setActiveCatalogue, withKnown, type SettingCatalogue, type SettingInfo } from '../core/settings';
@@ -17,6 +18,24 @@ import type { Dataset } from '../core/data/types';
 export const DEPRECATED_FLAGS: Readonly<Record<string, string>> = {
   '--models': '--model',
   '--benchmark': '--data',
+};
+
+/** Words other tools use for our flags (too far from ours for the edit distance): suggested when the command has the flag. */
+export const OTHER_WORDS: Readonly<Record<string, readonly string[]>> = {
+  '--max-flops': ['--flops-max'],
+  '--flops': ['--flops-max'],
+  '--macs': ['--flops-max'],
+  '--max-macs': ['--flops-max'],
+  '--max-params': ['--params-max'],
+  '--params': ['--params-max'],
+  '--budget': ['--flops-max', '--params-max', '--max-time'],
+  '--target': ['--to'],
+  '--task': ['--to'],
+  '--metric': ['--to'],
+  '--maximize': ['--to'],
+  '--output': ['--out'],
+  '--models-dir': ['--model'],
+  '--n': ['--count', '--queries'],
 };
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?[kKMGT]?$/;
@@ -61,7 +80,8 @@ export function parseOptions<T extends ParseArgsConfig>(command: string, config:
     if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const bad = /'(-[^'=]+)/.exec(err.message)?.[1] ?? '';
       const flags = [...names.map((n) => `--${n}`), '--help'];
-      throw new UsageError(`unknown option '${bad}'${didYouMean(closest(bad, flags, 3))}`);
+      const meant = (OTHER_WORDS[bad.toLowerCase()] ?? []).filter((f) => flags.includes(f));
+      throw new UsageError(`unknown option '${bad}'${didYouMean(meant.length > 0 ? meant : closest(bad, flags, 3))}`);
     }
     if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       const bad = /'([^']+)'/.exec(err.message)?.[1];
@@ -91,6 +111,8 @@ export function dataFile(value: string | undefined, kind: DataKind, command: str
 
 /** Uses the model folder's settings (its manifest) for names in this run: settings from the data included. */
 export function useModelCatalogue(dir: string | undefined): SettingCatalogue {
+  // a --model folder that is not there: said as for any input file (inputFile.ts), not as unknown settings later
+  if (dir !== undefined && !existsSync(dir)) throw unreadableFile(dir, 'no such folder');
   const folder = dir ?? (process.env.NCP_MODELS_DIR || undefined);
   setActiveCatalogue(folder ? catalogueFromModels(folder) : undefined);
   return activeCatalogue();
@@ -121,18 +143,40 @@ export function settingListArgument(list: string, flag: string, catalogue: Setti
 
 const SCALE: Record<string, number> = { k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
 
+/** A number as people read it: 2500, 2.5, 5000000 → 5,000,000; at most 6 significant digits. */
+function shown(x: number): string {
+  return Number(x.toPrecision(6)).toLocaleString('en-US', { maximumFractionDigits: 6 });
+}
+
 /**
- * A positive amount in `unit` (G or M): a plain number is in that unit; a suffix K, M, G or T
- * (optionally followed by FLOPs, MACs or params) converts, so `--flops-max 2500M` is 2.5 G.
+ * A positive amount that must carry its unit: K, M, G or T (optionally followed by FLOPs, MACs or
+ * params), e.g. `2.5G`, `2500M`, `3M`, `500K`; returned in `unit` (G for FLOPs, M for params).
+ * A plain number is refused with its two readings spelled out (`--flops-max 2500` meant 2500 M
+ * as often as 2500 G) — the same rule as the `.ncp` checker's `missing-unit`, which a CLI run of
+ * a block (`ncprop run`, `ncprop propagate FILE.ncp`) treats as an error.
  */
 export function quantityOption(v: string | undefined, name: string, unit: 'G' | 'M'): number | undefined {
   if (v === undefined) return undefined;
   const m = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*([kKMGT]?)\s*(?:flops|macs|params)?\s*$/i.exec(v);
-  const value = !m ? NaN : m[2] === '' ? Number(m[1]) : (Number(m[1]) * SCALE[m[2]]) / SCALE[unit];
+  const what = unit === 'G' ? 'multiply-accumulates' : 'parameters';
+  if (m && m[2] === '') {
+    const x = Number(m[1]);
+    if (Number.isFinite(x) && x > 0) throw new UsageError(missingUnitMessage(name, m[1], x, unit));
+  }
+  const value = !m || m[2] === '' ? NaN : (Number(m[1]) * SCALE[m[2]]) / SCALE[unit];
   if (!m || !Number.isFinite(value) || !(value > 0)) {
-    throw new UsageError(`${name}: expected a positive amount in ${unit} (e.g. 2.5, 2.5${unit}${unit === 'G' ? ' or 2500M' : ' or 500K'}), got '${v}'`);
+    throw new UsageError(`${name}: expected a positive amount in ${unit} ${what}, with its unit (e.g. 2.5${unit}${unit === 'G' ? ' or 2500M' : ' or 500K'}), got '${v}'`);
   }
   return value;
+}
+
+/** Why a budget without a unit is refused: what it would be in the flag's unit, and the other likely reading. */
+export function missingUnitMessage(name: string, text: string, x: number, unit: 'G' | 'M'): string {
+  const what = unit === 'G' ? 'multiply-accumulates' : 'parameters';
+  // a number in the hundred thousands or more was most likely a plain count; else a smaller unit
+  const [alt, altValue] = x >= 1e5 ? [`${shown(x / SCALE[unit])}${unit}`, x / SCALE[unit]] : [`${text}${unit === 'G' ? 'M' : 'K'}`, x / 1e3];
+  const altReading = x >= 1e5 ? `as a plain count it is ${shown(altValue)} ${unit}` : `as ${alt} it is ${shown(altValue)} ${unit}`;
+  return `${name}: '${text}' has no unit: as ${text}${unit} it is ${shown(x)} ${unit} ${what}; ${altReading}. Write ${text}${unit} or ${alt}`;
 }
 
 /** Estimates (predictions, scores) are rounded to this many decimals in JSON; exact costs are not. */
@@ -144,22 +188,31 @@ export function round(x: number, decimals = JSON_DECIMALS): number {
   return Math.round(x * f) / f;
 }
 
-/** Fields that hold exact quantities (costs), kept at full precision wherever they appear. */
-const EXACT_FIELDS = new Set(['flops', 'params', 'budget']);
+/**
+ * Fields that hold exact costs, rounded to the precision they carry: FLOPs are a whole number of
+ * multiply-accumulates given in G (9 decimals), params a whole number of parameters in M (6);
+ * a budget is in G. Rounding there removes float noise (0.7675922420000001 → 0.767592242), no digit.
+ */
+export const COST_DECIMALS: Readonly<Record<string, number>> = { flops: 9, params: 6, budget: 9, flopsMax: 9, paramsMax: 6 };
 
-function rounded(v: unknown, exact: boolean): unknown {
-  if (typeof v === 'number') return exact ? v : round(v);
-  if (Array.isArray(v)) return v.map((x) => rounded(x, exact));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rounded(x, exact || EXACT_FIELDS.has(k))]));
+/** An exact cost at the precision it carries (`field`: flops or params). */
+export function exactCost(x: number, field: 'flops' | 'params'): number {
+  return round(x, COST_DECIMALS[field]);
+}
+
+function rounded(v: unknown, decimals: number): unknown {
+  if (typeof v === 'number') return round(v, decimals);
+  if (Array.isArray(v)) return v.map((x) => rounded(x, decimals));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rounded(x, COST_DECIMALS[k] ?? decimals)]));
   return v;
 }
 
 /**
  * One JSON Lines record (the shape of every `--json` line): estimates rounded to JSON_DECIMALS,
- * exact costs (fields named flops, params, budget) at full precision.
+ * exact costs (fields named in COST_DECIMALS, and everything inside them) at the precision they carry.
  */
 export function jsonRecord(value: unknown): string {
-  return JSON.stringify(rounded(value, false));
+  return JSON.stringify(rounded(value, JSON_DECIMALS));
 }
 
 /** A mean and its spread, as every command names them. */

@@ -14,6 +14,8 @@ import { readTrainingArgs, TRAINING_OPTIONS } from './train';
 import { choiceOption } from './options';
 import { csvText, jsonRecord, outputMode, parseOptions, useModelCatalogue } from './contract';
 import { readManifest } from '../core/predict/store';
+import { overlapSplit, trainingNetworks, type Split } from './trainingOverlap';
+import type { DataEntry } from '../core/data/types';
 
 const help = `Usage: ${CLI_NAME} eval --data FILE [options]
 
@@ -35,9 +37,12 @@ Options:
   --epochs N, --members K, --teacher N, --seed S, --set k=v,…
                        training options as in '${CLI_NAME} train'
   --settings a,b       only these settings or tasks
+  --new-settings a,b   settings of the data that are new on purpose (else a name close to a
+                       known setting or task is refused as a typo)
   --json               one JSON line per recipe, setting and metric:
-                       {"run","split","setting","metric","n","tau","rho","mae","cov1","cov2"}
-                       (split: held-out, training, mixed or other)
+                       {"models"|"recipe","data","networks","trainingNetworks","split","setting",
+                       "metric","n","tau","rho","mae","cov1","cov2"} (split: held-out, training,
+                       mixed or other — by the networks scored, not the file's name)
   --csv                the same rows as CSV
   --backend B          auto, wasm, cpu or tensorflow
   -h, --help           this text
@@ -50,7 +55,13 @@ Examples:
 type Scores = Map<string, MetricScore[]>;
 
 /** Which rows a score is on: held out from training, the training rows, both, or a file the models never saw. */
-type Split = 'held-out' | 'training' | 'mixed' | 'other';
+/** The networks of the scored rows (each once). */
+function scoredEntries(d: TrainingData): DataEntry[] {
+  const all = d.dataset?.entries ?? [];
+  const rows = new Set<number>();
+  for (const s of d.settings) for (const r of s.rows) rows.add(r);
+  return [...rows].map((i) => all[i]).filter((e) => e !== undefined);
+}
 
 /** Whether `file` (with this holdout) is what the models in `dir` were trained on, from their manifest. */
 function splitKind(dir: string, file: string, holdout: number | undefined, splitSeed: number): Split {
@@ -105,6 +116,13 @@ function score(get: (s: string) => DifferentiablePredictor | undefined, data: Tr
       err(`setting '${d.setting}': fewer than 2 architectures to score: skipped`);
       continue;
     }
+    // the data may measure fewer metrics than the predictor predicts (a CSV with only mIoU): score those it has
+    const missing = p.metrics.filter((m) => !d.metrics.includes(m));
+    if (missing.length === p.metrics.length) {
+      err(`setting '${d.setting}': the data has none of the predictor's metrics (${p.metrics.join(', ')}; the data has ${d.metrics.join(', ')}): skipped`);
+      continue;
+    }
+    if (missing.length > 0) err(`setting '${d.setting}': the data has no ${missing.map((m) => `'${m}'`).join(', ')}: scored ${p.metrics.filter((m) => d.metrics.includes(m)).join(', ')} only`);
     out.set(d.setting, scorePredictor(p, d));
   }
   return out;
@@ -133,17 +151,27 @@ export const evalCommand: Command = {
     const split = holdout !== undefined ? splitData(data, holdout, splitSeed) : undefined;
     const test = split ? split.test : data;
     const err = (m: string) => writeLine(io.stderr, `${CLI_NAME} eval: ${m}`);
-    const results: { label: string; scores: Scores; split: Split }[] = [];
+    // `fields`: what the run was, as JSON fields (docs/cli-schemas/eval.schema.json), not a sentence
+    const results: { label: string; scores: Scores; split: Split; fields: Record<string, unknown> }[] = [];
 
     if (values.model !== undefined || holdout === undefined) {
       const modelDir = values.model === undefined ? undefined : resolve(io.cwd, values.model);
       useModelCatalogue(modelDir);
       const set = await loadPredictorSet(modelDir, { backend: backendChoice });
       const where = split ? `held-out ${test.settings[0]?.inputs.length ?? 0} of ${data.archs} archs (--holdout ${holdout}, --split-seed ${splitSeed})` : `all ${data.archs} archs`;
-      const kind = splitKind(set.dir, basename(dataPath), holdout, splitSeed);
-      const note = kind === 'training' ? ': a TRAINING-SET score (these predictors were trained on this file; use --holdout F --split-seed S as in training for a held-out score)' : kind === 'mixed' ? ': includes the training rows (score the held-out rows with the --holdout and --split-seed the models were trained with)' : '';
-      results.push({ label: `models ${set.dir} (version ${set.version}) on ${basename(dataPath)}, ${where}${note}`, scores: score((s) => set.get(s), test, err), split: kind });
-      if (kind !== 'held-out' && kind !== 'other') err(`note: ${kind === 'training' ? 'training-set score' : 'the scored rows include training rows'}; see stdout`);
+      // by the networks scored (trainingOverlap.ts); by the file's name only when the training data cannot be found
+      const scored = scoredEntries(test);
+      const byNetworks = overlapSplit(scored, trainingNetworks(set.dir));
+      const kind = byNetworks.split !== 'other' ? byNetworks.split : splitKind(set.dir, basename(dataPath), holdout, splitSeed);
+      const overlap = byNetworks.split === 'mixed' ? ` (${byNetworks.trained} of the ${scored.length} networks)` : '';
+      const note = kind === 'training' ? ': a TRAINING-SET score (these predictors were trained on these networks; score networks they were not trained on for a held-out score)' : kind === 'mixed' ? `: includes training networks${overlap} (score the held-out rows with the --holdout and --split-seed the models were trained with)` : '';
+      results.push({
+        label: `models ${set.dir} (version ${set.version}) on ${basename(dataPath)}, ${where}${note}`,
+        scores: score((s) => set.get(s), test, err),
+        split: kind,
+        fields: { models: set.dir, version: set.version, data: basename(dataPath), networks: scored.length, trainingNetworks: byNetworks.trained, ...(holdout !== undefined ? { holdout, splitSeed } : {}) },
+      });
+      if (kind !== 'held-out' && kind !== 'other') err(`note: ${kind === 'training' ? 'training-set score' : `the scored networks include training networks${overlap}`}; see stdout`);
     } else {
       const backend = await initBackend(backendChoice);
       const recipes: TrainConfig[] = recipeName === 'both' ? [NCP_RECIPE, AUTHORS_RECIPE] : [recipeName === 'authors' ? AUTHORS_RECIPE : NCP_RECIPE];
@@ -157,19 +185,20 @@ export const evalCommand: Command = {
           label: `recipe '${base.recipe}' trained on ${split!.train.settings[0]?.inputs.length ?? 0} archs, scored on the held-out ${test.settings[0]?.inputs.length ?? 0} (--holdout ${holdout} --split-seed ${splitSeed} --seed ${seed})`,
           scores: score((s) => byName.get(s), test, err),
           split: 'held-out',
+          fields: { recipe: base.recipe, data: basename(dataPath), networks: scoredEntries(test).length, trainingNetworks: 0, holdout, splitSeed, seed },
         });
       }
     }
 
     if (mode === 'json') {
       for (const r of results) {
-        for (const [setting, rows] of r.scores) for (const m of rows) writeLine(io.stdout, jsonRecord({ run: r.label, split: r.split, setting, ...m }));
+        for (const [setting, rows] of r.scores) for (const m of rows) writeLine(io.stdout, jsonRecord({ ...r.fields, split: r.split, setting, ...m }));
       }
       return 0;
     }
     if (mode === 'csv') {
-      const rows = results.flatMap((r) => [...r.scores].flatMap(([setting, ms]) => ms.map((m) => [r.label, r.split, setting, m.metric, m.n, m.tau, m.rho, m.mae, m.cov1, m.cov2])));
-      io.stdout.write(csvText(['run', 'split', 'setting', 'metric', 'n', 'tau', 'rho', 'mae', 'cov1', 'cov2'], rows));
+      const rows = results.flatMap((r) => [...r.scores].flatMap(([setting, ms]) => ms.map((m) => [r.fields.models ?? '', r.fields.recipe ?? '', r.fields.data, r.split, setting, m.metric, m.n, m.tau, m.rho, m.mae, m.cov1, m.cov2])));
+      io.stdout.write(csvText(['models', 'recipe', 'data', 'split', 'setting', 'metric', 'n', 'tau', 'rho', 'mae', 'cov1', 'cov2'], rows));
       return 0;
     }
     for (const r of results) printTable(io.stdout, r.label, r.scores);

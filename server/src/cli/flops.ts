@@ -1,7 +1,8 @@
 // `ncp flops`: exact FLOPs and params of network codes, as a table or one JSON line per code.
 import { CLI_NAME, UsageError, type Command } from './command';
-import { csvText, emptyInputMessage, outputMode, parseOptions } from './contract';
-import { readCodeInputs, type CodeInput } from './codes';
+import { csvText, emptyInputMessage, exactCost, outputMode, parseOptions } from './contract';
+import { CELL_NOT_A_NETWORK, readCodeInputs, type CodeInput } from './codes';
+import { UNREADABLE_FILE_STATUS } from './inputFile';
 import { cost, costBreakdown, type Cost, type CostOptions } from '../core/cost';
 import { codeToString } from '../core/space/multires';
 import { targetOption } from './targetOption';
@@ -61,7 +62,7 @@ function table(rows: string[][], right: boolean[]): string {
 }
 
 function jsonCost(c: Cost): string {
-  return `{"flops":${c.flops},"params":${c.params}}`;
+  return `{"flops":${exactCost(c.flops, 'flops')},"params":${exactCost(c.params, 'params')}}`;
 }
 
 export const flopsCommand: Command = {
@@ -90,6 +91,7 @@ export const flopsCommand: Command = {
     }
 
     const inputs = await readCodeInputs(positionals, io);
+    for (const x of inputs) if (x.cell !== undefined && x.error === undefined) x.error = `'${x.input}' is ${CELL_NOT_A_NETWORK}`;
     const bad = inputs.filter((i) => i.error !== undefined).length;
     if (mode === 'json') io.stdout.write(jsonLines(inputs, opts, values.breakdown === true));
     else if (mode === 'csv') {
@@ -106,6 +108,8 @@ export const flopsCommand: Command = {
       io.stderr.write((positionals.length === 0 ? emptyInputMessage('flops', 'codes') : `${CLI_NAME} flops: no codes in the input`) + '\n');
       return 1;
     }
+    // a file that could not be read: the same status as in every command (inputFile.ts)
+    if (inputs.some((x) => x.fileError)) return UNREADABLE_FILE_STATUS;
     return bad > 0 ? 1 : 0;
   },
 };
@@ -113,18 +117,19 @@ export const flopsCommand: Command = {
 /** One row per valid code (cost exact, not rounded); with --breakdown, per part too. */
 function csvTable(inputs: CodeInput[], opts: CostOptions, breakdown: boolean): string {
   const ok = inputs.filter((x) => x.code !== undefined);
-  const exact = (v: number) => String(v);
+  const exactFlops = (v: number) => String(exactCost(v, 'flops'));
+  const exactParams = (v: number) => String(exactCost(v, 'params'));
   if (!breakdown) {
     return csvText(['code', 'flops', 'params', 'outsideRange'], ok.map((x) => {
       const c = cost(x.code!, opts);
-      return [codeToString(x.code!), exact(c.flops), exact(c.params), x.warnings !== undefined];
+      return [codeToString(x.code!), exactFlops(c.flops), exactParams(c.params), x.warnings !== undefined];
     }));
   }
   const rows: unknown[][] = [];
   for (const x of ok) {
     const b = costBreakdown(x.code!, opts);
     const parts: [string, Cost][] = [['stem', b.stem], ...b.stages.map((s, i): [string, Cost] => [`stage${i + 1}`, s]), ['head', b.head], ['total', b.total]];
-    for (const [part, c] of parts) rows.push([codeToString(x.code!), part, exact(c.flops), exact(c.params), x.warnings !== undefined]);
+    for (const [part, c] of parts) rows.push([codeToString(x.code!), part, exactFlops(c.flops), exactParams(c.params), x.warnings !== undefined]);
   }
   return csvText(['code', 'part', 'flops', 'params', 'outsideRange'], rows);
 }
@@ -140,11 +145,11 @@ function jsonLines(inputs: CodeInput[], opts: CostOptions, breakdown: boolean): 
     if (breakdown) {
       const b = costBreakdown(x.code, opts);
       lines[i] =
-        `{"code":[${x.code.join(',')}],"flops":${b.total.flops},"params":${b.total.params},` +
+        `{"code":[${x.code.join(',')}],"string":"${codeToString(x.code)}",${jsonCost(b.total).slice(1, -1)},` +
         `"breakdown":{"stem":${jsonCost(b.stem)},"stages":[${b.stages.map(jsonCost).join(',')}],"head":${jsonCost(b.head)}}}`;
     } else {
       const c = cost(x.code, opts);
-      lines[i] = `{"code":[${x.code.join(',')}],"flops":${c.flops},"params":${c.params}}`;
+      lines[i] = `{"code":[${x.code.join(',')}],"string":"${codeToString(x.code)}",${jsonCost(c).slice(1, -1)}}`;
     }
   }
   return lines.length > 0 ? lines.join('\n') + '\n' : '';

@@ -4,7 +4,8 @@ import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { choiceOption, intOption, requiredIntOption } from './options';
 import { BenchmarkFormatError } from '../core/benchmark';
 import { DataError, loadData, toNb201Benchmark } from '../core/data';
-import { dataFile, jsonRecord, parseOptions } from './contract';
+import { dataFile, estimate, jsonRecord, parseOptions } from './contract';
+import { cellToOneHot, parseCellString } from '../core/space/nb201';
 import { LIMITS } from '../core/limits';
 import { BudgetExceeded, DEFAULT_MAX_SECONDS } from '../core/run/budget';
 import { BUDGET_OPTIONS, budgetLimits, startBudget } from './budgetOption';
@@ -116,8 +117,9 @@ export const nb201Command: Command = {
       writeLine(
         io.stdout,
         jsonRecord({
-          optimum: ex.optimum,
-          results: ex.results.map((r) => ({ start: r.start, cell: r.cell, predicted: r.predicted, true: r.true, steps: r.steps, gapToOptimum: r.gapToOptimum })),
+          // estimates as {mean, std}, as in every command (the optimum's spread from the same predictor)
+          optimum: { cell: ex.optimum.cell, predicted: estimate(ex.optimum.predicted, ex.predictor.predictBatch([Array.from(cellToOneHot(parseCellString(ex.optimum.cell)))])[0][0].std), true: ex.optimum.true },
+          results: ex.results.map((r) => ({ start: r.start, cell: r.cell, predicted: estimate(r.predicted, r.predictedStd), true: r.true, steps: r.steps, gapToOptimum: r.gapToOptimum })),
           randomSearch: ex.randomSearch,
         }),
       );

@@ -3,6 +3,7 @@ import { commands } from './commands';
 import { CLI_NAME, UsageError, writeLine, type CliIO } from './command';
 import { ModelFormatError } from '../core/predict/format';
 import { DataError } from '../core/data/types';
+import { InputFileError, UNREADABLE_FILE_STATUS } from './inputFile';
 import { closest, didYouMean } from '../language/suggest';
 import packageJson from '../../../package.json';
 
@@ -53,6 +54,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       writeLine(io.stderr, `${CLI_NAME} ${name}: ${(err as Error).message}`);
       writeLine(io.stderr, `Run \`${CLI_NAME} ${name} --help\` for usage.`);
       return 2;
+    }
+    if (err instanceof InputFileError) {
+      writeLine(io.stderr, `${CLI_NAME} ${name}: ${err.message}`);
+      return UNREADABLE_FILE_STATUS;
     }
     // bad data found past the readers (too few rows to train on): named, never a stack trace
     if (err instanceof DataError) {

@@ -18,7 +18,7 @@ export function numberOption(v: string | undefined, name: string, range: NumberR
   const { min, max, exclusiveMin } = range;
   if ((min !== undefined && (exclusiveMin ? n <= min : n < min)) || (max !== undefined && n > max)) {
     const what =
-      min !== undefined && max !== undefined ? `a number from ${min} to ${max}`
+      min !== undefined && max !== undefined ? (exclusiveMin ? `a number > ${min} and ≤ ${max}` : `a number from ${min} to ${max}`)
       : min !== undefined ? `a number ${exclusiveMin ? '>' : '≥'} ${min}`
       : `a number ≤ ${max}`;
     throw new UsageError(`${name}: expected ${what}, got '${v}'`);

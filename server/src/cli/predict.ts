@@ -1,13 +1,17 @@
 // `ncp predict`: predicted metrics (mean ± spread) of network codes or NAS-Bench-201 cells.
 import { resolve } from 'node:path';
+import { dataArgumentError } from './inputFile';
 import { CLI_NAME, readAll, UsageError, writeLine, type Command } from './command';
 import { parseCodeInput, pushAll, readCodeInputs, type CodeInput } from './codes';
 import { loadPredictorSet } from '../core/predict/store';
 import { NB201_SETTING } from '../core/predict/dataset';
-import { cellToOneHot, parseCellString, CellFormatError } from '../core/space/nb201';
+import { cellToOneHot, cellToString, parseCellString, CellFormatError } from '../core/space/nb201';
 import { codeToString } from '../core/space/multires';
 import type { Estimate } from '../core/predict/types';
 import { parseBackend } from './train';
+import { UNREADABLE_FILE_STATUS } from './inputFile';
+import { checkData } from './dataChecks';
+import { trainingNetworks } from './trainingOverlap';
 import { DataError, loadDataSources } from '../core/data';
 import { csvText, emptyInputMessage, estimate, jsonRecord, outputMode, parseOptions, settingArgument, useModelCatalogue } from './contract';
 
@@ -74,21 +78,22 @@ async function readItems(args: string[], stdin: NodeJS.ReadableStream, cwd: stri
     else if (arg === '-') pushAll(items, lines(await readAll(stdin as never), 'stdin'));
     else {
       const parsed = await readCodeInputs([arg], { stdin: stdin as never, cwd });
-      pushAll(items, parsed.map((input) => ({ input: input.where === 'argument 1' ? { ...input, where: `argument ${a + 1}` } : input })));
+      pushAll(items, parsed.map((input) => ({ input: input.where === 'argument 1' ? { ...input, where: `argument ${a + 1}` } : input, ...(input.cell ? { cell: input.cell } : {}) })));
     }
   }
   return items;
 }
 
 /** Measured values of every network and cell of the --data sources: key → setting → metric → value. */
-function measuredIndex(paths: string[]): Map<string, Record<string, Record<string, number>>> {
+function measuredIndex(paths: string[], cwd: string): Map<string, Record<string, Record<string, number>>> {
   let d;
   try {
     d = loadDataSources(paths);
   } catch (e) {
-    if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+    if (e instanceof DataError) throw dataArgumentError('--data', e, cwd);
     throw e;
   }
+  checkData(d, { metricsOnly: true }); // a known setting's metrics are its own (dataChecks.ts)
   const metrics = new Map(d.settings.map((s) => [s.name, s.metrics]));
   const out = new Map<string, Record<string, Record<string, number>>>();
   for (const e of d.entries) {
@@ -133,7 +138,7 @@ export const predictCommand: Command = {
     }
     const mrSettings = set.settings.filter((s) => set.get(s)!.inputDim === 27 && (only === undefined || s === only));
     const cellSettings = set.settings.filter((s) => s === NB201_SETTING && (only === undefined || s === only));
-    const measured = values.data ? measuredIndex(values.data.map((d) => resolve(io.cwd, d))) : undefined;
+    const measured = values.data ? measuredIndex(values.data.map((d) => resolve(io.cwd, d)), io.cwd) : undefined;
     const items = await readItems(positionals, io.stdin, io.cwd);
     if (items.length === 0) {
       writeLine(io.stderr, positionals.length === 0 ? emptyInputMessage('predict', 'codes or cells') : `${CLI_NAME} predict: no codes or cells in the input`);
@@ -177,10 +182,10 @@ export const predictCommand: Command = {
       }
       const warnings = (it.input.warnings ?? []).map((w) => w.message);
       for (const w of warnings) writeLine(io.stderr, `${CLI_NAME} predict: ${it.input.where}: ${w}`);
-      const shown = it.cell ? it.input.input : codeToString(it.input.code!);
+      const shown = it.cell ? cellToString(it.cell) : codeToString(it.input.code!);
       const truth = measured?.get(it.cell ? `nb201:${it.cell.join(',')}` : `multires:${it.input.code!.join(',')}`);
       if (mode === 'json') {
-        const head = it.cell ? { cell: it.input.input, ops: it.cell } : { code: it.input.code };
+        const head = it.cell ? { cell: shown, ops: it.cell } : { code: it.input.code, string: shown };
         const rounded = Object.fromEntries(Object.entries(preds).map(([s, ms]) => [s, Object.fromEntries(Object.entries(ms).map(([m, e]) => [m, estimate(e.mean, e.std)]))]));
         writeLine(io.stdout, jsonRecord({ ...head, extrapolated: warnings.length > 0, ...(warnings.length > 0 ? { warnings } : {}), predictions: rounded, ...(measured ? { measured: truth ?? null } : {}) }));
       } else if (mode === 'csv') {
@@ -196,7 +201,16 @@ export const predictCommand: Command = {
         if (warnings.length > 0) writeLine(io.stdout, `  * outside the benchmark's range, predictions extrapolate: ${warnings.map((w) => w.replace(/; predictions extrapolate$/, '')).join('; ')}`);
       }
     }
+    if (measured) {
+      // predictions beside measured values of the predictors' own training networks are no test of them (by the networks: trainingOverlap.ts)
+      const training = trainingNetworks(set.dir);
+      const keys = items.filter((it) => !it.input.error && (it.cell || it.input.code)).map((it) => (it.cell ? `nb201:${it.cell.join(',')}` : `multires:${it.input.code!.join(',')}`)).filter((k) => measured.has(k));
+      const trained = training ? keys.filter((k) => training.has(k)).length : 0;
+      if (trained > 0) writeLine(io.stderr, `${CLI_NAME} predict: note: ${trained} of the ${keys.length} measured input(s) are networks these predictors were trained on: a training-set comparison, not a test`);
+    }
     if (mode === 'csv') io.stdout.write(csvText(['input', 'setting', 'metric', 'mean', 'std', 'extrapolated', ...(measured ? ['measured'] : [])], csvRows));
+    // a file that could not be read: the same status as in every command (inputFile.ts)
+    if (items.some((it) => it.input.fileError)) return UNREADABLE_FILE_STATUS;
     return failed > 0 ? 1 : 0;
   },
 };

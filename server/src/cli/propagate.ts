@@ -1,5 +1,4 @@
 // `ncp propagate`: run a file's propagate blocks, or propagate one code from the command line.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CLI_NAME, UsageError, writeLine, type CliIO, type Command } from './command';
 import { choiceOption, intOption, numberOption } from './options';
@@ -10,9 +9,11 @@ import { DEFAULT_MAX_SECONDS } from '../core/run/budget';
 import { BUDGET_OPTIONS, budgetHelp, budgetLimits, startBudget, type BudgetLimits } from './budgetOption';
 import { costModelAt, propagate, parseTerm, termLabel, PropagationError, STRATEGIES, type ObjectiveTerm, type Progress, type PropagationResult } from '../core/propagate';
 import { resultBlock, resultJson, traceLines } from '../core/propagate/format';
-import { CodeFormatError, parseCode } from '../core/space/multires';
+import { CodeFormatError, codeToString, parseCode } from '../core/space/multires';
 import { CellFormatError, parseCellString } from '../core/space/nb201';
-import { analyzeText } from '../language/analyze';
+import { readNcpDocument, unitProblem } from './ncpDocument';
+import { isNetworkArg, readNetworkArg } from './networkArgs';
+import { InputFileError } from './inputFile';
 import { BUILTIN_DEFAULTS, freshName, isProblem, languagePrinter, requestFor, resultTask, type PropagationOptionsNoRun } from '../features/propagation/propagationRequest';
 import { loadPredictorSet } from '../core/predict';
 import type { PredictorSet } from '../core/predict/types';
@@ -30,8 +31,8 @@ exact cost change. Progress goes to stderr. The blocks' \`maximize\` lines decid
 maximised (--to is ignored, with a warning); the budget and search options below override
 the blocks' own.
 
-With --from, propagates one code: the benchmark string or 27 integers (a NAS-Bench-201
-cell string with --to nb201).
+With --from, propagates one network: the benchmark string or 27 integers, FILE.ncp:NAME, or
+the structured form (a NAS-Bench-201 cell string, or a cell of a .ncp file, with --to nb201).
 
 Options:
   --name P                 only the propagate block named P (file mode)
@@ -42,9 +43,9 @@ Options:
   --to OBJ[,OBJ…]          what to maximise: a task (segmentation, classification, video, or
                            one the models were trained on) or a SETTING, optionally .METRIC
                            and a weight: '0.5*seg-4x.mIoU' (sums of terms), '3ddet.moderate'
-  --flops-max X            hard budget in G multiply-accumulates (the result always fits);
-                           units allowed: 2.5, 2.5G, 2500M
-  --params-max X           hard budget in M parameters; units allowed: 3, 3M, 3000K
+  --flops-max X            hard budget on FLOPs with its unit: 2.5G or 2500M (the result
+                           always fits; a plain number is refused, both readings shown)
+  --params-max X           hard budget on parameters with its unit: 3M or 3000K
   --lambda L               weight of the exact FLOPs (G) subtracted from the objective (default ${BUILTIN_DEFAULTS.lambda})
   --input HxW, --head cls|seg, --classes N
                            the input size, head and classes the budgets, lambda and the printed
@@ -65,7 +66,7 @@ ${budgetHelp(DEFAULT_MAX_SECONDS)}
 Examples:
   ${CLI_NAME} propagate examples/propagate-to-seg.ncp
   ${CLI_NAME} propagate --from 64_64-1_1_4_64-1_2_4_4_32_64-4_3_4_4_4_32_64_128-3_4_4_4_4_4_32_64_128_128-128 \\
-                --to segmentation --flops-max 2.5 --restarts 10`;
+                --to segmentation --flops-max 2.5G --restarts 10`;
 
 function progressReporter(io: CliIO, label: string) {
   let last = 0;
@@ -99,7 +100,7 @@ function progressReporter(io: CliIO, label: string) {
   };
 }
 
-async function runOne(
+export async function runOne(
   io: CliIO,
   options: PropagationOptionsNoRun,
   predictors: PredictorSet,
@@ -114,12 +115,19 @@ async function runOne(
   return r;
 }
 
+/** A propagation's `--json` record (docs/cli-schemas/propagate.schema.json): estimates as {mean, std}, networks with code and string. */
+export function propagationRecord(r: PropagationResult, extra: Record<string, unknown>): Record<string, unknown> {
+  const j = resultJson(r, extra);
+  // mean and spread named as in every command's JSON: {mean, std}
+  const predicted = j.predicted.map((p) => ({ term: p.term, start: { mean: p.start, std: p.startStd }, result: { mean: p.result, std: p.resultStd } }));
+  // every network with its code and its string (a cell is its string already)
+  const strings = r.space === 'multires' ? { startString: codeToString(r.snappedStart), resultString: codeToString(r.result) } : {};
+  return { ...j, ...strings, predicted };
+}
+
 function printResult(io: CliIO, r: PropagationResult, json: boolean, name: string, source: string, extra: Record<string, unknown>): void {
   if (json) {
-    const j = resultJson(r, extra);
-    // mean and spread named as in every command's JSON: {mean, std}
-    const predicted = j.predicted.map((p) => ({ term: p.term, start: { mean: p.start, std: p.startStd }, result: { mean: p.result, std: p.resultStd } }));
-    writeLine(io.stdout, jsonRecord({ ...j, predicted }));
+    writeLine(io.stdout, jsonRecord(propagationRecord(r, extra)));
     return;
   }
   writeLine(io.stdout, resultBlock(r, name, source, languagePrinter));
@@ -191,11 +199,23 @@ export const propagateCommand: Command = {
         }
         const cells = objective.some((t) => t.setting === 'nb201');
         let start: number[];
-        try {
-          start = cells ? parseCellString(values.from) : parseCode(values.from);
-        } catch (e) {
-          if (e instanceof CodeFormatError || e instanceof CellFormatError) throw new UsageError(`--from: ${e.message}`);
-          throw e;
+        if (isNetworkArg(values.from)) {
+          // FILE.ncp:NAME, a file of one network, or the structured form (networkArgs.ts)
+          const found = readNetworkArg(values.from, '--from', io.cwd);
+          const bad = found.find((n) => n.error !== undefined);
+          if (bad?.fileError) throw new InputFileError(bad.error!);
+          if (bad) throw new UsageError(`--from: ${bad.error}`);
+          if (found.length !== 1) throw new UsageError(`--from: ${values.from} declares ${found.length} networks: name one (${values.from}:${found[0].input})`);
+          const point = cells ? found[0].cell : found[0].code;
+          if (!point) throw new UsageError(`--from: '${found[0].input}' is ${cells ? 'a network, not a cell' : 'a cell, not a network'}`);
+          start = point;
+        } else {
+          try {
+            start = cells ? parseCellString(values.from) : parseCode(values.from);
+          } catch (e) {
+            if (e instanceof CodeFormatError || e instanceof CellFormatError) throw new UsageError(`--from: ${e.message}`);
+            throw e;
+          }
         }
         const predictors = await loadPredictorSet(modelDir);
         const options: PropagationOptionsNoRun = {
@@ -218,14 +238,7 @@ export const propagateCommand: Command = {
 
       if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give FILE.ncp or --from CODE' : 'give one FILE.ncp');
       if (values.to !== undefined) writeLine(io.stderr, `${CLI_NAME} propagate: warning: --to is ignored with ${positionals[0]}: the file's propagate blocks (their maximize lines) decide; use --from CODE --to ${values.to} to propagate one code`);
-      const path = resolve(io.cwd, positionals[0]);
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (e) {
-        throw new UsageError(`cannot read ${positionals[0]}: ${(e as Error).message}`);
-      }
-      const analysis = analyzeText(text);
+      const { analysis } = await readNcpDocument(positionals[0], io);
       const blocks = analysis.ast.declarations.filter((d) => d.kind === 'propagate');
       const chosen = values.name === undefined ? blocks : blocks.filter((d) => d.name === values.name);
       if (chosen.length === 0) {
@@ -236,6 +249,12 @@ export const propagateCommand: Command = {
       let predictors: PredictorSet | undefined;
       for (const decl of chosen) {
         if (decl.kind !== 'propagate') continue;
+        const unit = unitProblem(analysis, decl);
+        if (unit) {
+          writeLine(io.stderr, `${positionals[0]}:${unit.line}:${unit.column}: propagate ${decl.name}: ${unit.message}`);
+          status = 1;
+          continue;
+        }
         const req = requestFor(analysis.ast, analysis.diagnostics, decl);
         if (isProblem(req)) {
           writeLine(io.stderr, `${positionals[0]}:${req.range.start.line + 1}:${req.range.start.character + 1}: ${req.message}`);

@@ -1,9 +1,13 @@
 // `ncp search`: the closed loop — choose which networks to measure next, measure them (look-up
 // in a benchmark or the user's training script), until the query budget is spent.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { checkData } from './dataChecks';
+import { dataArgumentError, fileWritten } from './inputFile';
+import { BestSoFar, bestText, rowScore, rowText } from './searchRows';
 import { CLI_NAME, UsageError, writeLine, type Command } from './command';
-import { intOption, numberOption } from './options';
+import { choiceOption, intOption, numberOption } from './options';
 import { TARGET_OPTIONS, describeCostTarget, hasTarget, targetOption } from './targetOption';
 import { catalogueFromData, jsonRecord, objectiveArgument, parseOptions, quantityOption } from './contract';
 import { PropagationError, termLabel } from '../core/propagate';
@@ -12,8 +16,14 @@ import { DataError, loadDataSources, toMrBenchmark, toNb201Benchmark, type Datas
 import { DEFAULT_CATALOGUE } from '../core/settings';
 import { fmtTime } from '../core/predict/progress';
 import { MrBenchmarkMeasurer, Nb201BenchmarkMeasurer } from '../core/search/benchmarkMeasurer';
-import { CommandMeasurer } from '../core/search/commandMeasurer';
-import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, runSearch, objectiveValue } from '../core/search/loop';
+import { JOBS_LIMIT, runAsyncSearch } from '../core/search/asyncLoop';
+import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, runSearch, pointKey } from '../core/search/loop';
+import type { Backend } from '../core/search/measure/backend';
+import { MetricsChecker } from '../core/search/measure/checks';
+import { RunFolders, runsDirFor } from '../core/search/measure/folders';
+import { LocalBackend } from '../core/search/measure/local';
+import { CommandBrokenError, MeasurementRunner } from '../core/search/measure/runner';
+import { SlurmBackend, splitArgs } from '../core/search/measure/slurm';
 import { appendMeasurement, measurementToRow, MeasurementsFormatError, readMeasurements } from '../core/search/measurementsFile';
 import { SearchCancelled, SearchError, type Measurement, type Measurer, type SpaceKind } from '../core/search/types';
 import { codeToString } from '../core/space/multires';
@@ -33,12 +43,28 @@ Measuring:
                          proposal the data lacks is replaced by the nearest unmeasured network
                          there within the budget (noted); --benchmark is a deprecated alias
   --measure CMD          run CMD (through the shell) once per network: the network as one JSON
-                         object on stdin — {"space":"multires","code":[27 integers],"string":"…",
-                         "authors":{input_channel, network_setting, last_channel}}
-                         or {"space":"nb201","cell":"|…|"} — and its metrics as one JSON object
-                         on stdout (the last line that is one): {"seg": {"mIoU": 76.1}}.
-                         Failures, garbage, deaths and timeouts are recorded, not fatal.
-  --timeout S            seconds per measurement before CMD is killed (default 3600)
+                         object on stdin and in NCP_NETWORK — {"space":"multires","code":[27
+                         integers],"string":"…","authors":{input_channel, network_setting,
+                         last_channel}} or {"space":"nb201","cell":"|…|"} — and its
+                         metrics as the last JSON object it prints on stdout: {"seg": {"mIoU": 76.1}}
+                         naming the objective's settings and metrics (a setting of your own is
+                         accepted). Each measurement runs in its own folder beside --out
+                         (runs.jsonl → runs/<id>/attempt-<k>/: stdout.txt, stderr.txt), with
+                         NCP_MEASUREMENT_ID, NCP_ATTEMPT and NCP_OUTPUT_DIR set. Failures, garbage,
+                         deaths and timeouts are recorded, not fatal.
+  --timeout S            seconds per attempt before CMD is stopped (default 3600)
+  --jobs N               measurements running at once (default 1; at most ${JOBS_LIMIT}): when one ends
+                         the loop refits and proposes the next while the others run
+  --gpus LIST            devices to share among the jobs, e.g. 0,1,2,3: each running attempt gets
+                         one as CUDA_VISIBLE_DEVICES (--jobs defaults to their number)
+  --retries N            attempts more for a failure that looks like the infrastructure's (non-zero
+                         exit, signal, timeout, a job the scheduler ended), after a back-off
+  --retry-delay S        seconds before the first retry, doubled each time (default 10)
+  --broken-after K       stop when K attempts in a row fail with the same error (default 5; 0: never)
+  --retry-failed         with --resume: measure the failed measurements in --out again
+  --backend B            local (default) or slurm: each attempt a Slurm job (sbatch), N in flight
+  --slurm                the same as --backend slurm
+  --slurm-args ARGS      sbatch options for every job, e.g. '--partition=gpu --gres=gpu:1 --time=4:00:00'
 
 Options:
   --queries N            measurements in all, earlier ones included (1–${SEARCH_LIMITS.queries})
@@ -46,8 +72,8 @@ Options:
   --batch B              networks proposed per refit (default ${SEARCH_DEFAULTS.batch}, at most ${SEARCH_LIMITS.batch})
   --to OBJ[,OBJ…]        what to maximise, as in propagate: a task (segmentation, …) | SETTING[.METRIC]
                          | '0.5*seg-4x.mIoU'; nb201 for NAS-Bench-201 cells (--objective: the same)
-  --flops-max X          hard budget in G multiply-accumulates (2.5, 2.5G or 2500M; multires; never exceeded)
-  --params-max X         hard budget in M parameters (3, 3M or 3000K)
+  --flops-max X          hard budget on FLOPs with its unit (2.5G or 2500M; multires; never exceeded)
+  --params-max X         hard budget on parameters with its unit (3M or 3000K)
   --lambda L             weight of the exact FLOPs subtracted from the objective (default ${BUILTIN_DEFAULTS.lambda}; multires)
   --input HxW, --head cls|seg, --classes N
                          the input size, head and classes the budget and lambda count FLOPs and
@@ -56,21 +82,20 @@ Options:
   --kappa K              weight of the ensemble's spread in the acquisition (default ${SEARCH_DEFAULTS.kappa})
   --seed S               seed (default 0); the same seed and measurements give the same search
   --out FILE             measurements file (JSON Lines), appended as each measurement arrives
-  --resume               continue the search in --out: its measurements count and are never repeated
+  --resume               continue the search in --out: its measurements count and are never repeated;
+                         measurements an interrupt cut short are measured again (Slurm jobs still
+                         queued or running are waited for, not started twice)
   --json                 JSON Lines: one object per measurement, then a summary object
   -h, --help             this text
 
-Exit status: 0 done, 1 no successful measurement or the search failed, 2 usage, 130 cancelled
-(Ctrl-C; the measurements so far are in --out).
+Exit status: 0 done, 1 no successful measurement, the command seems broken or the search failed,
+2 usage, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (every running measurement is stopped; the
+measurements so far are in --out).
 
 Examples:
   ${CLI_NAME} search --data ../shared/data/nasbench201.json --to nb201 --queries 100
   ${CLI_NAME} search --measure 'python train.py' --to seg.mIoU --flops-max 2.5G --queries 50 --out runs.jsonl
   ${CLI_NAME} train --data runs.jsonl --out models/mine     # the measurements are data for the other commands`;
-
-function fmt(v: number): string {
-  return Number(v.toPrecision(6)).toString();
-}
 
 export function pointText(space: SpaceKind, p: readonly number[]): string {
   return space === 'nb201' ? cellToString(p) : codeToString(p);
@@ -102,6 +127,16 @@ export const searchCommand: Command = {
         out: { type: 'string' },
         resume: { type: 'boolean' },
         json: { type: 'boolean' },
+        jobs: { type: 'string' },
+        gpus: { type: 'string' },
+        retries: { type: 'string' },
+        'retry-delay': { type: 'string' },
+        'broken-after': { type: 'string' },
+        'retry-failed': { type: 'boolean' },
+        backend: { type: 'string' },
+        slurm: { type: 'boolean' },
+        'slurm-args': { type: 'string' },
+        pending: { type: 'string' },
         ...TARGET_OPTIONS,
       },
     }, io);
@@ -115,10 +150,12 @@ export const searchCommand: Command = {
       try {
         data = loadDataSources(values.data.map((d) => resolve(io.cwd, d)));
       } catch (e) {
-        if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+        if (e instanceof DataError) throw dataArgumentError('--data', e, io.cwd);
         throw e;
       }
     }
+    // a known setting's metrics are its own (dataChecks.ts)
+    if (data) checkData(data, { metricsOnly: true });
     const flag = values.to !== undefined ? '--to' : '--objective';
     const objective = objectiveArgument(objText, flag, data ? catalogueFromData(data) : DEFAULT_CATALOGUE, data === undefined);
     const space: SpaceKind = objective.some((t) => t.setting === 'nb201') ? 'nb201' : 'multires';
@@ -142,12 +179,28 @@ export const searchCommand: Command = {
     if (space === 'nb201' && hasTarget(costAt)) throw new UsageError('--input, --head and --classes apply to multi-resolution networks, not NAS-Bench-201 cells');
     if (hasTarget(costAt)) writeLine(io.stderr, `${CLI_NAME} search: FLOPs and params count at ${describeCostTarget(costAt)}`);
     if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out FILE (the measurements to continue)');
+    if (values['retry-failed'] && !values.resume) throw new UsageError('--retry-failed goes with --resume (it measures the failures in --out again)');
+    const gpus = values.gpus === undefined ? undefined : values.gpus.split(',').map((g) => g.trim());
+    if (gpus && (gpus.length === 0 || gpus.length > JOBS_LIMIT || gpus.some((g) => !/^[A-Za-z0-9:-]{1,64}$/.test(g)))) throw new UsageError(`--gpus: a comma-separated list of device ids, e.g. 0,1,2,3, got ${JSON.stringify(values.gpus)}`);
+    const jobs = intOption(values.jobs, '--jobs', 1, JOBS_LIMIT) ?? gpus?.length ?? 1;
+    if (gpus && jobs > gpus.length) throw new UsageError(`--jobs ${jobs} with ${gpus.length} device(s) in --gpus: give at least one device per job`);
+    const retries = intOption(values.retries, '--retries', 0, 100) ?? 0;
+    const retryDelay = numberOption(values['retry-delay'], '--retry-delay', { min: 0, max: 3600 }) ?? 10;
+    const brokenAfter = intOption(values['broken-after'], '--broken-after', 0, 1000) ?? 5;
+    if (values.slurm && values.backend !== undefined && values.backend !== 'slurm') throw new UsageError('--slurm and --backend local contradict each other');
+    const backendName = values.slurm ? 'slurm' : (choiceOption(values.backend, '--backend', ['local', 'slurm'] as const) ?? 'local');
+    const pendingRule = choiceOption(values.pending, '--pending', ['believer', 'liar'] as const);
+    if (values.data !== undefined) {
+      for (const f of ['gpus', 'retries', 'retry-delay', 'broken-after', 'retry-failed', 'backend', 'slurm', 'slurm-args'] as const) {
+        if (values[f] !== undefined) throw new UsageError(`--${f} applies to --measure (a training command), not --data`);
+      }
+    }
     const out = values.out === undefined ? undefined : resolve(io.cwd, values.out);
     if (out && !values.resume && existsSync(out) && readFileSync(out, 'utf8').trim() !== '') {
       throw new UsageError(`${values.out} already holds measurements: add --resume to continue that search, or choose another --out`);
     }
 
-    let measurer: Measurer;
+    let measurer: Measurer | undefined;
     let label: string;
     if (data) {
       try {
@@ -158,37 +211,92 @@ export const searchCommand: Command = {
           measurer = mr;
         }
       } catch (e) {
-        if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+        if (e instanceof DataError) throw dataArgumentError('--data', e, io.cwd);
         throw e;
       }
       label = 'benchmark';
-    } else {
-      measurer = new CommandMeasurer({ command: values.measure!, space, timeout, cwd: io.cwd, ...(hasTarget(costAt) ? { target: costAt } : {}) });
-      label = 'measure';
-    }
+    } else label = 'measure';
 
     let history: Measurement[] = [];
     if (out && values.resume) {
       try {
         const r = readMeasurements(out, { repair: true });
-        history = r.measurements;
+        history = latestPerNetwork(r.measurements);
         for (const n of r.notes) writeLine(io.stderr, `${CLI_NAME} search: note: ${n}`);
       } catch (e) {
         if (e instanceof MeasurementsFormatError) throw new UsageError(e.message);
         throw e;
       }
-      writeLine(io.stderr, `${CLI_NAME} search: resuming with ${history.length} measurement(s) from ${values.out}`);
     }
+    // measured first: measurements an interrupt cut short, then (--retry-failed) the failures
+    const first: { point: number[]; id?: string }[] = [];
+    let checker: MetricsChecker | undefined;
+    if (values.measure !== undefined) {
+      const retried = values['retry-failed'] ? history.filter((m) => !m.ok) : [];
+      if (retried.length > 0) history = history.filter((m) => m.ok);
+      const runsDir = out ? runsDirFor(out) : mkdtempSync(join(tmpdir(), 'ncprop-runs-'));
+      if (!out) writeLine(io.stderr, `${CLI_NAME} search: no --out: each measurement's output is in ${runsDir}`);
+      const recorded = new Set(history.flatMap((m) => (m.id !== undefined ? [m.id] : [])));
+      for (const m of retried) if (m.id !== undefined) recorded.add(m.id);
+      const folders = new RunFolders(runsDir, recorded);
+      const measuredKeys = new Set(history.map((m) => pointKey(m.point)));
+      let cut = 0;
+      if (values.resume) {
+        for (const p of folders.pending(recorded)) {
+          if (p.space !== space || measuredKeys.has(pointKey(p.point))) continue;
+          first.push({ point: p.point, id: p.id });
+          measuredKeys.add(pointKey(p.point));
+          cut++;
+        }
+      }
+      for (const m of retried) first.push({ point: m.point, id: m.id });
+      const ids = new Map(first.flatMap((f) => (f.id !== undefined ? [[pointKey(f.point), f.id] as const] : [])));
+      checker = new MetricsChecker(space, objective, DEFAULT_CATALOGUE, history);
+      let backend: Backend;
+      if (backendName === 'slurm') {
+        try {
+          backend = new SlurmBackend({ sbatchArgs: values['slurm-args'] === undefined ? [] : splitArgs(values['slurm-args']) });
+        } catch (e) {
+          throw new UsageError(`--slurm-args: ${(e as Error).message}`);
+        }
+      } else backend = new LocalBackend();
+      measurer = new MeasurementRunner({
+        space,
+        command: values.measure,
+        cwd: io.cwd,
+        backend,
+        folders,
+        checker,
+        timeout,
+        retries,
+        retryDelay,
+        brokenAfter,
+        gpus: backendName === 'slurm' ? undefined : gpus,
+        idFor: (p) => ids.get(pointKey(p)),
+        ...(hasTarget(costAt) ? { target: costAt } : {}),
+      });
+      if (values.resume && (cut > 0 || retried.length > 0)) {
+        writeLine(io.stderr, `${CLI_NAME} search: ${[cut > 0 ? `${cut} measurement(s) cut short` : '', retried.length > 0 ? `${retried.length} failed measurement(s)` : ''].filter(Boolean).join(' and ')} will be measured again first`);
+      }
+    }
+    if (out && values.resume) writeLine(io.stderr, `${CLI_NAME} search: resuming with ${history.length} measurement(s) from ${values.out}`);
 
     const json = values.json === true;
     const lambdaUsed = space === 'multires' ? (lambda ?? BUILTIN_DEFAULTS.lambda) : 0;
     const b = budgeting(space, { flopsMax, paramsMax, lambda: lambdaUsed, cost: costAt });
-    let bestShown: number | undefined;
+    // "best so far" compares objectives within the budget, from the resumed rows on (searchRows.ts)
+    const bestSoFar = new BestSoFar(history, objective, b);
     const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
+    let stoppedBy: NodeJS.Signals | undefined;
+    const onSignal = (sig: NodeJS.Signals) => {
+      stoppedBy ??= sig;
+      controller.abort();
+    };
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const sig of signals) process.on(sig, onSignal);
+    const ownSettingsNamed = new Set<string>();
     try {
-      const res = await runSearch(
+      const res = await (jobs > 1 ? runAsyncSearch : runSearch)(
         {
           space,
           objective,
@@ -202,43 +310,54 @@ export const searchCommand: Command = {
           kappa,
           seed,
           history,
+          first: first.map((f) => f.point),
+          jobs,
+          pending: pendingRule,
           signal: controller.signal,
           onProgress: (p) => {
-            if (p.phase === 'measuring' && p.elapsed !== undefined && io.stderrIsTTY) io.stderr.write(`\r\x1b[K${CLI_NAME} search: measuring ${p.measured + 1}/${p.queries}, ${fmtTime(p.elapsed)}`);
+            if (!io.stderrIsTTY || p.phase !== 'measuring') return;
+            if (p.running !== undefined) io.stderr.write(`\r\x1b[K${CLI_NAME} search: ${p.measured}/${p.queries} measured, ${p.running} running`);
+            else if (p.elapsed !== undefined) io.stderr.write(`\r\x1b[K${CLI_NAME} search: measuring ${p.measured + 1}/${p.queries}, ${fmtTime(p.elapsed)}`);
           },
           onMeasurement: (m, i) => {
             if (out) appendMeasurement(out, m);
+            for (const s of checker?.ownSettings ?? []) {
+              if (ownSettingsNamed.has(s)) continue;
+              ownSettingsNamed.add(s);
+              writeLine(io.stderr, `${CLI_NAME} search: note: '${s}' is not a known setting: its metrics are taken as your own setting's`);
+            }
             if (io.stderrIsTTY) io.stderr.write('\r\x1b[K');
-            const v = objectiveValue(m, objective);
-            if (json) writeLine(io.stdout, jsonRecord({ index: i + 1, ...measurementToRow(m), value: v }));
+            const score = rowScore(m, objective, b);
+            const isBest = bestSoFar.offer(score);
+            if (json) writeLine(io.stdout, jsonRecord({ index: i + 1, ...measurementToRow(m), string: pointText(space, m.point), metric: score.metric ?? null, objective: score.objective ?? null, withinBudget: score.withinBudget, bestSoFar: isBest }));
             else {
-              const what = m.ok ? (v === undefined ? `no value for ${objective.map(termLabel).join(' + ')}` : fmt(v)) : `failed: ${m.error}`;
-              let line = `${String(i + 1).padStart(4)}  ${what}  ${pointText(space, m.point)}`;
-              // the same score the loop ranks by: objective − λ·GMACs
-              const score = v === undefined ? undefined : v - lambdaUsed * b.flops(m.point);
-              if (score !== undefined && (bestShown === undefined || score > bestShown)) {
-                bestShown = score;
-                line += '  ← best so far';
-              }
-              writeLine(io.stdout, line);
+              const what = m.ok ? rowText(score, objective, b) : `failed: ${m.error}`;
+              writeLine(io.stdout, `${String(i + 1).padStart(4)}  ${what}  ${pointText(space, m.point)}${isBest ? '  ← best so far' : ''}`);
             }
             if (m.note) writeLine(io.stderr, `${CLI_NAME} search: note: ${m.note}`);
           },
         },
-        measurer,
+        measurer!,
       );
       for (const n of res.notes) writeLine(io.stderr, `${CLI_NAME} search: note: ${n}`);
       const best = res.best >= 0 ? res.measurements[res.best] : undefined;
       if (json) {
-        writeLine(io.stdout, jsonRecord({ summary: true, measured: res.measurements.length, failed: res.measurements.filter((m) => !m.ok).length, best: best ? { ...measurementToRow(best), value: res.bestValue } : null, stopReason: res.stopReason, measure: label }));
+        const bs = best ? rowScore(best, objective, b) : undefined;
+        writeLine(io.stdout, jsonRecord({ summary: true, measured: res.measurements.length, failed: res.measurements.filter((m) => !m.ok).length, best: best ? { ...measurementToRow(best), string: pointText(space, best.point), metric: bs!.metric, objective: bs!.objective } : null, lambda: lambdaUsed, stopReason: res.stopReason, measure: label }));
       } else if (best) {
-        writeLine(io.stdout, `best: ${fmt(res.bestValue!)} (${objective.map(termLabel).join(' + ')}${lambdaUsed > 0 ? ` − ${lambdaUsed}·GMACs` : ''}) ${pointText(space, best.point)}`);
+        writeLine(io.stdout, bestText(rowScore(best, objective, b), objective, b, pointText(space, best.point), best.point));
       } else writeLine(io.stdout, 'best: none (no successful measurement)');
       return best ? 0 : 1;
     } catch (e) {
       if (e instanceof SearchCancelled) {
-        writeLine(io.stderr, `${CLI_NAME} search: cancelled; the measurements so far are in ${values.out ?? '(no --out file)'}`);
-        return 130;
+        const kept = values.out === undefined ? 'no --out file: the measurements were not kept' : fileWritten(resolve(io.cwd, values.out)) ? `the measurements so far are in ${values.out}` : `no measurement was written (${values.out} was not created)`;
+        writeLine(io.stderr, `${CLI_NAME} search: ${stoppedBy ? `stopped by ${stoppedBy}` : 'cancelled'}; every running measurement was stopped; ${kept}${values.measure !== undefined && out ? ' (--resume measures the ones cut short)' : ''}`);
+        return stoppedBy === 'SIGTERM' ? 143 : stoppedBy === 'SIGHUP' ? 129 : 130;
+      }
+      if (e instanceof CommandBrokenError) {
+        writeLine(io.stderr, `${CLI_NAME} search: stopped: ${e.message}`);
+        writeLine(io.stderr, `${CLI_NAME} search: fix the command, then continue with --resume${out ? '' : ' --out FILE'} (add --retry-failed to measure the failed networks again)`);
+        return 1;
       }
       if (e instanceof SearchError || e instanceof PropagationError) {
         writeLine(io.stderr, `${CLI_NAME} search: ${e.message}`);
@@ -246,7 +365,14 @@ export const searchCommand: Command = {
       }
       throw e;
     } finally {
-      process.removeListener('SIGINT', onSigint);
+      for (const sig of signals) process.removeListener(sig, onSignal);
     }
   },
 };
+
+/** One measurement per network, the latest (a retried failure is superseded by its retry). */
+export function latestPerNetwork(ms: readonly Measurement[]): Measurement[] {
+  const last = new Map<string, number>();
+  ms.forEach((m, i) => last.set(pointKey(m.point), i));
+  return ms.filter((m, i) => last.get(pointKey(m.point)) === i);
+}

@@ -1,6 +1,8 @@
 // `ncp suggest`: for users who train by hand — the next networks to train, from their
 // measurements file, each with its predicted value ± spread and the expected gain over the best.
 import { resolve } from 'node:path';
+import { checkData } from './dataChecks';
+import { dataArgumentError } from './inputFile';
 import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { intOption, numberOption } from './options';
 import { TARGET_OPTIONS, describeCostTarget, hasTarget, targetOption } from './targetOption';
@@ -26,8 +28,8 @@ Options:
   --count K              networks to suggest (1–${SEARCH_LIMITS.batch})
   --to OBJ[,OBJ…]        what to maximise: a task | SETTING[.METRIC] of the data, as in propagate
                          (--objective: the same)
-  --flops-max X          hard budget in G multiply-accumulates (2.5, 2.5G or 2500M; multires)
-  --params-max X         hard budget in M parameters (3, 3M or 3000K)
+  --flops-max X          hard budget on FLOPs with its unit (2.5G or 2500M; multires)
+  --params-max X         hard budget on parameters with its unit (3M or 3000K)
   --lambda L             weight of the exact FLOPs subtracted (default ${BUILTIN_DEFAULTS.lambda}; multires)
   --input HxW, --head cls|seg, --classes N
                          the input size, head and classes the budget and lambda count FLOPs and
@@ -72,18 +74,21 @@ export const suggestCommand: Command = {
     if (values.to !== undefined && values.objective !== undefined) throw new UsageError('give --to or --objective, not both');
     const objText = values.to ?? values.objective;
     if (objText === undefined) throw new UsageError('--to is required (e.g. --to seg.mIoU)');
+    // budgets checked before the data is read (a missing unit is a usage error, whatever the data)
+    const flopsMax = quantityOption(values['flops-max'], '--flops-max', 'G');
+    const paramsMax = quantityOption(values['params-max'], '--params-max', 'M');
     let data: Dataset;
     try {
       data = loadDataSources(values.data.map((d) => resolve(io.cwd, d)));
     } catch (e) {
-      if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+      if (e instanceof DataError) throw dataArgumentError('--data', e, io.cwd);
       throw e;
     }
+    // a known setting's metrics are its own (dataChecks.ts)
+    checkData(data, { metricsOnly: true });
     for (const w of data.warnings.slice(0, 3)) writeLine(io.stderr, `${CLI_NAME} suggest: warning: ${w}`);
     const objective = objectiveArgument(objText, values.to !== undefined ? '--to' : '--objective', catalogueFromData(data));
     const space = objective.some((t) => t.setting === 'nb201') ? 'nb201' : 'multires';
-    const flopsMax = quantityOption(values['flops-max'], '--flops-max', 'G');
-    const paramsMax = quantityOption(values['params-max'], '--params-max', 'M');
     const lambdaOpt = numberOption(values.lambda, '--lambda', { min: 0 });
     if (space === 'nb201' && (flopsMax !== undefined || paramsMax !== undefined || lambdaOpt !== undefined)) {
       throw new UsageError('--flops-max, --params-max and --lambda apply to multi-resolution networks, not NAS-Bench-201 cells');

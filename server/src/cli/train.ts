@@ -1,6 +1,8 @@
 // `ncp train`: trains predictors (one ensemble per setting) on a benchmark file and saves them.
 import { existsSync } from 'node:fs';
 import { resolve, basename } from 'node:path';
+import { dataArgumentError, unreadableFile } from './inputFile';
+import { checkData, newSettingsOption } from './dataChecks';
 import { CLI_NAME, UsageError, writeLine, type CliIO, type Command } from './command';
 import { dataFile, parseOptions, settingListArgument } from './contract';
 import { choiceOption, fractionOption, intOption } from './options';
@@ -36,6 +38,8 @@ Options:
                        in only when complete and checked, so a failed run keeps the old set
   --settings a,b       only these settings or tasks (default: all in FILE); a setting the
                        file declares (its 'settings' section) works as a known one
+  --new-settings a,b   settings of the data that are new on purpose: a name close to a known
+                       setting or task ('Seg', 'sgementation') is refused as a typo otherwise
   --epochs N           epochs per member (default: the recipe's; ours 60, authors' 200)
   --members K          ensemble size (default: ours 5, authors' 1)
   --teacher N          per measured network, N neighbours labelled by a Gaussian process fitted
@@ -65,11 +69,12 @@ export function parseBackend(v: string | undefined): BackendChoice {
 
 /** Reads every --data path as one dataset; bad data becomes a usage error naming file, row and field. */
 export function readData(paths: readonly string[]): TrainingData {
-  for (const p of paths) if (!existsSync(p)) throw new UsageError(`--data: no such file or folder: ${p}`);
+  for (const p of paths) if (!existsSync(p)) throw unreadableFile(p, 'no such file or folder');
   try {
     return loadTrainingData(paths);
   } catch (e) {
-    if (e instanceof BenchmarkFormatError || e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+    if (e instanceof DataError) throw dataArgumentError('--data', e);
+    if (e instanceof BenchmarkFormatError) throw new UsageError(`--data: ${e.message}`);
     throw e;
   }
 }
@@ -92,6 +97,7 @@ export function pickSettings(data: TrainingData, list: string | undefined): Trai
 export const TRAINING_OPTIONS = {
   data: { type: 'string', multiple: true },
   settings: { type: 'string' },
+  'new-settings': { type: 'string' },
   epochs: { type: 'string' },
   members: { type: 'string' },
   teacher: { type: 'string' },
@@ -122,14 +128,16 @@ export function readTrainingArgs(values: { [K in Exclude<keyof typeof TRAINING_O
   const members = intOption(values.members, '--members', 1, LIMITS.members);
   if (epochs !== undefined) overrides.epochs = epochs;
   if (members !== undefined) overrides.members = members;
-  const teacher = intOption(values.teacher, '--teacher', 0);
+  const teacher = intOption(values.teacher, '--teacher', 0, 100);
   if (teacher !== undefined) overrides.teacher = teacher;
   const seed = intOption(values.seed, '--seed', 0) ?? 1;
   const holdout = fractionOption(values.holdout, '--holdout');
   const splitSeed = intOption(values['split-seed'], '--split-seed', 0) ?? 1;
   const backend = parseBackend(values.backend);
   const dataPaths = values.data && values.data.length > 0 ? values.data.map((d) => dataFile(d, 'mr', command, io)) : [dataFile(undefined, 'mr', command, io)];
-  const data = pickSettings(readData(dataPaths), values.settings);
+  // settings checked against the known ones, and (train) data that cannot teach refused: before any model folder is touched
+  const data = pickSettings(checkData(readData(dataPaths), { declaredNew: newSettingsOption(values['new-settings']) }), values.settings);
+  if (command === 'train') checkData(data, { declaredNew: newSettingsOption(values['new-settings']), training: true });
   return { dataPath: dataName(dataPaths), dataPaths, data, holdout, splitSeed, seed, backend, overrides };
 }
 
@@ -195,7 +203,8 @@ export const trainCommand: Command = {
     });
     const cmd = [CLI_NAME, 'train', ...args].join(' ');
     let command = cmd;
-    let dataInfo: unknown = { file: basename(dataPath), archs: data.archs, holdout: holdout ?? 0, splitSeed: holdout ? splitSeed : undefined };
+    // paths: where the training networks are, so eval can tell a training-set score by the networks (trainingOverlap.ts)
+    let dataInfo: unknown = { file: basename(dataPath), paths: rest.dataPaths, archs: data.archs, holdout: holdout ?? 0, splitSeed: holdout ? splitSeed : undefined };
     if (values.merge && existsSync(resolve(outDir, 'manifest.json'))) {
       const old = readManifest(outDir);
       const oldSet = await loadPredictorSet(outDir);

@@ -400,7 +400,8 @@ function analyzePropagate(
         else opts.lr = v;
         break;
       case 'steps':
-        if (!Number.isInteger(v) || v < 0) bad('must be a whole number ≥ 0');
+        // 0 steps would write the start back unchanged and report a run that never moved.
+        if (!Number.isInteger(v) || v < 1) bad(`must be a whole number from 1 to ${LIMITS.steps}`);
         else if (v > LIMITS.steps) tooLarge(LIMITS.steps);
         else opts.steps = v;
         break;
@@ -449,7 +450,7 @@ function checkBudget(
       range: b.value.range,
       severity: 'warning',
       code: 'missing-unit',
-      message: `${b.kind} budget without a unit: read as ${b.value.text} ${main}; write '${b.value.text} ${main}'`,
+      message: `${b.kind} budget without a unit: read as ${b.value.text} ${main}${b.value.value > 0 ? ` (as ${b.value.text} ${main === 'G' ? 'M' : 'K'} it would be ${Number((b.value.value / 1000).toPrecision(6))} ${main})` : ''}; write '${b.value.text} ${main}' or '${b.value.text} ${main === 'G' ? 'M' : 'K'}' (\`ncprop run\` refuses a budget without a unit)`,
       data: { unit: main },
     });
   } else if (units[b.unit.text] === undefined) {

@@ -40,6 +40,13 @@ class CompactStructured implements NetworkDecl {
 
   #rebuilt(): NetworkDecl {
     if (this.#full) return this.#full;
+    this.#full = this.expanded();
+    return this.#full;
+  }
+
+  /** The full tree, made again and not kept (a pass over every network must not rebuild them all for good). */
+  expanded(): NetworkDecl {
+    if (this.#full) return this.#full;
     const source = this.#source;
     // The chunk's text parsed again into ranges of the chunk's source, made as the first parse
     // made them: at base 0 (parsing reads back the offsets of ranges it made; nothing else runs meanwhile).
@@ -56,7 +63,6 @@ class CompactStructured implements NetworkDecl {
       source.base = base;
     }
     if (!full) throw new Error(`network '${this.name}': its text no longer parses as it did`);
-    this.#full = full;
     return full;
   }
 
@@ -98,6 +104,16 @@ export function compactStructured(a: DocumentAnalysis, text: string): void {
     const touched = a.diagnostics.some((x) => x.range.startOffset <= d.range.endOffset && x.range.endOffset >= d.range.startOffset);
     if (!touched) decls[k] = new CompactStructured(d, text, a.lines.source);
   }
+}
+
+/** Whether a declaration is a compact structured network (its clauses are rebuilt, and kept, when read). */
+export function isCompactStructured(d: unknown): boolean {
+  return d instanceof CompactStructured;
+}
+
+/** A compact structured network's full tree, not kept; any other declaration as it is. */
+export function expandedStructured<D>(d: D): D | NetworkDecl {
+  return d instanceof CompactStructured ? d.expanded() : d;
 }
 
 /** A compact structured network made from its parts (structuredFast.ts finds them without the parser). */

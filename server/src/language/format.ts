@@ -4,9 +4,12 @@
 // own line before what followed it; a comment after code on the same line (or inside a clause)
 // stays at the end of that line. Blank lines between lines are kept (at most one). A document
 // with syntax errors is left alone (undefined) rather than risk losing text.
-import type { Comment, Declaration, NetworkClause, Range, SearchStatement } from './ast';
+import type { Comment, Declaration, NetworkClause, NetworkDecl, Range, SearchStatement } from './ast';
 import { analyzeText, type DocumentAnalysis } from './analyze';
 import { alignNetworkBody, listText } from './print';
+import { isCompactNetwork } from './oneLine';
+import { expandedStructured, isCompactStructured } from './compactStructured';
+import * as T from './lexer';
 
 /** One output line: its code text, where it came from, and the comments attached to it. */
 interface Line {
@@ -31,6 +34,64 @@ export function formatText(text: string): string | undefined {
 }
 
 export function formatAnalysis(a: DocumentAnalysis): string | undefined {
+  const f = formatLines(a);
+  if (!f) return undefined;
+  if (f.out.length === 0) return '';
+  return f.out.map(trimBlanksEnd).join(f.eol) + f.eol;
+}
+
+/** A part of the document and its canonical text. */
+export interface FormattedRegion {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * The canonical layout as consecutive regions of the document, each with its formatted text:
+ * a declaration with the comments and blank lines before it and the comments after it on its
+ * lines, from the line after the previous one's end (declarations sharing a line share a
+ * region). The regions cover the document and their texts joined are formatAnalysis's result,
+ * so a region whose text equals the document's is left as it is. Undefined as formatAnalysis.
+ */
+export function formatRegions(a: DocumentAnalysis): FormattedRegion[] | undefined {
+  const f = formatLines(a);
+  if (!f) return undefined;
+  const { out, unit, unitEnd, eol } = f;
+  const text = a.text;
+  const regions: FormattedRegion[] = [];
+  let start = 0;
+  let first = 0; // first output line of the open region
+  for (let i = 1; i <= out.length; i++) {
+    if (i < out.length && unit[i] === unit[i - 1]) continue;
+    if (i < out.length) {
+      // Close the region after the line holding the previous unit's end, if the next unit starts after it.
+      const endLine = a.lines.positionAt(unitEnd.get(unit[i - 1]) ?? start).line;
+      const cut = endLine + 1 < a.lines.lineCount ? a.lines.lineStart(endLine + 1) : text.length;
+      if (cut > (unitStart(f, unit[i]) ?? cut)) continue;
+      regions.push({ start, end: cut, text: out.slice(first, i).map(trimBlanksEnd).join(eol) + eol });
+      start = cut;
+      first = i;
+    } else regions.push({ start, end: text.length, text: out.length === 0 ? '' : out.slice(first).map(trimBlanksEnd).join(eol) + eol });
+  }
+  if (regions.length === 0) regions.push({ start: 0, end: text.length, text: '' });
+  return regions;
+}
+
+function unitStart(f: FormattedLines, u: number): number | undefined {
+  return f.unitStart.get(u);
+}
+
+/** The output lines, the unit (declaration, or the comments after the last) each belongs to, and each unit's source extent. */
+interface FormattedLines {
+  out: string[];
+  unit: number[];
+  unitStart: Map<number, number>;
+  unitEnd: Map<number, number>;
+  eol: string;
+}
+
+function formatLines(a: DocumentAnalysis): FormattedLines | undefined {
   if (a.hasSyntaxErrors) return undefined;
   const text = a.text;
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
@@ -44,7 +105,7 @@ export function formatAnalysis(a: DocumentAnalysis): string | undefined {
   for (const d of a.ast.declarations) {
     block++;
     const first = lines.length;
-    printDeclaration(d, block, add);
+    printDeclaration(d, block, add, text);
     for (let i = first; i < lines.length; i++) declOf.push(block);
     if (lines.length - first > 1) multiLine.add(block);
   }
@@ -83,31 +144,42 @@ export function formatAnalysis(a: DocumentAnalysis): string | undefined {
 
   // Other blank lines: one wherever the source had at least one between two items.
   const out: string[] = [];
+  const unit: number[] = [];
+  const unitStart = new Map<number, number>();
+  const unitEnd = new Map<number, number>();
+  let u = 0;
+  const emit = (line: string, from: number, to: number): void => {
+    out.push(line);
+    unit.push(u);
+    if (from >= 0 && !unitStart.has(u)) unitStart.set(u, from);
+    if (to >= 0) unitEnd.set(u, Math.max(unitEnd.get(u) ?? to, to));
+  };
   let lastEnd = -1;
   const blankSince = (start: number): boolean => lastEnd >= 0 && countLineBreaks(text, lastEnd, start) >= 2;
   lines.forEach((l, i) => {
+    u = declOf[i];
     let blank = l.blankBefore && i > 0;
     for (const c of l.leading) {
-      if (blank || blankSince(c.range.startOffset)) out.push('');
+      if (blank || blankSince(c.range.startOffset)) emit('', -1, -1);
       blank = false;
-      out.push(l.commentIndent + commentText(c));
+      emit(l.commentIndent + commentText(c), c.range.startOffset, c.range.endOffset);
       lastEnd = c.range.endOffset;
     }
-    if (blank || blankSince(l.start)) out.push('');
+    if (blank || blankSince(l.start)) emit('', -1, -1);
     let s = l.indent + l.text;
     if (l.trailing.length > 0) s = s.padEnd(column.get(l.block) ?? s.length + 2) + l.trailing.map(commentText).join(' ');
-    out.push(s);
     lastEnd = Math.max(l.end, ...l.trailing.map((c) => c.range.endOffset));
+    emit(s, l.start, lastEnd);
   });
   if (trailingTail.length > 0) {
+    u = block + 1;
     for (const c of trailingTail) {
-      if (blankSince(c.range.startOffset)) out.push('');
-      out.push(commentText(c));
+      if (blankSince(c.range.startOffset)) emit('', -1, -1);
+      emit(commentText(c), c.range.startOffset, c.range.endOffset);
       lastEnd = c.range.endOffset;
     }
   }
-  if (out.length === 0) return '';
-  return out.map(trimBlanksEnd).join(eol) + eol;
+  return { out, unit, unitStart, unitEnd, eol };
 }
 
 function commentText(c: Comment): string {
@@ -151,8 +223,21 @@ const span = (a: Range, b: Range | undefined): { startOffset: number; endOffset:
   endOffset: (b ?? a).endOffset,
 });
 
-function printDeclaration(d: Declaration, block: number, add: Add): void {
+function printDeclaration(compact: Declaration, block: number, add: Add, text: string): void {
   const IN = '  ';
+  if (isCompactNetwork(compact)) return add(compactOneLine(compact as NetworkDecl, text), '', compact.range, block);
+  // A compact structured network: its rows from its tokens (structuredRows), else its tree made
+  // for this pass only (not kept: see compactStructured.ts).
+  const body = isCompactStructured(compact) ? structuredRows(compact as NetworkDecl, text) : undefined;
+  if (body) {
+    const n = compact as NetworkDecl;
+    add(`network ${n.name} {`, '', span(n.keywordRange, n.openBrace), -2 * block);
+    const aligned = alignNetworkBody(body.rows);
+    body.ranges.forEach((r, i) => add(aligned[i], IN, r, block));
+    add('}', '', n.closeBrace ?? n.range, -2 * block - 1, IN);
+    return;
+  }
+  const d = expandedStructured(compact) as Declaration;
   if (d.kind === 'cell') {
     add(`cell ${d.name} = "${d.string?.value ?? ''}"`, '', d.range, block);
     return;
@@ -176,6 +261,81 @@ function printDeclaration(d: Declaration, block: number, add: Add): void {
   add(`propagate ${d.name} from ${d.from?.text ?? ''} {`, '', span(d.keywordRange, d.openBrace), -2 * block);
   for (const s of d.statements) add(statementText(s), IN, s.range, block);
   add('}', '', d.closeBrace ?? d.range, -2 * block - 1, IN);
+}
+
+/**
+ * A compact one-line network's canonical line, from its text (reading its list or string would
+ * rebuild its numbers and keep them): a valid network that drew no diagnostic, so the string's
+ * value is what lies between its quotes and the list's items are plain digit runs.
+ */
+function compactOneLine(d: NetworkDecl, text: string): string {
+  const src = text.slice(d.range.startOffset, d.range.endOffset);
+  const eq = src.indexOf('=', d.nameRange.endOffset - d.range.startOffset);
+  if (d.form === 'string') return `network ${d.name} = "${src.slice(src.indexOf('"', eq) + 1, src.lastIndexOf('"'))}"`;
+  return `network ${d.name} = ${listText(src.slice(eq + 1).match(/\d+/g) ?? [])}`;
+}
+
+type Row = Parameters<typeof alignNetworkBody>[0][number];
+
+/**
+ * The rows of a compact structured network (valid, no diagnostic) read from its tokens: `stem`
+ * and `head` with their numbers, `stage N` with `blocks N`, `units [..]`, `channels [..]` in any
+ * order, commas allowed between. Undefined for anything else (the caller parses it again).
+ */
+function structuredRows(d: NetworkDecl, text: string): { rows: Row[]; ranges: { startOffset: number; endOffset: number }[] } | undefined {
+  const from = d.range.startOffset;
+  const toks = T.lex(text.slice(from, d.range.endOffset)).tokens;
+  const rows: Row[] = [];
+  const ranges: { startOffset: number; endOffset: number }[] = [];
+  const end = (k: number) => from + toks[k].startOffset + toks[k].image.length;
+  let i = 0;
+  while (i < toks.length && toks[i].tokenType !== T.LBrace) i++;
+  i++;
+  let ok = i < toks.length;
+  while (ok && i < toks.length && toks[i].tokenType !== T.RBrace) {
+    const t = toks[i];
+    const start = from + t.startOffset;
+    if (t.tokenType === T.Stem || t.tokenType === T.Head) {
+      const values: string[] = [];
+      let last = i;
+      for (i++; i < toks.length && (toks[i].tokenType === T.NumberTok || toks[i].tokenType === T.Comma); i++) {
+        if (toks[i].tokenType === T.NumberTok) {
+          values.push(toks[i].image);
+          last = i;
+        }
+      }
+      rows.push({ kind: t.tokenType === T.Stem ? 'stem' : 'head', values });
+      ranges.push({ startOffset: start, endOffset: end(last) });
+    } else if (t.tokenType === T.Stage && toks[i + 1]?.tokenType === T.NumberTok) {
+      const index = toks[i + 1].image;
+      const fields: { field: 'blocks' | 'units' | 'channels'; text: string }[] = [];
+      let last = i + 1;
+      i += 2;
+      for (;;) {
+        const f = toks[i]?.tokenType;
+        if (f === T.Comma) i++;
+        else if (f === T.Blocks && toks[i + 1]?.tokenType === T.NumberTok) {
+          fields.push({ field: 'blocks', text: `blocks ${toks[i + 1].image}` });
+          last = i + 1;
+          i += 2;
+        } else if ((f === T.Units || f === T.Channels) && toks[i + 1]?.tokenType === T.LBracket) {
+          const items: string[] = [];
+          let k = i + 2;
+          for (; k < toks.length && (toks[k].tokenType === T.NumberTok || toks[k].tokenType === T.Comma); k++) if (toks[k].tokenType === T.NumberTok) items.push(toks[k].image);
+          if (toks[k]?.tokenType !== T.RBracket) {
+            ok = false;
+            break;
+          }
+          fields.push({ field: f === T.Units ? 'units' : 'channels', text: `${f === T.Units ? 'units' : 'channels'} ${listText(items)}` });
+          last = k;
+          i = k + 1;
+        } else break;
+      }
+      rows.push({ kind: 'stage', index, fields });
+      ranges.push({ startOffset: start, endOffset: end(last) });
+    } else ok = false;
+  }
+  return ok && i < toks.length ? { rows, ranges } : undefined;
 }
 
 function clauseRow(c: NetworkClause): Parameters<typeof alignNetworkBody>[0][number] {

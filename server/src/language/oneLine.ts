@@ -217,6 +217,13 @@ class CompactNetwork implements NetworkDecl {
 
   #rebuilt(): NetworkDecl {
     if (this.#full) return this.#full;
+    this.#full = this.expanded();
+    return this.#full;
+  }
+
+  /** The full tree, made again and not kept (a pass over every network must not rebuild them all for good). */
+  expanded(): NetworkDecl {
+    if (this.#full) return this.#full;
     const source = this.#source;
     // Ranges in the source's current offsets (the text starts at its base), as the first build made them at base 0.
     const lines: RangeMaker = { range: (a: number, b: number) => new OffsetRange(a, b, source) };
@@ -224,7 +231,6 @@ class CompactNetwork implements NetworkDecl {
     if (!p) throw new Error(`network '${this.name}': its text no longer parses as it did`);
     const full = eager(this.#text, p, lines, source.base);
     analyzeNetwork(full, lines, []);
-    this.#full = full;
     return full;
   }
 
@@ -255,6 +261,16 @@ class CompactNetwork implements NetworkDecl {
       code: this.code,
     };
   }
+}
+
+/** Whether a declaration is a compact one-line network (its numbers are rebuilt, and kept, when read). */
+export function isCompactNetwork(d: unknown): boolean {
+  return d instanceof CompactNetwork;
+}
+
+/** A compact one-line network's full tree, not kept; any other declaration as it is. */
+export function expandedOneLine<D>(d: D): D | NetworkDecl {
+  return d instanceof CompactNetwork ? d.expanded() : d;
 }
 
 export interface OneLineAnalysis {

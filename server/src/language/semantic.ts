@@ -6,6 +6,8 @@ import type { DocumentAnalysis } from './analysis';
 import type { Declaration, Range } from './ast';
 import * as T from './lexer';
 import { lex } from './lexer';
+import { isCompactNetwork } from './oneLine';
+import { isCompactStructured } from './compactStructured';
 
 /** The legend: indices into these arrays are what the LSP encoding uses. */
 export const SEMANTIC_TOKEN_TYPES = [
@@ -73,7 +75,10 @@ export function semanticTokensInLines(a: DocumentAnalysis, startLine: number, en
   };
   const inRange: Declaration[] = [];
   for (let k = Math.max(0, d); k < decls.length && decls[k].range.startOffset < to; k++) inRange.push(decls[k]);
-  const out = classify(a, inRange, shift(lexed.tokens), shift(lexed.comments));
+  const out: SemanticToken[] = [];
+  classify(a, inRange, shift(lexed.tokens), shift(lexed.comments), (line, character, length, type, modifiers) => {
+    out.push({ line, character, length, type: SEMANTIC_TOKEN_TYPES[type], modifiers });
+  });
   let lo = 0;
   while (lo < out.length && out[lo].line < first) lo++;
   let hi = out.length;
@@ -93,15 +98,158 @@ function lastStartingAtOrBefore(items: readonly { range: Range }[], offset: numb
   return lo - 1;
 }
 
-function classify(a: DocumentAnalysis, declarations: readonly Declaration[], tokens: readonly IToken[], comments: readonly IToken[]): SemanticToken[] {
-  const roles = new Map<number, { type: SemanticTokenType; modifiers: number }>();
+/** Receives each token: position, length, index in SEMANTIC_TOKEN_TYPES, modifier bits. In document order. */
+export type TokenSink = (line: number, character: number, length: number, type: number, modifiers: number) => void;
+
+const TYPE: { [K in SemanticTokenType]: number } = Object.fromEntries(SEMANTIC_TOKEN_TYPES.map((t, i) => [t, i])) as { [K in SemanticTokenType]: number };
+
+/**
+ * The tokens of one declaration (`decl`, undefined for text before the first one) and of the
+ * text after it up to the next declaration (`from`, `to`: offsets in the document), into
+ * `sink`. Lexes only that text and makes no token objects beyond the lexer's: the whole
+ * document is the concatenation of its declarations' segments (features/semanticTokens.ts).
+ */
+export function segmentTokens(a: DocumentAnalysis, decl: Declaration | undefined, from: number, to: number, sink: TokenSink): void {
+  if (to <= from || isBlank(a.text, from, to)) return;
+  if (decl && fastSegment(a, decl, from, to, sink)) return;
+  const lexed = lex(a.text.slice(from, to));
+  for (const t of lexed.tokens) t.startOffset += from;
+  for (const t of lexed.comments) t.startOffset += from;
+  classify(a, decl ? [decl] : [], lexed.tokens, lexed.comments, sink);
+}
+
+const KEYWORD_WORDS = new Set(T.KEYWORDS.map((k) => String(k.PATTERN).slice(1, -1)));
+/** Tokens of a fast segment: start, end, role (type | modifiers << 8), four numbers each. */
+let scratch = new Int32Array(4096);
+let n = 0;
+function add(start: number, end: number, role: number): void {
+  if (n + 4 > scratch.length) {
+    const grown = new Int32Array(scratch.length * 2);
+    grown.set(scratch);
+    scratch = grown;
+  }
+  scratch[n] = start;
+  scratch[n + 1] = end;
+  scratch[n + 2] = role;
+  n += 4;
+}
+function isWord(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
+}
+
+/**
+ * The tokens of a compact network's segment (a valid network without diagnostics, the kind
+ * nearly every declaration of a large document is) read by a small scanner instead of the
+ * lexer: names, keywords, plain integers, `= [ ] { } ,` and a one-line code string, as the lexer
+ * and `classify` would give them. Anything else (a comment, a sign, a point, a dash, other
+ * characters) returns false having sent nothing: the caller lexes the segment.
+ */
+function fastSegment(a: DocumentAnalysis, d: Declaration, from: number, to: number, sink: TokenSink): boolean {
+  if (d.kind !== 'network') return false;
+  const compactString = d.form === 'string' && isCompactNetwork(d);
+  if (!compactString && !isCompactStructured(d) && !(d.form === 'list' && isCompactNetwork(d))) return false;
+  const text = a.text;
+  const nameAt = d.name !== '' ? d.nameRange.startOffset : -1;
+  n = 0;
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9 || c === 13 || c === 44 || c === 91 || c === 93 || c === 123 || c === 125) {
+      i++;
+    } else if (c === 61) {
+      add(i, i + 1, TYPE.operator);
+      i++;
+    } else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) {
+      let j = i + 1;
+      while (j < to && isWord(text.charCodeAt(j))) j++;
+      if (text.charCodeAt(j) === 45) return false; // a dashed name: the lexer decides
+      const role = i === nameAt ? TYPE.class | (DECLARATION << 8) : KEYWORD_WORDS.has(text.slice(i, j)) ? TYPE.keyword : TYPE.variable;
+      add(i, j, role);
+      i = j;
+    } else if (c >= 48 && c <= 57) {
+      let j = i + 1;
+      while (j < to && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+      const next = text.charCodeAt(j);
+      if (isWord(next) || next === 46) return false; // 2.5, 1e5, 3ddet
+      add(i, j, TYPE.number);
+      i = j;
+    } else if (c === 34 && compactString) {
+      let j = i + 1;
+      while (j < to && text.charCodeAt(j) !== 34) {
+        const q = text.charCodeAt(j);
+        if (q === 10 || q === 13) return false;
+        j++;
+      }
+      if (j >= to) return false;
+      // The string split at its digit runs: string / number pieces.
+      let at = i;
+      for (let k = i + 1; k < j; k++) {
+        const q = text.charCodeAt(k);
+        if (q < 48 || q > 57) continue;
+        let e = k + 1;
+        while (e < j && text.charCodeAt(e) >= 48 && text.charCodeAt(e) <= 57) e++;
+        if (k > at) add(at, k, TYPE.string);
+        add(k, e, TYPE.number);
+        at = e;
+        k = e;
+      }
+      add(at, j + 1, TYPE.string);
+      i = j + 1;
+    } else return false;
+  }
+  // All on known lines: positions by walking the line starts forward.
+  const lines = a.lines;
+  const lineCount = lines.lineCount;
+  let line = -1;
+  let lineStart = 0;
+  let nextStart = 0;
+  for (let k = 0; k < n; k += 4) {
+    const start = scratch[k];
+    if (line < 0) {
+      line = lines.positionAt(start).line;
+      lineStart = lines.lineStart(line);
+      nextStart = line + 1 < lineCount ? lines.lineStart(line + 1) : Infinity;
+    }
+    while (start >= nextStart) {
+      line++;
+      lineStart = nextStart;
+      nextStart = line + 1 < lineCount ? lines.lineStart(line + 1) : Infinity;
+    }
+    const role = scratch[k + 2];
+    sink(line, start - lineStart, scratch[k + 1] - start, role & 0xff, role >> 8);
+  }
+  return true;
+}
+
+/** Whether text[from, to) holds only blanks and line breaks (no token: most gaps between declarations). */
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
+  }
+  return true;
+}
+
+/** The type the tree gives a propagation's start name (it depends on the other declarations). */
+export function fromType(a: DocumentAnalysis, name: string): number {
+  return TYPE[a.networks.get(name) ? 'class' : a.cells.get(name) ? 'struct' : 'variable'];
+}
+
+function classify(a: DocumentAnalysis, declarations: readonly Declaration[], tokens: readonly IToken[], comments: readonly IToken[], sink: TokenSink): void {
+  const roles = new Map<number, number>();
+  // A role is the type index and the modifiers in one number (type in the low byte).
   const mark = (r: Range | undefined, type: SemanticTokenType, modifiers = 0): void => {
-    if (r) roles.set(r.startOffset, { type, modifiers });
+    if (r) roles.set(r.startOffset, TYPE[type] | (modifiers << 8));
   };
   // Inside code and cell strings: the numbers and ops as their own tokens, the rest as string.
   const inner = new Map<number, { start: number; end: number; type: SemanticTokenType }[]>();
+  // Valid one-line string networks kept compact (language/oneLine.ts): their numbers are the
+  // string's digit runs, read from the token (reading `numbers` would rebuild and keep them).
+  const compactStrings: Declaration[] = [];
   for (const d of declarations) {
-    if (d.kind === 'network' && d.string) {
+    if (d.kind === 'network' && d.form === 'string' && isCompactNetwork(d)) {
+      compactStrings.push(d);
+    } else if (d.kind === 'network' && d.string) {
       inner.set(d.string.range.startOffset, d.numbers.map((n) => ({ start: n.range.startOffset, end: n.range.endOffset, type: 'number' as const })));
     } else if (d.kind === 'cell' && d.string) {
       inner.set(d.string.range.startOffset, d.ops.map((o) => ({ start: o.range.startOffset, end: o.range.endOffset, type: 'enumMember' as const })));
@@ -114,10 +262,7 @@ function classify(a: DocumentAnalysis, declarations: readonly Declaration[], tok
       for (const s of d.statements) if (s.kind === 'measurements' || s.kind === 'batch') mark(s.keywordRange, 'keyword');
     }
     if (d.kind !== 'propagate' && d.kind !== 'search') continue;
-    if (d.kind === 'propagate' && d.from) {
-      const t = a.networks.get(d.from.text) ? 'class' : a.cells.get(d.from.text) ? 'struct' : 'variable';
-      mark(d.from.range, t);
-    }
+    if (d.kind === 'propagate' && d.from) roles.set(d.from.range.startOffset, fromType(a, d.from.text));
     for (const s of d.statements) {
       if (s.kind === 'maximize') {
         mark(s.setting?.range, 'enum');
@@ -126,53 +271,93 @@ function classify(a: DocumentAnalysis, declarations: readonly Declaration[], tok
       else if (s.kind === 'strategy') mark(s.value?.range, 'enumMember');
     }
   }
-  const out: SemanticToken[] = [];
-  const push = (t: IToken, type: SemanticTokenType, modifiers = 0): void => {
-    const start = t.startOffset;
-    const end = start + t.image.length;
-    const p = a.lines.positionAt(start);
-    const q = a.lines.positionAt(end);
-    if (p.line === q.line) {
-      out.push({ line: p.line, character: p.character, length: end - start, type, modifiers });
+  // Positions: tokens come in document order, so a cursor moves forward over the lines (a
+  // binary search only for the first token and after a jump).
+  const lines = a.lines;
+  const lineCount = lines.lineCount;
+  let curLine = -1;
+  let curStart = 0;
+  let nextStart = 0;
+  const lineOf = (offset: number): number => {
+    if (curLine < 0 || offset < curStart || offset >= nextStart + 4096) {
+      curLine = lines.positionAt(offset).line;
+      curStart = lines.lineStart(curLine);
+      nextStart = curLine + 1 < lineCount ? lines.lineStart(curLine + 1) : Infinity;
+    }
+    while (offset >= nextStart) {
+      curLine++;
+      curStart = nextStart;
+      nextStart = curLine + 1 < lineCount ? lines.lineStart(curLine + 1) : Infinity;
+    }
+    return curLine;
+  };
+  const text = a.text;
+  const pushAt = (start: number, end: number, type: number, modifiers: number): void => {
+    const line = lineOf(start);
+    if (end < nextStart) {
+      sink(line, start - curStart, end - start, type, modifiers);
       return;
     }
-    for (let line = p.line; line <= q.line; line++) {
-      const from = line === p.line ? start : a.lines.lineStart(line);
-      let to = line === q.line ? end : a.lines.lineStart(line + 1);
-      // Leave the line break out of the token.
-      while (to > from && (a.text[to - 1] === '\n' || a.text[to - 1] === '\r')) to--;
-      if (to > from) out.push({ line, character: from - a.lines.lineStart(line), length: to - from, type, modifiers });
+    // A token over several lines (block comment): one piece per line, line breaks left out.
+    for (let l = line; ; ) {
+      const from = l === line ? start : curStart;
+      let to = Math.min(end, nextStart);
+      while (to > from && (text.charCodeAt(to - 1) === 10 || text.charCodeAt(to - 1) === 13)) to--;
+      if (to > from) sink(l, from - curStart, to - from, type, modifiers);
+      if (end <= nextStart) break;
+      l = lineOf(nextStart);
     }
   };
+  const push = (t: IToken, type: number, modifiers = 0): void => pushAt(t.startOffset, t.startOffset + t.image.length, type, modifiers);
+  const STRING = TYPE.string;
+  const NUMBER = TYPE.number;
+  let ds = 0;
   const pushString = (t: IToken): void => {
-    const parts = inner.get(t.startOffset);
-    if (!parts || parts.length === 0) return push(t, 'string');
+    const start = t.startOffset;
+    const end = start + t.image.length;
     // Strings sit on one line: split the token into string / number-or-op pieces.
-    const { line, character } = a.lines.positionAt(t.startOffset);
-    const piece = (from: number, to: number, type: SemanticTokenType): void => {
-      if (to > from) out.push({ line, character: character + from - t.startOffset, length: to - from, type, modifiers: 0 });
-    };
-    let at = t.startOffset;
+    let parts = inner.get(start);
+    if (!parts && compactStrings.length > 0) {
+      while (ds < compactStrings.length && compactStrings[ds].range.endOffset <= start) ds++;
+      const d = compactStrings[ds];
+      if (d && d.range.startOffset <= start) parts = digitRuns(text, start, end);
+    }
+    if (!parts || parts.length === 0) return pushAt(start, end, STRING, 0);
+    let at = start;
     for (const p of parts) {
       if (p.start < at || p.end <= p.start) continue;
-      piece(at, p.start, 'string');
-      piece(p.start, p.end, p.type);
+      if (p.start > at) pushAt(at, p.start, STRING, 0);
+      pushAt(p.start, p.end, TYPE[p.type], 0);
       at = p.end;
     }
-    piece(at, t.startOffset + t.image.length, 'string');
+    if (end > at) pushAt(at, end, STRING, 0);
   };
+  const COMMENT = TYPE.comment;
   let ci = 0;
   for (const t of tokens) {
-    while (ci < comments.length && comments[ci].startOffset < t.startOffset) push(comments[ci++], 'comment');
+    while (ci < comments.length && comments[ci].startOffset < t.startOffset) push(comments[ci++], COMMENT);
     const role = roles.get(t.startOffset);
     // A keyword may serve as a declared name (`network head`): the tree says which role it has.
-    if (role && (t.tokenType === T.Identifier || T.isKeyword(t.tokenType))) push(t, role.type, role.modifiers);
-    else if (T.isKeyword(t.tokenType)) push(t, 'keyword');
-    else if (t.tokenType === T.NumberTok) push(t, 'number');
+    if (role !== undefined && (t.tokenType === T.Identifier || T.isKeyword(t.tokenType))) push(t, role & 0xff, role >> 8);
+    else if (T.isKeyword(t.tokenType)) push(t, TYPE.keyword);
+    else if (t.tokenType === T.NumberTok) push(t, NUMBER);
     else if (t.tokenType === T.StringLit || t.tokenType === T.UnterminatedString) pushString(t);
-    else if (t.tokenType === T.LessEq || t.tokenType === T.Star || t.tokenType === T.Equals) push(t, 'operator');
-    else if (t.tokenType === T.Identifier) push(t, 'variable');
+    else if (t.tokenType === T.LessEq || t.tokenType === T.Star || t.tokenType === T.Equals) push(t, TYPE.operator);
+    else if (t.tokenType === T.Identifier) push(t, TYPE.variable);
   }
-  while (ci < comments.length) push(comments[ci++], 'comment');
+  while (ci < comments.length) push(comments[ci++], COMMENT);
+}
+
+/** The digit runs of a string token [start, end) as number pieces (a compact string network's numbers). */
+function digitRuns(text: string, start: number, end: number): { start: number; end: number; type: SemanticTokenType }[] {
+  const out: { start: number; end: number; type: SemanticTokenType }[] = [];
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    let j = i + 1;
+    while (j < end && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+    out.push({ start: i, end: j, type: 'number' });
+    i = j;
+  }
   return out;
 }

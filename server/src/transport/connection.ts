@@ -7,6 +7,7 @@ import { ErrorCodes, type Message, createConnection, createServerPipeTransport, 
 import type { Readable } from 'node:stream';
 import { FramingGuard } from './framingGuard';
 import { RequestGuard } from './requestGuard';
+import { tokenDataEncoder } from './tokenDataEncoder';
 
 /** Exit status after a framing fault (non-zero: the client restarts the server). */
 export const FRAMING_FAULT_EXIT = 2;
@@ -33,7 +34,7 @@ function guarded(stream: NodeJS.ReadableStream): Readable {
 function transport(argv: readonly string[]): { reader: MessageReader; writer: MessageWriter; stdio: boolean } | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--stdio') return { reader: new StreamMessageReader(guarded(process.stdin)), writer: new StreamMessageWriter(process.stdout), stdio: true };
+    if (a === '--stdio') return { reader: new StreamMessageReader(guarded(process.stdin)), writer: new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: tokenDataEncoder }), stdio: true };
     if (a === '--node-ipc') return { reader: new IPCMessageReader(process), writer: new IPCMessageWriter(process), stdio: false };
     const [flag, value = argv[i + 1]] = a.includes('=') ? a.split('=', 2) : [a, undefined];
     if (flag === '--socket' || flag === '--pipe') {

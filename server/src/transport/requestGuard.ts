@@ -24,6 +24,7 @@ export const PARAM_SHAPES: Record<string, Shape> = {
   'textDocument/foldingRange': doc,
   'textDocument/formatting': doc,
   'textDocument/semanticTokens/full': doc,
+  'textDocument/semanticTokens/full/delta': { ...doc, previousResultId: 'string' },
   'textDocument/semanticTokens/range': span,
   'textDocument/inlayHint': span,
   'textDocument/codeAction': { ...span, 'context.diagnostics': 'array' },

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PYTHON, torchUnavailable } from '../../../scripts/torchCount';
-import { networkJson } from '../../../server/src/core/search/commandMeasurer';
+import { networkJson } from '../../../server/src/core/search/measure/network';
 
 const root = join(__dirname, '..', '..', '..');
 const SMALL = [16, 16, 1, 1, 16, 1, 1, 1, 16, 32, 1, 1, 1, 1, 16, 32, 64, 1, 1, 1, 1, 1, 16, 32, 64, 128, 64];

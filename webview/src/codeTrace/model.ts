@@ -34,6 +34,58 @@ export interface PanelSize {
 
 export const PANEL_SIZE: PanelSize = { width: 250, height: 130, margin: { left: 34, right: 8, top: 20, bottom: 20 } };
 
+/** Narrowest panel worth drawing; panels are drawn 1:1 (never scaled), so text keeps its size. */
+export const MIN_PANEL_WIDTH = 220;
+const MAX_PANEL_WIDTH = 340;
+
+/** Columns and panel width for the width the view has: 1 to 4 columns of equal panels. */
+export function panelLayout(available: number, panels = CODE_PANELS.length): { columns: number; width: number } {
+  const w = Math.max(MIN_PANEL_WIDTH, available || PANEL_SIZE.width * 4);
+  const columns = Math.max(1, Math.min(4, panels, Math.floor(w / MIN_PANEL_WIDTH)));
+  return { columns, width: Math.min(MAX_PANEL_WIDTH, Math.floor(w / columns)) };
+}
+
+/** A position's name inside its panel (the panel's title says the rest): c1, stage 2, s3[1], head. */
+export function shortName(dim: number): string {
+  const n = CODE_LAYOUT[dim];
+  const stem = /^stem\.(c\d)$/.exec(n);
+  if (stem) return stem[1];
+  const blocks = /^stage(\d)\.blocks$/.exec(n);
+  if (blocks) return `stage ${blocks[1]}`;
+  const branch = /^stage(\d)\.(?:units|channels)\[(\d)\]$/.exec(n);
+  if (branch) return `s${branch[1]}[${branch[2]}]`;
+  return n === 'head.channels' ? 'head' : n;
+}
+
+/** Key of each line drawn under a panel's plot: swatch at x, label after it, in rows that fit. */
+export interface PanelKey {
+  dim: number;
+  slot: number;
+  label: string;
+  x: number;
+  y: number;
+}
+
+/** Rough width of a label at the key's 10.5 px font (digits and letters ≈ 0.6 em), for laying keys out. */
+const keyWidth = (label: string) => 18 + label.length * 6.3 + 10;
+
+export function panelKeys(dims: readonly number[], left: number, right: number, top: number): { keys: PanelKey[]; rows: number } {
+  const keys: PanelKey[] = [];
+  let x = left;
+  let row = 0;
+  dims.forEach((dim, slot) => {
+    const label = shortName(dim);
+    const w = keyWidth(label);
+    if (x > left && x + w > right) {
+      row++;
+      x = left;
+    }
+    keys.push({ dim, slot, label, x, y: top + row * 14 });
+    x += w;
+  });
+  return { keys, rows: row + 1 };
+}
+
 export interface DimLine {
   dim: number;
   name: string;
@@ -191,6 +243,22 @@ export function stripRow(label: string, space: 'multires' | 'nb201', code: reado
       return { text: String(v), name: `${CODE_LAYOUT[i]} = ${v}`, level: Math.max(0, Math.min(7, Math.round(t * 7))), changed: reference !== undefined && reference[i] !== v };
     }),
   };
+}
+
+/** Column headers of the strip: groups (stem, stage 1…4, head; one group of edges for a cell) and each position's short name. */
+export function stripHeader(space: 'multires' | 'nb201'): { groups: { label: string; span: number }[]; names: { short: string; full: string }[] } {
+  if (space === 'nb201') return { groups: [{ label: 'edge', span: NB201_EDGES.length }], names: NB201_EDGES.map((e) => ({ short: e, full: `edge ${e}` })) };
+  const groups: { label: string; span: number }[] = [];
+  const names = CODE_LAYOUT.map((full) => {
+    const m = /^(stem|head|stage\d)\.(\w+)(?:\[(\d)\])?$/.exec(full);
+    const group = m ? (m[1].startsWith('stage') ? `stage ${m[1].slice(5)}` : m[1]) : full;
+    if (groups[groups.length - 1]?.label === group) groups[groups.length - 1].span++;
+    else groups.push({ label: group, span: 1 });
+    const part = m?.[2] ?? '';
+    const short = part === 'blocks' ? 'b' : part === 'units' ? `u${m?.[3]}` : part === 'channels' ? (m?.[3] !== undefined ? `c${m[3]}` : 'c') : part;
+    return { short, full };
+  });
+  return { groups, names };
 }
 
 /** Steps of run `restart` (every run when the result carries them, else the best run's). */

@@ -4,7 +4,8 @@
 import { NB201_OPS } from '../../../server/src/core/space/nb201';
 import type { TraceStep } from '../../../server/src/core/propagate/types';
 import { el, svg } from '../common/dom';
-import { codePanels, edgeGrid, OP_SHORT, PANEL_SIZE, type StripRow } from './model';
+import { CODE_LAYOUT } from '../../../server/src/core/space/multires';
+import { CODE_PANELS, codePanels, edgeGrid, OP_SHORT, PANEL_SIZE, panelKeys, panelLayout, stripHeader, type PanelSize, type StripRow } from './model';
 
 export interface CodeTraceView {
   figure: HTMLElement;
@@ -14,26 +15,34 @@ export interface CodeTraceView {
   setCursor(step: number | undefined): void;
 }
 
-const COLUMNS = 4;
-
-function multiresFigure(steps: readonly TraceStep[]): CodeTraceView {
-  const panels = codePanels(steps);
-  const rows = Math.ceil(panels.length / COLUMNS);
-  const W = PANEL_SIZE.width * COLUMNS;
-  const H = PANEL_SIZE.height * rows;
+/** The eight panels in as many columns as `available` pixels hold, each drawn 1:1 with its own key. */
+function multiresFigure(steps: readonly TraceStep[], available: number): CodeTraceView {
+  const layout = panelLayout(available);
+  const base: PanelSize = { ...PANEL_SIZE, width: layout.width };
+  const keyTop = base.height - base.margin.bottom + 30;
+  const keyed = CODE_PANELS.map((p) => panelKeys(p.dims, base.margin.left - 26, layout.width - base.margin.right, keyTop));
+  const keyRows = Math.max(...keyed.map((k) => k.rows));
+  const size: PanelSize = { ...base, height: keyTop + (keyRows - 1) * 14 + 8 };
+  // the plot keeps its height; the panel grows by its keys
+  const panels = codePanels(steps, { ...size, margin: { ...size.margin, bottom: size.height - (base.height - base.margin.bottom) } });
+  const rows = Math.ceil(panels.length / layout.columns);
+  const W = size.width * layout.columns;
+  const H = size.height * rows;
   const root = svg('svg', {
     class: 'code-trace',
     viewBox: `0 0 ${W} ${H}`,
+    width: W,
+    height: H,
     role: 'img',
     'aria-label': `Code trace: the 27 code positions in ${panels.length} panels over ${steps[steps.length - 1]?.step ?? 0} steps. ` + panels.map((p) => p.description).join(' '),
   }) as SVGSVGElement;
   const cursors: SVGElement[] = [];
   panels.forEach((p, i) => {
-    const ox = (i % COLUMNS) * PANEL_SIZE.width;
-    const oy = Math.floor(i / COLUMNS) * PANEL_SIZE.height;
+    const ox = (i % layout.columns) * size.width;
+    const oy = Math.floor(i / layout.columns) * size.height;
     const g = svg('g', { class: 'code-panel', transform: `translate(${ox} ${oy})`, 'data-panel': i });
     g.append(svg('title', {}, p.description));
-    g.append(svg('text', { class: 'panel-title', x: p.left, y: 13 }, p.title));
+    g.append(svg('text', { class: 'panel-title', x: p.left - 26, y: 13 }, p.title));
     for (const t of p.yTicks) {
       g.append(svg('line', { class: 'grid', x1: p.left, x2: p.right, y1: t.at.toFixed(1), y2: t.at.toFixed(1) }));
       g.append(svg('text', { class: 'tick y', x: p.left - 4, y: t.at.toFixed(1), 'text-anchor': 'end', 'dominant-baseline': 'middle' }, t.label));
@@ -49,21 +58,22 @@ function multiresFigure(steps: readonly TraceStep[]): CodeTraceView {
       }
       g.append(lg);
     }
+    // The key: which line is which position (full name on hover).
+    for (const k of keyed[i].keys) {
+      g.append(
+        svg('g', { class: `key s${k.slot}`, 'data-dim': k.dim },
+          svg('title', {}, CODE_LAYOUT[k.dim]),
+          svg('line', { class: 'rounded', x1: k.x, x2: k.x + 14, y1: k.y - 4, y2: k.y - 4 }),
+          svg('text', { class: 'key-label', x: k.x + 18, y: k.y }, k.label)),
+      );
+    }
     const cursor = svg('line', { class: 'cursor hidden', x1: 0, x2: 0, y1: p.top, y2: p.bottom });
     cursors.push(cursor);
     g.append(cursor);
     root.append(g);
   });
-  const legend = el(
-    'dl',
-    { class: 'code-legend', 'aria-label': 'Which code positions each panel shows' },
-    ...panels.flatMap((p) => [
-      el('dt', {}, p.title),
-      el('dd', {}, ...p.lines.map((l) => el('span', { class: `key s${l.slot}` }, el('span', { class: 'swatch' }), l.name))),
-    ]),
-  );
-  const note = el('p', { class: 'muted small' }, 'Solid: the rounded value of each step; dashed: the continuous value (continuous strategy); dots: the position winner-takes-all moved at that step.');
-  const figure = el('figure', { class: 'code-trace-box' }, el('div', { class: 'chart-wrap' }, root as unknown as Node), note, legend);
+  const note = el('p', { class: 'muted small' }, 'Each panel: its positions over the steps. Solid: rounded value; dashed: continuous value (continuous strategy); dots: the position winner-takes-all moved.');
+  const figure = el('figure', { class: 'code-trace-box' }, el('div', { class: 'chart-wrap scroll-x' }, root as unknown as Node), note);
   const setCursor = (step: number | undefined) => {
     panels.forEach((p, i) => {
       const c = cursors[i];
@@ -77,12 +87,12 @@ function multiresFigure(steps: readonly TraceStep[]): CodeTraceView {
   return { figure, chart: root, setCursor };
 }
 
-function nb201Figure(steps: readonly TraceStep[]): CodeTraceView {
+function nb201Figure(steps: readonly TraceStep[], available: number): CodeTraceView {
   const grid = edgeGrid(steps);
   const left = 84;
   const top = 8;
   const n = Math.max(1, grid.steps.length);
-  const cw = Math.max(6, Math.min(30, Math.floor(880 / n)));
+  const cw = Math.max(6, Math.min(30, Math.floor((Math.min(available, 972) - left - 8) / n)));
   const ch = 22;
   const W = left + n * cw + 8;
   const H = top + grid.edges.length * ch + 22;
@@ -107,7 +117,7 @@ function nb201Figure(steps: readonly TraceStep[]): CodeTraceView {
   const cursor = svg('rect', { class: 'cursor-cell hidden', x: 0, y: top, width: cw, height: grid.edges.length * ch });
   root.append(cursor);
   const legend = el('ul', { class: 'legend op-legend', 'aria-label': 'Ops' }, ...NB201_OPS.map((op, k) => el('li', {}, el('span', { class: `op-swatch op-${k}` }), `${OP_SHORT[k]}: ${op}`)), el('li', {}, el('span', { class: 'op-swatch moved-swatch' }), 'edge switched at this step'));
-  const figure = el('figure', { class: 'code-trace-box' }, el('div', { class: 'chart-wrap' }, root as unknown as Node), legend);
+  const figure = el('figure', { class: 'code-trace-box' }, el('div', { class: 'chart-wrap scroll-x' }, root as unknown as Node), legend);
   return {
     figure,
     chart: root,
@@ -120,15 +130,32 @@ function nb201Figure(steps: readonly TraceStep[]): CodeTraceView {
   };
 }
 
-export function renderCodeTrace(space: 'multires' | 'nb201', steps: readonly TraceStep[]): CodeTraceView {
-  return space === 'multires' ? multiresFigure(steps) : nb201Figure(steps);
+/** `available`: the width the figure may take, in CSS pixels (the panels are laid out for it). */
+export function renderCodeTrace(space: 'multires' | 'nb201', steps: readonly TraceStep[], available = PANEL_SIZE.width * 4): CodeTraceView {
+  return space === 'multires' ? multiresFigure(steps, available) : nb201Figure(steps, available);
 }
 
-/** Rows of coloured cells carrying the numbers; cells that differ from the first row are marked. */
-export function renderStrip(rows: readonly StripRow[], caption = 'Code strip'): HTMLTableElement {
+/**
+ * Rows of coloured cells carrying the numbers; cells that differ from the first row are marked.
+ * With `space`, a header names the groups (stem, stages, head) and each position; the row labels
+ * stay in view while the strip scrolls sideways (its box scrolls, with a scrollbar).
+ */
+export function renderStrip(rows: readonly StripRow[], caption = 'Code strip', space?: 'multires' | 'nb201'): HTMLTableElement {
   const table = el('table', { class: 'strip', 'aria-label': caption });
-  for (const r of rows) {
+  if (space) {
+    const h = stripHeader(space);
     table.append(
+      el(
+        'thead',
+        {},
+        el('tr', { class: 'groups' }, el('th', { scope: 'col', class: 'corner' }, ''), ...h.groups.map((g) => el('th', { scope: 'colgroup', colspan: g.span }, g.label))),
+        el('tr', { class: 'names' }, el('th', { scope: 'col', class: 'corner' }, ''), ...h.names.map((n) => el('th', { scope: 'col', title: n.full }, n.short))),
+      ),
+    );
+  }
+  const body = el('tbody');
+  for (const r of rows) {
+    body.append(
       el(
         'tr',
         {},
@@ -137,5 +164,6 @@ export function renderStrip(rows: readonly StripRow[], caption = 'Code strip'): 
       ),
     );
   }
+  table.append(body);
   return table;
 }

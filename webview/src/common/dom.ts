@@ -34,3 +34,28 @@ export function button(label: string, onClick: () => void, attrs: Attrs = {}): H
   b.addEventListener('click', onClick);
   return b;
 }
+
+/** The file name of a document URI, for a view's title ("mynet.ncp"); the URI itself when it has none. */
+export function fileLabel(uri: string): string {
+  const path = uri.replace(/[?#].*$/, '');
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(last) || uri;
+  } catch {
+    return last || uri;
+  }
+}
+
+/**
+ * A network code as <code>, breakable only between its groups (after '-' of a multi-resolution
+ * code, after '+' or '|' of a cell): a narrow view wraps it there, never inside a group or an op.
+ */
+export function codeEl(text: string, attrs: Attrs = {}): HTMLElement {
+  const parts = text.split(/(?<=[-+|])/);
+  const e = el('code', attrs);
+  parts.forEach((p, i) => {
+    if (i) e.append(document.createElement('wbr'));
+    e.append(p);
+  });
+  return e;
+}

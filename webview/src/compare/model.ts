@@ -16,12 +16,12 @@ function f(v: number | undefined, d: number): string {
   return v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d);
 }
 
+/**
+ * Name first, then what a person compares networks for: each setting's prediction (and measured
+ * value), then the exact cost. The name column stays in view while the table scrolls sideways.
+ */
 export function columns(data: CompareData): Column[] {
-  const cols: Column[] = [
-    { key: 'name', label: 'Network', value: (r) => r.name, text: (r) => r.name, numeric: false },
-    { key: 'flops', label: 'FLOPs G', value: (r) => r.flops, text: (r) => f(r.flops, 3), numeric: true },
-    { key: 'params', label: 'Params M', value: (r) => r.params, text: (r) => f(r.params, 2), numeric: true },
-  ];
+  const cols: Column[] = [{ key: 'name', label: 'Network', value: (r) => r.name, text: (r) => r.name, numeric: false }];
   data.settings.forEach((s, i) => {
     const m = s.metrics[0] ?? '';
     cols.push({
@@ -38,6 +38,10 @@ export function columns(data: CompareData): Column[] {
       cols.push({ key: `meas:${s.name}`, label: `${s.name} ${m} measured`, value: (r) => r.measured[i]?.[0], text: (r) => f(r.measured[i]?.[0], 2), numeric: true });
     }
   });
+  cols.push(
+    { key: 'flops', label: 'FLOPs G', value: (r) => r.flops, text: (r) => f(r.flops, 3), numeric: true },
+    { key: 'params', label: 'Params M', value: (r) => r.params, text: (r) => f(r.params, 2), numeric: true },
+  );
   return cols;
 }
 

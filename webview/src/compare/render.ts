@@ -6,7 +6,8 @@ import { button, el } from '../common/dom';
 import type { ActionMessage } from '../messages';
 import { columns, compareCsv, sortRows, type Column } from './model';
 
-export function renderCompare(root: HTMLElement, data: CompareData, post: (m: ActionMessage) => void): { sortBy(key: string, dir?: 1 | -1): void } {
+/** `file`: the document the networks come from, as the workspace names it. */
+export function renderCompare(root: HTMLElement, data: CompareData, post: (m: ActionMessage) => void, file?: string): { sortBy(key: string, dir?: 1 | -1): void } {
   const cols = columns(data);
   let sortCol: Column | undefined;
   let dir: 1 | -1 = 1;
@@ -19,7 +20,7 @@ export function renderCompare(root: HTMLElement, data: CompareData, post: (m: Ac
       ...cols.map((c) =>
         el(
           'th',
-          { scope: 'col', 'aria-sort': sortCol === c ? (dir === 1 ? 'ascending' : 'descending') : 'none', class: c.numeric ? 'num' : undefined },
+          { scope: 'col', 'aria-sort': sortCol === c ? (dir === 1 ? 'ascending' : 'descending') : 'none', class: c.key === 'name' ? 'name' : c.numeric ? 'num' : undefined },
           button(`${c.label}${sortCol === c ? (dir === 1 ? ' ▲' : ' ▼') : ''}`, () => {
             dir = sortCol === c ? (dir === 1 ? -1 : 1) : c.numeric ? -1 : 1;
             sortCol = c;
@@ -35,7 +36,7 @@ export function renderCompare(root: HTMLElement, data: CompareData, post: (m: Ac
         { 'data-name': r.name },
         ...cols.map((c, k) =>
           k === 0
-            ? el('th', { scope: 'row' }, button(r.name, () => post({ type: 'openNetwork', name: r.name }), { class: 'link', title: `Go to ${r.name} (line ${r.line + 1})` }))
+            ? el('th', { scope: 'row', class: 'name' }, button(r.name, () => post({ type: 'openNetwork', name: r.name }), { class: 'link', title: `Go to ${r.name} (line ${r.line + 1})` }))
             : el('td', { class: c.numeric ? 'num' : undefined }, c.text(r)),
         ),
       ),
@@ -44,8 +45,8 @@ export function renderCompare(root: HTMLElement, data: CompareData, post: (m: Ac
   };
   const current = () => (sortCol ? sortRows(data.rows, sortCol, dir) : data.rows);
   root.replaceChildren(
-    el('h1', {}, 'Compare networks'),
-    el('p', { class: 'muted' }, `${data.rows.length} networks of this file; predictions are mean ± spread of the ensemble${data.benchmark ? `; measured values from ${data.benchmark}` : ''}.`),
+    el('h1', {}, 'Compare networks', file ? el('span', { class: 'name' }, ` — ${file}`) : ''),
+    el('p', { class: 'muted' }, `${data.rows.length} network${data.rows.length === 1 ? '' : 's'} of ${file ?? 'this file'}; predictions are mean ± spread of the ensemble${data.benchmark ? `; measured values from ${data.benchmark}` : ''}.`),
     ...(data.notes.length ? [el('ul', { class: 'notes' }, ...data.notes.map((n) => el('li', {}, n)))] : []),
     el(
       'div',

@@ -8,11 +8,12 @@ import { codeToString } from '../../../server/src/core/space/multires';
 import { cellToString } from '../../../server/src/core/space/nb201';
 import type { ExplorerData, OverlayNetwork } from '../../../server/src/features/views/viewData';
 import { exportButtons } from '../common/chartActions';
-import { button, el, svg } from '../common/dom';
+import { button, codeEl, el, fileLabel, svg } from '../common/dom';
 import type { ActionMessage } from '../messages';
 import { renderStrip } from '../codeTrace/render';
 import { stripRow } from '../codeTrace/model';
 import { fixed, niceTicks } from '../trace/model';
+import { placeLabels } from './labels';
 import {
   correlationMatrix,
   fitWindow,
@@ -46,6 +47,20 @@ function codeText(space: ExplorerData['space'], code: readonly number[]): string
   }
 }
 
+/** Width of a label in the scatter's label font, measured on a canvas (an estimate without one). */
+function textWidth(text: string): number {
+  const ctx = measureCtx();
+  return ctx ? ctx.measureText(text).width : text.length * 6.6;
+}
+let measureContext: CanvasRenderingContext2D | null | undefined;
+function measureCtx(): CanvasRenderingContext2D | null {
+  if (measureContext === undefined) {
+    measureContext = document.createElement('canvas').getContext('2d');
+    if (measureContext) measureContext.font = `11px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+  }
+  return measureContext;
+}
+
 export function renderExplorer(root: HTMLElement, data: ExplorerData, post: (m: ActionMessage) => void, width = SCATTER_SIZE.width): ExplorerView {
   const size: ScatterSize = { ...SCATTER_SIZE, width };
   const main = data.settings.findIndex((s) => s.name === 'seg');
@@ -58,8 +73,8 @@ export function renderExplorer(root: HTMLElement, data: ExplorerData, post: (m: 
   const head = el(
     'header',
     {},
-    el('h1', {}, 'Benchmark explorer'),
-    el('p', { class: 'muted' }, `${data.points.length} networks from ${data.source}`),
+    el('h1', {}, 'Benchmark explorer', el('span', { class: 'name' }, ` — ${fileLabel(data.uri)}`)),
+    el('p', { class: 'muted' }, `${data.points.length} networks from ${data.source}; the diamonds are the networks of ${fileLabel(data.uri)}`),
     ...(data.notes.length ? [el('ul', { class: 'notes' }, ...data.notes.map((n) => el('li', {}, n)))] : []),
     el('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Explorer controls' }, el('label', { for: 'setting-picker' }, 'Metric '), settingPicker, resetBtn),
   );
@@ -71,9 +86,12 @@ export function renderExplorer(root: HTMLElement, data: ExplorerData, post: (m: 
   const pointsG = svg('g', { class: 'points', 'clip-path': 'url(#plot-clip)' });
   const frontG = svg('g', { class: 'front', 'clip-path': 'url(#plot-clip)' });
   const overlayG = svg('g', { class: 'overlay', 'clip-path': 'url(#plot-clip)' });
+  // Names of the file's networks: placed inside the plot where they overprint nothing (not clipped).
+  const labelsG = svg('g', { class: 'labels' });
+  const unlabelled = el('li', { class: 'unlabelled hidden' });
   const hoverRing = svg('circle', { class: 'hover-ring hidden', r: 6 });
   const pickRing = svg('circle', { class: 'pick-ring hidden', r: 7 });
-  scatter.append(defs, axesG, pointsG, frontG, overlayG, hoverRing, pickRing);
+  scatter.append(defs, axesG, pointsG, frontG, overlayG, labelsG, hoverRing, pickRing);
   const tip = el('div', { class: 'tip hidden', role: 'tooltip' });
   const legend = el(
     'ul',
@@ -82,6 +100,7 @@ export function renderExplorer(root: HTMLElement, data: ExplorerData, post: (m: 
     el('li', {}, el('span', { class: 'swatch front-swatch' }), 'Pareto front'),
     el('li', {}, el('span', { class: 'dot net' }), 'this file (predicted ± spread)'),
     ...(data.path ? [el('li', {}, el('span', { class: 'swatch path-swatch' }), `trace path: ${data.path.label}`)] : []),
+    unlabelled,
   );
   const scatterFig = el('figure', { class: 'chart-box' }, el('div', { class: 'chart-wrap' }, scatter as unknown as Node, tip), legend);
   scatterFig.append(exportButtons(() => scatter, 'benchmark-scatter', post, 'scatter plot'));
@@ -170,9 +189,10 @@ export function renderExplorer(root: HTMLElement, data: ExplorerData, post: (m: 
         svg('path', { class: 'mark', d: `M${(x - 5).toFixed(1)} ${y.toFixed(1)} l5 -5 l5 5 l-5 5 z` }),
         svg('title', {}, `${n.name}: ${fixed(p.mean, 2)} ± ${fixed(p.std, 2)} predicted, ${fixed(n.flops, 3)} G FLOPs, ${fixed(n.params, 2)} M params`),
       );
-      if (label) g.append(svg('text', { class: 'net-label', x: (x + 8).toFixed(1), y: (y - 6).toFixed(1) }, label));
+      if (label) wanted.push({ x, y, label });
       parts.push(g);
     };
+    const wanted: { x: number; y: number; label: string }[] = [];
     if (data.path) {
       const pts = data.path.steps.map((st) => ({ st, p: predicted(st) })).filter((q) => q.p);
       const d = pts.map((q, i) => `${i ? 'L' : 'M'}${s.xOf(q.st.flops).toFixed(1)} ${s.yOf(q.p!.mean).toFixed(1)}`).join(' ');
@@ -186,6 +206,11 @@ export function renderExplorer(root: HTMLElement, data: ExplorerData, post: (m: 
     }
     for (const n of data.networks) marker(n, 'net', n.name);
     overlayG.replaceChildren(...parts);
+    const inside = (p: { x: number; y: number }) => p.x >= s.left && p.x <= s.right && p.y >= s.top && p.y <= s.bottom;
+    const placed = placeLabels(wanted.filter(inside), { left: s.left, top: s.top, right: s.right, bottom: s.bottom }, textWidth);
+    labelsG.replaceChildren(...placed.placed.map((p) => svg('text', { class: 'net-label', x: p.x.toFixed(1), y: p.y.toFixed(1), 'text-anchor': p.anchor }, p.label)));
+    unlabelled.classList.toggle('hidden', placed.skipped.length === 0);
+    unlabelled.textContent = placed.skipped.length ? `not labelled here (no room; hover the diamonds): ${placed.skipped.join(', ')}` : '';
   };
 
   const drawPoints = () => {
@@ -254,7 +279,7 @@ export function renderExplorer(root: HTMLElement, data: ExplorerData, post: (m: 
     );
     details.replaceChildren(
       el('h2', {}, `Benchmark network #${i}`),
-      el('p', {}, el('code', { class: 'code picked-code' }, codeText(data.space, p.code))),
+      el('p', {}, codeEl(codeText(data.space, p.code), { class: 'code picked-code' })),
       renderStrip([stripRow('code', data.space, p.code)], 'Code of the picked network'),
       el('p', { class: 'muted' }, `FLOPs ${fixed(p.flops, 3)} G, params ${fixed(p.params, 2)} M`),
       measured,

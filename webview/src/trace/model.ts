@@ -147,7 +147,9 @@ export interface Row {
 
 export function tableColumns(r: PropagationResult): string[] {
   const terms = (r.trace[0]?.terms ?? r.resultEval.terms).map(termLabel);
-  return ['Step', 'Moved', ...terms, 'Objective', 'FLOPs G', 'Params M', 'Feasible'];
+  // What decides a step first (objective, cost, budget), the long texts last: at a side panel's
+  // width the first columns are the ones in view.
+  return ['Step', 'Objective', 'FLOPs G', 'Params M', 'Feasible', ...terms, 'Moved'];
 }
 
 export function movedText(t: TraceStep): string {

@@ -16,12 +16,13 @@ import {
   type Summary,
 } from './model';
 import { RUN_TRACES_LIMIT, type PropagationResult, type TraceStep } from '../../../server/src/core/propagate/types';
-import { button, el, svg } from '../common/dom';
+import { button, codeEl, el, svg } from '../common/dom';
 import { exportButtons } from '../common/chartActions';
 import type { CursorNetwork } from '../messages';
 import { renderCodeTrace, renderStrip } from '../codeTrace/render';
 import { runSteps, stripRow, type StripRow } from '../codeTrace/model';
 import { allSteps, fileName, stepName, traceCsv, traceJson } from './exportTrace';
+import { runsBadge, stepsBadge } from './wording';
 
 export interface View {
   /** Highlights one trace step (index into every run's steps) in the chart and the table (undefined: none). */
@@ -45,26 +46,26 @@ function change(direction: -1 | 0 | 1, text: string): HTMLElement {
   return el('span', { class: `delta ${direction > 0 ? 'up' : direction < 0 ? 'down' : 'same'}` }, text);
 }
 
-function header(s: Summary, name: string | undefined): HTMLElement {
+function header(s: Summary, name: string | undefined, file: string | undefined): HTMLElement {
   const badges = el(
     'div',
     { class: 'badges' },
     el('vscode-badge', { variant: 'counter', 'aria-label': `strategy ${s.strategy}` }, s.strategy),
     el('vscode-badge', { variant: 'counter' }, s.space === 'multires' ? 'network' : 'NAS-Bench-201 cell'),
-    el('vscode-badge', { variant: 'counter' }, `${s.runs} run${s.runs === 1 ? '' : 's'}, best ${s.bestRestart}`),
-    el('vscode-badge', { variant: 'counter' }, `${s.steps} steps, ${s.stopReason === 'converged' ? 'converged' : 'step limit'}`),
+    el('vscode-badge', { variant: 'counter' }, runsBadge(s)),
+    el('vscode-badge', { variant: 'counter' }, stepsBadge(s)),
     el('vscode-badge', { variant: 'counter', class: s.feasible ? 'ok' : 'bad' }, s.feasible ? 'within budget' : 'over budget'),
   );
   const codes = el(
     'dl',
     { class: 'codes' },
     el('dt', {}, 'Start'),
-    el('dd', {}, el('code', { class: 'code start' }, s.startCode)),
+    el('dd', {}, codeEl(s.startCode, { class: 'code start' })),
     ...(s.runStartCode
-      ? [el('dt', {}, `Run ${s.bestRestart} start`), el('dd', {}, el('code', { class: 'code run-start' }, s.runStartCode), el('span', { class: 'muted' }, ' (perturbed; step 0)'))]
+      ? [el('dt', {}, `Run ${s.bestRestart} start`), el('dd', {}, codeEl(s.runStartCode, { class: 'code run-start' }), el('span', { class: 'muted' }, ' (perturbed; step 0)'))]
       : []),
     el('dt', {}, 'Result'),
-    el('dd', {}, el('code', { class: 'code result' }, s.resultCode), s.unchanged ? el('span', { class: 'muted' }, ' (unchanged)') : ''),
+    el('dd', {}, codeEl(s.resultCode, { class: 'code result' }), s.unchanged ? el('span', { class: 'muted' }, ' (unchanged)') : ''),
   );
   const rows: HTMLElement[] = [
     el('tr', {}, el('th', { scope: 'row' }, 'Objective'), el('td', {}, s.objective.start), el('td', {}, s.objective.result), el('td', {}, change(s.objective.direction, s.objective.delta))),
@@ -80,7 +81,9 @@ function header(s: Summary, name: string | undefined): HTMLElement {
     el('tbody', {}, ...rows),
   );
   const title = el('h1', {}, 'Propagation trace', name ? el('span', { class: 'name' }, ` — ${name}`) : '');
-  const parts: (Node | string)[] = [title, badges, codes, changes];
+  const parts: (Node | string)[] = [title];
+  if (file) parts.push(el('p', { class: 'muted file', id: 'trace-file' }, `in ${file}`));
+  parts.push(badges, codes, changes);
   if (s.budget) parts.push(el('p', { class: 'muted budget' }, `Budget: ${s.budget}`));
   if (s.notes.length) parts.push(el('ul', { class: 'notes', 'aria-label': 'Notes' }, ...s.notes.map((n) => el('li', {}, n))));
   return el('header', {}, ...parts);
@@ -132,9 +135,12 @@ function legend(r: PropagationResult, chart: Chart, hasBudget: boolean): HTMLEle
   return el('ul', { class: 'legend', 'aria-label': 'Legend' }, ...items);
 }
 
-/** Chart width for a container: drawn 1:1 so text keeps the editor's size at any panel width. */
+/**
+ * Chart width for a container: drawn 1:1 so text keeps the editor's size at any panel width — down
+ * to the ~290 px a side panel has in a 1,000-px window (a narrower chart would be scaled down).
+ */
 export function chartWidth(containerWidth: number): number {
-  return Math.round(Math.max(420, Math.min(1100, containerWidth || DEFAULT_SIZE.width)));
+  return Math.round(Math.max(240, Math.min(1100, containerWidth || DEFAULT_SIZE.width)));
 }
 
 function chartFigure(r: PropagationResult, shown: PropagationResult, payload: TracePayload, width: number): { figure: HTMLElement; chart: Chart; svgEl: SVGElement; cursor: SVGElement; tip: HTMLElement } {
@@ -179,15 +185,16 @@ function stepsTable(r: PropagationResult, restart?: number): { table: HTMLElemen
   const multiRun = new Set(r.trace.map((t) => t.restart)).size > 1;
   const head = el('tr', {}, ...(multiRun ? ['Run', ...cols] : cols).map((c) => el('th', { scope: 'col' }, c)));
   const rows = tableRows(r).filter((row) => restart === undefined || row.restart === restart).map((row, i) => {
+    // in tableColumns' order
     const cells = [
       ...(multiRun ? [el('td', { class: 'num' }, String(row.restart))] : []),
       el('td', { class: 'num' }, String(row.step)),
-      el('td', { class: 'moved' }, row.moved),
-      ...row.terms.map((t) => el('td', { class: 'num' }, t)),
       el('td', { class: 'num' }, row.objective),
       el('td', { class: 'num' }, row.flops),
       el('td', { class: 'num' }, row.params),
       el('td', { class: row.feasible ? 'ok' : 'bad' }, row.feasible ? 'yes' : 'no'),
+      ...row.terms.map((t) => el('td', { class: 'num' }, t)),
+      el('td', { class: 'moved' }, row.moved),
     ];
     const tr = el('tr', {
       tabindex: i === 0 ? 0 : -1,
@@ -207,11 +214,15 @@ function stepsTable(r: PropagationResult, restart?: number): { table: HTMLElemen
   return { table, rows };
 }
 
-/** Renders a trace (or the empty state) into root and wires hover, keyboard, run choice and exports. */
-export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: WebviewMessage) => void, cursorNetwork: CursorNetwork | null = null): View | undefined {
+/**
+ * Renders a trace (or the empty state) into root and wires hover, keyboard, run choice and exports.
+ * `initial`: the step to select (index into every run's steps; default the best run's result), kept
+ * by the host across hide/restore; `onSelect` hears each new selection.
+ */
+export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: WebviewMessage) => void, cursorNetwork: CursorNetwork | null = null, initial?: number, onSelect?: (index: number | undefined) => void): View | undefined {
   const r = payload.result;
   if (!r || r.trace.length === 0) {
-    renderEmpty(root, r ? 'This propagation recorded no steps.' : undefined);
+    renderEmpty(root, r ? 'This propagation recorded no steps.' : payload.file ? `No propagation has run in ${payload.file} yet: use ▶ Run propagation above a propagate block, or a light-bulb action on a network.` : undefined);
     return undefined;
   }
   // Every run's steps when the result has them: each run is a line, and any run can be inspected.
@@ -223,7 +234,8 @@ export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: 
   figure.append(exportButtons(() => svgEl as SVGSVGElement, fileName(base, 'objective', '').slice(0, -1), post, 'objective chart'));
 
   const runIds = [...new Set(all.map((t) => t.restart))].sort((a, b) => a - b);
-  let run = runIds.includes(r.bestRestart) ? r.bestRestart : runIds[0];
+  const restored = initial !== undefined && all[initial] ? initial : undefined;
+  let run = restored !== undefined ? all[restored].restart : runIds.includes(r.bestRestart) ? r.bestRestart : runIds[0];
   let selected: number | undefined;
   const runSummary = (k: number) => r.runs.find((x) => x.restart === k);
   const bestIndexOf = (k: number) => {
@@ -240,7 +252,7 @@ export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: 
   const insertBtn = button('Insert this network', () => {
     const t = selected !== undefined ? all[selected] : undefined;
     if (t) post({ type: 'insert', space: r.space, code: t.rounded.slice(), name: stepName(payload.name, t.restart, t.step) });
-  }, { id: 'insert-step', 'aria-describedby': 'selected-step' });
+  }, { id: 'insert-step', class: 'primary', 'aria-describedby': 'selected-step' });
   const selectedText = el('span', { id: 'selected-step', class: 'muted' });
   const actions = el(
     'div',
@@ -275,7 +287,7 @@ export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: 
     if (cursorNetwork && cursorNetwork.space === r.space) out.push(stripRow(`cursor: ${cursorNetwork.name}`, r.space, cursorNetwork.code, r.snappedStart));
     return out;
   };
-  const drawStrip = () => stripBox.replaceChildren(renderStrip(stripRows(), 'Start, result and selected step, position by position'));
+  const drawStrip = () => stripBox.replaceChildren(renderStrip(stripRows(), 'Start, result and selected step, position by position', r.space));
 
   const select = (index: number | undefined) => {
     selected = index;
@@ -285,21 +297,24 @@ export function renderTrace(root: HTMLElement, payload: TracePayload, post: (m: 
     for (const tr of rows) tr.classList.toggle('selected', Number(tr.dataset.index) === index);
     codeTrace?.setCursor(t && t.restart === run ? t.step : undefined);
     drawStrip();
+    onSelect?.(index);
   };
 
+  let pending = restored;
   const drawRun = () => {
     const steps: TraceStep[] = runSteps(r.trace, r.runTraces, run);
-    codeTrace = renderCodeTrace(r.space, steps);
+    codeTrace = renderCodeTrace(r.space, steps, root.clientWidth);
     codeTrace.figure.append(exportButtons(() => codeTrace?.chart, fileName(base, `code-trace-run${run}`, '').slice(0, -1), post, 'code trace'));
     codeBox.replaceChildren(codeTrace.figure);
     ({ table, rows } = stepsTable(shown, run));
     tableScroll.replaceChildren(table);
     wireRows();
-    select(bestIndexOf(run));
+    select(pending !== undefined && all[pending]?.restart === run ? pending : bestIndexOf(run));
+    pending = undefined;
   };
 
   root.replaceChildren(
-    header(summary, payload.name),
+    header(summary, payload.name, payload.file),
     figure,
     runBox,
   );

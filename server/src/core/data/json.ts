@@ -51,7 +51,7 @@ function settingsOf(raw: Obj, file: string): DataSetting[] {
     if (info.task !== undefined && typeof info.task !== 'string') throw DataError.at(file, undefined, `${where}.task`, `expected a word, got ${describe(info.task)}`);
     if (info.label !== undefined && typeof info.label !== 'string') throw DataError.at(file, undefined, `${where}.label`, `expected text, got ${describe(info.label)}`);
     // the file's own metric order stands (its first is the main one)
-    return { name, space, metrics, task: (info.task as string | undefined) ?? d.task, ...(info.label ?? d.label ? { label: (info.label as string | undefined) ?? d.label } : {}) };
+    return { name, space, metrics, declared: true, task: (info.task as string | undefined) ?? d.task, ...(info.label ?? d.label ? { label: (info.label as string | undefined) ?? d.label } : {}) };
   });
 }
 

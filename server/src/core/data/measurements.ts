@@ -17,7 +17,7 @@ const FIELDS = ['code', 'setting', 'task', 'flops', 'params', 'notes'];
  * Fields of a row `ncp search --out` writes (core/search/measurementsFile.ts): the metrics nested
  * by setting, `ok`, and bookkeeping that is not data (`index`, `value`: its --json lines).
  */
-const SEARCH_FIELDS = ['space', 'code', 'cell', 'metrics', 'ok', 'error', 'seconds', 'proposed', 'note', 'index', 'value'];
+const SEARCH_FIELDS = ['space', 'code', 'cell', 'metrics', 'ok', 'error', 'seconds', 'proposed', 'note', 'index', 'value', 'id', 'attempts'];
 
 interface RawRow {
   row: number;

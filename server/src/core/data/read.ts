@@ -8,7 +8,7 @@ import { readAuthorsPickle } from './authors';
 import { readBenchmarkJson } from './json';
 import { readCsv, readJsonLines } from './measurements';
 import { mergeDatasets } from './merge';
-import { DataError, type Dataset } from './types';
+import { DataError, DataFileUnreadable, type Dataset } from './types';
 import { FILE_LIMIT, PICKLE_LIMIT } from './values';
 import { kindOf } from '../files';
 
@@ -84,7 +84,7 @@ function statOrThrow(path: string): Stats {
     return statSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(code === 'ENOENT' ? `${path}: no such file or folder` : `${path}: cannot read: ${(e as Error).message}`, path);
+    throw new DataFileUnreadable(path, code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : `cannot read: ${(e as Error).message}`);
   }
 }
 

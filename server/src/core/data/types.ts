@@ -11,6 +11,8 @@ export interface DataSetting {
   space: DataSpace;
   /** Metric names; the first is the setting's main one. */
   metrics: string[];
+  /** Declared in a `settings` section (a new setting on purpose, not a typo of a known one). */
+  declared?: boolean;
 }
 
 export interface DataEntry {
@@ -64,6 +66,18 @@ export class DataError extends Error {
   static at(file: string, row: number | undefined, field: string | undefined, what: string): DataError {
     const where = [row !== undefined ? `row ${row}` : '', field !== undefined ? `field '${field}'` : ''].filter(Boolean).join(', ');
     return new DataError(`${file}: ${where ? where + ': ' : ''}${what}`, file, row, field);
+  }
+}
+
+/** A data file or folder that could not be read at all (missing, unreadable): the CLI says it as for any input file. */
+export class DataFileUnreadable extends DataError {
+  override name = 'DataFileUnreadable';
+  constructor(
+    file: string,
+    /** What is wrong, without the path: 'no such file or folder', 'permission denied', … */
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`, file);
   }
 }
 

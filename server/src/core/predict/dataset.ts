@@ -87,9 +87,10 @@ export interface MetricScore {
 /** Scores a predictor on a setting's rows, per metric. */
 export function scorePredictor(p: DifferentiablePredictor, d: SettingData): MetricScore[] {
   const est = p.predictBatch(d.inputs);
-  return p.metrics.map((metric, m) => {
+  // only the metrics the data measures (a file may give a setting fewer columns than the predictor has)
+  return p.metrics.flatMap((metric, m) => {
     const j = d.metrics.indexOf(metric);
-    if (j < 0) throw new RangeError(`the data of '${d.setting}' has no metric '${metric}'`);
+    if (j < 0) return [];
     const truth = d.targets.map((t) => t[j]);
     const e = est.map((r) => r[m]);
     const mean = e.map((x) => x.mean);

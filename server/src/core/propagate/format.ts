@@ -45,8 +45,10 @@ export const defaultPrinter: DeclarationPrinter = (space, name, point) =>
 
 /** The result as a `.ncp` declaration with a comment saying where it came from and what changed. */
 export function resultBlock(r: PropagationResult, name: string, source: string, print: DeclarationPrinter = defaultPrinter): string {
-  const how = `${r.strategy}, ${r.trace.length - 1} steps${r.runs.length > 1 ? `, best of ${r.runs.length} runs` : ''}`;
-  const comment = [`// propagated from ${source} (${how})`, ...changeSummary(r).map((l) => `// ${l}`)];
+  const steps = r.trace.length - 1;
+  const how = `${r.strategy}, ${steps} step${steps === 1 ? '' : 's'}${r.runs.length > 1 ? `, best of ${r.runs.length} runs` : ''}`;
+  // The notes say what the run did to its start (moved into the benchmark's range, shrunk into the budget).
+  const comment = [`// propagated from ${source} (${how})`, ...r.notes.map((n) => `// note: ${n}`), ...changeSummary(r).map((l) => `// ${l}`)];
   return [...comment, print(r.space, name, r.result)].join('\n');
 }
 

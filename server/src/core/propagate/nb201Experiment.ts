@@ -32,6 +32,8 @@ export interface Nb201CellResult {
   start: string;
   cell: string;
   predicted: number;
+  /** The ensemble's spread of that prediction. */
+  predictedStd: number;
   true: number;
   steps: number;
   /** Predicted accuracy of the predictor's optimum minus this result's. */
@@ -145,6 +147,7 @@ export async function runNb201Experiment(bench: Nb201Benchmark, train: Nb201Trai
       start: cellToString(start),
       cell: cellToString(r.result),
       predicted: r.resultEval.objective,
+      predictedStd: r.resultEval.terms[0]?.std ?? 0,
       true: trueAcc[idx],
       steps: run.bestStep,
       gapToOptimum: predictions[opt] - r.resultEval.objective,

@@ -115,6 +115,8 @@ export function fitSurrogate(
   measurements: readonly Measurement[],
   terms: readonly ObjectiveTerm[],
   hint?: SurrogateFit,
+  /** Made-up values of networks still being measured (the asynchronous loop's pending ones). */
+  fantasies: readonly { point: readonly number[]; y: number }[] = [],
 ): GpEnsemble | undefined {
   const rows: { x: Float64Array; y: number }[] = [];
   const s = spaceOf(space);
@@ -126,6 +128,13 @@ export function fitSurrogate(
     if (seen.has(key)) continue; // a repeated network adds nothing but a singular kernel
     seen.add(key);
     rows.push({ x: s.input(m.point), y });
+  }
+  if (rows.length < 2) return undefined;
+  for (const f of fantasies) {
+    const key = pointKey(f.point);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rows.push({ x: s.input(f.point), y: f.y });
   }
   if (rows.length < 2) return undefined;
   const d = rows[0].x.length;
@@ -369,6 +378,7 @@ export async function runSearch(o: SearchOptions, measurer: { measure: import('.
   let hintRows = 0;
   let stopReason: SearchResult['stopReason'] = 'queries';
   let fallbackDraw = 0;
+  const firstQueue = (o.first ?? []).map((p) => p.slice());
 
   while (measurements.length < o.queries) {
     if (o.signal?.aborted) throw new SearchCancelled();
@@ -379,6 +389,9 @@ export async function runSearch(o: SearchOptions, measurer: { measure: import('.
     }
     const n = measurements.length;
     let points: number[][];
+    const firsts = firstQueue.splice(0).filter((p) => !measured.has(pointKey(p)) && b.feasible(p));
+    if (firsts.length > 0) points = firsts;
+    else {
     if (n >= initial) progress('fitting');
     const model = n >= initial ? fitSurrogate(o.space, measurements, o.objective, hintRows > 0 && n < hintRows * 1.2 ? hint : undefined) : undefined;
     if (!model) {
@@ -423,6 +436,7 @@ export async function runSearch(o: SearchOptions, measurer: { measure: import('.
         notes.push(`no unmeasured network within the budget was found after ${n} measurements`);
         break;
       }
+    }
     }
     for (const p of points.slice(0, o.queries - n)) {
       if (o.signal?.aborted) throw new SearchCancelled();

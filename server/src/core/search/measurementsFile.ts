@@ -21,6 +21,8 @@ export function measurementToRow(m: Measurement): Record<string, unknown> {
   row.seconds = Math.round(m.seconds * 1000) / 1000;
   if (m.proposed) row.proposed = m.space === 'nb201' ? cellToString(m.proposed) : m.proposed;
   if (m.note) row.note = m.note;
+  if (m.id !== undefined) row.id = m.id;
+  if (m.attempts !== undefined) row.attempts = m.attempts;
   return row;
 }
 
@@ -72,6 +74,8 @@ export function rowToMeasurement(row: unknown, where: string): Measurement {
   if (typeof r.error === 'string') m.error = r.error;
   if (r.proposed !== undefined) m.proposed = pointOf(r, 'proposed', space, where);
   if (typeof r.note === 'string') m.note = r.note;
+  if (typeof r.id === 'string') m.id = r.id;
+  if (typeof r.attempts === 'number' && Number.isInteger(r.attempts) && r.attempts >= 1) m.attempts = r.attempts;
   return m;
 }
 

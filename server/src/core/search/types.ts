@@ -19,6 +19,10 @@ export interface Measurement {
   /** What the loop proposed when something else was measured (benchmark look-up replaced it). */
   proposed?: number[];
   note?: string;
+  /** The measurement's folder name under the runs folder (a command's measurements). */
+  id?: string;
+  /** Attempts made, the successful or last failed one included (a command's measurements). */
+  attempts?: number;
 }
 
 export interface MeasureContext {
@@ -44,6 +48,8 @@ export interface SearchProgress {
   bestPoint?: number[];
   /** Seconds since the current measurement started (phase 'measuring'). */
   elapsed?: number;
+  /** Measurements running now (the asynchronous loop). */
+  running?: number;
 }
 
 export interface SearchOptions extends Budget {
@@ -68,6 +74,12 @@ export interface SearchOptions extends Budget {
   steps?: number;
   /** Measurements of an earlier run of the same search (resume); never measured again. */
   history?: readonly Measurement[];
+  /** Networks measured before any other (resume: measurements cut short, failures to retry). */
+  first?: readonly (readonly number[])[];
+  /** Measurements running at once (default 1): the asynchronous loop keeps this many in flight. */
+  jobs?: number;
+  /** How the asynchronous loop treats running networks when it proposes (default 'believer'). */
+  pending?: 'believer' | 'liar';
   signal?: AbortSignal;
   /** Stops before the next measurement once Date.now() passes it (ms since the epoch). */
   deadline?: number;

@@ -1,4 +1,5 @@
-// Completion: declaration keywords and snippets at top level, clause keywords inside a network,
+// Completion: declaration keywords (each once, with its template) at top level, clause keywords
+// and the benchmark grid's values (channels after `stem`, …) inside a network,
 // statement keywords, settings, metrics (of the setting before the dot) and strategies inside a
 // propagation, and network/cell names after `from`. Context comes from the line before the cursor
 // plus the enclosing declaration, so it works on half-typed text the parser could not finish.
@@ -6,6 +7,7 @@ import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscod
 import { activeCatalogue, METRIC_LABELS, resolveSetting } from '../../core/settings';
 import type { FeatureContext } from '../documents/context';
 import { declarationAt } from '../documents/util';
+import { BENCHMARK_RANGE, type DimKind } from '../../core/space/multires';
 
 const PROPAGATE_KEYWORDS: [string, string][] = [
   ['maximize', 'maximize [weight *] setting[.metric] — a term of the objective'],
@@ -32,45 +34,73 @@ function keyword(label: string, detail?: string): CompletionItem {
   return { label, kind: CompletionItemKind.Keyword, detail };
 }
 
-function snippets(ctx: FeatureContext): CompletionItem[] {
+/**
+ * The declaration keywords, each offered once: `network`, `cell` and `propagate` insert a template
+ * (the propagate one with the ncp.propagation defaults), `search` the bare keyword. The manifest's
+ * static snippets use other prefixes (`network-string`), so no keyword is offered twice.
+ */
+function declarationItems(ctx: FeatureContext): CompletionItem[] {
   const p = ctx.settings.propagation;
   const from = ctx.analysis.ast.declarations.find((d) => d.kind === 'network' && d.name)?.name ?? 'network_name';
   const budget = p.defaultBudget !== null ? `  flops <= \${4:${p.defaultBudget}} G\n` : '  flops <= ${4:2.5} G\n';
+  const template = (label: string, detail: string, lines: string[], sortText: string): CompletionItem => ({
+    label,
+    kind: CompletionItemKind.Keyword,
+    detail,
+    insertTextFormat: InsertTextFormat.Snippet,
+    insertText: lines.join('\n'),
+    sortText,
+  });
   return [
-    {
-      label: 'network (snippet)',
-      filterText: 'network',
-      kind: CompletionItemKind.Snippet,
-      detail: 'a new network in the structured form',
-      insertTextFormat: InsertTextFormat.Snippet,
-      insertText: [
-        'network ${1:name} {',
-        '  stem     ${2:64} ${3:64}',
-        '  stage 1  blocks 1  units [4]           channels [64]',
-        '  stage 2  blocks 1  units [4, 4]        channels [32, 64]',
-        '  stage 3  blocks 4  units [4, 4, 4]     channels [32, 64, 128]',
-        '  stage 4  blocks 3  units [4, 4, 4, 4]  channels [32, 64, 128, 128]',
-        '  head     ${4:128}',
-        '}',
-      ].join('\n'),
-    },
-    {
-      label: 'propagate (snippet)',
-      filterText: 'propagate',
-      kind: CompletionItemKind.Snippet,
-      detail: 'a new propagation block (defaults from the ncp.propagation settings)',
-      insertTextFormat: InsertTextFormat.Snippet,
-      insertText: [
-        `propagate \${1:name} from \${2:${from}} {`,
-        '  maximize ${3:seg.mIoU}',
-        budget.trimEnd(),
-        `  lambda ${p.lambda}`,
-        `  strategy ${p.strategy}`,
-        `  steps ${p.steps}`,
-        '}',
-      ].join('\n'),
-    },
+    template('network', 'network NAME { … } — a network in the structured form', [
+      'network ${1:name} {',
+      '  stem     ${2:64} ${3:64}',
+      '  stage 1  blocks 1  units [4]           channels [64]',
+      '  stage 2  blocks 1  units [4, 4]        channels [32, 64]',
+      '  stage 3  blocks 4  units [4, 4, 4]     channels [32, 64, 128]',
+      '  stage 4  blocks 3  units [4, 4, 4, 4]  channels [32, 64, 128, 128]',
+      '  head     ${4:128}',
+      '}',
+    ], '0'),
+    template('propagate', 'propagate NAME from NETWORK { … } — a propagation (defaults from the ncp.propagation settings)', [
+      `propagate \${1:name} from \${2:${from}} {`,
+      '  maximize ${3:seg.mIoU}',
+      budget.trimEnd(),
+      `  lambda ${p.lambda}`,
+      `  strategy ${p.strategy}`,
+      `  steps ${p.steps}`,
+      '}',
+    ], '1'),
+    template('cell', 'cell NAME = "…" — a NAS-Bench-201 cell', [
+      'cell ${1:name} = "|${2:nor_conv_3x3}~0|+|${3:nor_conv_3x3}~0|${4:skip_connect}~1|+|${5:skip_connect}~0|${6:nor_conv_3x3}~1|${7:nor_conv_3x3}~2|"',
+    ], '2'),
+    { ...keyword('search', 'search NAME { … } — a closed-loop search over measurements'), sortText: '3' },
   ];
+}
+
+/** Values on the benchmark's grid for a network position of this kind (channels 8, 16, …, 128). */
+function gridItems(kind: DimKind, what: string): CompletionItem[] {
+  const r = BENCHMARK_RANGE[kind];
+  const out: CompletionItem[] = [];
+  for (let v = r.min; v <= r.max; v += r.step) {
+    out.push({ label: String(v), kind: CompletionItemKind.Value, detail: what, sortText: String(v).padStart(4, '0') });
+  }
+  return out;
+}
+
+/** Inside a structured network: the grid values where a number goes (after `stem`, `head`, `blocks`, in `units [`/`channels [`). */
+function networkValueItems(before: string): CompletionItem[] | undefined {
+  const range = (kind: DimKind) => {
+    const r = BENCHMARK_RANGE[kind];
+    return r.step === 1 ? `${r.min}–${r.max}` : `${r.min}–${r.max}, step ${r.step}`;
+  };
+  if (/^\s*stem(?:\s+\d+)?\s+\d*$/.test(before)) return gridItems('channels', `stem channels (benchmark grid ${range('channels')})`);
+  if (/^\s*head\s+\d*$/.test(before)) return gridItems('channels', `head channels (benchmark grid ${range('channels')})`);
+  if (/^\s*stage\s+\d*$/.test(before)) return [1, 2, 3, 4].map((k) => ({ label: String(k), kind: CompletionItemKind.Value, detail: `stage ${k} (${k} branch${k > 1 ? 'es' : ''})` }));
+  if (/\bblocks\s+\d*$/.test(before)) return gridItems('blocks', `blocks of the stage (benchmark range ${range('blocks')})`);
+  if (/\bunits\s*\[[\d,\s]*$/.test(before)) return gridItems('units', `residual units of a branch (benchmark range ${range('units')})`);
+  if (/\bchannels\s*\[[\d,\s]*$/.test(before)) return gridItems('channels', `channels of a branch (benchmark grid ${range('channels')})`);
+  return undefined;
 }
 
 function settingItems(): CompletionItem[] {
@@ -126,10 +156,12 @@ export function completion(ctx: FeatureContext, offset: number): CompletionItem[
       if (/^\s*[\w-]*$/.test(before)) return SEARCH_KEYWORDS.map(([k, doc]) => keyword(k, doc));
       return [];
     }
+    const values = networkValueItems(before);
+    if (values) return values;
     if (/^\s*[\w]*$/.test(before)) return ['stem', 'stage', 'head'].map((k) => keyword(k));
     if (/^\s*stage\b/.test(before)) return ['blocks', 'units', 'channels'].map((k) => keyword(k));
     return [];
   }
-  if (/^\s*[\w]*$/.test(before)) return [keyword('network'), keyword('cell'), keyword('propagate'), keyword('search'), ...snippets(ctx)];
+  if (/^\s*[\w]*$/.test(before)) return declarationItems(ctx);
   return [];
 }

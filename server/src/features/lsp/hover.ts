@@ -1,7 +1,9 @@
 // Hover: on a network (its name, any of its numbers, a `from` reference) the exact FLOPs and
 // params, the per-stage breakdown, the code string, every setting's predicted metrics (mean ±
 // spread) and, when `ncp.benchmark.path` names a benchmark holding the network, the measured
-// values. On a setting or metric name its description; on a cell its ops and predictions.
+// values. On a setting or metric name its description; on a cell its ops and predictions; on a
+// propagate block's keywords and strategy values what they mean (keywordDocs.ts). Predictions lead
+// (headline.ts), the exact cost follows.
 import type { Hover } from 'vscode-languageserver';
 import type { CellDecl, NetworkDecl, NetworkNumber } from '../../language/ast';
 import { CODE_KINDS, CODE_LAYOUT, BENCHMARK_RANGE } from '../../core/space/multires';
@@ -15,6 +17,8 @@ import { escapeMarkdown } from '../documents/util';
 import { breakdown, codeString, exactCost, predictAllSettings, predictCell, pm } from '../predictors/networkInfo';
 import { cost as costAt } from '../../core/cost';
 import { documentTargets } from '../export/documentTargets';
+import { fileSettings } from './headline';
+import { propagateKeywordHover } from './keywordDocs';
 
 /** Appends a search's measured values (searchBlock.ts) as their own section. */
 function withMeasured(lines: string[], measured: string[]): void {
@@ -58,6 +62,17 @@ async function networkMarkdown(ctx: FeatureContext, net: NetworkDecl): Promise<s
   const bd = breakdown(code);
   const index = await benchmarkIndex(ctx);
   const measured = index?.networks.get(code.join(','));
+  const preds = predictAllSettings(ctx.predictions, code);
+  const status = predictorStatus(ctx);
+  // The predictions a person came for lead (the settings this file maximises, then the hints'),
+  // then the exact cost; the full tables follow.
+  const bySetting = new Map(preds.map((p) => [p.setting.name, p]));
+  const headline = fileSettings(ctx.analysis.ast, ctx.settings.hints.settings)
+    .map((s) => bySetting.get(s.name))
+    .filter((p): p is NonNullable<typeof p> => p !== undefined && p.estimates[0] !== undefined);
+  if (headline.length > 0) {
+    lines.push('', headline.map((p) => `${p.setting.name} ${p.metrics[0] ?? p.setting.metrics[0]} **${pm(p.estimates[0]!)}**`).join(' · ') + ' (predicted)');
+  } else if (status) lines.push('', status);
   if (c) {
     lines.push('', `FLOPs **${c.flops.toFixed(3)} G** · params **${c.params.toFixed(3)} M** (exact; 128×128 input, 50-class head)`);
     // at the input size and head of the settings the file's blocks maximise (core/export/settingTargets.ts)
@@ -67,20 +82,9 @@ async function networkMarkdown(ctx: FeatureContext, net: NetworkDecl): Promise<s
       lines.push('', `at ${h}×${w}, ${t.target.head === 'seg' ? 'segmentation' : 'classification'} head (${t.settings.map((s) => `\`${s}\``).join(', ')}): FLOPs **${a.flops.toFixed(3)} G** · params **${a.params.toFixed(3)} M**`);
     }
   }
-  if (bd) {
-    lines.push('', '| part | FLOPs (G) | params (M) |', '|---|---:|---:|');
-    lines.push(`| stem | ${bd.stem.flops.toFixed(3)} | ${bd.stem.params.toFixed(3)} |`);
-    bd.stages.forEach((s, i) => lines.push(`| stage ${i + 1} | ${s.flops.toFixed(3)} | ${s.params.toFixed(3)} |`));
-    lines.push(`| head | ${bd.head.flops.toFixed(3)} | ${bd.head.params.toFixed(3)} |`);
-  }
-  const str = codeString(code);
-  if (str) lines.push('', `code \`${str}\``);
-  const preds = predictAllSettings(ctx.predictions, code);
-  const status = predictorStatus(ctx);
   if (preds.length > 0 || measured) {
     const header = measured ? '| setting | metric | predicted (mean ± spread) | measured |' : '| setting | metric | predicted (mean ± spread) |';
     lines.push('', header, measured ? '|---|---|---:|---:|' : '|---|---|---:|');
-    const bySetting = new Map(preds.map((p) => [p.setting.name, p]));
     for (const s of activeCatalogue().settings) {
       if (s.space !== 'multires') continue;
       const p = bySetting.get(s.name);
@@ -95,7 +99,14 @@ async function networkMarkdown(ctx: FeatureContext, net: NetworkDecl): Promise<s
     }
     if (measured) lines.push('', `Measured values: ${escapeMarkdown(index!.path)} (benchmark FLOPs ${measured.flops.toFixed(3)} G, params ${measured.params.toFixed(3)} M).`);
   }
-  if (status) lines.push('', status);
+  if (bd) {
+    lines.push('', '| part | FLOPs (G) | params (M) |', '|---|---:|---:|');
+    lines.push(`| stem | ${bd.stem.flops.toFixed(3)} | ${bd.stem.params.toFixed(3)} |`);
+    bd.stages.forEach((s, i) => lines.push(`| stage ${i + 1} | ${s.flops.toFixed(3)} | ${s.params.toFixed(3)} |`));
+    lines.push(`| head | ${bd.head.flops.toFixed(3)} | ${bd.head.params.toFixed(3)} |`);
+  }
+  const str = codeString(code);
+  if (str) lines.push('', `code \`${str}\``);
   return lines;
 }
 
@@ -105,13 +116,14 @@ async function cellMarkdown(ctx: FeatureContext, cell: CellDecl): Promise<string
     lines.push('', '_Not a valid cell yet._');
     return lines;
   }
-  lines.push('', '| edge | op |', '|---|---|');
-  cell.cell.forEach((op, e) => lines.push(`| ${NB201_EDGES[e]} | ${NB201_OPS[op]} |`));
+  // The prediction leads, the ops after it.
   const p = predictCell(ctx.predictions, cell.cell);
   if (p) lines.push('', `Predicted ${p.metrics[0] ?? 'acc'}: **${pm(p.estimates[0])}** %`);
   const index = await benchmarkIndex(ctx);
   const m = index?.cells.get(cell.cell.join(','));
   if (m) lines.push('', `Measured acc: **${m.acc.toFixed(2)} %** (measured), FLOPs ${m.flops} M, params ${m.params} M`);
+  lines.push('', '| edge | op |', '|---|---|');
+  cell.cell.forEach((op, e) => lines.push(`| ${NB201_EDGES[e]} | ${NB201_OPS[op]} |`));
   const status = predictorStatus(ctx);
   if (status && !p) lines.push('', status);
   return lines;
@@ -178,5 +190,5 @@ export async function hover(ctx: FeatureContext, offset: number): Promise<Hover 
       if (label) return { contents: { kind: 'markdown', value: `**${s.metric.text}** — ${label}` }, range: lspRange(s.metric.range) };
     }
   }
-  return null;
+  return propagateKeywordHover(d, offset) ?? null;
 }

@@ -1,6 +1,6 @@
 // The standard LSP providers, registered on the connection in one place: each runs on the
 // document's current analysis through `withContext` (a throwing provider answers empty).
-import { ErrorCodes, ResponseError, type ServerCapabilities } from 'vscode-languageserver';
+import { ErrorCodes, ResponseError, type SemanticTokens, type SemanticTokensDelta, type ServerCapabilities } from 'vscode-languageserver';
 import type { ServerServices, WithContext } from '../protocol';
 import { versionedEdit } from '../documents/documentEdit';
 import { hover } from './hover';
@@ -8,7 +8,7 @@ import { completion } from './completion';
 import { documentSymbols } from './symbols';
 import { foldingRanges } from './folding';
 import { formatDocument } from './formatting';
-import { SEMANTIC_LEGEND, semanticTokens, semanticTokensRange } from './semanticTokens';
+import { SEMANTIC_LEGEND, SemanticTokensService, semanticTokensRange } from './semanticTokens';
 import { definition, prepareRename, references, rename, RenameError } from './names';
 import { inlayHints } from './inlayHints';
 import { CODE_ACTION_KINDS, codeActions } from './codeActions';
@@ -21,7 +21,7 @@ export const LSP_CAPABILITIES: ServerCapabilities = {
   documentSymbolProvider: true,
   foldingRangeProvider: true,
   documentFormattingProvider: true,
-  semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },
+  semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: { delta: true }, range: true },
   definitionProvider: true,
   referencesProvider: true,
   renameProvider: { prepareProvider: true },
@@ -30,13 +30,23 @@ export const LSP_CAPABILITIES: ServerCapabilities = {
   codeLensProvider: { resolveProvider: false },
 };
 
-export function registerLspFeatures({ connection, log }: ServerServices, withContext: WithContext): void {
+/** Registers the providers; what they keep per document is dropped by the returned `forget` when it closes. */
+export function registerLspFeatures({ connection, log }: ServerServices, withContext: WithContext): { forget(uri: string): void } {
+  // The last whole-document token answer per document, for deltas.
+  const tokens = new SemanticTokensService();
   connection.onHover((p) => withContext(p.textDocument.uri, null, (ctx) => hover(ctx, ctx.doc.offsetAt(p.position))));
   connection.onCompletion((p) => withContext(p.textDocument.uri, [], (ctx) => completion(ctx, ctx.doc.offsetAt(p.position))));
-  connection.onDocumentSymbol((p) => withContext(p.textDocument.uri, [], (ctx) => documentSymbols(ctx.analysis.ast)));
+  connection.onDocumentSymbol((p, token) => withContext(p.textDocument.uri, [], (ctx) => documentSymbols(ctx.analysis.ast, token)));
   connection.onFoldingRanges((p) => withContext(p.textDocument.uri, [], (ctx) => foldingRanges(ctx.analysis.ast)));
-  connection.onDocumentFormatting((p) => withContext(p.textDocument.uri, [], (ctx) => formatDocument(ctx)));
-  connection.languages.semanticTokens.on((p) => withContext(p.textDocument.uri, { data: [] }, (ctx) => semanticTokens(ctx.analysis)));
+  connection.onDocumentFormatting((p, token) => withContext(p.textDocument.uri, [], (ctx) => formatDocument(ctx, token)));
+  connection.languages.semanticTokens.on((p, token) =>
+    withContext(p.textDocument.uri, { data: [] }, (ctx) => (token.isCancellationRequested ? { data: [] } : tokens.full(ctx.uri, ctx.analysis))),
+  );
+  connection.languages.semanticTokens.onDelta((p, token) =>
+    withContext<SemanticTokens | SemanticTokensDelta>(p.textDocument.uri, { edits: [] }, (ctx) =>
+      token.isCancellationRequested ? { edits: [] } : tokens.delta(ctx.uri, ctx.analysis, p.previousResultId),
+    ),
+  );
   connection.languages.semanticTokens.onRange((p) =>
     withContext(p.textDocument.uri, { data: [] }, (ctx) => semanticTokensRange(ctx.analysis, p.range.start.line, p.range.end.line)),
   );
@@ -61,4 +71,5 @@ export function registerLspFeatures({ connection, log }: ServerServices, withCon
   );
   connection.onCodeAction((p) => withContext(p.textDocument.uri, [], (ctx) => codeActions(ctx, p, log)));
   connection.onCodeLens((p) => withContext(p.textDocument.uri, [], (ctx) => codeLenses(ctx, log)));
+  return { forget: (uri) => tokens.forget(uri) };
 }

@@ -7,8 +7,35 @@ import type { FeatureContext } from '../documents/context';
 import { declarationAt, lspRange } from '../documents/util';
 import { resizeBranchList } from '../../language/print';
 import { versionedEdit } from '../documents/documentEdit';
+import { BENCHMARK_RANGE } from '../../core/space/multires';
 
 const NAMES: Record<string, string> = { channels: 'channels', blocks: 'blocks', units: 'units' };
+
+const RANGE_BOUNDS: Record<string, { min: number; max: number }> = {
+  blocks: BENCHMARK_RANGE.blocks,
+  units: BENCHMARK_RANGE.units,
+  channels: BENCHMARK_RANGE.channels,
+};
+
+/**
+ * "Round" only when the value lies inside the benchmark's range and snaps to the nearest step
+ * (channels 60 → 64); a value past either end is clamped to that end ("Clamp blocks to 4", not
+ * "Round blocks to 4" for 9).
+ */
+function fixVerb(code: unknown, x: Record<string, unknown>): string {
+  if (code !== 'out-of-range') return 'Change';
+  const r = RANGE_BOUNDS[String(x.kind)];
+  const v = Number(x.value);
+  return r && Number.isFinite(v) && (v > r.max || v < r.min) ? 'Clamp' : 'Round';
+}
+
+/** ", the benchmark's largest" / ", its smallest" after a clamp. */
+function rangeEnd(x: Record<string, unknown>): string {
+  const r = RANGE_BOUNDS[String(x.kind)];
+  const v = Number(x.value);
+  if (!r || !Number.isFinite(v)) return '';
+  return v > r.max ? `, the benchmark's largest` : v < r.min ? `, the benchmark's smallest` : '';
+}
 
 function action(title: string, ctx: FeatureContext, diagnostic: Diagnostic, edits: TextEdit[], preferred = false): CodeAction {
   return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: preferred, edit: versionedEdit(ctx.uri, ctx.doc.version, edits) };
@@ -57,8 +84,7 @@ export function quickFixes(ctx: FeatureContext, params: CodeActionParams): CodeA
       case 'not-integer': {
         if (typeof x.suggestion !== 'number' || !Number.isFinite(x.suggestion)) break;
         const what = NAMES[String(x.kind)] ?? 'value';
-        const verb = d.code === 'out-of-range' ? 'Round' : 'Change';
-        out.push(action(`${verb} ${what} to ${x.suggestion}${x.path ? ` (${String(x.path)})` : ''}`, ctx, d, [{ range: d.range, newText: String(x.suggestion) }], true));
+        out.push(action(`${fixVerb(d.code, x)} ${what} to ${x.suggestion}${rangeEnd(x)}${x.path ? ` (${String(x.path)})` : ''}`, ctx, d, [{ range: d.range, newText: String(x.suggestion) }], true));
         break;
       }
       case 'too-large':

@@ -95,12 +95,19 @@ export function freshName(doc: NcpDocument, base: string): string {
   for (let k = 2; ; k++) if (!taken.has(`${base}_${k}`)) return `${base}_${k}`;
 }
 
-/** The task a result is named after: that of the objective's first term (`segmentation`, …). */
+/**
+ * What a result is named after: what its objective optimised — the task of its terms
+ * (`segmentation`), or each task in order when it blends several (`segmentation_classification`
+ * for 0.5·seg + 0.5·cls-50-1000), never just the first term's.
+ */
 export function resultTask(objective: readonly ObjectiveTerm[]): string {
-  const first = objective[0];
-  if (!first) return 'result';
-  const info = resolveSetting(first.setting);
-  return info ? (info.task === 'nb201' ? 'propagated' : info.task) : first.setting.replace(/[^\w]/g, '_');
+  const names: string[] = [];
+  for (const t of objective) {
+    const info = resolveSetting(t.setting);
+    const n = info ? (info.task === 'nb201' ? 'propagated' : info.task) : t.setting.replace(/[^\w]/g, '_');
+    if (!names.includes(n)) names.push(n);
+  }
+  return names.length === 0 ? 'result' : names.join('_');
 }
 
 /** Result declarations printed as the formatter prints them. */

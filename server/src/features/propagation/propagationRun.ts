@@ -42,6 +42,14 @@ export interface RunOutcome {
   traceKey?: string;
   /** The edit sent with workspace/applyEdit (also returned, for clients that apply it themselves). */
   edit?: WorkspaceEdit;
+  /** The server already showed the user a message about this failure: the client shows none. */
+  notified?: boolean;
+}
+
+/** A failure the user is told about once, here: an error message, and an outcome that says so. */
+function failed(services: ServerServices, reason: string): RunOutcome {
+  void services.connection.window.showErrorMessage(`NCP: ${reason}`);
+  return { applied: false, reason, notified: true };
 }
 
 const running = new Map<string, AbortController>();
@@ -117,9 +125,7 @@ async function run(
       // The prediction service's set: one copy, from initializationOptions.modelsDir when given.
       set = await services.predictions.predictorSet(ctx.settings.predictor.backend);
     } catch (e) {
-      const reason = `the predictors could not be loaded: ${(e as Error).message}`;
-      void connection.window.showErrorMessage(`NCP: ${reason}`);
-      return { applied: false, reason };
+      return failed(services, `the predictors could not be loaded: ${(e as Error).message}`);
     }
     if (abort.signal.aborted || sourceChanged()) return cancelled();
     const budget = new RunBudget(ctx.settings.run);
@@ -167,10 +173,7 @@ async function run(
     return { applied: false, name: written, traceKey: key, edit: out.edit, reason: out.reason };
   } catch (e) {
     if (e instanceof PropagationCancelled) return cancelled();
-    if (e instanceof PropagationError) {
-      void connection.window.showErrorMessage(`NCP: ${e.message}`);
-      return { applied: false, reason: e.message };
-    }
+    if (e instanceof PropagationError) return failed(services, e.message);
     throw e;
   } finally {
     clearInterval(ticker);
@@ -191,10 +194,7 @@ const runBlock: CommandHandler = {
     const decl = ctx.analysis.propagations.find((p) => p.name === a.name);
     if (!decl) return { applied: false, reason: `no propagate block '${String(a.name)}'` };
     const req = requestFor(ctx.analysis.ast, ctx.analysis.diagnostics, decl, defaultsOf(ctx));
-    if (isProblem(req)) {
-      void services.connection.window.showErrorMessage(`NCP: ${req.message}`);
-      return { applied: false, reason: req.message };
-    }
+    if (isProblem(req)) return failed(services, req.message);
     return run(services, ctx, req.name, req.source, req.options, `Propagating ${req.source} (${req.name})`);
   },
 };
@@ -244,15 +244,11 @@ const fitBudget: CommandHandler = {
     if ('reason' in target) return { applied: false, reason: target.reason };
     const { a, ctx, net, code } = target;
     if (a.budget !== undefined && a.budget !== null && !(typeof a.budget === 'number' && Number.isFinite(a.budget) && a.budget > 0)) {
-      const reason = `the FLOPs budget must be a number of G multiply-accumulates > 0, got ${JSON.stringify(a.budget)}`;
-      void services.connection.window.showErrorMessage(`NCP: ${reason}`);
-      return { applied: false, reason };
+      return failed(services, `the FLOPs budget must be a number of G multiply-accumulates > 0, got ${JSON.stringify(a.budget)}`);
     }
     const budget = typeof a.budget === 'number' ? a.budget : ctx.settings.propagation.defaultBudget;
     if (budget === null || !(budget > 0)) {
-      const reason = 'no FLOPs budget: pass one to the command or set ncp.propagation.defaultBudget (G multiply-accumulates)';
-      void services.connection.window.showErrorMessage(`NCP: ${reason}`);
-      return { applied: false, reason };
+      return failed(services, 'no FLOPs budget: pass one to the command or set ncp.propagation.defaultBudget (G multiply-accumulates)');
     }
     const settings = ctx.settings.hints.settings.map((s) => resolveSetting(s)).filter((s) => s !== undefined && s.space === 'multires');
     const targets = settings.length > 0 ? settings : [resolveSetting('seg')!];

@@ -50,7 +50,7 @@ function rec(v: unknown): Record<string, unknown> {
 const f = (v: number): string => Number(v.toPrecision(4)).toString();
 
 /** The declarations to insert, named `<search>_next`, `<search>_next_2`, … (names not yet taken). */
-function blocksText(doc: NcpDocument, spec: SearchSpec, r: SuggestResult, file: string): { text: string; names: string[] } {
+export function blocksText(doc: NcpDocument, spec: SearchSpec, r: SuggestResult, file: string): { text: string; names: string[] } {
   const taken = new Set(doc.declarations.map((d) => d.name));
   const base = `${spec.decl.name}_next`;
   const names: string[] = [];

@@ -1,0 +1,240 @@
+// Measuring many networks at once (issue #22), in simulated time: NAS-Bench-201 (ImageNet16-120
+// test accuracy) with each cell's training time proportional to its FLOPs,
+//     seconds(cell) = SECONDS_PER_MFLOP × MFLOPs(cell)   (default 30 s per MFLOP: the benchmark's
+//     cells, 7.8–184 MFLOPs, take 4 min to 1.5 h),
+// and an event-queue simulator (core/search/simulate.ts) that charges each scheduler's own
+// proposal time (wall clock) to the simulated clock. Schedulers: the asynchronous loop
+// (core/search/asyncLoop.ts; pending networks by kriging believer or constant liar), asynchronous
+// regularized evolution (Real et al. 2019, as they ran it: a freed worker mutates the tournament
+// winner of the last P completed), random search, all at 1/4/8/16 workers; and the sequential loop
+// (core/search/loop.ts, batches of 3 measured one after another). Prints the mean best true accuracy
+// against completed measurements and against simulated time, and whether the goals hold:
+//   8 workers: mean best after 100 completed within 0.05 of the sequential loop's at 100 queries;
+//   8 workers: ahead of asynchronous REA (8 workers) at every simulated time;
+//   time to a mean best of 46.8 at least 6× shorter than sequential.
+// Usage: node --import tsx bench/parallel.ts [--seeds 100] [--first-seed 0] [--completions 100]
+//        [--workers 1,4,8,16] [--pending believer,liar] [--seconds-per-mflop 30] [--only loop,rea,random,seq]
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findDataDir, loadNb201Benchmark } from '../server/src/core/benchmark';
+import { AsyncProposer } from '../server/src/core/search/asyncLoop';
+import { Nb201BenchmarkMeasurer } from '../server/src/core/search/benchmarkMeasurer';
+import { runSearch } from '../server/src/core/search/loop';
+import { simulate, type AskTell } from '../server/src/core/search/simulate';
+import type { Measurement } from '../server/src/core/search/types';
+import { makeRng, subSeed } from '../server/src/core/random';
+import { NB201_EDGE_COUNT, NB201_OP_COUNT, NB201_SIZE, cellToIndex, indexToCell } from '../server/src/core/space/nb201';
+
+const { values: args } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '100' },
+    'first-seed': { type: 'string', default: '0' },
+    completions: { type: 'string', default: '100' },
+    workers: { type: 'string', default: '1,4,8,16' },
+    pending: { type: 'string', default: 'believer' },
+    'seconds-per-mflop': { type: 'string', default: '30' },
+    only: { type: 'string', default: 'loop,rea,random,seq' },
+    target: { type: 'string', default: '46.8' },
+  },
+});
+const SEEDS = Math.max(1, Math.floor(Number(args.seeds)));
+const FIRST = Math.max(0, Math.floor(Number(args['first-seed'])));
+const C = Math.max(10, Math.floor(Number(args.completions)));
+const WORKERS = args.workers.split(',').map(Number);
+const PENDING = args.pending.split(',') as ('believer' | 'liar')[];
+const SPM = Number(args['seconds-per-mflop']);
+const ONLY = new Set(args.only.split(','));
+const TARGET = Number(args.target);
+const REA_POP = 10;
+const REA_SAMPLE = 5;
+
+const dir = findDataDir();
+if (!dir) {
+  console.log('bench/parallel: skipped — benchmark data not found (set NCP_DATA_DIR or put the files in ../shared/data)');
+  process.exit(0);
+}
+const bench = loadNb201Benchmark(join(dir, 'nasbench201.json'));
+const acc = new Nb201BenchmarkMeasurer(bench).acc;
+const mflops = new Float64Array(NB201_SIZE);
+for (const a of bench.archs) mflops[cellToIndex(a.ops)] = a.flops;
+const duration = (p: readonly number[]) => SPM * mflops[cellToIndex(p)];
+const measure = (p: readonly number[]): Measurement => ({ space: 'nb201', point: p.slice(), metrics: { nb201: { acc: acc[cellToIndex(p)] } }, ok: true, seconds: duration(p) });
+const objective = [{ weight: 1, setting: 'nb201', metric: 'acc' }];
+
+/** A run: (time, accuracy) of each completed measurement, in completion order. */
+type Run = { t: number; v: number }[];
+
+class RandomSearch implements AskTell {
+  private readonly seen = new Set<number>();
+  private readonly rand: () => number;
+  constructor(seed: number) {
+    this.rand = makeRng(subSeed(seed, 'random'));
+  }
+  ask(pending: readonly (readonly number[])[]): number[] {
+    const busy = new Set([...this.seen, ...pending.map(cellToIndex)]);
+    for (;;) {
+      const i = Math.floor(this.rand() * NB201_SIZE);
+      if (!busy.has(i)) return indexToCell(i);
+    }
+  }
+  tell(m: Measurement): void {
+    this.seen.add(cellToIndex(m.point));
+  }
+}
+
+/** Asynchronous regularized evolution: population = the last P completed; a freed worker mutates a tournament winner. */
+class AsyncRea implements AskTell {
+  private readonly seen = new Set<number>();
+  private readonly population: { i: number; v: number }[] = [];
+  private readonly rand: () => number;
+  constructor(seed: number) {
+    this.rand = makeRng(subSeed(seed, 'rea'));
+  }
+  ask(pending: readonly (readonly number[])[]): number[] {
+    const busy = new Set([...this.seen, ...pending.map(cellToIndex)]);
+    const random = () => {
+      for (;;) {
+        const i = Math.floor(this.rand() * NB201_SIZE);
+        if (!busy.has(i)) return indexToCell(i);
+      }
+    };
+    if (this.population.length < REA_POP) return random();
+    for (let t = 0; t < 100; t++) {
+      let best: { i: number; v: number } | undefined;
+      for (let k = 0; k < REA_SAMPLE; k++) {
+        const c = this.population[Math.floor(this.rand() * this.population.length)];
+        if (!best || c.v > best.v) best = c;
+      }
+      const cell = indexToCell(best!.i);
+      const e = Math.floor(this.rand() * NB201_EDGE_COUNT);
+      cell[e] = (cell[e] + 1 + Math.floor(this.rand() * (NB201_OP_COUNT - 1))) % NB201_OP_COUNT;
+      if (!busy.has(cellToIndex(cell))) return cell;
+    }
+    return random();
+  }
+  tell(m: Measurement): void {
+    const i = cellToIndex(m.point);
+    this.seen.add(i);
+    this.population.push({ i, v: acc[i] });
+    if (this.population.length > REA_POP) this.population.shift();
+  }
+}
+
+async function simulated(s: AskTell, workers: number): Promise<Run> {
+  const ev = await simulate(s, { workers, completions: C, duration, measure });
+  return ev.map((e) => ({ t: e.time, v: acc[cellToIndex(e.measurement.point)] }));
+}
+
+/** The sequential loop on the same clock: each measurement's duration plus the loop's own time between them. */
+async function sequential(seed: number): Promise<Run> {
+  const run: Run = [];
+  let clock = 0;
+  let mark = performance.now();
+  await runSearch({ space: 'nb201', objective, queries: C, seed }, {
+    async measure(p) {
+      clock += (performance.now() - mark) / 1000 + duration(p);
+      const m = measure(p);
+      run.push({ t: clock, v: acc[cellToIndex(p)] });
+      mark = performance.now();
+      return m;
+    },
+  });
+  return run;
+}
+
+interface Series {
+  name: string;
+  workers: number;
+  runs: Run[];
+  wall: number;
+}
+
+const series: Series[] = [];
+async function add(name: string, workers: number, one: (seed: number) => Promise<Run>): Promise<void> {
+  const t0 = performance.now();
+  const runs: Run[] = [];
+  for (let s = FIRST; s < FIRST + SEEDS; s++) runs.push(await one(s));
+  series.push({ name, workers, runs, wall: (performance.now() - t0) / 1000 });
+  process.stderr.write(`bench/parallel: ${name} ${workers} worker(s): ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+}
+
+function bestAfter(run: Run, k: number): number {
+  let b = -Infinity;
+  for (let i = 0; i < Math.min(k, run.length); i++) b = Math.max(b, run[i].v);
+  return b;
+}
+function bestAt(run: Run, t: number): number {
+  let b = -Infinity;
+  for (const e of run) if (e.t <= t) b = Math.max(b, e.v);
+  return b;
+}
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const meanAfter = (s: Series, k: number) => mean(s.runs.map((r) => bestAfter(r, k)));
+const meanAt = (s: Series, t: number) => mean(s.runs.map((r) => bestAt(r, t)));
+/** First simulated time the mean best reaches the target (at the series' own event times). */
+function timeTo(s: Series, target: number): number | undefined {
+  const times = [...new Set(s.runs.flatMap((r) => r.map((e) => e.t)))].sort((a, b) => a - b);
+  for (const t of times) if (meanAt(s, t) >= target) return t;
+  return undefined;
+}
+const h = (t: number | undefined) => (t === undefined ? '—' : `${(t / 3600).toFixed(1)} h`);
+
+async function main(): Promise<void> {
+  for (const w of WORKERS) {
+    if (ONLY.has('loop')) for (const p of PENDING) await add(`loop (${p})`, w, (seed) => simulated(new AsyncProposer({ space: 'nb201', objective, queries: C, seed, pending: p }), w));
+    if (ONLY.has('rea')) await add(`async REA p${REA_POP} s${REA_SAMPLE}`, w, (seed) => simulated(new AsyncRea(seed), w));
+    if (ONLY.has('random')) await add('random', w, (seed) => simulated(new RandomSearch(seed), w));
+  }
+  if (ONLY.has('seq')) await add('sequential loop', 1, sequential);
+
+  console.log(`bench/parallel: NAS-Bench-201 ImageNet16-120, seconds = ${SPM} × MFLOPs, seeds ${FIRST}–${FIRST + SEEDS - 1}, ${C} completed measurements`);
+  const ks = [10, 25, 50, 75, 100, 150, 200].filter((k) => k <= C);
+  console.log('\nmean best accuracy after N completed measurements');
+  console.log(`${'scheduler'.padEnd(26)}${'workers'.padStart(8)}${ks.map((k) => String(k).padStart(8)).join('')}   time to ${TARGET}   sim. end   wall`);
+  for (const s of series) {
+    const end = mean(s.runs.map((r) => r[r.length - 1].t));
+    console.log(`${s.name.padEnd(26)}${String(s.workers).padStart(8)}${ks.map((k) => meanAfter(s, k).toFixed(2).padStart(8)).join('')}   ${h(timeTo(s, TARGET)).padStart(11)}   ${h(end).padStart(8)}   ${s.wall.toFixed(0)} s`);
+  }
+  const grid = [0.5, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48].map((x) => x * 3600);
+  console.log('\nmean best accuracy at simulated time');
+  console.log(`${'scheduler'.padEnd(26)}${'workers'.padStart(8)}${grid.map((t) => `${t / 3600} h`.padStart(8)).join('')}`);
+  for (const s of series) console.log(`${s.name.padEnd(26)}${String(s.workers).padStart(8)}${grid.map((t) => { const v = meanAt(s, t); return (Number.isFinite(v) ? v.toFixed(2) : '—').padStart(8); }).join('')}`);
+
+  const seq = series.find((s) => s.name === 'sequential loop');
+  const rea8 = series.find((s) => s.name.startsWith('async REA') && s.workers === 8);
+  for (const loop8 of series.filter((s) => s.name.startsWith('loop') && s.workers === 8)) {
+    console.log(`\ngoals, ${loop8.name} with 8 workers:`);
+    if (seq) {
+      const a = meanAfter(loop8, 100);
+      const b = meanAfter(seq, 100);
+      console.log(`  after 100 completed ${a.toFixed(3)} vs sequential at 100 queries ${b.toFixed(3)} (gap ${(b - a).toFixed(3)}): ${b - a <= 0.05 ? 'holds' : 'FAILS'} (within 0.05)`);
+      const tl = timeTo(loop8, TARGET);
+      const ts = timeTo(seq, TARGET);
+      const ratio = tl !== undefined && ts !== undefined ? ts / tl : undefined;
+      console.log(`  time to a mean best of ${TARGET}: ${h(tl)} vs sequential ${h(ts)} = ${ratio === undefined ? '—' : `${ratio.toFixed(1)}×`} shorter: ${ratio !== undefined && ratio >= 6 ? 'holds' : 'FAILS'} (≥ 6×)`);
+    }
+    if (rea8) {
+      const times = [...new Set([...loop8.runs, ...rea8.runs].flatMap((r) => r.map((e) => e.t)))].sort((x, y) => x - y);
+      const end = Math.min(...[loop8, rea8].map((s) => Math.min(...s.runs.map((r) => r[r.length - 1].t))));
+      let behind = 0;
+      let worst = Infinity;
+      let worstAt = 0;
+      let compared = 0;
+      for (const t of times) {
+        if (t > end) break;
+        const a = meanAt(loop8, t);
+        const b = meanAt(rea8, t);
+        if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+        compared++;
+        if (a - b < worst) {
+          worst = a - b;
+          worstAt = t;
+        }
+        if (a < b) behind++;
+      }
+      console.log(`  ahead of async REA (8 workers) at ${compared - behind} of ${compared} event times up to ${h(end)}; smallest lead ${worst.toFixed(3)} at ${h(worstAt)}: ${behind === 0 ? 'holds' : 'FAILS'}`);
+    }
+  }
+}
+
+void main();
