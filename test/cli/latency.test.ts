@@ -65,7 +65,7 @@ test('a latency search end to end: search --measure "ncprop latency" minimises c
     const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; metrics?: { cpu?: { ms?: number } } });
     assert.equal(rows.length, 4);
     assert.ok(rows.every((x) => x.ok && typeof x.metrics?.cpu?.ms === 'number' && x.metrics.cpu.ms > 0), JSON.stringify(rows));
-    assert.match(r.stdout, /best: -[\d.]+ \(-1 \* cpu\.ms/);
+    assert.match(r.stdout, /best: objective -[\d.]+ = -1 \* cpu\.ms -[\d.]+/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
