@@ -4,9 +4,10 @@
 // measure it — until the query budget is spent. Each batch's randomness is seeded by the seed and
 // the number of measurements so far, and a batch is chosen at its full size before it is cut to
 // the queries left: a run's first N measurements do not depend on the total budget (anytime).
-import { exactCostModel, propagate } from '../propagate/engine';
+import { costModelAt, propagate } from '../propagate/engine';
+import type { CostOptions } from '../cost';
 import { spaceOf } from '../propagate/spaces';
-import { PropagationCancelled, PropagationError, type ObjectiveTerm } from '../propagate/types';
+import { PropagationCancelled, PropagationError, type CostModel, type ObjectiveTerm } from '../propagate/types';
 import { makeRng, subSeed } from '../random';
 import { BENCHMARK_RANGE, CODE_KINDS, randomCode } from '../space/multires';
 import { NB201_EDGE_COUNT, NB201_OP_COUNT } from '../space/nb201';
@@ -52,18 +53,22 @@ export interface Budgeting {
   lambda: number;
   feasible(point: readonly number[]): boolean;
   flops(point: readonly number[]): number;
+  /** The exact cost at the input size and head the budget counts at (multires). */
+  costModel: CostModel;
 }
 
-export function budgeting(space: SpaceKind, o: { flopsMax?: number; paramsMax?: number; lambda?: number }): Budgeting {
+export function budgeting(space: SpaceKind, o: { flopsMax?: number; paramsMax?: number; lambda?: number; cost?: CostOptions }): Budgeting {
   const lambda = o.lambda ?? 0;
-  if (space === 'nb201') return { lambda: 0, feasible: () => true, flops: () => 0 };
+  const costModel = costModelAt(o.cost);
+  if (space === 'nb201') return { lambda: 0, feasible: () => true, flops: () => 0, costModel };
   return {
     lambda,
     feasible(p) {
-      const c = exactCostModel.cost(p);
+      const c = costModel.cost(p);
       return (o.flopsMax === undefined || c.flops <= o.flopsMax) && (o.paramsMax === undefined || c.params <= o.paramsMax);
     },
-    flops: (p) => exactCostModel.cost(p).flops,
+    flops: (p) => costModel.cost(p).flops,
+    costModel,
   };
 }
 
@@ -233,6 +238,7 @@ export async function propose(o: ProposeOptions): Promise<Proposal[]> {
           signal: o.signal,
         },
         lookup,
+        o.budget.costModel,
       );
     } catch (e) {
       if (e instanceof PropagationCancelled) throw new SearchCancelled();
@@ -335,7 +341,7 @@ export async function runSearch(o: SearchOptions, measurer: { measure: import('.
   const seed = o.seed ?? 0;
   const b = budgeting(o.space, o);
   if (o.space === 'multires' && (o.flopsMax !== undefined || o.paramsMax !== undefined)) {
-    const small = exactCostModel.cost(spaceOf('multires').smallest());
+    const small = b.costModel.cost(spaceOf('multires').smallest());
     if (!b.feasible(spaceOf('multires').smallest())) {
       throw new SearchError(`no network fits the budget (the smallest needs ${small.flops.toPrecision(3)} G MACs, ${small.params.toPrecision(3)} M params)`);
     }

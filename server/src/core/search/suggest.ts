@@ -18,6 +18,8 @@ export interface SuggestOptions {
   flopsMax?: number;
   paramsMax?: number;
   lambda?: number;
+  /** Input size, head and classes the budget and lambda count FLOPs at (default: the benchmark's 128×128 classifier). */
+  cost?: import('../cost').CostOptions;
   count: number;
   kappa?: number;
   seed?: number;
@@ -50,7 +52,7 @@ export interface SuggestResult {
 
 export async function suggestNext(o: SuggestOptions): Promise<SuggestResult> {
   const seed = o.seed ?? 0;
-  const b = budgeting(o.space, { flopsMax: o.flopsMax, paramsMax: o.paramsMax, lambda: o.space === 'multires' ? o.lambda : 0 });
+  const b = budgeting(o.space, { flopsMax: o.flopsMax, paramsMax: o.paramsMax, lambda: o.space === 'multires' ? o.lambda : 0, cost: o.cost });
   const exclude = new Set(o.measurements.flatMap((m) => [pointKey(m.point), ...(m.proposed ? [pointKey(m.proposed)] : [])]));
   let best = -Infinity;
   let used = 0;

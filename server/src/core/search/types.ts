@@ -57,6 +57,8 @@ export interface SearchOptions extends Budget {
   objective: readonly ObjectiveTerm[];
   /** Weight of the exact FLOPs term subtracted from the objective (multires). */
   lambda?: number;
+  /** Input size, head and classes the budget and lambda count FLOPs at (default: the benchmark's 128×128 classifier). */
+  cost?: import('../cost').CostOptions;
   /** Total measurements, earlier ones (history) included. */
   queries: number;
   /** Random networks measured before the predictor takes over (default 10). */
