@@ -44,7 +44,7 @@ test('3ddet from a generated pickle: train records task and metrics, then predic
   });
   mkdirSync(join(dir, 'data', '3ddet'), { recursive: true });
   writeFileSync(data, pickle(rows));
-  const t = ncp(['train', '--data', data, '--out', models, '--epochs', '3', '--members', '1', '--teacher', '0', '--seed', '2']);
+  const t = ncp(['train', '--data', data, '--out', models, '--epochs', '3', '--members', '1', '--teacher', '0', '--seed', '2', '--prior', 'none']);
   assert.equal(t.status, 0, t.stderr);
   const manifest = JSON.parse(readFileSync(join(models, 'manifest.json'), 'utf8'));
   assert.deepEqual(Object.keys(manifest.settings), ['3ddet']);

@@ -185,7 +185,7 @@ test('quick fixes: "Clamp" a value past the range to its end, "Round" one inside
 });
 
 test("the example's comment names the CLI `ncprop`", () => {
-  assert.match(EXAMPLE, /`ncprop propagate examples\/propagate-to-seg\.ncp`/);
+  assert.match(EXAMPLE, /`ncprop (propagate|run) examples\/propagate-to-seg\.ncp`/);
   assert.doesNotMatch(EXAMPLE, /`ncp propagate/);
 });
 
