@@ -146,6 +146,10 @@ test('code strip, insert this network, trace and chart exports', { skip }, async
   await v.post({ type: 'cursor', network: { name: '<b>cur</b>', space: 'multires', code: wta.result } });
   assert.equal(await strip.count(), 4);
   assert.equal(await strip.nth(3).locator('th').textContent(), 'cursor: <b>cur</b>', 'a name is text, never markup');
+  // The host clears it when the view moves to another file (test/client/traceFollow.test.ts): the row goes.
+  await v.post({ type: 'cursor', network: null });
+  assert.equal(await strip.count(), 3);
+  assert.doesNotMatch((await strip.locator('th').allTextContents()).join(' '), /cursor:/);
   assert.deepEqual(await v.problems(), []);
   await page.close();
 });
