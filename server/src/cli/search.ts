@@ -21,6 +21,8 @@ import type { Backend } from '../core/search/measure/backend';
 import { MetricsChecker } from '../core/search/measure/checks';
 import { RunFolders, runsDirFor } from '../core/search/measure/folders';
 import { LocalBackend } from '../core/search/measure/local';
+import { latestPerNetwork } from '../core/search/measure/measuredSearch';
+export { latestPerNetwork };
 import { CommandBrokenError, MeasurementRunner } from '../core/search/measure/runner';
 import { SlurmBackend, splitArgs } from '../core/search/measure/slurm';
 import { appendMeasurement, measurementToRow, MeasurementsFormatError, readMeasurements } from '../core/search/measurementsFile';
@@ -360,10 +362,3 @@ export const searchCommand: Command = {
     }
   },
 };
-
-/** One measurement per network, the latest (a retried failure is superseded by its retry). */
-export function latestPerNetwork(ms: readonly Measurement[]): Measurement[] {
-  const last = new Map<string, number>();
-  ms.forEach((m, i) => last.set(pointKey(m.point), i));
-  return ms.filter((m, i) => last.get(pointKey(m.point)) === i);
-}
