@@ -57,24 +57,65 @@ export interface MeasuredSearchRun extends SearchResult {
   fileNotes: string[];
 }
 
-export async function runMeasuredSearch(o: MeasuredSearchOptions): Promise<MeasuredSearchRun> {
-  let history: Measurement[] = [];
-  let fileNotes: string[] = [];
-  if (existsSync(o.out)) {
-    const r = readMeasurements(o.out, { repair: true });
-    history = latestPerNetwork(r.measurements);
-    fileNotes = r.notes;
-  }
+export interface MeasuringSetupOptions {
+  space: SpaceKind;
+  objective: readonly ObjectiveTerm[];
+  catalogue?: SettingCatalogue;
+  command: string;
+  cwd: string;
+  /** Where each measurement's folder goes (runsDirFor(the measurements file)). */
+  runsDir: string;
+  /** The measurements so far (one per network). */
+  history: readonly Measurement[];
+  /** Continuing a search: measurements an interrupt cut short (folders with no row) go first. */
+  resume: boolean;
+  /** Measure the failures in history again (they leave the history). */
+  retryFailed?: boolean;
+  backend?: Backend;
+  timeout: number;
+  retries?: number;
+  retryDelay?: number;
+  brokenAfter?: number;
+  gpus?: readonly string[];
+  onAttempt?: RunnerOptions['onAttempt'];
+}
+
+export interface MeasuringSetup {
+  runner: MeasurementRunner;
+  checker: MetricsChecker;
+  /** The history the search continues from (without the failures measured again). */
+  history: Measurement[];
+  /** Networks measured before any other: the ones cut short, then the failures to retry. */
+  first: number[][];
+  cutShort: number;
+  retried: number;
+}
+
+/**
+ * The measuring runner of a search over a measurements file, with `ncprop search --resume`'s rules:
+ * measurements an interrupt cut short keep their ids and are measured first, then (retryFailed)
+ * the failures; the metrics checker knows the history's settings.
+ */
+export function measuringSetup(o: MeasuringSetupOptions): MeasuringSetup {
+  let history = o.history.slice();
+  const retried = o.retryFailed ? history.filter((m) => !m.ok) : [];
+  if (retried.length > 0) history = history.filter((m) => m.ok);
   const recorded = new Set(history.flatMap((m) => (m.id !== undefined ? [m.id] : [])));
-  const folders = new RunFolders(runsDirFor(o.out), recorded);
+  for (const m of retried) if (m.id !== undefined) recorded.add(m.id);
+  const folders = new RunFolders(o.runsDir, recorded);
   const measuredKeys = new Set(history.map((m) => pointKey(m.point)));
-  const first: { point: number[]; id: string }[] = [];
-  for (const p of folders.pending(recorded)) {
-    if (p.space !== o.space || measuredKeys.has(pointKey(p.point))) continue;
-    first.push({ point: p.point, id: p.id });
-    measuredKeys.add(pointKey(p.point));
+  const first: { point: number[]; id?: string }[] = [];
+  let cutShort = 0;
+  if (o.resume) {
+    for (const p of folders.pending(recorded)) {
+      if (p.space !== o.space || measuredKeys.has(pointKey(p.point))) continue;
+      first.push({ point: p.point, id: p.id });
+      measuredKeys.add(pointKey(p.point));
+      cutShort++;
+    }
   }
-  const ids = new Map(first.map((f) => [pointKey(f.point), f.id] as const));
+  for (const m of retried) first.push({ point: m.point, id: m.id });
+  const ids = new Map(first.flatMap((f) => (f.id !== undefined ? [[pointKey(f.point), f.id] as const] : [])));
   const checker = new MetricsChecker(o.space, o.objective, o.catalogue, history);
   const runner = new MeasurementRunner({
     space: o.space,
@@ -84,9 +125,25 @@ export async function runMeasuredSearch(o: MeasuredSearchOptions): Promise<Measu
     folders,
     checker,
     timeout: o.timeout,
+    retries: o.retries,
+    retryDelay: o.retryDelay,
+    brokenAfter: o.brokenAfter,
+    gpus: o.gpus,
     idFor: (p) => ids.get(pointKey(p)),
     onAttempt: o.onAttempt,
   });
+  return { runner, checker, history, first: first.map((f) => f.point), cutShort, retried: retried.length };
+}
+
+export async function runMeasuredSearch(o: MeasuredSearchOptions): Promise<MeasuredSearchRun> {
+  let history: Measurement[] = [];
+  let fileNotes: string[] = [];
+  if (existsSync(o.out)) {
+    const r = readMeasurements(o.out, { repair: true });
+    history = latestPerNetwork(r.measurements);
+    fileNotes = r.notes;
+  }
+  const setup = measuringSetup({ ...o, runsDir: runsDirFor(o.out), history, resume: true });
   const res = await (o.jobs > 1 ? runAsyncSearch : runSearch)(
     {
       space: o.space,
@@ -94,10 +151,10 @@ export async function runMeasuredSearch(o: MeasuredSearchOptions): Promise<Measu
       lambda: o.space === 'multires' ? o.lambda : undefined,
       flopsMax: o.flopsMax,
       paramsMax: o.paramsMax,
-      queries: history.length + Math.max(o.more, first.length),
+      queries: setup.history.length + Math.max(o.more, setup.first.length),
       seed: o.seed,
-      history,
-      first: first.map((f) => f.point),
+      history: setup.history,
+      first: setup.first,
       jobs: o.jobs,
       signal: o.signal,
       onProgress: o.onProgress,
@@ -106,7 +163,7 @@ export async function runMeasuredSearch(o: MeasuredSearchOptions): Promise<Measu
         o.onMeasurement?.(m, i);
       },
     },
-    runner,
+    setup.runner,
   );
-  return { ...res, resumed: history.length, cutShort: first.length, fileNotes };
+  return { ...res, resumed: setup.history.length, cutShort: setup.cutShort, fileNotes };
 }
