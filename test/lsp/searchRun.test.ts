@@ -130,3 +130,17 @@ test('Stop ends every running measurement (process groups), the file stays whole
   const h2 = await trusted.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 8, character: 5 } });
   assert.doesNotMatch((h2?.contents as { value: string } | undefined)?.value ?? '', /Measuring/);
 });
+
+test('failed measurements are recorded, counted in the outcome and the progress, not fatal', async () => {
+  const sub = mkdtempSync(join(dir, 'fail-'));
+  writeFileSync(join(sub, 'fail.js'), `process.stderr.write('no GPU'); process.exit(3);\n`);
+  const uri = pathToFileURL(join(sub, 'fail.ncp')).href;
+  await trusted.open(uri, `search s {\n  maximize nb201.acc\n  measurements "fail.jsonl"\n  measure "node fail.js"\n  batch 2\n}\n`);
+  const before = progress.length;
+  const out = await runCmd<Outcome>(trusted, uri);
+  assert.deepEqual(out, { ran: true, measured: 2, failed: 2 });
+  const rows = rowsOf(join(sub, 'fail.jsonl'));
+  assert.deepEqual(rows.map((r) => r.ok), [false, false]);
+  const messages = progress.slice(before).filter((p) => p.kind === 'report').map((p) => p.message ?? '');
+  assert.ok(messages.some((m) => m.includes('0 done, 2 failed')), messages.join('\n'));
+});
