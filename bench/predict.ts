@@ -77,11 +77,11 @@ async function main() {
   const one = codes[0];
   const single = time(() => mr.forEach((s) => set.get(s)!.predict(one)), 200);
   console.log(`single code × ${mr.length} settings (typed arrays): ${single.toFixed(3)} ms  (goal < 5 ms)`);
-  const singleTf = time(() => mr.forEach((s) => set.get(s)!.predictBatchTf([one])), 50);
+  const singleTf = time(() => mr.forEach((s) => set.ensemble(s)!.predictBatchTf([one])), 50);
   console.log(`  same through tfjs:                     ${singleTf.toFixed(3)} ms`);
 
   // propagation: 70 valueAndGrad steps on a relaxed code
-  const p = set.get(mr[0])!;
+  const p = set.ensemble(mr[0])!;
   const relaxed = one.map((v) => v + 0.37);
   const run70 = time(() => {
     for (let i = 0; i < 70; i++) p.valueAndGrad(relaxed, 0);

@@ -24,7 +24,8 @@ const node = {
   keepNames: true,
   logLevel: quiet ? 'error' : 'info',
   // tfjs-node(-gpu) is optional and user-installed: resolve it at run time, never bundle it.
-  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  // onnxruntime-node (`ncprop latency`) is a native addon: loaded from node_modules at run time.
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node'],
 };
 
 const entries = [

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests run for real (idempotent; seconds when present):
-# python3-torch (PyTorch for /usr/bin/python3: checks exported networks) and slurm-wlm + munge
+# python3-torch, numpy and Pillow (PyTorch for /usr/bin/python3: checks exported networks, runs
+# examples/train_measure.py) and slurm-wlm + munge
 # (a one-node Slurm started by the cluster tests). Recipe: docs/e2e.md, docs/search.md.
 set -euo pipefail
-PKGS=(python3-torch slurm-wlm munge)
+PKGS=(python3-torch python3-numpy python3-pil slurm-wlm munge)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && { echo "setup:system: ${PKGS[*]} present"; exit 0; }

@@ -13,6 +13,7 @@ import { RestartingErrorHandler } from './recovery';
 import { Traces } from './propagation/traces';
 import { interceptRunCommand, registerRunCommands, SERVER_FIT_BUDGET, SERVER_PROPAGATE, SERVER_RUN_BLOCK, useBudgetMinimum } from './propagation/propagate';
 import { registerTrainCommand } from './predictors/train';
+import { registerExportCommand } from './export/exportCommand';
 import { registerViews } from './views';
 import { trackNcpEditors } from './lastNcpEditor';
 import { initWalkthrough, WALKTHROUGH_CONTEXT, walkthroughStepDone } from './walkthrough';
@@ -143,6 +144,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }),
     ...registerRunCommands(),
     registerTrainCommand(context, log),
+    registerExportCommand(getClient),
     // A new predictor folder, or trust that makes the workspace's folder count: load again.
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('ncp.predictor.modelsPath')) void restart('ncp.predictor.modelsPath changed');

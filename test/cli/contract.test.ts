@@ -83,13 +83,15 @@ const FLAGS: Record<string, Record<string, string | null>> = {
   check: { '--json': null, '--model': models },
   fmt: { '--check': null },
   lsp: { '--stdio': null, '--node-ipc': null },
-  train: { '--data': mr, '--out': models, '--settings': 'seg', '--epochs': '1', '--members': '1', '--teacher': '0', '--seed': '1', '--set': 'dropout=0.1', '--recipe': 'ncp', '--holdout': '0.2', '--split-seed': '1', '--merge': null, '--version': 'v', '--backend': 'cpu', '--max-memory': '4000', '--max-time': '600', '--new-settings': 'mine' },
+  train: { '--data': mr, '--out': models, '--settings': 'seg', '--epochs': '1', '--members': '1', '--teacher': '0', '--seed': '1', '--set': 'dropout=0.1', '--recipe': 'ncp', '--holdout': '0.2', '--split-seed': '1', '--merge': null, '--version': 'v', '--backend': 'cpu', '--max-memory': '4000', '--max-time': '600', '--new-settings': 'mine', '--prior': 'none' },
   eval: { '--data': mr, '--model': models, '--holdout': '0.2', '--split-seed': '1', '--recipe': 'ncp', '--epochs': '1', '--members': '1', '--teacher': '0', '--seed': '1', '--set': 'dropout=0.1', '--settings': 'seg', '--json': null, '--csv': null, '--backend': 'cpu' },
   predict: { '--json': null, '--csv': null, '--setting': 'seg', '--model': models, '--backend': 'cpu', '--data': mr },
   import: { '--out': join(dir, 'imported.json'), '--name': 'n' },
-  propagate: { '--name': 'p', '--json': null, '--from': CODE, '--to': 'seg', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--strategy': 'continuous', '--steps': '3', '--lr': '0.05', '--restarts': '1', '--seed': '0', '--model': models, '--max-memory': '4000', '--max-time': '600' },
-  search: { '--data': nb, '--measure': 'true', '--timeout': '10', '--queries': '5', '--initial': '2', '--batch': '2', '--to': 'nb201', '--objective': 'nb201', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--kappa': '2', '--seed': '0', '--out': join(dir, 'walk.jsonl'), '--resume': null, '--json': null, '--jobs': '2', '--gpus': '0,1', '--retries': '1', '--retry-delay': '1', '--broken-after': '3', '--retry-failed': null, '--backend': 'local', '--slurm': null, '--slurm-args': 'debug', '--pending': 'liar' },
-  suggest: { '--data': nb, '--count': '2', '--to': 'nb201', '--objective': 'nb201', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--kappa': '2', '--seed': '0', '--json': null },
+  propagate: { '--name': 'p', '--json': null, '--from': CODE, '--to': 'seg', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--strategy': 'continuous', '--steps': '3', '--lr': '0.05', '--restarts': '1', '--seed': '0', '--model': models, '--max-memory': '4000', '--max-time': '600', '--input': '64x64', '--head': 'seg', '--classes': '10' },
+  search: { '--data': nb, '--measure': 'true', '--timeout': '10', '--queries': '5', '--initial': '2', '--batch': '2', '--to': 'nb201', '--objective': 'nb201', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--kappa': '2', '--seed': '0', '--out': join(dir, 'walk.jsonl'), '--resume': null, '--json': null, '--jobs': '2', '--gpus': '0,1', '--retries': '1', '--retry-delay': '1', '--broken-after': '3', '--retry-failed': null, '--backend': 'local', '--slurm': null, '--slurm-args': 'debug', '--pending': 'liar', '--prior': 'none', '--input': '64x64', '--head': 'seg', '--classes': '10' },
+  suggest: { '--data': nb, '--count': '2', '--to': 'nb201', '--objective': 'nb201', '--flops-max': '2.5G', '--params-max': '3M', '--lambda': '0.5', '--kappa': '2', '--seed': '0', '--json': null, '--prior': 'none', '--input': '64x64', '--head': 'seg', '--classes': '10' },
+  export: { '--format': 'onnx', '--out': join(dir, 'net.onnx'), '--input': '64x64', '--head': 'seg', '--classes': '10' },
+  latency: { '--threads': '1', '--runs': '2', '--warmup': '0', '--json': null, '--input': '64x64', '--head': 'seg', '--classes': '10' },
   run: { '--write': null, '--json': null, '--model': models, '--max-memory': '4000', '--max-time': '600' },
   nb201: { '--data': nb, '--train-samples': '20', '--seed': '0', '--starts': '1', '--restarts': '1', '--strategy': 'continuous', '--steps': '3', '--json': null, '--max-memory': '4000', '--max-time': '600' },
 };
@@ -105,9 +107,9 @@ test.before(() => {
     return { ops, acc: Math.round((50 + ops.reduce((a, o, e) => a + (o >= 3 ? 3 + e * 0.5 : o === 2 ? 1 : 0), 0)) * 100) / 100, flops: 10, params: 0.1 };
   });
   writeFileSync(nb, JSON.stringify({ ops: ['avg_pool_3x3', 'none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3'], archs }));
-  const t = ncp(['train', '--data', mr, '--out', models, '--settings', 'seg,detection', '--epochs', '2', '--members', '2', '--teacher', '0', '--holdout', '0.25', '--split-seed', '3', '--seed', '1', '--set', 'dropout=0.1', '--recipe', 'ncp', '--version', 't1', '--backend', 'cpu']);
+  const t = ncp(['train', '--data', mr, '--out', models, '--settings', 'seg,detection', '--epochs', '2', '--members', '2', '--teacher', '0', '--holdout', '0.25', '--split-seed', '3', '--seed', '1', '--set', 'dropout=0.1', '--recipe', 'ncp', '--version', 't1', '--backend', 'cpu', '--prior', 'none']);
   assert.equal(t.status, 0, t.stderr);
-  const f = ncp(['train', '--out', full, '--settings', '3ddet', '--epochs', '1', '--members', '1', '--teacher', '0']);
+  const f = ncp(['train', '--out', full, '--settings', '3ddet', '--epochs', '1', '--members', '1', '--teacher', '0', '--prior', 'none']);
   assert.equal(f.status, 0, f.stderr);
   assert.match(f.stderr, /no --data: reading .*nasbench-mr\.json \(NCP_DATA_DIR\)/);
 });
@@ -293,7 +295,7 @@ test('nb201: --data (deprecated --benchmark warns), one JSON line', () => {
 });
 
 test('train --merge keeps the other settings; the progress time never reads 1m60s', () => {
-  const m = ncp(['train', '--data', mr, '--out', full, '--settings', 'seg', '--merge', '--epochs', '1', '--members', '1', '--teacher', '0']);
+  const m = ncp(['train', '--data', mr, '--out', full, '--settings', 'seg', '--merge', '--epochs', '1', '--members', '1', '--teacher', '0', '--prior', 'none']);
   assert.equal(m.status, 0, m.stderr);
   assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(full, 'manifest.json'), 'utf8')).settings).sort(), ['3ddet', 'seg']);
   assert.equal(fmtTime(119.6), '2m00s');

@@ -237,12 +237,12 @@ test('training on your own measurements: a tiny CSV trains; one row is refused w
   const ok = join(dir, 'three.csv');
   writeFileSync(ok, ['code,setting,top1', ...fixtureCodes.slice(0, 3).map((c, i) => `${codeToString(c)},mine,${50 + i}`)].join('\n'));
   const models = join(dir, 'models-mine');
-  const t = await ncp(['train', '--data', ok, '--out', models, '--epochs', '2', '--members', '1']);
+  const t = await ncp(['train', '--data', ok, '--out', models, '--epochs', '2', '--members', '1', '--prior', 'none']);
   assert.equal(t.code, 0, t.err);
   assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(models, 'manifest.json'), 'utf8')).settings), ['mine']);
   const one = join(dir, 'one.csv');
   writeFileSync(one, `code,setting,top1\n${codeToString(fixtureCodes[0])},mine,50\n`);
-  const r = await ncp(['train', '--data', one, '--out', join(dir, 'models-one'), '--epochs', '2', '--members', '1']);
+  const r = await ncp(['train', '--data', one, '--out', join(dir, 'models-one'), '--epochs', '2', '--members', '1', '--prior', 'none']);
   assert.equal(r.code, 2);
   assert.match(r.err, /setting 'mine': 1 measured network\(s\) \(\+5 teacher-labelled\); training needs at least 10 examples/);
   assert.equal(existsSync(join(dir, 'models-one')), false);

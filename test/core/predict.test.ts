@@ -183,7 +183,7 @@ test('shipped predictors load from the source tree and cover the 8 settings and 
   for (const s of ['cls-50-1000', 'cls-50-100', 'cls-10-1000', 'cls-10c', 'seg', 'seg-4x', 'video', 'video-p', 'nb201']) {
     assert.ok(set.get(s), `missing ${s}`);
   }
-  assert.ok(set.get('seg')!.members.length >= 5);
+  assert.ok(set.ensemble('seg')!.members.length >= 5);
   assert.match(set.version, /\S/);
 });
 

@@ -20,7 +20,7 @@ test('a set that fails its check after writing leaves the old folder as it was, 
   cpSync(defaultModelsDir(), models, { recursive: true });
   const before = snapshot(models);
   const set = await loadPredictorSet(models, { settings: ['seg', 'video'] });
-  const bad = set.get('video')!;
+  const bad = set.ensemble('video')!;
   bad.members[0].trunk[0].W[3] = 5e37; // a damaged weight: written fine, refused on the check
   await assert.rejects(savePredictorSetSafely(models, [set.get('seg')!, bad], meta), (e: Error) => e instanceof ModelFormatError && /video\.json: members\[0\]\.trunk\[0\]\.W: value 3/.test(e.message));
   assert.deepEqual(snapshot(models), before);

@@ -21,5 +21,7 @@ export const commands: CommandEntry[] = [
   { name: 'run', summary: "run a .ncp file's propagate or search block as the editor does (--write inserts the result)", load: async () => (await import('./run')).runCommand },
   { name: 'nb201', summary: 'NCP on NAS-Bench-201: train a predictor, propagate cells, compare with the optimum', load: async () => (await import('./nb201')).nb201Command },
   { name: 'search', summary: 'closed-loop search: choose which networks to measure next, measure them, repeat', load: async () => (await import('./search')).searchCommand },
+  { name: 'export', summary: "write a network as PyTorch, ONNX or the authors' arguments", load: async () => (await import('./export')).exportCommand },
+  { name: 'latency', summary: 'inference time of a network on this machine (ONNX Runtime, CPU)', load: async () => (await import('./latency')).latencyCommand },
   { name: 'suggest', summary: 'the next networks to train, from a measurements file', load: async () => (await import('./suggest')).suggestCommand },
 ];

@@ -5,6 +5,7 @@ import { CELL_NOT_A_NETWORK, readCodeInputs, type CodeInput } from './codes';
 import { UNREADABLE_FILE_STATUS } from './inputFile';
 import { cost, costBreakdown, type Cost, type CostOptions } from '../core/cost';
 import { codeToString } from '../core/space/multires';
+import { targetOption } from './targetOption';
 
 const help = `Usage: ${CLI_NAME} flops [options] [CODE | FILE.txt | -] ...
 
@@ -45,15 +46,6 @@ Examples:
   ${CLI_NAME} flops --input 512x1024 --head seg codes.txt
   cat codes.txt | ${CLI_NAME} flops --json > cost.jsonl`;
 
-function parseInput(text: string): [number, number] {
-  const m = /^\s*(\d+)\s*(?:[x×X*,]\s*(\d+))?\s*$/.exec(text);
-  if (!m) throw new UsageError(`--input: expected HxW (e.g. 512x1024) or one number, got '${text}'`);
-  const h = Number(m[1]);
-  const w = m[2] === undefined ? h : Number(m[2]);
-  if (h < 1 || w < 1) throw new UsageError(`--input: height and width must be positive, got '${text}'`);
-  return [h, w];
-}
-
 function describe(opts: CostOptions): string {
   const [h, w] = opts.input ?? [128, 128];
   const head = opts.head ?? 'cls';
@@ -93,18 +85,7 @@ export const flopsCommand: Command = {
       },
     }, io);
     const mode = outputMode(values);
-    const opts: CostOptions = {};
-    if (values.input !== undefined) opts.input = parseInput(values.input);
-    if (values.head !== undefined) {
-      if (values.head !== 'cls' && values.head !== 'seg') throw new UsageError(`--head: expected cls or seg, got '${values.head}'`);
-      opts.head = values.head;
-    }
-    if (values.classes !== undefined) {
-      if (!/^\d+$/.test(values.classes) || Number(values.classes) < 1) {
-        throw new UsageError(`--classes: expected a positive integer, got '${values.classes}'`);
-      }
-      opts.classes = Number(values.classes);
-    }
+    const opts: CostOptions = targetOption(values);
     if (positionals.length === 0 && (io.stdin as { isTTY?: boolean }).isTTY) {
       throw new UsageError('no codes: give codes as arguments, a .txt file, or pipe them on standard input');
     }

@@ -2,11 +2,12 @@
 import { resolve } from 'node:path';
 import { CLI_NAME, UsageError, writeLine, type CliIO, type Command } from './command';
 import { choiceOption, intOption, numberOption } from './options';
+import { TARGET_OPTIONS, describeCostTarget, hasTarget, targetOption } from './targetOption';
 import { jsonRecord, metricArgument, parseOptions, quantityOption, settingArgument, useModelCatalogue } from './contract';
 import { LIMITS } from '../core/limits';
 import { DEFAULT_MAX_SECONDS } from '../core/run/budget';
 import { BUDGET_OPTIONS, budgetHelp, budgetLimits, startBudget, type BudgetLimits } from './budgetOption';
-import { propagate, parseTerm, termLabel, PropagationError, STRATEGIES, type ObjectiveTerm, type Progress, type PropagationResult } from '../core/propagate';
+import { costModelAt, propagate, parseTerm, termLabel, PropagationError, STRATEGIES, type ObjectiveTerm, type Progress, type PropagationResult } from '../core/propagate';
 import { resultBlock, resultJson, traceLines } from '../core/propagate/format';
 import { CodeFormatError, codeToString, parseCode } from '../core/space/multires';
 import { CellFormatError, parseCellString } from '../core/space/nb201';
@@ -16,6 +17,7 @@ import { InputFileError } from './inputFile';
 import { BUILTIN_DEFAULTS, freshName, isProblem, languagePrinter, requestFor, resultTask, type PropagationOptionsNoRun } from '../features/propagation/propagationRequest';
 import { loadPredictorSet } from '../core/predict';
 import type { PredictorSet } from '../core/predict/types';
+import type { CostOptions } from '../core/cost';
 
 const help = `Usage: ${CLI_NAME} propagate FILE.ncp [--name P] [--json] [budget and search options]
        ${CLI_NAME} propagate --from CODE --to TASK|SETTING[.METRIC] [options]
@@ -45,6 +47,11 @@ Options:
                            always fits; a plain number is refused, both readings shown)
   --params-max X           hard budget on parameters with its unit: 3M or 3000K
   --lambda L               weight of the exact FLOPs (G) subtracted from the objective (default ${BUILTIN_DEFAULTS.lambda})
+  --input HxW, --head cls|seg, --classes N
+                           the input size, head and classes the budgets, lambda and the printed
+                           cost count at (default 128x128, cls, 50: the benchmark's); e.g.
+                           --input 512x1024 --head seg for Cityscapes. In a file, a block's
+                           \`at 512x1024 seg\` line says the same (these flags override it)
   --strategy S             winner-takes-all (default) or continuous
   --steps N                steps per run (default ${BUILTIN_DEFAULTS.steps})
   --lr X                   continuous: step size in normalised units (default 0.05)
@@ -99,9 +106,10 @@ export async function runOne(
   predictors: PredictorSet,
   label: string,
   limits: BudgetLimits,
+  costAt?: CostOptions,
 ): Promise<PropagationResult> {
   const rep = progressReporter(io, label);
-  const r = await propagate({ ...options, onProgress: rep.onProgress, budget: startBudget(limits) }, (s) => predictors.get(s));
+  const r = await propagate({ ...options, onProgress: rep.onProgress, budget: startBudget(limits) }, (s) => predictors.get(s), costModelAt(costAt));
   rep.done(r);
   for (const n of r.notes) writeLine(io.stderr, `${label}: note: ${n}`);
   return r;
@@ -152,8 +160,10 @@ export const propagateCommand: Command = {
         seed: { type: 'string' },
         model: { type: 'string' },
         ...BUDGET_OPTIONS,
+        ...TARGET_OPTIONS,
       },
     }, io);
+    const costAt = targetOption(values);
     const modelDir = values.model === undefined ? undefined : resolve(io.cwd, values.model);
     const catalogue = useModelCatalogue(modelDir);
     const json = values.json === true;
@@ -217,7 +227,11 @@ export const propagateCommand: Command = {
           steps: BUILTIN_DEFAULTS.steps,
           ...overrides,
         };
-        const r = await runOne(io, options, predictors, 'propagate', limits);
+        if (hasTarget(costAt)) {
+          if (cells) throw new UsageError('--input, --head and --classes apply to multi-resolution networks, not NAS-Bench-201 cells');
+          writeLine(io.stderr, `${CLI_NAME} propagate: FLOPs and params count at ${describeCostTarget(costAt)}`);
+        }
+        const r = await runOne(io, options, predictors, 'propagate', limits, costAt);
         printResult(io, r, json, `propagated_${resultTask(objective)}`, 'the --from code', {});
         return 0;
       }
@@ -249,7 +263,7 @@ export const propagateCommand: Command = {
         }
         predictors ??= await loadPredictorSet(modelDir);
         try {
-          const r = await runOne(io, { ...req.options, ...overrides }, predictors, `propagate ${req.name}`, limits);
+          const r = await runOne(io, { ...req.options, ...overrides }, predictors, `propagate ${req.name}`, limits, hasTarget(costAt) ? costAt : undefined);
           const name = freshName(analysis.ast, `${req.source}_${resultTask(req.options.objective)}`);
           printResult(io, r, json, name, req.source, { name: req.name, source: req.source });
         } catch (e) {

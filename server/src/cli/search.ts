@@ -8,6 +8,7 @@ import { dataArgumentError, fileWritten } from './inputFile';
 import { BestSoFar, bestText, rowScore, rowText } from './searchRows';
 import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { choiceOption, intOption, numberOption } from './options';
+import { TARGET_OPTIONS, describeCostTarget, hasTarget, targetOption } from './targetOption';
 import { catalogueFromData, jsonRecord, objectiveArgument, parseOptions, quantityOption } from './contract';
 import { PropagationError, termLabel } from '../core/propagate';
 import { BUILTIN_DEFAULTS } from '../features/propagation/propagationRequest';
@@ -29,6 +30,7 @@ import { appendMeasurement, measurementToRow, MeasurementsFormatError, readMeasu
 import { SearchCancelled, SearchError, type Measurement, type Measurer, type SpaceKind } from '../core/search/types';
 import { codeToString } from '../core/space/multires';
 import { cellToString } from '../core/space/nb201';
+import { PRIOR_HELP, priorOption } from './priorOption';
 
 const help = `Usage: ${CLI_NAME} search (--data FILE | --measure CMD) --queries N [options]
 
@@ -45,7 +47,8 @@ Measuring:
                          there within the budget (noted); --benchmark is a deprecated alias
   --measure CMD          run CMD (through the shell) once per network: the network as one JSON
                          object on stdin and in NCP_NETWORK — {"space":"multires","code":[27
-                         integers],"string":"…"} or {"space":"nb201","cell":"|…|"} — and its
+                         integers],"string":"…","authors":{input_channel, network_setting,
+                         last_channel}} or {"space":"nb201","cell":"|…|"} — and its
                          metrics as the last JSON object it prints on stdout: {"seg": {"mIoU": 76.1}}
                          naming the objective's settings and metrics (a setting of your own is
                          accepted). Each measurement runs in its own folder beside --out
@@ -78,6 +81,10 @@ Options:
   --flops-max X          hard budget on FLOPs with its unit (2.5G or 2500M; multires; never exceeded)
   --params-max X         hard budget on parameters with its unit (3M or 3000K)
   --lambda L             weight of the exact FLOPs subtracted from the objective (default ${BUILTIN_DEFAULTS.lambda}; multires)
+  --input HxW, --head cls|seg, --classes N
+                         the input size, head and classes the budget and lambda count FLOPs and
+                         params at (default 128x128, cls, 50: the benchmark's), e.g. --input
+                         512x1024 --head seg; also passed to CMD as "input", "head", "classes"
   --kappa K              weight of the ensemble's spread in the acquisition (default ${SEARCH_DEFAULTS.kappa})
   --seed S               seed (default 0); the same seed and measurements give the same search
   --out FILE             measurements file (JSON Lines), appended as each measurement arrives
@@ -85,6 +92,7 @@ Options:
                          measurements an interrupt cut short are measured again (Slurm jobs still
                          queued or running are waited for, not started twice)
   --json                 JSON Lines: one object per measurement, then a summary object
+${PRIOR_HELP}
   -h, --help             this text
 
 Exit status: 0 done, 1 no successful measurement, the command seems broken or the search failed,
@@ -136,6 +144,8 @@ export const searchCommand: Command = {
         slurm: { type: 'boolean' },
         'slurm-args': { type: 'string' },
         pending: { type: 'string' },
+        prior: { type: 'string' },
+        ...TARGET_OPTIONS,
       },
     }, io);
     if ((values.data === undefined) === (values.measure === undefined)) throw new UsageError('give one of --data FILE or --measure CMD');
@@ -173,6 +183,9 @@ export const searchCommand: Command = {
     if (space === 'nb201' && (flopsMax !== undefined || paramsMax !== undefined || lambda !== undefined)) {
       throw new UsageError('--flops-max, --params-max and --lambda apply to multi-resolution networks, not NAS-Bench-201 cells');
     }
+    const costAt = targetOption(values);
+    if (space === 'nb201' && hasTarget(costAt)) throw new UsageError('--input, --head and --classes apply to multi-resolution networks, not NAS-Bench-201 cells');
+    if (hasTarget(costAt)) writeLine(io.stderr, `${CLI_NAME} search: FLOPs and params count at ${describeCostTarget(costAt)}`);
     if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out FILE (the measurements to continue)');
     if (values['retry-failed'] && !values.resume) throw new UsageError('--retry-failed goes with --resume (it measures the failures in --out again)');
     const gpus = values.gpus === undefined ? undefined : values.gpus.split(',').map((g) => g.trim());
@@ -253,6 +266,7 @@ export const searchCommand: Command = {
         retryDelay,
         brokenAfter,
         gpus: backendName === 'slurm' ? undefined : gpus,
+        ...(hasTarget(costAt) ? { target: costAt } : {}),
       });
       ({ history, first, checker } = setup);
       measurer = setup.runner;
@@ -263,9 +277,10 @@ export const searchCommand: Command = {
     }
     if (out && values.resume) writeLine(io.stderr, `${CLI_NAME} search: resuming with ${history.length} measurement(s) from ${values.out}`);
 
+    const prior = await priorOption(values.prior, io, 'search');
     const json = values.json === true;
     const lambdaUsed = space === 'multires' ? (lambda ?? BUILTIN_DEFAULTS.lambda) : 0;
-    const b = budgeting(space, { flopsMax, paramsMax, lambda: lambdaUsed });
+    const b = budgeting(space, { flopsMax, paramsMax, lambda: lambdaUsed, cost: costAt });
     // "best so far" compares objectives within the budget, from the resumed rows on (searchRows.ts)
     const bestSoFar = new BestSoFar(history, objective, b);
     const controller = new AbortController();
@@ -285,6 +300,7 @@ export const searchCommand: Command = {
           lambda: space === 'multires' ? lambdaUsed : undefined,
           flopsMax,
           paramsMax,
+          cost: costAt,
           queries,
           initial,
           batch,
@@ -294,6 +310,7 @@ export const searchCommand: Command = {
           first,
           jobs,
           pending: pendingRule,
+          prior,
           signal: controller.signal,
           onProgress: (p) => {
             if (!io.stderrIsTTY || p.phase !== 'measuring') return;

@@ -5,6 +5,7 @@ import { checkData } from './dataChecks';
 import { dataArgumentError } from './inputFile';
 import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { intOption, numberOption } from './options';
+import { TARGET_OPTIONS, describeCostTarget, hasTarget, targetOption } from './targetOption';
 import { catalogueFromData, estimate, jsonRecord, objectiveArgument, parseOptions, quantityOption } from './contract';
 import { termLabel } from '../core/propagate';
 import { BUILTIN_DEFAULTS } from '../features/propagation/propagationRequest';
@@ -13,6 +14,7 @@ import { SEARCH_DEFAULTS, SEARCH_LIMITS } from '../core/search/loop';
 import { suggestNext } from '../core/search/suggest';
 import { measurementsFromData } from '../core/search/fromData';
 import { pointText } from './search';
+import { PRIOR_HELP, priorOption } from './priorOption';
 
 const help = `Usage: ${CLI_NAME} suggest --data FILE… --count K --to OBJ [options]
 
@@ -30,8 +32,12 @@ Options:
   --flops-max X          hard budget on FLOPs with its unit (2.5G or 2500M; multires)
   --params-max X         hard budget on parameters with its unit (3M or 3000K)
   --lambda L             weight of the exact FLOPs subtracted (default ${BUILTIN_DEFAULTS.lambda}; multires)
+  --input HxW, --head cls|seg, --classes N
+                         the input size, head and classes the budget and lambda count FLOPs and
+                         params at (default 128x128, cls, 50: the benchmark's)
   --kappa K              weight of the spread in the acquisition (default ${SEARCH_DEFAULTS.kappa})
   --seed S               seed (default 0)
+${PRIOR_HELP}
   --json                 JSON Lines: one object per suggestion, predicted as {mean, std}
 
 Exit status: 0 suggestions printed, 1 too few measurements or none found, 2 usage.
@@ -60,6 +66,8 @@ export const suggestCommand: Command = {
         kappa: { type: 'string' },
         seed: { type: 'string' },
         json: { type: 'boolean' },
+        prior: { type: 'string' },
+        ...TARGET_OPTIONS,
       },
     }, io);
     if (values.data === undefined) throw new UsageError('--data FILE is required (the measurements so far)');
@@ -88,19 +96,25 @@ export const suggestCommand: Command = {
     if (space === 'nb201' && (flopsMax !== undefined || paramsMax !== undefined || lambdaOpt !== undefined)) {
       throw new UsageError('--flops-max, --params-max and --lambda apply to multi-resolution networks, not NAS-Bench-201 cells');
     }
+    const costAt = targetOption(values);
+    if (space === 'nb201' && hasTarget(costAt)) throw new UsageError('--input, --head and --classes apply to multi-resolution networks, not NAS-Bench-201 cells');
+    if (hasTarget(costAt)) writeLine(io.stderr, `${CLI_NAME} suggest: FLOPs and params count at ${describeCostTarget(costAt)}`);
     const kappa = numberOption(values.kappa, '--kappa', { min: 0, max: 100 }) ?? SEARCH_DEFAULTS.kappa;
     const seed = intOption(values.seed, '--seed', 0) ?? 0;
     const measurements = measurementsFromData(data, space);
     if (measurements.length === 0) {
       throw new UsageError(`--data: ${data.sources.join(', ')} holds no ${space === 'nb201' ? 'NAS-Bench-201 cells' : 'multi-resolution networks'}, the space of ${objective.map(termLabel).join(' + ')}`);
     }
+    const prior = await priorOption(values.prior, io, 'suggest');
     // the same step as the editor's "Suggest next networks" lens (core/search/suggest.ts)
     const r = await suggestNext({
+      prior,
       space,
       measurements,
       objective,
       flopsMax,
       paramsMax,
+      cost: costAt,
       lambda: space === 'multires' ? (lambdaOpt ?? BUILTIN_DEFAULTS.lambda) : 0,
       count,
       kappa,

@@ -19,7 +19,11 @@ import { initBackend, BACKEND_CHOICES, type BackendChoice } from '../core/predic
 import { BenchmarkFormatError } from '../core/benchmark';
 import { DataError, dataName } from '../core/data';
 import { declareSetting, SettingCatalogue } from '../core/settings';
-import type { EnsemblePredictor } from '../core/predict/ensemble';
+import type { SetPredictor } from '../core/predict/store';
+import { defaultModelsDir } from '../core/predict/store';
+import { ModelFormatError } from '../core/predict/format';
+import { MIN_CALIBRATION_ROWS, MIN_TRANSFER_ROWS, trainTransferSettings, type PriorPredictor, type TransferTrained } from '../core/predict/transfer';
+import type { SettingData } from '../core/predict/dataset';
 
 /** Default time budget of a training run: generous (the authors' recipe on every setting takes minutes). */
 const TRAIN_MAX_SECONDS = 6 * 3600;
@@ -48,6 +52,14 @@ Options:
   --set k=v,…          any other recipe field over the recipe (the names in the manifest's
                        config), e.g. --set dropout=0.1,trunk=256+128,select=tau
   --recipe R           ncp (ours, default) or authors (models/mlp.py, tools/train_predictor.py)
+  --prior DIR|none     train transfer predictors from a model folder's settings (the source):
+                       a Gaussian process on the source's predictions, log-costs and the code,
+                       trusting the source as far as leave-one-out on your rows confirms it;
+                       from 3 rows; spreads calibrated on your rows from ${MIN_CALIBRATION_ROWS} rows on
+                       ('uncalibrated' below). Default: the shipped set, for the settings it
+                       lacks (settings it has train as with 'none'); 'none': MLP ensembles
+                       from scratch for every setting. The source settings are copied into
+                       DIR, so that --out holds everything the new settings read
   --holdout F          leave out this fraction of the architectures (seeded by --split-seed),
   --split-seed S       to evaluate on them with '${CLI_NAME} eval --holdout F --split-seed S' (default 1)
   --merge              add to the models already in DIR instead of replacing them
@@ -154,6 +166,7 @@ export const trainCommand: Command = {
         recipe: { type: 'string' },
         merge: { type: 'boolean' },
         version: { type: 'string' },
+        prior: { type: 'string' },
         ...BUDGET_OPTIONS,
       },
       allowPositionals: false,
@@ -169,23 +182,93 @@ export const trainCommand: Command = {
     const data = holdout !== undefined ? splitData(rest.data, holdout, splitSeed).train : rest.data;
 
     const backend = await initBackend(backendChoice);
-    writeLine(io.stderr, `${CLI_NAME} train: ${data.settings.length} setting(s) from ${basename(dataPath)}, recipe '${base.recipe}', backend ${backend}`);
+    // the prior: which settings train as transfer models, and from what
+    const priorArg = values.prior;
+    const priorDir = priorArg === undefined ? defaultModelsDir() : priorArg === 'none' ? undefined : resolve(io.cwd, priorArg);
+    let prior: PriorPredictor[] = [];
+    let priorSet: Awaited<ReturnType<typeof loadPredictorSet>> | undefined;
+    if (priorDir !== undefined) {
+      try {
+        priorSet = await loadPredictorSet(priorDir);
+      } catch (e) {
+        if (!(e instanceof ModelFormatError)) throw e;
+        if (priorArg !== undefined) throw new UsageError(`--prior: ${e.message}`);
+        writeLine(io.stderr, `${CLI_NAME} train: the shipped predictors cannot be read (${e.message}); training every setting from scratch`);
+      }
+      const set = priorSet;
+      if (set) prior = set.settings.flatMap((s) => (set.ensemble(s) ? [{ setting: s, predictor: set.ensemble(s)! }] : []));
+    }
+    const known = new Set(prior.map((p) => p.setting));
+    const isTransfer = (d: SettingData) => prior.length > 0 && (priorArg !== undefined || !known.has(d.setting));
+    const transferData = data.settings.filter(isTransfer);
+    const scratchData = data.settings.filter((d) => !isTransfer(d));
+    // before any training: too few rows is the data's problem, said as such
+    for (const d of transferData) {
+      if (d.inputs.length < MIN_TRANSFER_ROWS) throw new DataError(`setting '${d.setting}': ${d.inputs.length} measured network(s); a transfer predictor needs at least ${MIN_TRANSFER_ROWS}: measure more networks`);
+    }
+    writeLine(io.stderr, `${CLI_NAME} train: ${data.settings.length} setting(s) from ${basename(dataPath)}, ${scratchData.length ? `recipe '${base.recipe}', backend ${backend}` : ''}${scratchData.length && transferData.length ? '; ' : ''}${transferData.length ? `${transferData.length} by transfer from ${priorDir}` : ''}`);
     const progress = progressPrinter(io.stderr, io.stderrIsTTY);
     const started = Date.now();
-    let trained;
+    let trained: Awaited<ReturnType<typeof trainSettings>> = [];
+    let transferred: TransferTrained[] = [];
     try {
-      trained = await trainSettings(data.settings, { base, seed, overrides, onProgress: (p) => progress.update(p), budget: startBudget(limits) });
-    } catch (e) {
-      if (!(e instanceof BudgetExceeded)) throw e;
+      const budget = startBudget(limits);
+      if (scratchData.length) trained = await trainSettings(scratchData, { base, seed, overrides, onProgress: (p) => progress.update(p), budget });
       progress.done();
+      transferred = trainTransferSettings(transferData, prior, { seed, onTick: () => budget.check(), onSetting: (s, i, n) => writeLine(io.stderr, `${CLI_NAME} train: transfer ${i + 1}/${n} '${s}'`) });
+    } catch (e) {
+      progress.done();
+      if (e instanceof RangeError && !(e instanceof BudgetExceeded)) {
+        writeLine(io.stderr, `${CLI_NAME} train: stopped, nothing saved: ${e.message}`);
+        return 1;
+      }
+      if (!(e instanceof BudgetExceeded)) throw e;
       // Nothing was written: the model folder keeps what it had.
       writeLine(io.stderr, `${CLI_NAME} train: stopped, nothing saved: ${e.message}`);
       return 1;
     }
-    progress.done();
 
-    let predictors: EnsemblePredictor[] = trained.map((t) => t.predictor);
+    let predictors: SetPredictor[] = trained.map((t) => t.predictor);
     const extra: Record<string, Record<string, unknown>> = {};
+    // the sources the transfer models read come along (unless a setting trained here replaces one)
+    const sourceNames = new Set(transferred.flatMap((t) => t.sources));
+    const priorManifest = priorSet?.manifest;
+    for (const s of sourceNames) {
+      if (predictors.some((p) => p.setting === s)) continue;
+      predictors.push(priorSet!.ensemble(s)!);
+      const entry = priorManifest?.settings[s] ?? {};
+      extra[s] = { ...Object.fromEntries(Object.entries(entry).filter(([k]) => !['file', 'sha256', 'metrics', 'inputDim', 'features', 'members'].includes(k))), copiedFrom: priorDir };
+    }
+    for (const t of transferred) {
+      predictors.push(t.predictor);
+      const d = transferData.find((s) => s.setting === t.predictor.setting);
+      const info = declareSetting(t.predictor.setting, { task: d?.task, label: d?.label, metrics: [...t.predictor.metrics] });
+      const cal = t.predictor.calibration(0);
+      const h = t.predictor.model.models[0].hyper;
+      const chosen = h.src > 0 && h.rbf > 0 ? 'source + from scratch' : h.src > 0 ? 'source (stacking)' : 'from scratch';
+      extra[t.predictor.setting] = {
+        task: info.task,
+        label: info.label,
+        trainedOn: basename(dataPath),
+        trainArchs: d?.inputs.length,
+        prior: priorDir,
+        model: chosen,
+        // leave-one-out on the user's rows, with the spread scale fitted on the same rows
+        spread: t.predictor.model.models.map((m, k) => ({
+          metric: t.predictor.metrics[k],
+          calibrated: m.calibration.calibrated,
+          scale: Math.round(m.calibration.scale * 1000) / 1000,
+          looCoverage1: Math.round(m.calibration.coverage1 * 1000) / 1000,
+          looCoverage2: Math.round(m.calibration.coverage2 * 1000) / 1000,
+          rows: m.calibration.rows,
+        })),
+        seconds: Math.round(t.seconds * 10) / 10,
+      };
+      const covText = cal.calibrated
+        ? `spread calibrated on ${cal.rows} rows (leave-one-out ±1 ${(cal.coverage1 * 100).toFixed(0)}%, ±2 ${(cal.coverage2 * 100).toFixed(0)}%)`
+        : `spread uncalibrated (${cal.rows} rows; calibration needs ${MIN_CALIBRATION_ROWS})`;
+      writeLine(io.stderr, `${CLI_NAME} train: '${t.predictor.setting}': ${chosen} over ${t.sources.length} source setting(s); ${covText}`);
+    }
     trained.forEach((t) => {
       const d = data.settings.find((s) => s.setting === t.predictor.setting);
       // the manifest records what the setting is, so every later user (predict, the language
@@ -209,7 +292,11 @@ export const trainCommand: Command = {
       const old = readManifest(outDir);
       const oldSet = await loadPredictorSet(outDir);
       const fresh = new Set(predictors.map((p) => p.setting));
-      const kept = oldSet.settings.filter((s) => !fresh.has(s)).map((s) => oldSet.get(s) as EnsemblePredictor);
+      const kept = oldSet.settings.filter((s) => !fresh.has(s)).map((s) => oldSet.get(s)!);
+      for (const k of kept) {
+        const reads = 'map' in k ? k.map.sources.map((x) => x.setting).filter((x) => fresh.has(x)) : [];
+        if (reads.length) throw new UsageError(`--merge: the transfer model '${k.setting}' in ${outDir} reads ${reads.join(', ')}, which this run replaces; retrain '${k.setting}' too (add its data)`);
+      }
       for (const s of kept) extra[s.setting] = Object.fromEntries(Object.entries(old.settings[s.setting]).filter(([k]) => !['file', 'sha256', 'metrics', 'inputDim', 'features', 'members'].includes(k)));
       predictors = [...kept, ...predictors];
       command = `${old.command} && ${cmd}`;
@@ -219,7 +306,7 @@ export const trainCommand: Command = {
     // written beside DIR, checked, then swapped in: a failure here leaves the old set as it was
     await savePredictorSetSafely(outDir, predictors, { version, command, seed, recipe: base.recipe, data: dataInfo, extra });
     const secs = (Date.now() - started) / 1000; // teacher labels included
-    writeLine(io.stderr, `${CLI_NAME} train: saved ${trained.length} predictor(s) to ${outDir} in ${secs.toFixed(1)} s`);
+    writeLine(io.stderr, `${CLI_NAME} train: saved ${trained.length + transferred.length} predictor(s) to ${outDir} in ${secs.toFixed(1)} s`);
     return 0;
   },
 };

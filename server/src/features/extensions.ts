@@ -10,11 +10,13 @@ import type { Capability, CommandHandler, RequestHandler, ServerServices } from 
 import { propagation } from './propagation';
 import { views } from './views';
 import { search } from './search';
+import { exporting } from './export';
 
 export const capabilities: readonly Capability[] = [
   propagation, // propagation/: run a block, propagate at the cursor, fit a budget, traces
   views, // views/: benchmark explorer, compare, network at the cursor, insert a network
   search, // search/: suggest networks, search progress
+  exporting, // export/: a network as PyTorch, ONNX or the authors' arguments
 ];
 
 export const requestHandlers: RequestHandler[] = capabilities.flatMap((c) => c.requests);

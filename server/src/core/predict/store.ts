@@ -8,6 +8,14 @@ import { TFJS_BATCH, type EnsemblePredictor } from './ensemble';
 import { rawFeatureMatrix } from './features';
 import { FORMAT_VERSION, ModelFormatError, SET_FORMAT, parsePredictor, serializePredictor, sha256, type Manifest, type SettingEntry } from './format';
 import { backendInUse, initBackend, type BackendChoice } from './backend';
+import { isTransferText, parseTransfer, serializeTransfer, type TransferPredictor } from './transfer';
+
+/** What a model folder holds per setting: a trained ensemble, or a transfer model over other settings of the folder. */
+export type SetPredictor = EnsemblePredictor | TransferPredictor;
+
+function isEnsemble(p: SetPredictor): p is EnsemblePredictor {
+  return 'spec' in p && 'members' in p;
+}
 
 export const MANIFEST = 'manifest.json';
 
@@ -27,15 +35,20 @@ export class LoadedPredictorSet implements PredictorSet {
   constructor(
     readonly dir: string,
     readonly manifest: Manifest,
-    private readonly predictors: Map<string, EnsemblePredictor>,
+    private readonly predictors: Map<string, SetPredictor>,
     /** The tfjs backend batches run on ('none' when none could start: the typed-array path still works). */
     readonly backend: string,
   ) {
     this.version = manifest.version;
     this.settings = [...predictors.keys()];
   }
-  get(setting: string): EnsemblePredictor | undefined {
+  get(setting: string): SetPredictor | undefined {
     return this.predictors.get(setting);
+  }
+  /** The setting's predictor when it is a trained ensemble (undefined for a transfer model). */
+  ensemble(setting: string): EnsemblePredictor | undefined {
+    const p = this.predictors.get(setting);
+    return p && isEnsemble(p) ? p : undefined;
   }
 
   /**
@@ -56,10 +69,12 @@ export class LoadedPredictorSet implements PredictorSet {
       for (const p of predictors) out.set(p.setting, p.predictBatch(inputs));
       return out;
     }
+    for (const p of predictors) if (!isEnsemble(p)) out.set(p.setting, p.predictBatch(inputs));
     // one tensor of unstandardised features per feature kind, shared by the settings that read it
     const shared = new Map<string, tf.Tensor2D>();
     try {
       for (const p of predictors) {
+        if (!isEnsemble(p)) continue;
         const key = `${p.spec.kind}:${p.inputDim}`;
         let x = shared.get(key);
         if (!x) {
@@ -129,10 +144,16 @@ export async function loadPredictorSet(dir?: string, opts: LoadOptions = {}): Pr
   return new LoadedPredictorSet(root, manifest, predictors, backend);
 }
 
-/** Every wanted model file of a set, checked against the manifest's checksum and parsed. */
-function readPredictors(root: string, manifest: Manifest, wanted: readonly string[]): Map<string, EnsemblePredictor> {
-  const predictors = new Map<string, EnsemblePredictor>();
-  for (const s of wanted) {
+/**
+ * Every wanted model file of a set, checked against the manifest's checksum and parsed; a
+ * transfer model brings the source settings it reads (parsed first).
+ */
+function readPredictors(root: string, manifest: Manifest, wanted: readonly string[]): Map<string, SetPredictor> {
+  const predictors = new Map<string, SetPredictor>();
+  const texts = new Map<string, string>();
+  const readChecked = (s: string): string => {
+    const cached = texts.get(s);
+    if (cached !== undefined) return cached;
     const entry = manifest.settings[s];
     if (!entry) throw new ModelFormatError(`${join(root, MANIFEST)}: no predictor for setting '${s}' (has ${Object.keys(manifest.settings).join(', ')})`);
     const path = join(root, entry.file);
@@ -140,10 +161,29 @@ function readPredictors(root: string, manifest: Manifest, wanted: readonly strin
     if (sha256(text) !== entry.sha256) {
       throw new ModelFormatError(`${path}: checksum mismatch with ${MANIFEST} (the file is corrupt or was edited); retrain with 'ncprop train' or reinstall`);
     }
-    const p = parsePredictor(text, path);
+    texts.set(s, text);
+    return text;
+  };
+  const load = (s: string, chain: readonly string[]): SetPredictor => {
+    const have = predictors.get(s);
+    if (have) return have;
+    const text = readChecked(s);
+    const path = join(root, manifest.settings[s].file);
+    let p: SetPredictor;
+    if (isTransferText(text)) {
+      p = parseTransfer(text, path, (src) => {
+        if (!manifest.settings[src]) return undefined;
+        if (chain.includes(src) || src === s) throw new ModelFormatError(`${path}: source setting '${src}' reads this setting in turn (a circle)`);
+        return { predictor: load(src, [...chain, s]), sha256: manifest.settings[src].sha256 };
+      });
+    } else {
+      p = parsePredictor(text, path);
+    }
     if (p.setting !== s) throw new ModelFormatError(`${path}: holds setting '${p.setting}', the manifest says '${s}'`);
     predictors.set(s, p);
-  }
+    return p;
+  };
+  for (const s of wanted) load(s, []);
   return predictors;
 }
 
@@ -158,20 +198,29 @@ export interface SaveMeta {
 }
 
 /** Writes one file per predictor and the manifest (last, so a crash never leaves a valid-looking set). */
-export function savePredictorSet(dir: string, predictors: readonly EnsemblePredictor[], meta: SaveMeta): Manifest {
+export function savePredictorSet(dir: string, predictors: readonly SetPredictor[], meta: SaveMeta): Manifest {
   mkdirSync(dir, { recursive: true });
   const settings: Record<string, SettingEntry> = {};
-  for (const p of predictors) {
+  // ensembles first: a transfer model records its sources' checksums
+  const ordered = [...predictors.filter(isEnsemble), ...predictors.filter((p) => !isEnsemble(p))];
+  for (const p of ordered) {
     const file = `${p.setting.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
-    const text = serializePredictor(p);
+    const text = isEnsemble(p)
+      ? serializePredictor(p)
+      : serializeTransfer(p, (src) => {
+          const e = settings[src];
+          if (!e) throw new ModelFormatError(`transfer model '${p.setting}': its source setting '${src}' is not in the set being saved`);
+          return e.sha256;
+        });
     writeFileSync(join(dir, file), text);
     settings[p.setting] = {
       file,
       sha256: sha256(text),
       metrics: [...p.metrics],
-      inputDim: p.spec.inputDim,
-      features: p.spec.kind,
-      members: p.members.length,
+      inputDim: p.inputDim,
+      features: isEnsemble(p) ? p.spec.kind : p.map.spec.kind,
+      members: isEnsemble(p) ? p.members.length : 1,
+      ...(isEnsemble(p) ? {} : { kind: 'transfer', sources: p.map.sources.map((s) => s.setting) }),
       ...(meta.extra?.[p.setting] ?? {}),
     };
   }
@@ -209,7 +258,7 @@ export function outDirProblem(dir: string): string | undefined {
  * and only then swaps it in; the previous folder is kept until the swap has succeeded. A crash,
  * a failed check or a cancel (`signal`) leaves `dir` as it was. Returns the manifest written.
  */
-export async function savePredictorSetSafely(dir: string, predictors: readonly EnsemblePredictor[], meta: SaveMeta, signal?: AbortSignal): Promise<Manifest> {
+export async function savePredictorSetSafely(dir: string, predictors: readonly SetPredictor[], meta: SaveMeta, signal?: AbortSignal): Promise<Manifest> {
   const problem = outDirProblem(dir);
   if (problem) throw new ModelFormatError(problem);
   const parent = dirname(resolve(dir));

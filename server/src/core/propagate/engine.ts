@@ -1,6 +1,6 @@
 // The propagation engine: validates the request, runs the chosen strategy from the start and
 // from perturbed copies of it, and returns the best network with the winning run's trace.
-import { cost as exactCost, costGradient as exactCostGradient } from '../cost';
+import { cost as exactCost, costGradient as exactCostGradient, type CostOptions } from '../cost';
 import { CODE_LAYOUT } from '../space/multires';
 import { RunContext } from './context';
 import { runContinuous } from './continuous';
@@ -27,6 +27,13 @@ export const exactCostModel: CostModel = {
   cost: (code) => exactCost(code),
   costGradient: (code) => exactCostGradient(code),
 };
+
+/** The exact formula at another input size, head or class count (budgets then count there). */
+export function costModelAt(opts: CostOptions | undefined): CostModel {
+  if (opts === undefined || (opts.input === undefined && opts.head === undefined && opts.classes === undefined)) return exactCostModel;
+  const at = { ...opts };
+  return { cost: (code) => exactCost(code, at), costGradient: (code) => exactCostGradient(code, at) };
+}
 
 export const DEFAULT_STEPS = 70;
 

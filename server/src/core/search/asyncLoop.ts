@@ -105,7 +105,7 @@ export class AsyncProposer {
     const n = this.measurements.length;
     if (n === 0) return undefined;
     const reuse = this.hintRows > 0 && n < this.hintRows * 1.2;
-    const real = fitSurrogate(o.space, this.measurements, o.objective, reuse ? this.hint : undefined);
+    const real = fitSurrogate(o.space, this.measurements, o.objective, reuse ? this.hint : undefined, o.prior);
     if (!real) return undefined;
     if (!reuse) {
       this.hint = real.fit;
@@ -122,7 +122,7 @@ export class AsyncProposer {
       }
     }
     const fantasies = todo.map((p) => ({ point: p, y: Number.isFinite(lie) ? lie : real.predictMean(s.input(p)) }));
-    return fitSurrogate(o.space, this.measurements, o.objective, real.fit, fantasies) ?? real;
+    return fitSurrogate(o.space, this.measurements, o.objective, real.fit, o.prior, fantasies) ?? real;
   }
 }
 

@@ -4,13 +4,15 @@
 // measure it — until the query budget is spent. Each batch's randomness is seeded by the seed and
 // the number of measurements so far, and a batch is chosen at its full size before it is cut to
 // the queries left: a run's first N measurements do not depend on the total budget (anytime).
-import { exactCostModel, propagate } from '../propagate/engine';
+import { costModelAt, propagate } from '../propagate/engine';
+import type { CostOptions } from '../cost';
 import { spaceOf } from '../propagate/spaces';
-import { PropagationCancelled, PropagationError, type ObjectiveTerm } from '../propagate/types';
+import { PropagationCancelled, PropagationError, type CostModel, type ObjectiveTerm } from '../propagate/types';
 import { makeRng, subSeed } from '../random';
 import { BENCHMARK_RANGE, CODE_KINDS, randomCode } from '../space/multires';
 import { NB201_EDGE_COUNT, NB201_OP_COUNT } from '../space/nb201';
 import { GpEnsemble, UcbPredictor, type SurrogateFit } from './surrogate';
+import { objectivePrior, type PriorSource } from './prior';
 import { SearchCancelled, SearchError, type Measurement, type SearchOptions, type SearchResult, type SpaceKind } from './types';
 
 export const SEARCH_DEFAULTS = {
@@ -51,18 +53,22 @@ export interface Budgeting {
   lambda: number;
   feasible(point: readonly number[]): boolean;
   flops(point: readonly number[]): number;
+  /** The exact cost at the input size and head the budget counts at (multires). */
+  costModel: CostModel;
 }
 
-export function budgeting(space: SpaceKind, o: { flopsMax?: number; paramsMax?: number; lambda?: number }): Budgeting {
+export function budgeting(space: SpaceKind, o: { flopsMax?: number; paramsMax?: number; lambda?: number; cost?: CostOptions }): Budgeting {
   const lambda = o.lambda ?? 0;
-  if (space === 'nb201') return { lambda: 0, feasible: () => true, flops: () => 0 };
+  const costModel = costModelAt(o.cost);
+  if (space === 'nb201') return { lambda: 0, feasible: () => true, flops: () => 0, costModel };
   return {
     lambda,
     feasible(p) {
-      const c = exactCostModel.cost(p);
+      const c = costModel.cost(p);
       return (o.flopsMax === undefined || c.flops <= o.flopsMax) && (o.paramsMax === undefined || c.params <= o.paramsMax);
     },
-    flops: (p) => exactCostModel.cost(p).flops,
+    flops: (p) => costModel.cost(p).flops,
+    costModel,
   };
 }
 
@@ -110,6 +116,8 @@ export function fitSurrogate(
   measurements: readonly Measurement[],
   terms: readonly ObjectiveTerm[],
   hint?: SurrogateFit,
+  /** Predictors as the prior mean (warm start); undefined: the cold loop. */
+  prior?: PriorSource,
   /** Made-up values of networks still being measured (the asynchronous loop's pending ones). */
   fantasies: readonly { point: readonly number[]; y: number }[] = [],
 ): GpEnsemble | undefined {
@@ -132,6 +140,7 @@ export function fitSurrogate(
     rows.push({ x: s.input(f.point), y: f.y });
   }
   if (rows.length < 2) return undefined;
+  const warm = prior ? objectivePrior(terms, prior, measurements, (p) => s.input(p)) : undefined;
   const d = rows[0].x.length;
   const X = new Float64Array(rows.length * d);
   rows.forEach((r, i) => X.set(r.x, i * d));
@@ -144,6 +153,7 @@ export function fitSurrogate(
     rows.map((r) => r.y),
     space === 'multires' ? MULTIRES_SCALE : undefined,
     hint,
+    warm,
   );
 }
 
@@ -228,6 +238,7 @@ export async function propose(o: ProposeOptions): Promise<Proposal[]> {
           signal: o.signal,
         },
         lookup,
+        o.budget.costModel,
       );
     } catch (e) {
       if (e instanceof PropagationCancelled) throw new SearchCancelled();
@@ -330,7 +341,7 @@ export async function runSearch(o: SearchOptions, measurer: { measure: import('.
   const seed = o.seed ?? 0;
   const b = budgeting(o.space, o);
   if (o.space === 'multires' && (o.flopsMax !== undefined || o.paramsMax !== undefined)) {
-    const small = exactCostModel.cost(spaceOf('multires').smallest());
+    const small = b.costModel.cost(spaceOf('multires').smallest());
     if (!b.feasible(spaceOf('multires').smallest())) {
       throw new SearchError(`no network fits the budget (the smallest needs ${small.flops.toPrecision(3)} G MACs, ${small.params.toPrecision(3)} M params)`);
     }
@@ -387,7 +398,7 @@ export async function runSearch(o: SearchOptions, measurer: { measure: import('.
     if (firsts.length > 0) points = firsts;
     else {
     if (n >= initial) progress('fitting');
-    const model = n >= initial ? fitSurrogate(o.space, measurements, o.objective, hintRows > 0 && n < hintRows * 1.2 ? hint : undefined) : undefined;
+    const model = n >= initial ? fitSurrogate(o.space, measurements, o.objective, hintRows > 0 && n < hintRows * 1.2 ? hint : undefined, o.prior) : undefined;
     if (!model) {
       progress('initial');
       // still in the initial design, or too few successes to fit: random networks

@@ -8,6 +8,8 @@ import { makeRng, subSeed } from '../random';
 import { SEARCH_DEFAULTS, budgeting, fitSurrogate, objectiveValue, pointKey, propose, randomPoint } from './loop';
 import { expectedImprovement } from './surrogate';
 import type { Measurement, SpaceKind } from './types';
+import type { PriorSource } from './prior';
+import { NB201_SIZE } from '../space/nb201';
 
 export interface SuggestOptions {
   space: SpaceKind;
@@ -16,12 +18,16 @@ export interface SuggestOptions {
   flopsMax?: number;
   paramsMax?: number;
   lambda?: number;
+  /** Input size, head and classes the budget and lambda count FLOPs at (default: the benchmark's 128×128 classifier). */
+  cost?: import('../cost').CostOptions;
   count: number;
   kappa?: number;
   seed?: number;
   signal?: AbortSignal;
   /** Called often while proposing (progress, budget checks; may throw to stop). */
   onTick?: () => void;
+  /** Predictors as the surrogate's prior mean (core/search/prior.ts); undefined: the cold loop. */
+  prior?: PriorSource;
 }
 
 export interface Suggestion {
@@ -46,7 +52,7 @@ export interface SuggestResult {
 
 export async function suggestNext(o: SuggestOptions): Promise<SuggestResult> {
   const seed = o.seed ?? 0;
-  const b = budgeting(o.space, { flopsMax: o.flopsMax, paramsMax: o.paramsMax, lambda: o.space === 'multires' ? o.lambda : 0 });
+  const b = budgeting(o.space, { flopsMax: o.flopsMax, paramsMax: o.paramsMax, lambda: o.space === 'multires' ? o.lambda : 0, cost: o.cost });
   const exclude = new Set(o.measurements.flatMap((m) => [pointKey(m.point), ...(m.proposed ? [pointKey(m.proposed)] : [])]));
   let best = -Infinity;
   let used = 0;
@@ -57,8 +63,10 @@ export async function suggestNext(o: SuggestOptions): Promise<SuggestResult> {
     if (b.feasible(m.point)) best = Math.max(best, v);
   }
   const n = o.measurements.length;
+  // every cell of NAS-Bench-201 measured: nothing to suggest (a search would only widen in vain)
+  if (o.space === 'nb201' && exclude.size >= NB201_SIZE) return { suggestions: [], random: false, used, ...(Number.isFinite(best) ? { best } : {}) };
   const rand = makeRng(subSeed(seed, 'batch', n));
-  const model = fitSurrogate(o.space, o.measurements, o.objective);
+  const model = fitSurrogate(o.space, o.measurements, o.objective, undefined, o.prior);
   if (!model) {
     const out: Suggestion[] = [];
     // bounded: a tiny space with everything measured ends the draw

@@ -6,6 +6,7 @@
 // mean and its spread combines each member's posterior variance with their disagreement.
 import { cholesky } from '../predict/gp';
 import type { DifferentiablePredictor, Estimate } from '../predict/types';
+import type { SearchPrior } from './prior';
 
 /** Length-scale grid (on squared distances of the features) tried by the marginal likelihood. */
 const LENGTH_GRID = [0.5, 0.7, 1, 1.4, 2, 2.8, 4];
@@ -16,6 +17,26 @@ const MEMBER_SCALES = [0.75, 1, 1.33];
 const JITTER = 1e-8;
 /** Rows the hyperparameter grid sees (the posterior uses all). */
 const GRID_ROWS = 300;
+/**
+ * Rows the GP keeps at most (O(n³) to fit, O(n²) per prediction): the best half by value and a
+ * spread of the rest. A 15,625-row file would otherwise take minutes.
+ */
+export const MAX_SURROGATE_ROWS = 150;
+/** How far past the measured and prior-predicted values a prediction may go, as a share of their range. */
+const BOUND_MARGIN = 0.25;
+
+/** Rows kept: all when few, else the best MAX/2 and every k-th of the rest (deterministic). */
+export function surrogateRows(y: ArrayLike<number>): number[] {
+  const n = y.length;
+  if (n <= MAX_SURROGATE_ROWS) return Array.from({ length: n }, (_, i) => i);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => y[b] - y[a] || a - b);
+  const half = MAX_SURROGATE_ROWS / 2;
+  const rest = order.slice(half);
+  const step = rest.length / half;
+  const picked = order.slice(0, half);
+  for (let k = 0; k < half; k++) picked.push(rest[Math.floor(k * step)]);
+  return picked.sort((a, b) => a - b);
+}
 
 interface Member {
   ls2: number;
@@ -81,21 +102,50 @@ export class GpEnsemble implements DifferentiablePredictor {
   readonly fit: SurrogateFit;
   private readonly kBuf: Float64Array;
   private readonly vBuf: Float64Array;
+  /** Where the mean is clamped (only with a prior: the cold loop is left as it was). */
+  private readonly bounds?: { lo: number; hi: number };
 
   constructor(
     readonly setting: string,
     metric: string,
-    private readonly X: Float64Array,
-    private readonly n: number,
+    private X: Float64Array,
+    private n: number,
     private readonly d: number,
     y: ArrayLike<number>,
     /** Per-feature factor applied before distances (e.g. 1/range of each code position); X is given unscaled. */
     private readonly scale: Float64Array | undefined,
     /** A previous fit's choice: reused while the data grows (the grid search is the slow part). */
     hint?: SurrogateFit,
+    /** Prior mean (the predictors' view of the objective, on unscaled inputs): the GP models y − prior. */
+    private readonly prior?: SearchPrior,
   ) {
     if (n < 1) throw new RangeError('a surrogate needs at least one measured network');
     this.metrics = [metric];
+    if (n > MAX_SURROGATE_ROWS) {
+      const keep = surrogateRows(y);
+      const Xk = new Float64Array(keep.length * d);
+      keep.forEach((r, i) => Xk.set(X.subarray(r * d, (r + 1) * d), i * d));
+      y = keep.map((r) => y[r]);
+      X = Xk;
+      n = keep.length;
+      this.X = X;
+      this.n = n;
+    }
+    // predictions stay within the measured and prior-predicted values, give or take a margin
+    let lo = Infinity;
+    let hi = -Infinity;
+    const resid = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = prior ? prior.value(X.subarray(i * d, (i + 1) * d)) : 0;
+      resid[i] = y[i] - p;
+      for (const v of prior ? [y[i], p] : [y[i]]) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+    const margin = Math.max(hi - lo, 1e-9) * BOUND_MARGIN;
+    this.bounds = prior ? { lo: lo - margin, hi: hi + margin } : undefined;
+    y = resid;
     if (scale) {
       const Xs = new Float64Array(n * d);
       for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) Xs[i * d + j] = X[i * d + j] * scale[j];
@@ -112,7 +162,9 @@ export class GpEnsemble implements DifferentiablePredictor {
     const ys = new Float64Array(n);
     for (let i = 0; i < n; i++) ys[i] = (y[i] - m) / this.yStd;
     const D2 = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) D2[i * n + j] = D2[j * n + i] = sqDist(X, i * d, X, j * d, d);
+    // on the scaled rows, as predictions are (the unscaled code made every kernel entry ~0)
+    const Xd = this.X;
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) D2[i * n + j] = D2[j * n + i] = sqDist(Xd, i * d, Xd, j * d, d);
     this.fit = hint ?? GpEnsemble.chooseHyper(D2, n, ys, d);
     const base = this.fit.lengthScale;
     for (const scale of MEMBER_SCALES) {
@@ -220,6 +272,13 @@ export class GpEnsemble implements DifferentiablePredictor {
       mean: this.yMean + this.yStd * mean,
       std: this.yStd * std,
     };
+    const pr = this.prior ? (wantGrad ? this.prior.valueAndGrad(raw) : { value: this.prior.value(raw), grad: undefined }) : undefined;
+    if (pr) out.mean += pr.value;
+    let clamped = false;
+    if (this.bounds && (out.mean < this.bounds.lo || out.mean > this.bounds.hi)) {
+      out.mean = Math.min(this.bounds.hi, Math.max(this.bounds.lo, out.mean));
+      clamped = true;
+    }
     if (wantGrad) {
       const dMean = new Float64Array(d);
       const dTot = new Float64Array(d);
@@ -236,6 +295,8 @@ export class GpEnsemble implements DifferentiablePredictor {
         dMean[j] *= this.yStd * sj;
         dStd[j] = (this.yStd * sj * dTot[j]) / (2 * Math.max(std, 1e-9));
       }
+      if (pr?.grad) for (let j = 0; j < d; j++) dMean[j] += pr.grad[j];
+      if (clamped) dMean.fill(0);
       out.dMean = dMean;
       out.dStd = dStd;
     }
@@ -251,7 +312,8 @@ export class GpEnsemble implements DifferentiablePredictor {
       const d2 = sqDist(x, 0, X, i * d, d);
       for (const mem of this.members) mean += Math.exp(-d2 / (2 * mem.ls2)) * mem.alpha[i];
     }
-    return this.yMean + (this.yStd * mean) / this.members.length;
+    const v = this.yMean + (this.yStd * mean) / this.members.length + (this.prior ? this.prior.value(raw) : 0);
+    return this.bounds ? Math.min(this.bounds.hi, Math.max(this.bounds.lo, v)) : v;
   }
 
   predict(input: ArrayLike<number>): Estimate[] {

@@ -57,6 +57,8 @@ export interface SearchOptions extends Budget {
   objective: readonly ObjectiveTerm[];
   /** Weight of the exact FLOPs term subtracted from the objective (multires). */
   lambda?: number;
+  /** Input size, head and classes the budget and lambda count FLOPs at (default: the benchmark's 128×128 classifier). */
+  cost?: import('../cost').CostOptions;
   /** Total measurements, earlier ones (history) included. */
   queries: number;
   /** Random networks measured before the predictor takes over (default 10). */
@@ -78,6 +80,8 @@ export interface SearchOptions extends Budget {
   jobs?: number;
   /** How the asynchronous loop treats running networks when it proposes (default 'believer'). */
   pending?: 'believer' | 'liar';
+  /** Predictors as the surrogate's prior mean (core/search/prior.ts); undefined: the cold loop. */
+  prior?: PriorSource;
   signal?: AbortSignal;
   /** Stops before the next measurement once Date.now() passes it (ms since the epoch). */
   deadline?: number;
@@ -102,4 +106,14 @@ export class SearchCancelled extends Error {
   constructor() {
     super('search cancelled');
   }
+}
+
+/** The predictors a search may use as its prior (core/search/prior.ts). */
+export interface PriorSource {
+  /** The predictor of a setting (trained ensemble or transfer model), if any. */
+  get(setting: string): import('../predict/types').DifferentiablePredictor | undefined;
+  /** Trained settings a transfer model for a new setting can read. */
+  sources: readonly import('../predict/transfer').PriorPredictor[];
+  /** For messages: which predictors (a folder, a version). */
+  name: string;
 }

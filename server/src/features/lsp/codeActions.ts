@@ -5,10 +5,11 @@ import type { FeatureContext } from '../documents/context';
 import { quickFixes } from './quickFixes';
 import { convertForms } from './convertForms';
 import { propagationActions } from '../propagation/propagationActions';
+import { exportActions } from '../export/exportNetwork';
 
 export type CodeActionProvider = (ctx: FeatureContext, params: CodeActionParams) => CodeAction[] | Promise<CodeAction[]>;
 
-export const codeActionProviders: CodeActionProvider[] = [quickFixes, convertForms, propagationActions];
+export const codeActionProviders: CodeActionProvider[] = [quickFixes, convertForms, propagationActions, exportActions];
 
 export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Refactor];
 

@@ -15,6 +15,8 @@ import { contains, declarationAt, lspRange } from '../documents/util';
 import { measuredMarkdown } from '../search/searchBlock';
 import { escapeMarkdown } from '../documents/util';
 import { breakdown, codeString, exactCost, predictAllSettings, predictCell, pm } from '../predictors/networkInfo';
+import { cost as costAt } from '../../core/cost';
+import { documentTargets } from '../export/documentTargets';
 import { fileSettings } from './headline';
 import { propagateKeywordHover } from './keywordDocs';
 
@@ -73,6 +75,12 @@ async function networkMarkdown(ctx: FeatureContext, net: NetworkDecl): Promise<s
   } else if (status) lines.push('', status);
   if (c) {
     lines.push('', `FLOPs **${c.flops.toFixed(3)} G** · params **${c.params.toFixed(3)} M** (exact; 128×128 input, 50-class head)`);
+    // at the input size and head of the settings the file's blocks maximise (core/export/settingTargets.ts)
+    for (const t of documentTargets(ctx.analysis.ast)) {
+      const a = costAt(code, t.target);
+      const [h, w] = t.target.input;
+      lines.push('', `at ${h}×${w}, ${t.target.head === 'seg' ? 'segmentation' : 'classification'} head (${t.settings.map((s) => `\`${s}\``).join(', ')}): FLOPs **${a.flops.toFixed(3)} G** · params **${a.params.toFixed(3)} M**`);
+    }
   }
   if (preds.length > 0 || measured) {
     const header = measured ? '| setting | metric | predicted (mean ± spread) | measured |' : '| setting | metric | predicted (mean ± spread) |';

@@ -77,6 +77,8 @@ export interface MeasuringSetupOptions {
   retryDelay?: number;
   brokenAfter?: number;
   gpus?: readonly string[];
+  /** The input size, head and classes passed to the command with the network. */
+  target?: RunnerOptions['target'];
   onAttempt?: RunnerOptions['onAttempt'];
 }
 
@@ -129,6 +131,7 @@ export function measuringSetup(o: MeasuringSetupOptions): MeasuringSetup {
     retryDelay: o.retryDelay,
     brokenAfter: o.brokenAfter,
     gpus: o.gpus,
+    ...(o.target ? { target: o.target } : {}),
     idFor: (p) => ids.get(pointKey(p)),
     onAttempt: o.onAttempt,
   });

@@ -3,10 +3,13 @@
 import { codeToString } from '../../space/multires';
 import { cellToString } from '../../space/nb201';
 import type { SpaceKind } from '../types';
+import type { CostOptions } from '../../cost';
+import { networkExportFields } from '../../export/measuring';
 
-export function networkJson(space: SpaceKind, point: readonly number[], networkSetting?: unknown): string {
+/** Multi-resolution networks also carry "authors" (MultiResolutionNet arguments) and, when given, the target (core/export/measuring.ts). */
+export function networkJson(space: SpaceKind, point: readonly number[], networkSetting?: unknown, target?: CostOptions): string {
   if (space === 'nb201') return JSON.stringify({ space, cell: cellToString(point) });
-  const obj: Record<string, unknown> = { space, code: point.slice(), string: codeToString(point) };
+  const obj: Record<string, unknown> = { space, code: point.slice(), string: codeToString(point), ...networkExportFields(point, target) };
   if (networkSetting !== undefined) obj.network_setting = networkSetting;
   return JSON.stringify(obj);
 }

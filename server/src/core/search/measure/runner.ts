@@ -5,6 +5,7 @@
 // same way K times in a row is broken: the search stops instead of spending its budget. An
 // attempt cut short by our own interrupt is no failure: the measurement stays pending in its
 // folder and `--resume` measures it again.
+import type { CostOptions } from '../../cost';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { networkJson } from './network';
@@ -42,6 +43,8 @@ export interface RunnerOptions {
   /** Devices handed out one per running attempt as CUDA_VISIBLE_DEVICES. */
   gpus?: readonly string[];
   networkSetting?: unknown;
+  /** Input size, head and classes the search counts cost at: passed to the command (multires). */
+  target?: CostOptions;
   /** Measurement id to reuse for a network (resume of a cut-short or failed measurement). */
   idFor?: (point: readonly number[]) => string | undefined;
   /** Each attempt as it starts and ends (for progress). */
@@ -121,7 +124,7 @@ export class MeasurementRunner implements Measurer {
   async measure(point: readonly number[], ctx: MeasureContext): Promise<Measurement> {
     const { space, folders } = this.o;
     if (ctx.signal?.aborted) throw new SearchCancelled();
-    const network = networkJson(space, point, this.o.networkSetting);
+    const network = networkJson(space, point, this.o.networkSetting, this.o.target);
     let id = this.o.idFor?.(point);
     if (id === undefined) id = folders.create(space, point, network);
     else folders.writeNetwork(id, space, point, network);
