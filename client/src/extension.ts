@@ -51,7 +51,8 @@ function createClient(context: ExtensionContext, output: vscode.LogOutputChannel
     // A function: every (re)start reads the current, trusted folder.
     initializationOptions: () => {
       const dir = modelsDir();
-      return dir ? { modelsDir: dir } : {};
+      // "Run search" runs a search block's command: the server offers it in a trusted workspace only
+      return { ...(dir ? { modelsDir: dir } : {}), trusted: vscode.workspace.isTrusted };
     },
     middleware: {
       workspace: {

@@ -29,6 +29,7 @@ import type { ServerServices } from './features/protocol';
 import { LSP_CAPABILITIES, registerLspFeatures } from './features/lsp';
 import { commandHandlers, registerCustomFeatures } from './features/extensions';
 import { createServerConnection } from './transport/connection';
+import { setWorkspaceTrusted, stopAllSearches } from './features/search/searchRun';
 
 /** Options an editor (or a test) may pass in initializationOptions. */
 interface InitOptions {
@@ -42,6 +43,8 @@ interface InitOptions {
   modelsDir?: string;
   /** Documents from this size (characters) on are analysed incrementally (tests lower it). */
   incrementalMinChars?: number;
+  /** Whether the workspace is trusted: "Run search" runs a block's command only then (default false). */
+  trusted?: boolean;
 }
 
 // Short: analysis is incremental, so a keystroke costs little; the delay only merges bursts.
@@ -142,6 +145,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     initOptions = (params.initializationOptions ?? {}) as InitOptions;
     if (typeof initOptions.incrementalMinChars === 'number') cache.setIncrementalMinChars(initOptions.incrementalMinChars);
+    setWorkspaceTrusted(initOptions.trusted === true);
     configSupport = params.capabilities.workspace?.configuration === true;
     hintRefreshSupport = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     setDocumentChangesSupport(params.capabilities.workspace?.workspaceEdit?.documentChanges === true);
@@ -212,7 +216,10 @@ export function startServer(connection: Connection = createServerConnection()): 
 
   documents.listen(connection);
   connection.listen();
-  return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
+  return new Promise<number>((resolve) => connection.onExit(() => {
+    stopAllSearches();
+    resolve(0);
+  }));
 }
 
 // Started directly (dist/server.js, or this file through tsx); `ncp lsp` calls startServer itself.

@@ -17,12 +17,14 @@ import { DEFAULT_CATALOGUE } from '../core/settings';
 import { fmtTime } from '../core/predict/progress';
 import { MrBenchmarkMeasurer, Nb201BenchmarkMeasurer } from '../core/search/benchmarkMeasurer';
 import { JOBS_LIMIT, runAsyncSearch } from '../core/search/asyncLoop';
-import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, runSearch, pointKey } from '../core/search/loop';
+import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, runSearch } from '../core/search/loop';
 import type { Backend } from '../core/search/measure/backend';
 import { MetricsChecker } from '../core/search/measure/checks';
-import { RunFolders, runsDirFor } from '../core/search/measure/folders';
+import { runsDirFor } from '../core/search/measure/folders';
 import { LocalBackend } from '../core/search/measure/local';
-import { CommandBrokenError, MeasurementRunner } from '../core/search/measure/runner';
+import { latestPerNetwork, measuringSetup } from '../core/search/measure/measuredSearch';
+export { latestPerNetwork };
+import { CommandBrokenError } from '../core/search/measure/runner';
 import { SlurmBackend, splitArgs } from '../core/search/measure/slurm';
 import { appendMeasurement, measurementToRow, MeasurementsFormatError, readMeasurements } from '../core/search/measurementsFile';
 import { SearchCancelled, SearchError, type Measurement, type Measurer, type SpaceKind } from '../core/search/types';
@@ -235,29 +237,11 @@ export const searchCommand: Command = {
       }
     }
     // measured first: measurements an interrupt cut short, then (--retry-failed) the failures
-    const first: { point: number[]; id?: string }[] = [];
+    let first: number[][] = [];
     let checker: MetricsChecker | undefined;
     if (values.measure !== undefined) {
-      const retried = values['retry-failed'] ? history.filter((m) => !m.ok) : [];
-      if (retried.length > 0) history = history.filter((m) => m.ok);
       const runsDir = out ? runsDirFor(out) : mkdtempSync(join(tmpdir(), 'ncprop-runs-'));
       if (!out) writeLine(io.stderr, `${CLI_NAME} search: no --out: each measurement's output is in ${runsDir}`);
-      const recorded = new Set(history.flatMap((m) => (m.id !== undefined ? [m.id] : [])));
-      for (const m of retried) if (m.id !== undefined) recorded.add(m.id);
-      const folders = new RunFolders(runsDir, recorded);
-      const measuredKeys = new Set(history.map((m) => pointKey(m.point)));
-      let cut = 0;
-      if (values.resume) {
-        for (const p of folders.pending(recorded)) {
-          if (p.space !== space || measuredKeys.has(pointKey(p.point))) continue;
-          first.push({ point: p.point, id: p.id });
-          measuredKeys.add(pointKey(p.point));
-          cut++;
-        }
-      }
-      for (const m of retried) first.push({ point: m.point, id: m.id });
-      const ids = new Map(first.flatMap((f) => (f.id !== undefined ? [[pointKey(f.point), f.id] as const] : [])));
-      checker = new MetricsChecker(space, objective, DEFAULT_CATALOGUE, history);
       let backend: Backend;
       if (backendName === 'slurm') {
         try {
@@ -266,23 +250,29 @@ export const searchCommand: Command = {
           throw new UsageError(`--slurm-args: ${(e as Error).message}`);
         }
       } else backend = new LocalBackend();
-      measurer = new MeasurementRunner({
+      const setup = measuringSetup({
         space,
+        objective,
+        catalogue: DEFAULT_CATALOGUE,
         command: values.measure,
         cwd: io.cwd,
+        runsDir,
+        history,
+        resume: values.resume === true,
+        retryFailed: values['retry-failed'] === true,
         backend,
-        folders,
-        checker,
         timeout,
         retries,
         retryDelay,
         brokenAfter,
         gpus: backendName === 'slurm' ? undefined : gpus,
-        idFor: (p) => ids.get(pointKey(p)),
         ...(hasTarget(costAt) ? { target: costAt } : {}),
       });
-      if (values.resume && (cut > 0 || retried.length > 0)) {
-        writeLine(io.stderr, `${CLI_NAME} search: ${[cut > 0 ? `${cut} measurement(s) cut short` : '', retried.length > 0 ? `${retried.length} failed measurement(s)` : ''].filter(Boolean).join(' and ')} will be measured again first`);
+      ({ history, first, checker } = setup);
+      measurer = setup.runner;
+      const { cutShort: cut, retried } = setup;
+      if (values.resume && (cut > 0 || retried > 0)) {
+        writeLine(io.stderr, `${CLI_NAME} search: ${[cut > 0 ? `${cut} measurement(s) cut short` : '', retried > 0 ? `${retried} failed measurement(s)` : ''].filter(Boolean).join(' and ')} will be measured again first`);
       }
     }
     if (out && values.resume) writeLine(io.stderr, `${CLI_NAME} search: resuming with ${history.length} measurement(s) from ${values.out}`);
@@ -317,7 +307,7 @@ export const searchCommand: Command = {
           kappa,
           seed,
           history,
-          first: first.map((f) => f.point),
+          first,
           jobs,
           pending: pendingRule,
           prior,
@@ -377,10 +367,3 @@ export const searchCommand: Command = {
     }
   },
 };
-
-/** One measurement per network, the latest (a retried failure is superseded by its retry). */
-export function latestPerNetwork(ms: readonly Measurement[]): Measurement[] {
-  const last = new Map<string, number>();
-  ms.forEach((m, i) => last.set(pointKey(m.point), i));
-  return ms.filter((m, i) => last.get(pointKey(m.point)) === i);
-}

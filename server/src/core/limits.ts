@@ -18,6 +18,8 @@ export const LIMITS = {
   members: 100,
   /** Networks one "Suggest next networks" of a search block proposes (`batch K`; as `ncp suggest --count`). */
   searchBatch: 100,
+  /** Measurements a search block's "Run search" runs at once (`jobs N`; as `ncprop search --jobs`). */
+  searchJobs: 256,
   /** Block count of one stage up to which "Copy as PyTorch" writes one line per block (above: a repetition). */
   torchBlockLines: 64,
 } as const;

@@ -237,6 +237,26 @@ function searchOnlyStatement(d: SearchDecl, st: SearchDecl['statements'][number]
     } else d.options.batch = v;
     return true;
   }
+  if (st.kind === 'measure') {
+    if (!once('measure', st.keywordRange, 'measure') || !st.value) return true;
+    if (!st.value.terminated) return true; // the parser reported it
+    if (st.value.value.trim() === '') error(st.value.range, 'bad-value', 'measure needs a command, e.g. "python train.py" (run through the shell in this document\'s folder)');
+    else d.measure = st.value.value;
+    return true;
+  }
+  if (st.kind === 'jobs') {
+    if (!once('jobs', st.keywordRange, 'jobs') || !st.value) return true;
+    const v = st.value.value;
+    if (!Number.isInteger(v) || v < 1) error(st.value.range, 'bad-value', `jobs must be a whole number ≥ 1, got ${st.value.text}`);
+    else if (v > LIMITS.searchJobs) {
+      error(st.value.range, 'too-large', `${overLimitMessage('jobs', LIMITS.searchJobs, st.value.text)}: each job is a running process`, {
+        kind: 'jobs',
+        limit: LIMITS.searchJobs,
+        suggestion: LIMITS.searchJobs,
+      });
+    } else d.options.jobs = v;
+    return true;
+  }
   if (st.kind === 'unknown') {
     const words = [...SEARCH_WORDS];
     const suggestions = closest(st.word, words, 1);
@@ -250,7 +270,7 @@ function searchOnlyStatement(d: SearchDecl, st: SearchDecl['statements'][number]
   return false;
 }
 
-const SEARCH_WORDS = ['maximize', 'flops', 'params', 'lambda', 'seed', 'measurements', 'batch'] as const;
+const SEARCH_WORDS = ['maximize', 'flops', 'params', 'lambda', 'seed', 'measurements', 'batch', 'measure', 'jobs'] as const;
 
 function analyzePropagate(
   d: PropagateDecl | SearchDecl,
@@ -297,7 +317,7 @@ function analyzePropagate(
 
   for (const st of d.statements) {
     if (search && searchOnlyStatement(search, st, error, once)) continue;
-    if (st.kind === 'measurements' || st.kind === 'batch' || st.kind === 'unknown') continue;
+    if (st.kind === 'measurements' || st.kind === 'batch' || st.kind === 'measure' || st.kind === 'jobs' || st.kind === 'unknown') continue;
     if (st.kind === 'maximize') {
       d.objectives.push(st);
       if (st.weightLit && st.weight === 0) {

@@ -236,7 +236,23 @@ export interface UnknownStatement {
   range: Range;
 }
 
-export type SearchStatement = PropagateStatement | MeasurementsOption | BatchOption | UnknownStatement;
+/** `measure "CMD"` in a search block: the command that measures one network (as `ncprop search --measure`). */
+export interface MeasureOption {
+  kind: 'measure';
+  keywordRange: Range;
+  value?: { value: string; range: Range; terminated: boolean };
+  range: Range;
+}
+
+/** `jobs N` in a search block: measurements running at once (as `ncprop search --jobs`). */
+export interface JobsOption {
+  kind: 'jobs';
+  keywordRange: Range;
+  value?: NumberLit;
+  range: Range;
+}
+
+export type SearchStatement = PropagateStatement | MeasurementsOption | BatchOption | MeasureOption | JobsOption | UnknownStatement;
 
 /**
  * `search NAME { … }`: a closed-loop search run by hand — objective and budgets as in a
@@ -253,9 +269,12 @@ export interface SearchDecl extends DeclBase {
     lambda?: number;
     seed?: number;
     batch?: number;
+    jobs?: number;
   };
   /** The measurements file as written (undefined when absent). */
   measurements?: string;
+  /** The measuring command as written (undefined when absent). */
+  measure?: string;
   /** The space the objectives are of, when they resolve. */
   space?: 'multires' | 'nb201';
   openBrace?: Range;

@@ -354,6 +354,8 @@ function statementText(s: SearchStatement): string {
   switch (s.kind) {
     case 'measurements':
       return `measurements ${s.value ? `"${s.value.value}"` : ''}`.trimEnd();
+    case 'measure':
+      return `measure ${s.value ? `"${s.value.value}"` : ''}`.trimEnd();
     case 'unknown':
       return `${s.word} ${s.valueText}`.trimEnd();
     case 'maximize': {

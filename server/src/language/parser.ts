@@ -42,7 +42,7 @@ const describe = (t: IToken | undefined): string => {
 const KEYWORD_WORDS = T.KEYWORDS.map((k) => tokenLabel(k).replace(/'/g, ''));
 const NETWORK_CLAUSES = "'stem', 'stage', 'head' or '}'";
 const STAGE_FIELDS = "'blocks', 'units', 'channels'";
-const SEARCH_STATEMENTS = "a statement ('maximize', 'flops', 'params', 'lambda', 'seed', 'measurements', 'batch') or '}'";
+const SEARCH_STATEMENTS = "a statement ('maximize', 'flops', 'params', 'lambda', 'seed', 'measurements', 'batch', 'measure', 'jobs') or '}'";
 const STATEMENTS = "a statement ('maximize', 'flops', 'params', 'lambda', 'strategy', 'steps', 'lr', 'restarts', 'seed') or '}'";
 
 /** A misspelt keyword is the likeliest cause of most errors: name the keyword it resembles. */
@@ -593,6 +593,8 @@ function searchStatement(node: CstNode, r: RangeOf, lines: LineIndex): SearchSta
   const keywordRange = r(word);
   if (word.image === 'measurements' && str) return { kind: 'measurements', keywordRange, value: stringOf(str, r), range };
   if (word.image === 'batch' && num) return { kind: 'batch', keywordRange, value: numberLit(num, r), range };
+  if (word.image === 'measure' && str) return { kind: 'measure', keywordRange, value: stringOf(str, r), range };
+  if (word.image === 'jobs' && num) return { kind: 'jobs', keywordRange, value: numberLit(num, r), range };
   return { kind: 'unknown', keywordRange, word: word.image, valueText: (str ?? num)?.image ?? '', range };
 }
 

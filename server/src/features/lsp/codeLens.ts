@@ -5,10 +5,11 @@ import type { CodeLens } from 'vscode-languageserver';
 import type { FeatureContext } from '../documents/context';
 import { propagationLenses } from '../propagation/propagationLens';
 import { searchLenses } from '../search/searchSuggest';
+import { runLenses } from '../search/searchRun';
 
 export type CodeLensProvider = (ctx: FeatureContext) => CodeLens[] | Promise<CodeLens[]>;
 
-export const codeLensProviders: CodeLensProvider[] = [propagationLenses, searchLenses];
+export const codeLensProviders: CodeLensProvider[] = [propagationLenses, searchLenses, runLenses];
 
 export async function codeLenses(ctx: FeatureContext, log: (m: string) => void): Promise<CodeLens[]> {
   const out: CodeLens[] = [];

@@ -24,6 +24,8 @@ const SEARCH_KEYWORDS: [string, string][] = [
   ...PROPAGATE_KEYWORDS.filter(([k]) => ['maximize', 'flops', 'params', 'lambda', 'seed'].includes(k)),
   ['measurements', 'measurements "runs.jsonl" — the measurements file (JSON Lines), relative to this document'],
   ['batch', 'batch K — networks each "Suggest next networks" writes (at most 100)'],
+  ['measure', 'measure "CMD" — the command that measures one network (as ncprop search --measure); enables "Run search"'],
+  ['jobs', 'jobs N — measurements "Run search" runs at once (at most 256)'],
 ];
 const STRATEGIES: [string, string][] = [
   ['winner-takes-all', 'change the one code position whose gradient wins, one step at a time (the paper\'s default)'],

@@ -3,5 +3,6 @@
 import type { Capability } from '../protocol';
 import { searchProgressRequest } from './searchProgress';
 import { suggestCommand } from './searchSuggest';
+import { runSearchCommand, stopSearchCommand } from './searchRun';
 
-export const search: Capability = { requests: [searchProgressRequest], commands: [suggestCommand] };
+export const search: Capability = { requests: [searchProgressRequest], commands: [suggestCommand, runSearchCommand, stopSearchCommand] };

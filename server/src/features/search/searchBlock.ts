@@ -10,6 +10,7 @@ import type { ObjectiveTerm } from '../../core/propagate/types';
 import { MeasurementsFormatError, readMeasurements } from '../../core/search/measurementsFile';
 import type { Measurement } from '../../core/search/types';
 import { codeSpan, escapeMarkdown } from '../documents/util';
+import { measuringLine } from './searchRunning';
 
 /** Largest measurements file the editor reads (a hand-run search has hundreds of rows, not millions). */
 export const MAX_MEASUREMENTS_BYTES = 32 * 1024 * 1024;
@@ -114,6 +115,8 @@ export function measuredMarkdown(a: DocumentAnalysis, uri: string, space: 'multi
     const path = measurementsPath(uri, d.measurements);
     if (!path || seen.has(path)) continue;
     seen.add(path);
+    const measuring = measuringLine(path, space, point);
+    if (measuring) out.push(measuring);
     let rows: Measurement[];
     try {
       rows = loadMeasurements(path).filter((m) => m.space === space && m.point.join(',') === key);
