@@ -53,6 +53,24 @@ test('a setting close to a known one is refused unless declared new', async () =
   assert.equal(j.status, 0, j.stderr);
 });
 
+test('search --data, suggest --data and predict --data refuse a look-alike setting too, and take it with --new-settings (#27)', async () => {
+  for (const name of ['Seg', 'sgementation']) {
+    const f = csv(`${name}-read.csv`, 'mIoU', (i) => `${name},${50 + (i % 7) + i / 100}`);
+    const runs: [string, string[]][] = [
+      ['search', ['search', '--data', f, '--to', `${name}.mIoU`, '--queries', '3', '--initial', '2']],
+      ['suggest', ['suggest', '--data', f, '--to', `${name}.mIoU`, '--count', '1']],
+      ['predict', ['predict', '--data', f, '--setting', 'seg', codes[0]]],
+    ];
+    for (const [command, args] of runs) {
+      const refused = await ncprop(args, dir);
+      assert.equal(refused.status, 2, `${command} ${name}: ${refused.stderr}`);
+      assert.match(refused.stderr, new RegExp(`'${name}' is not a known setting \\(did you mean 'seg'\\?\\); if it is a new one, declare it \\(--new-settings ${name}`), `${command} ${name}`);
+      const ok = await ncprop([...args, '--new-settings', name], dir);
+      assert.equal(ok.status, 0, `${command} ${name} --new-settings: ${ok.stderr}`);
+    }
+  }
+});
+
 test('data that cannot teach, and recipe values out of range: refused, the model folder untouched', async () => {
   // a working model folder (trained here), which a refused run must leave as it is
   const out = join(dir, 'kept');

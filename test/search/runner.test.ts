@@ -203,3 +203,22 @@ test('usage: --retry-failed needs --resume; --gpus needs a device per job; runne
   assert.equal(c.status, 2);
   writeFileSync(join(tmp(), 'x'), '');
 });
+
+test("a look-alike setting in a measuring command's output ('sgementation', 'Seg') is a failed measurement with the suggestion, unless declared via --new-settings (#27)", async () => {
+  const dir = tmp();
+  const cmd = script(dir, `console.log(JSON.stringify({ nb201: { acc }, [n === 1 ? 'Seg' : 'sgementation']: { mIoU: 50 } })); return;`);
+  const out = join(dir, 'runs.jsonl');
+  const r = await ncp(['search', '--measure', cmd, '--to', 'nb201', '--queries', '2', '--initial', '2', '--out', out, '--seed', '1'], dir);
+  const rs = rows(out);
+  assert.equal(rs.length, 2, r.stderr);
+  assert.deepEqual(rs.map((x) => x.ok), [false, false], JSON.stringify(rs));
+  assert.match(String(rs[0].error), /bad metrics: setting 'Seg' is not a known setting \(did you mean 'seg'\?\); if it is a new one, declare it \(--new-settings Seg\)/);
+  assert.match(String(rs[1].error), /bad metrics: setting 'sgementation' is not a known setting \(did you mean 'seg'\?\)/);
+  // declared new: measured, the settings taken as the user's own
+  const dir2 = tmp();
+  const cmd2 = script(dir2, `console.log(JSON.stringify({ nb201: { acc }, [n === 1 ? 'Seg' : 'sgementation']: { mIoU: 50 } })); return;`);
+  const out2 = join(dir2, 'runs.jsonl');
+  const ok = await ncp(['search', '--measure', cmd2, '--to', 'nb201', '--queries', '2', '--initial', '2', '--out', out2, '--seed', '1', '--new-settings', 'Seg,sgementation'], dir2);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.deepEqual(rows(out2).map((x) => x.ok), [true, true], JSON.stringify(rows(out2)));
+});

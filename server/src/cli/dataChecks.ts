@@ -5,7 +5,7 @@
 // it is declared new — in our JSON's `settings` section, or by the caller (the CLI's
 // --new-settings flag). Pure: the CLI turns the problems into a usage error before any work.
 import { closest, didYouMean } from '../language/suggest';
-import { declareSetting, SETTINGS, TASK_MAIN_SETTING } from '../core/settings';
+import { declareSetting, lookalikeProblem, lookalikeSettings, SETTINGS } from '../core/settings';
 import type { Dataset } from '../core/data/types';
 import type { TrainingData } from '../core/predict/dataset';
 import { BENCHMARK_RANGE, CODE_KINDS } from '../core/space/multires';
@@ -14,8 +14,6 @@ import { UsageError } from './command';
 export interface SettingCheckOptions {
   /** Settings the user declared new (not typos of known ones). */
   declaredNew?: ReadonlySet<string>;
-  /** Only the known settings' metric names (commands without --new-settings: search, suggest, predict --data). */
-  metricsOnly?: boolean;
 }
 
 /** Where a setting's first value came from ('file: row 3'), for messages. */
@@ -27,8 +25,6 @@ function firstOrigin(d: Dataset, setting: string): string {
 /** The problems, one sentence each (empty: the settings are fine). */
 export function settingProblems(d: Dataset, o: SettingCheckOptions = {}): string[] {
   const known = [...SETTINGS, declareSetting('3ddet')];
-  const knownNames = known.map((s) => s.name);
-  const words = [...knownNames, ...Object.keys(TASK_MAIN_SETTING)];
   const out: string[] = [];
   for (const s of d.settings) {
     const k = known.find((x) => x.name === s.name);
@@ -39,13 +35,9 @@ export function settingProblems(d: Dataset, o: SettingCheckOptions = {}): string
       }
       continue;
     }
-    if (s.declared || o.declaredNew?.has(s.name) || o.metricsOnly) continue;
-    // a name that differs only in case is that setting; otherwise the closest ones
-    const same = words.filter((w) => w.toLowerCase() === s.name.toLowerCase());
-    const near = (same.length > 0 ? same : closest(s.name, words, 2)).map((w) => TASK_MAIN_SETTING[w] ?? w);
-    if (near.length > 0) {
-      out.push(`${firstOrigin(d, s.name)}: setting '${s.name}' is not a known setting${didYouMean([...new Set(near)])}; if it is a new one, declare it (--new-settings ${s.name}, or a 'settings' section in our JSON)`);
-    }
+    if (s.declared || o.declaredNew?.has(s.name)) continue;
+    const near = lookalikeSettings(s.name);
+    if (near.length > 0) out.push(`${firstOrigin(d, s.name)}: ${lookalikeProblem(s.name, near)}; if it is a new one, declare it (--new-settings ${s.name}, or a 'settings' section in our JSON)`);
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { codeToString } from '../core/space/multires';
 import type { Estimate } from '../core/predict/types';
 import { parseBackend } from './train';
 import { UNREADABLE_FILE_STATUS } from './inputFile';
-import { checkData } from './dataChecks';
+import { checkData, newSettingsOption } from './dataChecks';
 import { trainingNetworks } from './trainingOverlap';
 import { DataError, loadDataSources } from '../core/data';
 import { csvText, emptyInputMessage, estimate, jsonRecord, outputMode, parseOptions, settingArgument, useModelCatalogue } from './contract';
@@ -40,6 +40,9 @@ Options:
   --model DIR     predictors to use (default: NCP_MODELS_DIR, else the shipped ones)
   --data FILE     also print the measured values of inputs found in FILE (any data
                   '${CLI_NAME} train' reads; repeat to merge): "measured" in --json, a column in --csv
+  --new-settings a,b
+                  settings of the --data that are new on purpose (else a name close to a
+                  known setting or task, e.g. Seg, is refused as a typo)
   --backend B     auto, wasm, cpu or tensorflow
   -h, --help      this text
 
@@ -85,7 +88,7 @@ async function readItems(args: string[], stdin: NodeJS.ReadableStream, cwd: stri
 }
 
 /** Measured values of every network and cell of the --data sources: key → setting → metric → value. */
-function measuredIndex(paths: string[], cwd: string): Map<string, Record<string, Record<string, number>>> {
+function measuredIndex(paths: string[], cwd: string, declaredNew: ReadonlySet<string>): Map<string, Record<string, Record<string, number>>> {
   let d;
   try {
     d = loadDataSources(paths);
@@ -93,7 +96,7 @@ function measuredIndex(paths: string[], cwd: string): Map<string, Record<string,
     if (e instanceof DataError) throw dataArgumentError('--data', e, cwd);
     throw e;
   }
-  checkData(d, { metricsOnly: true }); // a known setting's metrics are its own (dataChecks.ts)
+  checkData(d, { declaredNew }); // a known setting's metrics are its own, a look-alike name a typo unless declared (dataChecks.ts)
   const metrics = new Map(d.settings.map((s) => [s.name, s.metrics]));
   const out = new Map<string, Record<string, Record<string, number>>>();
   for (const e of d.entries) {
@@ -120,6 +123,7 @@ export const predictCommand: Command = {
         model: { type: 'string' },
         backend: { type: 'string' },
         data: { type: 'string', multiple: true },
+        'new-settings': { type: 'string' },
       },
       allowPositionals: true,
     }, io);
@@ -138,7 +142,7 @@ export const predictCommand: Command = {
     }
     const mrSettings = set.settings.filter((s) => set.get(s)!.inputDim === 27 && (only === undefined || s === only));
     const cellSettings = set.settings.filter((s) => s === NB201_SETTING && (only === undefined || s === only));
-    const measured = values.data ? measuredIndex(values.data.map((d) => resolve(io.cwd, d)), io.cwd) : undefined;
+    const measured = values.data ? measuredIndex(values.data.map((d) => resolve(io.cwd, d)), io.cwd, newSettingsOption(values['new-settings'])) : undefined;
     const items = await readItems(positionals, io.stdin, io.cwd);
     if (items.length === 0) {
       writeLine(io.stderr, positionals.length === 0 ? emptyInputMessage('predict', 'codes or cells') : `${CLI_NAME} predict: no codes or cells in the input`);

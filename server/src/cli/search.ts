@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkData } from './dataChecks';
+import { checkData, newSettingsOption } from './dataChecks';
 import { dataArgumentError, fileWritten } from './inputFile';
 import { BestSoFar, bestText, rowScore, rowText } from './searchRows';
 import { CLI_NAME, UsageError, writeLine, type Command } from './command';
@@ -45,16 +45,19 @@ Measuring:
                          data/ folder, CSV, JSON Lines; repeat to merge); a multi-resolution
                          proposal the data lacks is replaced by the nearest unmeasured network
                          there within the budget (noted); --benchmark is a deprecated alias
+  --new-settings a,b     settings that are new on purpose, in --data or in --measure's output
+                         (else a name close to a known setting or task, e.g. Seg, is a typo)
   --measure CMD          run CMD (through the shell) once per network: the network as one JSON
                          object on stdin and in NCP_NETWORK — {"space":"multires","code":[27
                          integers],"string":"…","authors":{input_channel, network_setting,
                          last_channel}} or {"space":"nb201","cell":"|…|"} — and its
                          metrics as the last JSON object it prints on stdout: {"seg": {"mIoU": 76.1}}
                          naming the objective's settings and metrics (a setting of your own is
-                         accepted). Each measurement runs in its own folder beside --out
-                         (runs.jsonl → runs/<id>/attempt-<k>/: stdout.txt, stderr.txt), with
-                         NCP_MEASUREMENT_ID, NCP_ATTEMPT and NCP_OUTPUT_DIR set. Failures, garbage,
-                         deaths and timeouts are recorded, not fatal.
+                         accepted; one whose name is close to a known one, e.g. Seg, is a failed
+                         measurement unless in --new-settings). Each measurement runs in its own
+                         folder beside --out (runs.jsonl → runs/<id>/attempt-<k>/: stdout.txt,
+                         stderr.txt), with NCP_MEASUREMENT_ID, NCP_ATTEMPT and NCP_OUTPUT_DIR set.
+                         Failures, garbage, deaths and timeouts are recorded, not fatal.
   --timeout S            seconds per attempt before CMD is stopped (default 3600)
   --jobs N               measurements running at once (default 1; at most ${JOBS_LIMIT}): when one ends
                          the loop refits and proposes the next while the others run
@@ -145,6 +148,7 @@ export const searchCommand: Command = {
         'slurm-args': { type: 'string' },
         pending: { type: 'string' },
         prior: { type: 'string' },
+        'new-settings': { type: 'string' },
         ...TARGET_OPTIONS,
       },
     }, io);
@@ -162,8 +166,9 @@ export const searchCommand: Command = {
         throw e;
       }
     }
-    // a known setting's metrics are its own (dataChecks.ts)
-    if (data) checkData(data, { metricsOnly: true });
+    // a known setting's metrics are its own, a look-alike setting name a typo unless declared (dataChecks.ts)
+    const declaredNew = newSettingsOption(values['new-settings']);
+    if (data) checkData(data, { declaredNew });
     const flag = values.to !== undefined ? '--to' : '--objective';
     const objective = objectiveArgument(objText, flag, data ? catalogueFromData(data) : DEFAULT_CATALOGUE, data === undefined);
     const space: SpaceKind = objective.some((t) => t.setting === 'nb201') ? 'nb201' : 'multires';
@@ -266,6 +271,7 @@ export const searchCommand: Command = {
         retryDelay,
         brokenAfter,
         gpus: backendName === 'slurm' ? undefined : gpus,
+        declaredNew,
         ...(hasTarget(costAt) ? { target: costAt } : {}),
       });
       ({ history, first, checker } = setup);

@@ -1,7 +1,7 @@
 // `ncp suggest`: for users who train by hand — the next networks to train, from their
 // measurements file, each with its predicted value ± spread and the expected gain over the best.
 import { resolve } from 'node:path';
-import { checkData } from './dataChecks';
+import { checkData, newSettingsOption } from './dataChecks';
 import { dataArgumentError } from './inputFile';
 import { CLI_NAME, UsageError, writeLine, type Command } from './command';
 import { intOption, numberOption } from './options';
@@ -26,6 +26,8 @@ suggestion comes with its predicted value ± spread and its expected gain over t
 Options:
   --data FILE            measurements: a search's JSON Lines file, your CSV or JSON Lines rows, our
                          JSON or the authors' pickles (docs/data.md); repeat to merge
+  --new-settings a,b     settings of the data that are new on purpose (else a name close to a
+                         known setting or task, e.g. Seg, is refused as a typo)
   --count K              networks to suggest (1–${SEARCH_LIMITS.batch})
   --to OBJ[,OBJ…]        what to maximise: a task | SETTING[.METRIC] of the data, as in propagate
                          (--objective: the same)
@@ -67,6 +69,7 @@ export const suggestCommand: Command = {
         seed: { type: 'string' },
         json: { type: 'boolean' },
         prior: { type: 'string' },
+        'new-settings': { type: 'string' },
         ...TARGET_OPTIONS,
       },
     }, io);
@@ -88,7 +91,8 @@ export const suggestCommand: Command = {
       throw e;
     }
     // a known setting's metrics are its own (dataChecks.ts)
-    checkData(data, { metricsOnly: true });
+    // and a new setting's name is not a typo of a known one, unless declared new
+    checkData(data, { declaredNew: newSettingsOption(values['new-settings']) });
     for (const w of data.warnings.slice(0, 3)) writeLine(io.stderr, `${CLI_NAME} suggest: warning: ${w}`);
     const objective = objectiveArgument(objText, values.to !== undefined ? '--to' : '--objective', catalogueFromData(data));
     const space = objective.some((t) => t.setting === 'nb201') ? 'nb201' : 'multires';

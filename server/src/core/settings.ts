@@ -5,6 +5,7 @@
 // Descriptions are our own wording.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { closest, didYouMean } from '../language/suggest';
 
 /** The search space a setting's predictor reads: 27-integer network codes or NB201 cells. */
 export type SettingSpace = 'multires' | 'nb201';
@@ -73,6 +74,26 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
 };
 
 const KNOWN = new Map([...SETTINGS, ...KNOWN_ELSEWHERE].map((s) => [s.name, s]));
+
+/**
+ * The known settings a name that is not one of them looks like a typo of (#27): a name that differs
+ * only in case is that setting (`Seg` → seg); otherwise the known settings and task names within a
+ * small edit distance (`sgementation` → seg), a task standing for its main setting. Empty for a
+ * known name and for a name like none (a setting of the user's own). The data checks of the CLI
+ * and the checks of a measuring command's output share it.
+ */
+export function lookalikeSettings(name: string): string[] {
+  if (KNOWN.has(name)) return [];
+  const words = [...KNOWN.keys(), ...Object.keys(TASK_MAIN_SETTING)];
+  const same = words.filter((w) => w.toLowerCase() === name.toLowerCase());
+  const near = (same.length > 0 ? same : closest(name, words, 2)).map((w) => TASK_MAIN_SETTING[w] ?? w);
+  return [...new Set(near)];
+}
+
+/** "setting 'Seg' is not a known setting (did you mean 'seg'?)": a look-alike name and its lookalikeSettings, for messages. */
+export function lookalikeProblem(name: string, near: readonly string[]): string {
+  return `setting '${name}' is not a known setting${didYouMean(near)}`;
+}
 
 /** Task names that only alias a setting (the nb201 "task" is the setting itself). */
 const NOT_A_TASK_ALIAS = new Set(['nb201']);

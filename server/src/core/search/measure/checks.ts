@@ -3,10 +3,13 @@
 // `train` and `--resume` read. A returned object must name every setting of the objective with
 // the metric the objective reads; a known setting only its own metric names and of its own space;
 // values finite and in the range the setting's data can hold (percentages 0–100, |x| ≤ 10⁴); a
-// setting's metric names the same in every measurement. A setting of the user's own is accepted.
+// setting's metric names the same in every measurement. A setting of the user's own is accepted,
+// unless its name looks like a typo of a known one (`Seg`, `sgementation`: the same rule as the
+// CLI's data checks, core/settings.ts lookalikeSettings) and the user has not declared it new
+// (--new-settings).
 import type { ObjectiveTerm } from '../../propagate/types';
 import { isPercentMetric, METRIC_LIMIT } from '../../data/values';
-import { DEFAULT_CATALOGUE, type SettingCatalogue } from '../../settings';
+import { DEFAULT_CATALOGUE, lookalikeProblem, lookalikeSettings, type SettingCatalogue } from '../../settings';
 import type { Measurement, Metrics, SpaceKind } from '../types';
 
 const METRIC_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -29,6 +32,8 @@ export class MetricsChecker {
     private readonly objective: readonly ObjectiveTerm[],
     private readonly catalogue: SettingCatalogue = DEFAULT_CATALOGUE,
     history: readonly Measurement[] = [],
+    /** Settings the user declared new (--new-settings): never taken for typos of known ones. */
+    private readonly declaredNew: ReadonlySet<string> = new Set(),
   ) {
     for (const m of history) if (m.ok && m.metrics) this.remember(m.metrics);
   }
@@ -53,6 +58,10 @@ export class MetricsChecker {
       if (!ms || typeof ms !== 'object' || Array.isArray(ms)) return { problem: `metrics.${s} must be an object of metric → number, got ${JSON.stringify(ms)?.slice(0, 60)}` };
       const info = this.catalogue.resolve(s);
       const known = info && info.name === s && info.known !== false ? info : undefined;
+      if (!known && !this.declaredNew.has(s)) {
+        const near = lookalikeSettings(s);
+        if (near.length > 0) return { problem: `${lookalikeProblem(s, near)}; if it is a new one, declare it (--new-settings ${s})` };
+      }
       if (known && known.space !== this.space) {
         return { problem: `'${s}' is a setting of ${known.space === 'nb201' ? 'NAS-Bench-201 cells' : 'multi-resolution networks'}, this search measures ${this.space === 'nb201' ? 'NAS-Bench-201 cells' : 'multi-resolution networks'}` };
       }

@@ -65,6 +65,8 @@ export interface MeasuringSetupOptions {
   cwd: string;
   /** Where each measurement's folder goes (runsDirFor(the measurements file)). */
   runsDir: string;
+  /** Settings declared new on purpose (--new-settings): not refused as look-alikes of known ones. */
+  declaredNew?: ReadonlySet<string>;
   /** The measurements so far (one per network). */
   history: readonly Measurement[];
   /** Continuing a search: measurements an interrupt cut short (folders with no row) go first. */
@@ -118,7 +120,7 @@ export function measuringSetup(o: MeasuringSetupOptions): MeasuringSetup {
   }
   for (const m of retried) first.push({ point: m.point, id: m.id });
   const ids = new Map(first.flatMap((f) => (f.id !== undefined ? [[pointKey(f.point), f.id] as const] : [])));
-  const checker = new MetricsChecker(o.space, o.objective, o.catalogue, history);
+  const checker = new MetricsChecker(o.space, o.objective, o.catalogue, history, o.declaredNew);
   const runner = new MeasurementRunner({
     space: o.space,
     command: o.command,
