@@ -263,7 +263,7 @@ export const propagateCommand: Command = {
         }
         predictors ??= await loadPredictorSet(modelDir);
         try {
-          const r = await runOne(io, { ...req.options, ...overrides }, predictors, `propagate ${req.name}`, limits, hasTarget(costAt) ? costAt : undefined);
+          const r = await runOne(io, { ...req.options, ...overrides }, predictors, `propagate ${req.name}`, limits, hasTarget(costAt) ? costAt : req.cost); // the flags, else the block's `input …`
           const name = freshName(analysis.ast, `${req.source}_${resultTask(req.options.objective)}`);
           printResult(io, r, json, name, req.source, { name: req.name, source: req.source });
         } catch (e) {

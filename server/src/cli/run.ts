@@ -168,7 +168,7 @@ export const runCommand: Command = {
             continue;
           }
           predictors ??= await loadPredictorSet(modelDir);
-          const r = await runOne(io, req.options, predictors, label, limits);
+          const r = await runOne(io, req.options, predictors, label, limits, req.cost);
           result = {
             anchor: req.source,
             text: (now) => {
@@ -195,6 +195,7 @@ export const runCommand: Command = {
             objective: spec.objective,
             flopsMax: spec.flopsMax,
             paramsMax: spec.paramsMax,
+            cost: spec.cost,
             lambda: spec.lambda,
             count: spec.batch,
             seed: spec.seed,

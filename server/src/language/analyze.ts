@@ -19,8 +19,17 @@ import { cost } from '../core/cost';
 import { BENCHMARK_RANGE, CODE_KINDS } from '../core/space/multires';
 import { activeCatalogue, type SettingSpace } from '../core/settings';
 import { LIMITS, overLimitMessage } from '../core/limits';
+import { EXPORT_LIMITS } from '../core/export/target';
+
+/** "512×1024 input, seg head, 19 classes" (defaults named). */
+function describeCountedAt(at: CountedAt): string {
+  const head = at.head ?? 'cls';
+  return `${at.input[0]}×${at.input[1]} input, ${head} head, ${at.classes ?? (head === 'seg' ? 19 : 50)} classes`;
+}
 import type { IToken } from 'chevrotain';
 import type {
+  CountedAt,
+  InputOption,
   Budget,
   CellDecl,
   Declaration,
@@ -270,7 +279,7 @@ function searchOnlyStatement(d: SearchDecl, st: SearchDecl['statements'][number]
   return false;
 }
 
-const SEARCH_WORDS = ['maximize', 'flops', 'params', 'lambda', 'seed', 'measurements', 'batch', 'measure', 'jobs'] as const;
+const SEARCH_WORDS = ['maximize', 'flops', 'params', 'lambda', 'seed', 'input', 'measurements', 'batch', 'measure', 'jobs'] as const;
 
 function analyzePropagate(
   d: PropagateDecl | SearchDecl,
@@ -387,6 +396,12 @@ function analyzePropagate(
       checkBudget(st, d, error, out);
       continue;
     }
+    if (st.kind === 'input') {
+      if (!once('input', st.keywordRange, 'input')) continue;
+      const at = countedAt(st, error);
+      if (at) d.options.costAt = at;
+      continue;
+    }
     if (st.kind === 'strategy') {
       if (!once('strategy', st.keywordRange, 'strategy') || !st.value || d.kind !== 'propagate') continue;
       if ((STRATEGIES as readonly string[]).includes(st.value.text)) d.options.strategy = st.value.text as Strategy;
@@ -453,6 +468,65 @@ function analyzePropagate(
   }
 }
 
+/**
+ * `input H×W [cls|seg] [classes N]` (`512x1024`, `512 x 1024`, `512×1024`, or `512` for a square):
+ * the size, head and classes the block's budgets count at, within the CLI's limits for --input/--classes.
+ */
+function countedAt(st: InputOption, error: (range: Range, code: string, message: string, data?: Record<string, unknown>) => void): CountedAt | undefined {
+  const parts = st.parts;
+  const usage = 'write e.g. input 512x1024 seg (or input 512x1024 seg classes 19)';
+  const side = (p: { text: string; range: Range }, text: string): number | undefined => {
+    const v = Number(text);
+    if (!/^\d+$/.test(text) || v < 1) error(p.range, 'bad-value', `input: height and width must be whole numbers ≥ 1, got ${text}`);
+    else if (v > EXPORT_LIMITS.side) error(p.range, 'too-large', `input: height and width are at most ${EXPORT_LIMITS.side}, got ${text}`, { kind: 'input', limit: EXPORT_LIMITS.side, suggestion: EXPORT_LIMITS.side });
+    else return v;
+    return undefined;
+  };
+  let i = 0;
+  const h = side(parts[0], parts[0].text);
+  i = 1;
+  let w = h;
+  const p1 = parts[1];
+  if (p1 && /^[xX]\d/.test(p1.text)) {
+    w = side(p1, p1.text.slice(1));
+    i = 2;
+  } else if (p1 && /^(?:[xX*×])$/.test(p1.text)) {
+    const p2 = parts[2];
+    if (!p2 || !/^[\d.+-]/.test(p2.text)) {
+      error(p1.range, 'bad-value', `input: expected the width after '${p1.text}'; ${usage}`);
+      return undefined;
+    }
+    w = side(p2, p2.text);
+    i = 3;
+  }
+  let head: 'cls' | 'seg' | undefined;
+  let classes: number | undefined;
+  if (parts[i] && (parts[i].text === 'cls' || parts[i].text === 'seg')) head = parts[i++].text as 'cls' | 'seg';
+  if (parts[i] && parts[i].text === 'classes') {
+    const kw = parts[i];
+    const n = parts[i + 1];
+    if (!n || !/^[\d.+-]/.test(n.text)) {
+      error(kw.range, 'bad-value', `input: expected a number of classes after 'classes'; ${usage}`);
+      return undefined;
+    }
+    const v = Number(n.text);
+    if (!Number.isInteger(v) || v < 1) error(n.range, 'bad-value', `input: classes must be a whole number ≥ 1, got ${n.text}`);
+    else if (v > EXPORT_LIMITS.classes) error(n.range, 'too-large', `input: classes are at most ${EXPORT_LIMITS.classes}, got ${n.text}`, { kind: 'classes', limit: EXPORT_LIMITS.classes, suggestion: EXPORT_LIMITS.classes });
+    else classes = v;
+    i += 2;
+  }
+  if (i < parts.length) {
+    error(parts[i].range, 'bad-value', `input: unexpected '${parts[i].text}'; ${usage}`);
+    return undefined;
+  }
+  if (h === undefined || w === undefined) return undefined;
+  if (classes === undefined && parts.some((p) => p.text === 'classes')) return undefined;
+  const at: CountedAt = { input: [h, w] };
+  if (head) at.head = head;
+  if (classes !== undefined) at.classes = classes;
+  return at;
+}
+
 function checkBudget(
   b: Budget,
   d: PropagateDecl | SearchDecl,
@@ -494,10 +568,12 @@ let smallestCost: { flops: number; params: number } | undefined;
 /** A budget below the smallest network's cost cannot be met by any network the search may reach. */
 function impossibleBudget(d: PropagateDecl | SearchDecl, out: NcpDiagnostic[]): void {
   if (d.flops?.limit === undefined && d.params?.limit === undefined) return;
+  const at = d.options.costAt;
   smallestCost ??= cost(SMALLEST_CODE);
+  const smallest = at ? cost(SMALLEST_CODE, at) : smallestCost;
   for (const b of [d.flops, d.params]) {
     if (!b || b.limit === undefined || !b.value) continue;
-    const min = b.kind === 'flops' ? smallestCost.flops : smallestCost.params;
+    const min = b.kind === 'flops' ? smallest.flops : smallest.params;
     if (b.limit >= min) continue;
     const unit = b.kind === 'flops' ? 'G' : 'M';
     const shown = Number(min.toPrecision(3));
@@ -505,7 +581,7 @@ function impossibleBudget(d: PropagateDecl | SearchDecl, out: NcpDiagnostic[]): 
       range: b.range,
       severity: 'error',
       code: 'impossible-budget',
-      message: `no network fits ${b.kind} <= ${b.value.text}${b.unit ? ` ${b.unit.text}` : ''}: the smallest network in the benchmark's range needs ${shown} ${unit} (counted as the benchmark does: 128×128 input, 50-class head)`,
+      message: `no network fits ${b.kind} <= ${b.value.text}${b.unit ? ` ${b.unit.text}` : ''}: the smallest network in the benchmark's range needs ${shown} ${unit} (${at ? `counted at ${describeCountedAt(at)}` : 'counted as the benchmark does: 128×128 input, 50-class head'})`,
       data: { minimum: min, unit },
     });
   }

@@ -183,7 +183,23 @@ export interface StrategyOption {
   range: Range;
 }
 
-export type PropagateStatement = Objective | Budget | NumericOption | StrategyOption;
+/** `input 512x1024 seg classes 19`: the input size, head and classes the block's budgets count at. */
+export interface InputOption {
+  kind: 'input';
+  keywordRange: Range;
+  /** The tokens after `input` as written (`512x1024` is two: `512`, `x1024`). */
+  parts: { text: string; range: Range }[];
+  range: Range;
+}
+
+/** What an `input` statement states (the shape of core/cost's CostOptions). */
+export interface CountedAt {
+  input: [number, number];
+  head?: 'cls' | 'seg';
+  classes?: number;
+}
+
+export type PropagateStatement = Objective | Budget | NumericOption | StrategyOption | InputOption;
 
 export type Strategy = 'continuous' | 'winner-takes-all';
 
@@ -205,6 +221,8 @@ export interface PropagateDecl extends DeclBase {
     restarts?: number;
     seed?: number;
     strategy?: Strategy;
+    /** `input …` when written and valid: the size the budgets count at. */
+    costAt?: CountedAt;
   };
   openBrace?: Range;
   closeBrace?: Range;
@@ -270,6 +288,8 @@ export interface SearchDecl extends DeclBase {
     seed?: number;
     batch?: number;
     jobs?: number;
+    /** `input …` when written and valid: the size the budgets count at. */
+    costAt?: CountedAt;
   };
   /** The measurements file as written (undefined when absent). */
   measurements?: string;

@@ -367,6 +367,9 @@ function statementText(s: SearchStatement): string {
       return `${s.kind} <= ${s.value?.text ?? ''}${s.unit ? ` ${s.unit.text}` : ''}`;
     case 'strategy':
       return `strategy ${s.value?.text ?? ''}`;
+    case 'input':
+      // `512x1024` is two tokens (512, x1024): glued again; other parts one space apart
+      return `input ${s.parts.map((p, i) => (i > 0 && /^[xX]\d/.test(p.text) ? p.text : ` ${p.text}`)).join('').trim()}`;
     default:
       return `${s.kind} ${s.value?.text ?? ''}`;
   }

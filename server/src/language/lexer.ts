@@ -52,6 +52,8 @@ export const Steps = keyword('steps');
 export const Lr = keyword('lr');
 export const Restarts = keyword('restarts');
 export const Seed = keyword('seed');
+/** `input 512x1024 seg classes 19`: the size a block's budget counts at. */
+export const Input = keyword('input');
 
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: "'{'" });
 export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: "'}'" });
@@ -69,7 +71,7 @@ export const DECLARATION_KEYWORDS: readonly TokenType[] = [Network, Cell, Propag
 
 export const KEYWORDS: readonly TokenType[] = [
   Network, Cell, Propagate, From, Stem, Stage, Blocks, Units, Channels, Head,
-  Maximize, Flops, Params, Lambda, Strategy, Steps, Lr, Restarts, Seed,
+  Maximize, Flops, Params, Lambda, Strategy, Steps, Lr, Restarts, Seed, Input,
 ];
 
 export const allTokens: TokenType[] = [

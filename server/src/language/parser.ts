@@ -29,6 +29,7 @@ import type {
   StageField,
   StemClause,
   StrategyOption,
+  InputOption,
 } from './ast';
 import { LineIndex, NetNumber } from './positions';
 import { closest, didYouMean } from './suggest';
@@ -42,8 +43,8 @@ const describe = (t: IToken | undefined): string => {
 const KEYWORD_WORDS = T.KEYWORDS.map((k) => tokenLabel(k).replace(/'/g, ''));
 const NETWORK_CLAUSES = "'stem', 'stage', 'head' or '}'";
 const STAGE_FIELDS = "'blocks', 'units', 'channels'";
-const SEARCH_STATEMENTS = "a statement ('maximize', 'flops', 'params', 'lambda', 'seed', 'measurements', 'batch', 'measure', 'jobs') or '}'";
-const STATEMENTS = "a statement ('maximize', 'flops', 'params', 'lambda', 'strategy', 'steps', 'lr', 'restarts', 'seed') or '}'";
+const SEARCH_STATEMENTS = "a statement ('maximize', 'flops', 'params', 'lambda', 'seed', 'input', 'measurements', 'batch', 'measure', 'jobs') or '}'";
+const STATEMENTS = "a statement ('maximize', 'flops', 'params', 'lambda', 'strategy', 'steps', 'lr', 'restarts', 'seed', 'input') or '}'";
 
 /** A misspelt keyword is the likeliest cause of most errors: name the keyword it resembles. */
 function keywordHint(t: IToken | undefined): string {
@@ -87,6 +88,12 @@ const messages: IParserErrorMessageProvider = {
     return `expected at least one ${list.join(' or ')}, found ${describe(actual[0])}`;
   },
 };
+
+/** A token that continues an `input` statement: a number, `x`, `×`/`*`, `x1024`, a head or `classes`. */
+function inputPart(t: IToken): boolean {
+  if (t.tokenType === T.NumberTok || t.tokenType === T.Star) return true;
+  return t.tokenType === T.Identifier && /^(?:x|X|x\d+|X\d+|cls|seg|classes)$/.test(t.image);
+}
 
 class NcpCstParser extends CstParser {
   constructor() {
@@ -224,6 +231,7 @@ class NcpCstParser extends CstParser {
       { ALT: () => this.SUBRULE(this.budget) },
       { ALT: () => this.SUBRULE(this.numericOption) },
       { ALT: () => this.SUBRULE(this.strategyOption) },
+      { ALT: () => this.SUBRULE(this.inputOption) },
       { ALT: () => this.CONSUME(T.Semicolon) },
     ]);
   });
@@ -257,6 +265,20 @@ class NcpCstParser extends CstParser {
       { ALT: () => this.CONSUME(T.Seed, { LABEL: 'kw' }) },
     ]);
     this.CONSUME(T.NumberTok);
+  });
+
+  // `input 512x1024 seg classes 19`: loose here (512x1024 lexes as 512 and x1024), checked by analysis.
+  inputOption = this.RULE('inputOption', () => {
+    this.CONSUME(T.Input, { LABEL: 'kw' });
+    this.CONSUME(T.NumberTok, { LABEL: 'part' });
+    this.MANY({
+      GATE: () => inputPart(this.LA(1)),
+      DEF: () => this.OR([
+        { ALT: () => this.CONSUME2(T.NumberTok, { LABEL: 'part' }) },
+        { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'part' }) },
+        { ALT: () => this.CONSUME(T.Star, { LABEL: 'part' }) },
+      ]),
+    });
   });
 
   strategyOption = this.RULE('strategyOption', () => {
@@ -632,6 +654,14 @@ function statement(node: CstNode, r: RangeOf, lines: LineIndex): PropagateStatem
     const n = tokenOf(num, 'Number');
     const o: NumericOption = { kind: NUMERIC_OPTIONS[kw.tokenType.name], keywordRange: r(kw), range: cover(lines, kw, n)! };
     if (n) o.value = numberLit(n, r);
+    return o;
+  }
+  const inp = nodeOf(node, 'inputOption');
+  if (inp) {
+    const kw = tokenOf(inp, 'kw');
+    if (!kw) return undefined;
+    const parts = tokensOf(inp, 'part').filter(isReal).sort((a, b) => a.startOffset - b.startOffset);
+    const o: InputOption = { kind: 'input', keywordRange: r(kw), parts: parts.map((t) => ({ text: t.image, range: r(t) })), range: cover(lines, kw, ...parts)! };
     return o;
   }
   const strat = nodeOf(node, 'strategyOption');

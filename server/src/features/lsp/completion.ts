@@ -19,9 +19,10 @@ const PROPAGATE_KEYWORDS: [string, string][] = [
   ['lr', 'lr X — step size'],
   ['restarts', 'restarts N'],
   ['seed', 'seed N'],
+  ['input', 'input HxW [cls|seg] [classes N] — the size the budgets count at (e.g. input 512x1024 seg)'],
 ];
 const SEARCH_KEYWORDS: [string, string][] = [
-  ...PROPAGATE_KEYWORDS.filter(([k]) => ['maximize', 'flops', 'params', 'lambda', 'seed'].includes(k)),
+  ...PROPAGATE_KEYWORDS.filter(([k]) => ['maximize', 'flops', 'params', 'lambda', 'seed', 'input'].includes(k)),
   ['measurements', 'measurements "runs.jsonl" — the measurements file (JSON Lines), relative to this document'],
   ['batch', 'batch K — networks each "Suggest next networks" writes (at most 100)'],
   ['measure', 'measure "CMD" — the command that measures one network (as ncprop search --measure); enables "Run search"'],

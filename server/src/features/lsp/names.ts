@@ -56,7 +56,7 @@ export function prepareRename(doc: NcpDocument, offset: number): { range: LspRan
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const KEYWORDS = new Set(['network', 'cell', 'propagate', 'from', 'stem', 'stage', 'head', 'blocks', 'units', 'channels', 'maximize', 'flops', 'params', 'lambda', 'strategy', 'steps', 'lr', 'restarts', 'seed']);
+const KEYWORDS = new Set(['network', 'cell', 'propagate', 'from', 'stem', 'stage', 'head', 'blocks', 'units', 'channels', 'maximize', 'flops', 'params', 'lambda', 'strategy', 'steps', 'lr', 'restarts', 'seed', 'input']);
 
 export class RenameError extends Error {}
 

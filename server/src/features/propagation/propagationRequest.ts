@@ -6,6 +6,7 @@ import type { NcpDiagnostic } from '../../language/diagnostics';
 import type { ObjectiveTerm, PropagationOptions, Strategy } from '../../core/propagate/types';
 import type { DeclarationPrinter } from '../../core/propagate/format';
 import { resolveSetting } from '../../core/settings';
+import type { CostOptions } from '../../core/cost';
 import { printCell, printNetwork } from '../../language/print';
 
 export interface PropagationDefaults {
@@ -24,6 +25,8 @@ export interface PropagationRequest {
   sourceDecl: NetworkDecl | CellDecl;
   decl: PropagateDecl;
   options: PropagationOptionsNoRun;
+  /** The block's `input …`: the size its budgets count at (absent: 128×128, classification head); give it to costModelAt. */
+  cost?: CostOptions;
 }
 
 export interface RequestProblem {
@@ -67,6 +70,7 @@ export function requestFor(
     source,
     sourceDecl: src,
     decl,
+    ...(decl.options.costAt ? { cost: decl.options.costAt } : {}),
     options: {
       space: src.kind === 'network' ? 'multires' : 'nb201',
       start,

@@ -8,8 +8,9 @@ import type { WorkspaceEdit } from 'vscode-languageserver';
 import { RunBudget } from '../../core/run/budget';
 import { insertDeclarationAfter } from '../documents/documentEdit';
 import { forgetTraces, storeTrace, traceKey, traceRequests, TRACE_ADDED_NOTIFICATION } from './propagationTraces';
-import { propagate, PropagationCancelled, PropagationError, type PropagationResult } from '../../core/propagate';
+import { costModelAt, propagate, PropagationCancelled, PropagationError, type PropagationResult } from '../../core/propagate';
 import { resultBlock, resultJson } from '../../core/propagate/format';
+import type { CostOptions } from '../../core/cost';
 import type { PredictorSet } from '../../core/predict/types';
 import { activeCatalogue, resolveSetting } from '../../core/settings';
 import type { CommandHandler, RequestHandler, ServerServices } from '../protocol';
@@ -91,6 +92,7 @@ async function run(
   source: string,
   options: PropagationOptionsNoRun,
   title: string,
+  costAt?: CostOptions,
 ): Promise<RunOutcome> {
   const { connection } = services;
   const uri = ctx.uri;
@@ -145,6 +147,7 @@ async function run(
         },
       },
       (s) => set.get(s),
+      costModelAt(costAt),
     );
     if (abort.signal.aborted || sourceChanged()) return cancelled();
     const key = `${runKey}#${++runCounter}`;
@@ -195,7 +198,7 @@ const runBlock: CommandHandler = {
     if (!decl) return { applied: false, reason: `no propagate block '${String(a.name)}'` };
     const req = requestFor(ctx.analysis.ast, ctx.analysis.diagnostics, decl, defaultsOf(ctx));
     if (isProblem(req)) return failed(services, req.message);
-    return run(services, ctx, req.name, req.source, req.options, `Propagating ${req.source} (${req.name})`);
+    return run(services, ctx, req.name, req.source, req.options, `Propagating ${req.source} (${req.name})`, req.cost);
   },
 };
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { SearchDecl } from '../../language/ast';
 import type { DocumentAnalysis } from '../../language/analyze';
 import type { ObjectiveTerm } from '../../core/propagate/types';
+import type { CostOptions } from '../../core/cost';
 import { MeasurementsFormatError, readMeasurements } from '../../core/search/measurementsFile';
 import type { Measurement } from '../../core/search/types';
 import { codeSpan, escapeMarkdown } from '../documents/util';
@@ -21,6 +22,8 @@ export interface SearchSpec {
   objective: ObjectiveTerm[];
   flopsMax?: number;
   paramsMax?: number;
+  /** The block's `input …`: the size its budgets count at (absent: 128×128, classification head). */
+  cost?: CostOptions;
   lambda: number;
   seed: number;
   batch: number;
@@ -58,6 +61,7 @@ export function searchSpec(a: DocumentAnalysis, uri: string, name: string, defau
     objective: decl.objectives.map((o) => ({ weight: o.weight, setting: o.resolvedSetting!, metric: o.resolvedMetric! })),
     flopsMax: decl.flops?.limit,
     paramsMax: decl.params?.limit,
+    ...(decl.options.costAt ? { cost: decl.options.costAt } : {}),
     lambda: decl.space === 'multires' ? (decl.options.lambda ?? defaultLambda) : 0,
     seed: decl.options.seed ?? 0,
     batch: decl.options.batch ?? DEFAULT_BATCH,

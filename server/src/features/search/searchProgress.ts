@@ -46,7 +46,7 @@ export const searchProgressRequest: RequestHandler = {
       throw e;
     }
     // a network over the block's hard budget never counts as the best (as in the loop)
-    const b = budgeting(spec.space, { flopsMax: spec.flopsMax, paramsMax: spec.paramsMax });
+    const b = budgeting(spec.space, { flopsMax: spec.flopsMax, paramsMax: spec.paramsMax, cost: spec.cost });
     let best: number | undefined;
     rows.forEach((m, i) => {
       const v = m.space === spec.space && b.feasible(m.point) ? objectiveValue(m, spec.objective) : undefined;

@@ -72,7 +72,7 @@ async function run(services: ServerServices, ctx: FeatureContext, name: string):
   progress?.begin(`Search ${name}`, undefined, 'starting…', true);
   progress?.token.onCancellationRequested(() => abort.abort());
   const t0 = Date.now();
-  const b = budgeting(spec.space, { flopsMax: spec.flopsMax, paramsMax: spec.paramsMax });
+  const b = budgeting(spec.space, { flopsMax: spec.flopsMax, paramsMax: spec.paramsMax, cost: spec.cost });
   let live = 0;
   let done = 0;
   let failed = 0;
@@ -98,6 +98,7 @@ async function run(services: ServerServices, ctx: FeatureContext, name: string):
       lambda: spec.lambda,
       flopsMax: spec.flopsMax,
       paramsMax: spec.paramsMax,
+      ...(spec.cost ? { cost: spec.cost } : {}),
       seed: spec.seed,
       signal: abort.signal,
       onProgress: (p) => {

@@ -113,6 +113,7 @@ async function suggest(services: ServerServices, ctx: FeatureContext, spec: Sear
       objective: spec.objective,
       flopsMax: spec.flopsMax,
       paramsMax: spec.paramsMax,
+      cost: spec.cost,
       lambda: spec.lambda,
       count: spec.batch,
       seed: spec.seed,

@@ -11,6 +11,7 @@ import { appendMeasurement, readMeasurements } from '../measurementsFile';
 import type { Measurement, SearchOptions, SearchResult, SpaceKind } from '../types';
 import type { ObjectiveTerm } from '../../propagate/types';
 import type { SettingCatalogue } from '../../settings';
+import type { CostOptions } from '../../cost';
 import type { Backend } from './backend';
 import { MetricsChecker } from './checks';
 import { RunFolders, runsDirFor } from './folders';
@@ -40,6 +41,8 @@ export interface MeasuredSearchOptions {
   lambda?: number;
   flopsMax?: number;
   paramsMax?: number;
+  /** The input size and head budgets count at (a block's `input` clause); default 128×128, cls. */
+  cost?: CostOptions;
   seed?: number;
   backend?: Backend;
   signal?: AbortSignal;
@@ -148,7 +151,7 @@ export async function runMeasuredSearch(o: MeasuredSearchOptions): Promise<Measu
     history = latestPerNetwork(r.measurements);
     fileNotes = r.notes;
   }
-  const setup = measuringSetup({ ...o, runsDir: runsDirFor(o.out), history, resume: true });
+  const setup = measuringSetup({ ...o, runsDir: runsDirFor(o.out), history, resume: true, ...(o.cost ? { target: o.cost } : {}) });
   const res = await (o.jobs > 1 ? runAsyncSearch : runSearch)(
     {
       space: o.space,
@@ -156,6 +159,7 @@ export async function runMeasuredSearch(o: MeasuredSearchOptions): Promise<Measu
       lambda: o.space === 'multires' ? o.lambda : undefined,
       flopsMax: o.flopsMax,
       paramsMax: o.paramsMax,
+      ...(o.cost ? { cost: o.cost } : {}),
       queries: setup.history.length + Math.max(o.more, setup.first.length),
       seed: o.seed,
       history: setup.history,
