@@ -36,7 +36,7 @@ test('summarize: median, quartiles and spread', () => {
 test('latency CODE --json, and as a measuring command (network JSON in, metrics line out)', async () => {
   const r = await ncp(['latency', SMALL, '--input', '64', '--runs', '3', '--warmup', '1', '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const j = JSON.parse(r.stdout) as { ms: number; q1: number; q3: number; runs: number; input: number[]; macs: number };
+  const j = JSON.parse(r.stdout) as { ms: number; q1: number; q3: number; runs: number; input: number[]; flops: number; string: string };
   assert.ok(j.ms > 0 && j.q1 <= j.ms && j.ms <= j.q3);
   assert.equal(j.runs, 3);
   assert.deepEqual(j.input, [64, 64]);

@@ -69,6 +69,10 @@ test('eval: model-folder runs and recipe runs fit the schema', async () => {
   validate('eval', await ncprop(['eval', '--json', '--data', csv, '--holdout', '0.25', '--epochs', '1', '--members', '1', '--teacher', '0'], dir), 3);
 });
 
+test('latency: the JSON object fits its schema', async () => {
+  validate('latency', await ncprop(['latency', '--json', CODE, '--input', '32', '--runs', '2', '--warmup', '0'], dir));
+});
+
 const dataDir = findDataDir();
 test('nb201: the experiment line fits its schema (estimates as {mean, std})', { skip: dataDir ? false : 'NAS-Bench-201 data not found (set NCP_DATA_DIR)' }, async () => {
   const r = await ncprop(['nb201', '--json', '--data', join(dataDir!, 'nasbench201.json'), '--train-samples', '60', '--seed', '1', '--starts', '2', '--steps', '3'], dir);

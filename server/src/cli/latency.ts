@@ -31,8 +31,9 @@ ${targetHelp}
   --threads N       ONNX Runtime intra-op threads (default 1; 1–${LATENCY_LIMITS.threads})
   --runs R          timed runs (default 20; 1–${LATENCY_LIMITS.runs})
   --warmup W        untimed runs first (default 3; 0–${LATENCY_LIMITS.warmup})
-  --json            one JSON object: {"code", "input", "head", "ms", "q1", "q3", "min", "max",
-                    "spread", "runs", "warmup", "threads", "macs", "params"}
+  --json            one JSON object: {"code", "string", "input", "head", "classes", "ms", "q1",
+                    "q3", "min", "max", "spread", "runs", "warmup", "threads", "flops" (G
+                    multiply-accumulates), "params" (M)} (docs/cli-schemas/latency.schema.json)
   -h, --help        this text
 
 Progress (runs done) goes to stderr once a second. Exit status: 0 measured, 1 the network
@@ -125,9 +126,11 @@ export const latencyCommand: Command = {
         writeLine(io.stdout, JSON.stringify({ cpu: { ms: r3(l.ms), spread: r3(l.spread) } }));
       } else if (values.json) {
         writeLine(io.stdout, JSON.stringify({
-          code, input: target.input, head: target.head, classes: target.classes,
+          code, string: codeToString(code), input: target.input, head: target.head, classes: target.classes,
           ms: r3(l.ms), q1: r3(l.q1), q3: r3(l.q3), min: r3(l.min), max: r3(l.max), spread: r3(l.spread),
-          runs: l.runs, warmup: l.warmup, threads: l.threads, macs: c.macs, params: c.params,
+          runs: l.runs, warmup: l.warmup, threads: l.threads,
+          // the contract's units and precision: G multiply-accumulates to 9 decimals, M params to 6
+          flops: Math.round(c.macs) / 1e9, params: Math.round(c.params) / 1e6,
         }));
       } else {
         writeLine(io.stdout, `${label}`);
