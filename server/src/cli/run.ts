@@ -27,7 +27,7 @@ import { analyzeText, type DocumentAnalysis } from '../language/analyze';
 import type { PropagateDecl, SearchDecl } from '../language/ast';
 import { closest, didYouMean } from '../language/suggest';
 import { BUILTIN_DEFAULTS, freshName, isProblem, languagePrinter, requestFor, resultTask } from '../features/propagation/propagationRequest';
-import { MeasurementsReadError, loadMeasurements, searchSpec } from '../features/search/searchBlock';
+import { MeasurementsReadError, loadMeasurements, searchSpec, suggestOptionsOf } from '../features/search/searchBlock';
 import { blocksText } from '../features/search/searchSuggest';
 
 const help = `Usage: ${CLI_NAME} run FILE.ncp [BLOCK] [--write] [--json] [--model DIR] [budget options]
@@ -190,15 +190,7 @@ export const runCommand: Command = {
           const budget = startBudget(limits);
           writeLine(io.stderr, `${label}: fitting on ${measurements.length} measurement(s), proposing ${spec.batch}…`);
           const s = await suggestNext({
-            space: spec.space,
-            measurements,
-            objective: spec.objective,
-            flopsMax: spec.flopsMax,
-            paramsMax: spec.paramsMax,
-            cost: spec.cost,
-            lambda: spec.lambda,
-            count: spec.batch,
-            seed: spec.seed,
+            ...suggestOptionsOf(spec, measurements),
             onTick: () => {
               budget.check();
               if (budget.progressDue()) writeLine(io.stderr, `${label}: proposing… (${Math.round(budget.elapsedSeconds())} s)`);

@@ -10,6 +10,7 @@ import type { ObjectiveTerm } from '../../core/propagate/types';
 import type { CostOptions } from '../../core/cost';
 import { MeasurementsFormatError, readMeasurements } from '../../core/search/measurementsFile';
 import type { Measurement } from '../../core/search/types';
+import type { SuggestOptions } from '../../core/search/suggest';
 import { codeSpan, escapeMarkdown } from '../documents/util';
 import { measuringLine } from './searchRunning';
 
@@ -46,6 +47,21 @@ export function measurementsPath(uri: string, file: string | undefined): string 
 }
 
 /** The block as a search to run, or the first problem that stops it (an error inside the block, no objective). */
+/** What the block asks of a suggestion step (the lens and `ncprop run` alike); the caller adds ticks and cancellation. */
+export function suggestOptionsOf(spec: SearchSpec, measurements: readonly Measurement[]): SuggestOptions {
+  return {
+    space: spec.space,
+    measurements,
+    objective: spec.objective,
+    flopsMax: spec.flopsMax,
+    paramsMax: spec.paramsMax,
+    cost: spec.cost,
+    lambda: spec.lambda,
+    count: spec.batch,
+    seed: spec.seed,
+  };
+}
+
 export function searchSpec(a: DocumentAnalysis, uri: string, name: string, defaultLambda: number): SearchSpec | { problem: string } {
   const decl = searchDecls(a).find((d) => d.name === name);
   if (!decl) return { problem: `no search block '${name}'` };

@@ -13,7 +13,7 @@ import type { FeatureContext } from '../documents/context';
 import { insertDeclarationAfter } from '../documents/documentEdit';
 import type { CommandHandler, ServerServices } from '../protocol';
 import { languagePrinter } from '../propagation/propagationRequest';
-import { MeasurementsReadError, loadMeasurements, searchDecls, searchSpec, type SearchSpec } from './searchBlock';
+import { MeasurementsReadError, loadMeasurements, searchDecls, searchSpec, suggestOptionsOf, type SearchSpec } from './searchBlock';
 import { lspRange } from '../documents/util';
 
 export const COMMAND_SUGGEST = 'ncp.suggestNetworks';
@@ -108,15 +108,7 @@ async function suggest(services: ServerServices, ctx: FeatureContext, spec: Sear
     await new Promise((r) => setImmediate(r));
     if (abort.signal.aborted) return cancelled();
     const result = await suggestNext({
-      space: spec.space,
-      measurements,
-      objective: spec.objective,
-      flopsMax: spec.flopsMax,
-      paramsMax: spec.paramsMax,
-      cost: spec.cost,
-      lambda: spec.lambda,
-      count: spec.batch,
-      seed: spec.seed,
+      ...suggestOptionsOf(spec, measurements),
       signal: abort.signal,
       onTick: () => {
         budget.check();
