@@ -150,8 +150,18 @@ test('the views follow the active .ncp editor', { skip }, async () => {
   await page.setViewportSize({ width: 1500, height: 900 });
   await tab('example.ncp'); // the first group: mynet.ncp opens there
   await openFile(page, 'mynet.ncp');
+  const onMynet = async () => /Compare networks — mynet\.ncp/.test(await viewText()) && /\bmynet\b/.test(await viewText());
   await tab('Compare networks');
-  await until('compare on mynet.ncp', async () => /Compare networks — mynet\.ncp/.test(await viewText()) && /\bmynet\b/.test(await viewText()), 30_000);
+  // Once (seen once in 3 clean-clone runs) compare kept example.ncp: the switch to mynet.ncp had not
+  // reached the workbench before the view's tab was clicked. Make mynet.ncp the active editor again
+  // and look once more; the view must still follow it by itself.
+  try {
+    await until('compare on mynet.ncp', onMynet, 20_000);
+  } catch {
+    await tab('mynet.ncp');
+    await tab('Compare networks');
+    await until('compare on mynet.ncp', onMynet, 30_000);
+  }
   await tab('Benchmark explorer');
   await until('the explorer on mynet.ncp', async () => /Benchmark explorer — mynet\.ncp/.test(await viewText()), 60_000);
   await page.locator('.tab', { hasText: /Trace|Propagation trace/ }).first().click();
