@@ -100,7 +100,7 @@ test('whole-document tokens, segment by segment, equal the reference token list'
   const text = documentText(NETWORKS);
   for (const a of [analyzeText(text), new IncrementalAnalyzer(2000).analyze('file:///a.ncp', text)]) {
     const full = plain(new SemanticTokensService().full('file:///a.ncp', a));
-    assert.ok(full.length > 5 * NETWORKS * 10);
+    assert.ok(full.length >= 5 * NETWORKS, 'a token for each network name at least');
     assert.deepEqual(full, reference(a));
   }
   // Odd documents: garbage before, between and after declarations, an open string, no declaration at all.
@@ -135,7 +135,8 @@ test('tokens by delta applied to the previous answer equal the new whole-documen
       assert.ok('edits' in d, 'answered by delta');
       data = applyDelta(data, d.edits);
       assert.deepEqual(data, plain(new SemanticTokensService().full(uri, a)), `after edit ${i}`);
-      if (simple) assert.ok(size(d) < data.length / 20, `delta of ${size(d)} numbers for a keystroke (edit ${i})`);
+      // A keystroke re-encodes the declaration it touched and the next one: a few tokens, not the document's.
+      if (simple) assert.ok(size(d) <= 100 && size(d) < data.length / 5, `delta of ${size(d)} numbers for a keystroke (edit ${i}) of ${data.length}`);
       prev = { resultId: d.resultId, data: [] };
     }
   }

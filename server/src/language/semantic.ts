@@ -1,6 +1,13 @@
-// Semantic token classification: each token of the document with an LSP token type, from the
-// lexer (keywords, numbers, strings, comments) refined by the tree (which names are networks,
-// settings, metrics, units). The server only has to delta-encode the list.
+// Semantic token classification: what only the tree knows, over the TextMate grammar's colours.
+// The grammar (syntaxes/ncp.tmLanguage.json) colours everything the lexer alone decides:
+// keywords, numbers, strings with their numbers and cell ops, operators and comments. Semantic
+// tokens add the tree's knowledge: names by kind (network, cell, propagation; declaration or
+// use), keywords serving as names, contextual keywords (search blocks), settings, metrics, units,
+// strategy values, and names that refer to nothing known. Why not every token: 91% of a large
+// document's tokens were numbers and string pieces the grammar already colours the same way, and
+// the whole-document answer for 100,000 networks was 5 million tokens (50 MB of JSON, 2 s);
+// TypeScript's semantic tokens likewise classify identifiers only.
+// test/language/textmateCoverage.test.ts checks that the grammar colours what is left out.
 import type { IToken } from 'chevrotain';
 import type { DocumentAnalysis } from './analysis';
 import type { Declaration, Range } from './ast';
@@ -41,7 +48,7 @@ export interface SemanticToken {
 
 const DECLARATION = 1;
 
-/** Tokens sorted by position, none spanning lines (multi-line comments are split per line). */
+/** Tokens sorted by position, one line each. */
 export function semanticTokens(a: DocumentAnalysis): SemanticToken[] {
   return semanticTokensInLines(a, 0, a.lines.lineCount - 1);
 }
@@ -76,7 +83,7 @@ export function semanticTokensInLines(a: DocumentAnalysis, startLine: number, en
   const inRange: Declaration[] = [];
   for (let k = Math.max(0, d); k < decls.length && decls[k].range.startOffset < to; k++) inRange.push(decls[k]);
   const out: SemanticToken[] = [];
-  classify(a, inRange, shift(lexed.tokens), shift(lexed.comments), (line, character, length, type, modifiers) => {
+  classify(a, inRange, shift(lexed.tokens), (line, character, length, type, modifiers) => {
     out.push({ line, character, length, type: SEMANTIC_TOKEN_TYPES[type], modifiers });
   });
   let lo = 0;
@@ -114,8 +121,7 @@ export function segmentTokens(a: DocumentAnalysis, decl: Declaration | undefined
   if (decl && fastSegment(a, decl, from, to, sink)) return;
   const lexed = lex(a.text.slice(from, to));
   for (const t of lexed.tokens) t.startOffset += from;
-  for (const t of lexed.comments) t.startOffset += from;
-  classify(a, decl ? [decl] : [], lexed.tokens, lexed.comments, sink);
+  classify(a, decl ? [decl] : [], lexed.tokens, sink);
 }
 
 const KEYWORD_WORDS = new Set(T.KEYWORDS.map((k) => String(k.PATTERN).slice(1, -1)));
@@ -157,21 +163,20 @@ function fastSegment(a: DocumentAnalysis, d: Declaration, from: number, to: numb
     if (c === 32 || c === 10 || c === 9 || c === 13 || c === 44 || c === 91 || c === 93 || c === 123 || c === 125) {
       i++;
     } else if (c === 61) {
-      add(i, i + 1, TYPE.operator);
       i++;
     } else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) {
       let j = i + 1;
       while (j < to && isWord(text.charCodeAt(j))) j++;
       if (text.charCodeAt(j) === 45) return false; // a dashed name: the lexer decides
-      const role = i === nameAt ? TYPE.class | (DECLARATION << 8) : KEYWORD_WORDS.has(text.slice(i, j)) ? TYPE.keyword : TYPE.variable;
-      add(i, j, role);
+      // The name; keywords are the grammar's; any other word is a name that refers to nothing.
+      if (i === nameAt) add(i, j, TYPE.class | (DECLARATION << 8));
+      else if (!KEYWORD_WORDS.has(text.slice(i, j))) add(i, j, TYPE.variable);
       i = j;
     } else if (c >= 48 && c <= 57) {
       let j = i + 1;
       while (j < to && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
       const next = text.charCodeAt(j);
       if (isWord(next) || next === 46) return false; // 2.5, 1e5, 3ddet
-      add(i, j, TYPE.number);
       i = j;
     } else if (c === 34 && compactString) {
       let j = i + 1;
@@ -181,19 +186,6 @@ function fastSegment(a: DocumentAnalysis, d: Declaration, from: number, to: numb
         j++;
       }
       if (j >= to) return false;
-      // The string split at its digit runs: string / number pieces.
-      let at = i;
-      for (let k = i + 1; k < j; k++) {
-        const q = text.charCodeAt(k);
-        if (q < 48 || q > 57) continue;
-        let e = k + 1;
-        while (e < j && text.charCodeAt(e) >= 48 && text.charCodeAt(e) <= 57) e++;
-        if (k > at) add(at, k, TYPE.string);
-        add(k, e, TYPE.number);
-        at = e;
-        k = e;
-      }
-      add(at, j + 1, TYPE.string);
       i = j + 1;
     } else return false;
   }
@@ -235,25 +227,13 @@ export function fromType(a: DocumentAnalysis, name: string): number {
   return TYPE[a.networks.get(name) ? 'class' : a.cells.get(name) ? 'struct' : 'variable'];
 }
 
-function classify(a: DocumentAnalysis, declarations: readonly Declaration[], tokens: readonly IToken[], comments: readonly IToken[], sink: TokenSink): void {
+function classify(a: DocumentAnalysis, declarations: readonly Declaration[], tokens: readonly IToken[], sink: TokenSink): void {
   const roles = new Map<number, number>();
   // A role is the type index and the modifiers in one number (type in the low byte).
   const mark = (r: Range | undefined, type: SemanticTokenType, modifiers = 0): void => {
     if (r) roles.set(r.startOffset, TYPE[type] | (modifiers << 8));
   };
-  // Inside code and cell strings: the numbers and ops as their own tokens, the rest as string.
-  const inner = new Map<number, { start: number; end: number; type: SemanticTokenType }[]>();
-  // Valid one-line string networks kept compact (language/oneLine.ts): their numbers are the
-  // string's digit runs, read from the token (reading `numbers` would rebuild and keep them).
-  const compactStrings: Declaration[] = [];
   for (const d of declarations) {
-    if (d.kind === 'network' && d.form === 'string' && isCompactNetwork(d)) {
-      compactStrings.push(d);
-    } else if (d.kind === 'network' && d.string) {
-      inner.set(d.string.range.startOffset, d.numbers.map((n) => ({ start: n.range.startOffset, end: n.range.endOffset, type: 'number' as const })));
-    } else if (d.kind === 'cell' && d.string) {
-      inner.set(d.string.range.startOffset, d.ops.map((o) => ({ start: o.range.startOffset, end: o.range.endOffset, type: 'enumMember' as const })));
-    }
     const type = d.kind === 'network' ? 'class' : d.kind === 'cell' ? 'struct' : 'function';
     if (d.name !== '') mark(d.nameRange, type, DECLARATION);
     if (d.kind === 'search') {
@@ -291,73 +271,15 @@ function classify(a: DocumentAnalysis, declarations: readonly Declaration[], tok
     }
     return curLine;
   };
-  const text = a.text;
-  const pushAt = (start: number, end: number, type: number, modifiers: number): void => {
-    const line = lineOf(start);
-    if (end < nextStart) {
-      sink(line, start - curStart, end - start, type, modifiers);
-      return;
-    }
-    // A token over several lines (block comment): one piece per line, line breaks left out.
-    for (let l = line; ; ) {
-      const from = l === line ? start : curStart;
-      let to = Math.min(end, nextStart);
-      while (to > from && (text.charCodeAt(to - 1) === 10 || text.charCodeAt(to - 1) === 13)) to--;
-      if (to > from) sink(l, from - curStart, to - from, type, modifiers);
-      if (end <= nextStart) break;
-      l = lineOf(nextStart);
-    }
+  // Names and keywords sit on one line.
+  const push = (t: IToken, type: number, modifiers = 0): void => {
+    const line = lineOf(t.startOffset);
+    sink(line, t.startOffset - curStart, t.image.length, type, modifiers);
   };
-  const push = (t: IToken, type: number, modifiers = 0): void => pushAt(t.startOffset, t.startOffset + t.image.length, type, modifiers);
-  const STRING = TYPE.string;
-  const NUMBER = TYPE.number;
-  let ds = 0;
-  const pushString = (t: IToken): void => {
-    const start = t.startOffset;
-    const end = start + t.image.length;
-    // Strings sit on one line: split the token into string / number-or-op pieces.
-    let parts = inner.get(start);
-    if (!parts && compactStrings.length > 0) {
-      while (ds < compactStrings.length && compactStrings[ds].range.endOffset <= start) ds++;
-      const d = compactStrings[ds];
-      if (d && d.range.startOffset <= start) parts = digitRuns(text, start, end);
-    }
-    if (!parts || parts.length === 0) return pushAt(start, end, STRING, 0);
-    let at = start;
-    for (const p of parts) {
-      if (p.start < at || p.end <= p.start) continue;
-      if (p.start > at) pushAt(at, p.start, STRING, 0);
-      pushAt(p.start, p.end, TYPE[p.type], 0);
-      at = p.end;
-    }
-    if (end > at) pushAt(at, end, STRING, 0);
-  };
-  const COMMENT = TYPE.comment;
-  let ci = 0;
   for (const t of tokens) {
-    while (ci < comments.length && comments[ci].startOffset < t.startOffset) push(comments[ci++], COMMENT);
     const role = roles.get(t.startOffset);
     // A keyword may serve as a declared name (`network head`): the tree says which role it has.
     if (role !== undefined && (t.tokenType === T.Identifier || T.isKeyword(t.tokenType))) push(t, role & 0xff, role >> 8);
-    else if (T.isKeyword(t.tokenType)) push(t, TYPE.keyword);
-    else if (t.tokenType === T.NumberTok) push(t, NUMBER);
-    else if (t.tokenType === T.StringLit || t.tokenType === T.UnterminatedString) pushString(t);
-    else if (t.tokenType === T.LessEq || t.tokenType === T.Star || t.tokenType === T.Equals) push(t, TYPE.operator);
     else if (t.tokenType === T.Identifier) push(t, TYPE.variable);
   }
-  while (ci < comments.length) push(comments[ci++], COMMENT);
-}
-
-/** The digit runs of a string token [start, end) as number pieces (a compact string network's numbers). */
-function digitRuns(text: string, start: number, end: number): { start: number; end: number; type: SemanticTokenType }[] {
-  const out: { start: number; end: number; type: SemanticTokenType }[] = [];
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) continue;
-    let j = i + 1;
-    while (j < end && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
-    out.push({ start: i, end: j, type: 'number' });
-    i = j;
-  }
-  return out;
 }

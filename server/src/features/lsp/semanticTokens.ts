@@ -145,8 +145,8 @@ export class SemanticTokensService {
   full(uri: string, a: DocumentAnalysis): SemanticTokens {
     const n = a.ast.declarations.length;
     const counts = new Uint32Array(n + 1);
-    // ~2 numbers per character in a large document of networks: start near that.
-    const w = new TokenWriter(Math.ceil(a.text.length * 2.1) + 20);
+    // About one token (5 numbers) per declaration of ~120 characters; the writer grows as needed.
+    const w = new TokenWriter(Math.ceil(a.text.length / 20) + 20);
     for (let k = 0; k <= n; k++) {
       const before = w.length;
       const [d, from, to] = segmentBounds(a, k);
