@@ -85,7 +85,8 @@ export const fake = {
 };
 
 const noDisposable = { dispose: () => undefined };
-const vscode = {
+/** The stand-in module itself (tests set `window.activeTextEditor` on it). */
+export const vscode = {
   Uri: FakeUri,
   ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
   window: {

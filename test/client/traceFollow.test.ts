@@ -3,7 +3,7 @@
 // a run that finishes in another .ncp file appears in the open view; the view follows the active
 // editor to that file's latest run (or says none ran there); the code strip's cursor row is
 // cleared when the view moves to another file, and only then.
-import { fake, FakeUri, type FakeWebviewPanel } from './fakeVscode'; // first: it answers require('vscode')
+import { fake, FakeUri, vscode as fakeModule, type FakeWebviewPanel } from './fakeVscode'; // first: it answers require('vscode')
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
@@ -196,6 +196,40 @@ test("the strip's cursor row is cleared when another .ncp editor becomes active,
     assert.equal(cursorClears(panel), clears + 2);
     assert.deepEqual(requests, []);
   } finally {
+    for (const d of subscriptions) d.dispose();
+    TracePanel.onAction = undefined;
+  }
+});
+
+test('compare follows a switch to another .ncp file even when its own tab is clicked within the debounce', async () => {
+  const subscriptions: { dispose(): unknown }[] = [];
+  const asked: string[] = [];
+  const client = {
+    sendRequest: async (method: string, params?: unknown) => {
+      if (method === 'ncp/compare') asked.push((params as { uri: string }).uri);
+      return { networks: [] };
+    },
+  };
+  const win = fakeModule.window as unknown as { activeTextEditor: unknown };
+  registerViews({ extensionUri, subscriptions } as unknown as vscode.ExtensionContext, () => client, log);
+  try {
+    const editor = (uri: string) => ({ document: ncpDoc(uri) });
+    win.activeTextEditor = editor(A);
+    assert.equal(await fake.commands.get('ncp.compareNetworks')!(), true);
+    assert.deepEqual(asked, [A]);
+    // b.ncp becomes active, then at once the compare tab takes the focus (no active text editor):
+    // in code-server the second event came within 250 ms and cancelled the first's follow.
+    fake.activeEditorChanged.fire(editor(B));
+    fake.activeEditorChanged.fire(undefined);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.deepEqual(asked, [A, B], 'compare moved to b.ncp');
+    // A later switch to a third file wins over the pending one.
+    fake.activeEditorChanged.fire(editor(A));
+    fake.activeEditorChanged.fire(editor(C));
+    await new Promise((r) => setTimeout(r, 400));
+    assert.deepEqual(asked, [A, B, C]);
+  } finally {
+    win.activeTextEditor = undefined;
     for (const d of subscriptions) d.dispose();
     TracePanel.onAction = undefined;
   }

@@ -161,8 +161,13 @@ export function registerViews(context: vscode.ExtensionContext, getClient: () =>
       compareTimer = setTimeout(() => void refreshCompare(), 600);
     }),
     vscode.window.onDidChangeActiveTextEditor((e) => {
-      clearTimeout(followTimer);
-      followTimer = setTimeout(() => void followActive(e?.document), 250);
+      // Only another .ncp editor replaces a pending follow: clicking the view's own tab within
+      // the debounce (no active editor then) must not cancel the switch that came before it.
+      const doc = e?.document;
+      if (doc?.languageId === 'ncp') {
+        clearTimeout(followTimer);
+        followTimer = setTimeout(() => void followActive(doc), 250);
+      }
       // The strip's cursor row belongs to the trace's file: gone when another .ncp file is active
       // (focusing the view itself, or a non-.ncp editor, keeps it).
       if (e?.document.languageId === 'ncp' && e.document.uri.toString() !== TracePanel.shownUri) TracePanel.postCursor(null);
