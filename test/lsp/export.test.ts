@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeAction } from 'vscode-languageserver-protocol';
 import { startClient, type LspClient } from './harness';
-import type { ExportAnswer } from '../../server/src/features/export/exportNetwork';
+import type { ExportAnswer } from '../../server/src/features/export/exportProtocol';
 import { readOnnxSummary } from '../../server/src/core/export/onnx';
 import { torchArgsToCode } from '../../server/src/core/space/multires';
 import { cost } from '../../server/src/core/cost';

@@ -5,20 +5,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { pickDeclaration } from '../propagation/declarations';
+import { CLIENT_EXPORT_COMMAND, EXPORT_REQUEST, type ExportAnswer } from '../../../server/src/features/export/exportProtocol';
 
-export const EXPORT_COMMAND = 'ncp.exportNetwork';
-const EXPORT_REQUEST = 'ncp/exportNetwork';
-
-interface ExportAnswer {
-  ok: boolean;
-  error?: string;
-  encoding?: 'utf8' | 'base64';
-  data?: string;
-  fileName?: string;
-  macs?: number;
-  params?: number;
-  target?: string;
-}
+export const EXPORT_COMMAND = CLIENT_EXPORT_COMMAND;
 
 const FORMATS = [
   { label: 'PyTorch', description: 'one .py file that needs only torch: an nn.Module and build()', format: 'pytorch' },

@@ -8,28 +8,10 @@ import type { RequestHandler } from '../protocol';
 import { declarationsIn } from '../documents/util';
 import { EXPORT_EXTENSIONS, EXPORT_FORMATS, exportNetwork, type ExportFormat } from '../../core/export/exportNetwork';
 import { ExportError, describeTarget, resolveTarget } from '../../core/export/target';
+import { EXPORT_REQUEST, CLIENT_EXPORT_COMMAND, type ExportAnswer } from './exportProtocol';
 
 function rec(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
-export const EXPORT_REQUEST = 'ncp/exportNetwork';
-/** The client command that asks the questions and writes the file (client/src/commands/export.ts). */
-export const CLIENT_EXPORT_COMMAND = 'ncp.exportNetwork';
-
-export interface ExportAnswer {
-  ok: boolean;
-  /** Why nothing could be exported (ok false). */
-  error?: string;
-  /** 'utf8' text (pytorch, authors) or 'base64' bytes (onnx). */
-  encoding?: 'utf8' | 'base64';
-  data?: string;
-  /** A file name for the save dialog: NAME.py / .onnx / .json. */
-  fileName?: string;
-  macs?: number;
-  params?: number;
-  /** "3×512×1024 input, segmentation head, 19 classes". */
-  target?: string;
 }
 
 export function exportActions(ctx: FeatureContext, params: CodeActionParams): CodeAction[] {
