@@ -144,3 +144,17 @@ test('failed measurements are recorded, counted in the outcome and the progress,
   const messages = progress.slice(before).filter((p) => p.kind === 'report').map((p) => p.message ?? '');
   assert.ok(messages.some((m) => m.includes('0 done, 2 failed')), messages.join('\n'));
 });
+
+test('retries N: a failure that looks like the infrastructure\'s is measured again as a new attempt', async () => {
+  const sub = mkdtempSync(join(dir, 'retry-'));
+  // The first attempt of each measurement dies (a lost node, say); the second measures.
+  writeFileSync(join(sub, 'flaky.js'), `if (process.env.NCP_ATTEMPT === '1') process.exit(137);\nconsole.log(JSON.stringify({ nb201: { acc: 42 } }));\n`);
+  const uri = pathToFileURL(join(sub, 'retry.ncp')).href;
+  const text = (retries: string) => `search s {\n  maximize nb201.acc\n  measurements "retry.jsonl"\n  measure "node flaky.js"\n  batch 1${retries}\n}\n`;
+  await trusted.open(uri, text(''));
+  assert.deepEqual(await runCmd<Outcome>(trusted, uri), { ran: true, measured: 1, failed: 1 }, 'without retries: a failure');
+  await trusted.change(uri, text('\n  retries 1'));
+  assert.deepEqual(await runCmd<Outcome>(trusted, uri), { ran: true, measured: 1, failed: 0 });
+  const rows = rowsOf(join(sub, 'retry.jsonl')) as { ok: boolean; attempts?: number }[];
+  assert.deepEqual(rows.map((r) => [r.ok, r.attempts]), [[false, 1], [true, 2]]);
+});

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logLines, ncp, ncpProcess, rows, script, waitFor } from './helpers';
 import { slurmSkip, startSlurm, type SlurmCluster } from './slurmCluster';
+import { pathToFileURL } from 'node:url';
+import { startClient } from '../lsp/harness';
 
 const skip = slurmSkip();
 let cluster: SlurmCluster | undefined;
@@ -100,4 +102,28 @@ test('--slurm: --resume while the killed search\'s jobs still run re-attaches to
   assert.equal(new Set(starts).size, 4);
   assert.ok(rs.every((x) => x.attempts === 1), 'the running jobs were waited for, not started again');
   assert.equal(queue(), '');
+});
+
+test('in the editor: a search block with slurm "ARGS" runs each measurement as a Slurm job (Run search)', { skip }, async () => {
+  const dir = tmp();
+  // The server inherits SLURM_CONF from this process (set in before()).
+  const client = await startClient({ initializationOptions: { trusted: true, predictors: false } });
+  try {
+    const uri = pathToFileURL(join(dir, 'cluster.ncp')).href;
+    // The job's name as Slurm ran it: the block's --job-name comes after the search's own.
+    const cmd = script(dir, `fs.appendFileSync(${JSON.stringify(join(dir, 'names'))}, String(process.env.SLURM_JOB_NAME) + '\\n');`).replaceAll('"', ''); // a block's string holds no '"' (no spaces in these paths)
+    await client.open(uri, `search s {\n  maximize nb201.acc\n  measurements "runs.jsonl"\n  measure "${cmd}"\n  jobs 2\n  batch 2\n  slurm "--job-name=ncp-editor"\n}\n`);
+    const out = await client.request<{ ran: boolean; measured?: number; failed?: number }>('workspace/executeCommand', { command: 'ncp.runSearch', arguments: [{ uri, name: 's' }] });
+    assert.deepEqual(out, { ran: true, measured: 2, failed: 0 });
+    const rs = rows(join(dir, 'runs.jsonl'));
+    assert.equal(rs.length, 2);
+    for (const x of rs) {
+      const job = readFileSync(join(dir, 'runs', String(x.id), 'attempt-1', 'slurm-job-id'), 'utf8').trim();
+      assert.match(job, /^\d+$/);
+    }
+    assert.deepEqual(readFileSync(join(dir, 'names'), 'utf8').trim().split('\n'), ['ncp-editor', 'ncp-editor'], 'sbatch got the block\'s arguments');
+    assert.equal(queue(), '', 'no job left');
+  } finally {
+    await client.stop();
+  }
 });

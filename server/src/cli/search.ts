@@ -18,6 +18,7 @@ import { fmtTime } from '../core/predict/progress';
 import { MrBenchmarkMeasurer, Nb201BenchmarkMeasurer } from '../core/search/benchmarkMeasurer';
 import { JOBS_LIMIT, runAsyncSearch } from '../core/search/asyncLoop';
 import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, runSearch } from '../core/search/loop';
+import { LIMITS } from '../core/limits';
 import type { Backend } from '../core/search/measure/backend';
 import { MetricsChecker } from '../core/search/measure/checks';
 import { runsDirFor } from '../core/search/measure/folders';
@@ -197,7 +198,7 @@ export const searchCommand: Command = {
     if (gpus && (gpus.length === 0 || gpus.length > JOBS_LIMIT || gpus.some((g) => !/^[A-Za-z0-9:-]{1,64}$/.test(g)))) throw new UsageError(`--gpus: a comma-separated list of device ids, e.g. 0,1,2,3, got ${JSON.stringify(values.gpus)}`);
     const jobs = intOption(values.jobs, '--jobs', 1, JOBS_LIMIT) ?? gpus?.length ?? 1;
     if (gpus && jobs > gpus.length) throw new UsageError(`--jobs ${jobs} with ${gpus.length} device(s) in --gpus: give at least one device per job`);
-    const retries = intOption(values.retries, '--retries', 0, 100) ?? 0;
+    const retries = intOption(values.retries, '--retries', 0, LIMITS.searchRetries) ?? 0;
     const retryDelay = numberOption(values['retry-delay'], '--retry-delay', { min: 0, max: 3600 }) ?? 10;
     const brokenAfter = intOption(values['broken-after'], '--broken-after', 0, 1000) ?? 5;
     if (values.slurm && values.backend !== undefined && values.backend !== 'slurm') throw new UsageError('--slurm and --backend local contradict each other');

@@ -20,6 +20,8 @@ export const LIMITS = {
   searchBatch: 100,
   /** Measurements a search block's "Run search" runs at once (`jobs N`; as `ncprop search --jobs`). */
   searchJobs: 256,
+  /** Attempts more for a failed measurement of "Run search" (`retries N`; as `ncprop search --retries`). */
+  searchRetries: 100,
   /** Block count of one stage up to which "Copy as PyTorch" writes one line per block (above: a repetition). */
   torchBlockLines: 64,
 } as const;

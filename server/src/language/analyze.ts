@@ -19,6 +19,7 @@ import { cost } from '../core/cost';
 import { BENCHMARK_RANGE, CODE_KINDS } from '../core/space/multires';
 import { activeCatalogue, type SettingSpace } from '../core/settings';
 import { LIMITS, overLimitMessage } from '../core/limits';
+import { splitArgs } from '../core/search/measure/args';
 import { EXPORT_LIMITS } from '../core/export/target';
 
 /** "512×1024 input, seg head, 19 classes" (defaults named). */
@@ -266,6 +267,30 @@ function searchOnlyStatement(d: SearchDecl, st: SearchDecl['statements'][number]
     } else d.options.jobs = v;
     return true;
   }
+  if (st.kind === 'retries') {
+    if (!once('retries', st.keywordRange, 'retries') || !st.value) return true;
+    const v = st.value.value;
+    if (!Number.isInteger(v) || v < 0) error(st.value.range, 'bad-value', `retries must be a whole number ≥ 0, got ${st.value.text}`);
+    else if (v > LIMITS.searchRetries) {
+      error(st.value.range, 'too-large', `${overLimitMessage('retries', LIMITS.searchRetries, st.value.text)}: each retry is another training run`, {
+        kind: 'retries',
+        limit: LIMITS.searchRetries,
+        suggestion: LIMITS.searchRetries,
+      });
+    } else d.options.retries = v;
+    return true;
+  }
+  if (st.kind === 'slurm') {
+    if (!once('slurm', st.keywordRange, 'slurm') || !st.value) return true;
+    if (!st.value.terminated) return true; // the parser reported it
+    try {
+      splitArgs(st.value.value);
+      d.slurm = st.value.value.trim();
+    } catch (e) {
+      error(st.value.range, 'bad-value', `slurm: ${(e as Error).message} (sbatch arguments, e.g. "--partition=gpu --gres=gpu:1"; group words with '…')`);
+    }
+    return true;
+  }
   if (st.kind === 'unknown') {
     const words = [...SEARCH_WORDS];
     const suggestions = closest(st.word, words, 1);
@@ -279,7 +304,7 @@ function searchOnlyStatement(d: SearchDecl, st: SearchDecl['statements'][number]
   return false;
 }
 
-const SEARCH_WORDS = ['maximize', 'flops', 'params', 'lambda', 'seed', 'input', 'measurements', 'batch', 'measure', 'jobs'] as const;
+const SEARCH_WORDS = ['maximize', 'flops', 'params', 'lambda', 'seed', 'input', 'measurements', 'batch', 'measure', 'jobs', 'retries', 'slurm'] as const;
 
 function analyzePropagate(
   d: PropagateDecl | SearchDecl,
@@ -326,7 +351,7 @@ function analyzePropagate(
 
   for (const st of d.statements) {
     if (search && searchOnlyStatement(search, st, error, once)) continue;
-    if (st.kind === 'measurements' || st.kind === 'batch' || st.kind === 'measure' || st.kind === 'jobs' || st.kind === 'unknown') continue;
+    if (st.kind === 'measurements' || st.kind === 'batch' || st.kind === 'measure' || st.kind === 'jobs' || st.kind === 'retries' || st.kind === 'slurm' || st.kind === 'unknown') continue;
     if (st.kind === 'maximize') {
       d.objectives.push(st);
       if (st.weightLit && st.weight === 0) {

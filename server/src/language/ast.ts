@@ -270,7 +270,23 @@ export interface JobsOption {
   range: Range;
 }
 
-export type SearchStatement = PropagateStatement | MeasurementsOption | BatchOption | MeasureOption | JobsOption | UnknownStatement;
+/** `retries N` in a search block: attempts more for a failure that looks like the infrastructure's (as `ncprop search --retries`). */
+export interface RetriesOption {
+  kind: 'retries';
+  keywordRange: Range;
+  value?: NumberLit;
+  range: Range;
+}
+
+/** `slurm "SBATCH ARGS"` in a search block: each attempt a Slurm job (as `ncprop search --slurm --slurm-args=…`). */
+export interface SlurmOption {
+  kind: 'slurm';
+  keywordRange: Range;
+  value?: { value: string; range: Range; terminated: boolean };
+  range: Range;
+}
+
+export type SearchStatement = PropagateStatement | MeasurementsOption | BatchOption | MeasureOption | JobsOption | RetriesOption | SlurmOption | UnknownStatement;
 
 /**
  * `search NAME { … }`: a closed-loop search run by hand — objective and budgets as in a
@@ -288,6 +304,7 @@ export interface SearchDecl extends DeclBase {
     seed?: number;
     batch?: number;
     jobs?: number;
+    retries?: number;
     /** `input …` when written and valid: the size the budgets count at. */
     costAt?: CountedAt;
   };
@@ -295,6 +312,8 @@ export interface SearchDecl extends DeclBase {
   measurements?: string;
   /** The measuring command as written (undefined when absent). */
   measure?: string;
+  /** `slurm "ARGS"`: sbatch's extra arguments as written ('' for none); undefined: measured on this machine. */
+  slurm?: string;
   /** The space the objectives are of, when they resolve. */
   space?: 'multires' | 'nb201';
   openBrace?: Range;

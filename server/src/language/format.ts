@@ -355,7 +355,8 @@ function statementText(s: SearchStatement): string {
     case 'measurements':
       return `measurements ${s.value ? `"${s.value.value}"` : ''}`.trimEnd();
     case 'measure':
-      return `measure ${s.value ? `"${s.value.value}"` : ''}`.trimEnd();
+    case 'slurm':
+      return `${s.kind} ${s.value ? `"${s.value.value}"` : ''}`.trimEnd();
     case 'unknown':
       return `${s.word} ${s.valueText}`.trimEnd();
     case 'maximize': {

@@ -43,7 +43,7 @@ const describe = (t: IToken | undefined): string => {
 const KEYWORD_WORDS = T.KEYWORDS.map((k) => tokenLabel(k).replace(/'/g, ''));
 const NETWORK_CLAUSES = "'stem', 'stage', 'head' or '}'";
 const STAGE_FIELDS = "'blocks', 'units', 'channels'";
-const SEARCH_STATEMENTS = "a statement ('maximize', 'flops', 'params', 'lambda', 'seed', 'input', 'measurements', 'batch', 'measure', 'jobs') or '}'";
+const SEARCH_STATEMENTS = "a statement ('maximize', 'flops', 'params', 'lambda', 'seed', 'input', 'measurements', 'batch', 'measure', 'jobs', 'retries', 'slurm') or '}'";
 const STATEMENTS = "a statement ('maximize', 'flops', 'params', 'lambda', 'strategy', 'steps', 'lr', 'restarts', 'seed', 'input') or '}'";
 
 /** A misspelt keyword is the likeliest cause of most errors: name the keyword it resembles. */
@@ -617,6 +617,8 @@ function searchStatement(node: CstNode, r: RangeOf, lines: LineIndex): SearchSta
   if (word.image === 'batch' && num) return { kind: 'batch', keywordRange, value: numberLit(num, r), range };
   if (word.image === 'measure' && str) return { kind: 'measure', keywordRange, value: stringOf(str, r), range };
   if (word.image === 'jobs' && num) return { kind: 'jobs', keywordRange, value: numberLit(num, r), range };
+  if (word.image === 'retries' && num) return { kind: 'retries', keywordRange, value: numberLit(num, r), range };
+  if (word.image === 'slurm' && str) return { kind: 'slurm', keywordRange, value: stringOf(str, r), range };
   return { kind: 'unknown', keywordRange, word: word.image, valueText: (str ?? num)?.image ?? '', range };
 }
 

@@ -239,7 +239,7 @@ function classify(a: DocumentAnalysis, declarations: readonly Declaration[], tok
     if (d.kind === 'search') {
       // contextual keywords: Identifiers the tree knows to be keywords here
       mark(d.keywordRange, 'keyword');
-      for (const s of d.statements) if (s.kind === 'measurements' || s.kind === 'batch' || s.kind === 'measure' || s.kind === 'jobs') mark(s.keywordRange, 'keyword');
+      for (const s of d.statements) if (s.kind === 'measurements' || s.kind === 'batch' || s.kind === 'measure' || s.kind === 'jobs' || s.kind === 'retries' || s.kind === 'slurm') mark(s.keywordRange, 'keyword');
     }
     if (d.kind !== 'propagate' && d.kind !== 'search') continue;
     if (d.kind === 'propagate' && d.from) roles.set(d.from.range.startOffset, fromType(a, d.from.text));

@@ -27,6 +27,8 @@ const SEARCH_KEYWORDS: [string, string][] = [
   ['batch', 'batch K — networks each "Suggest next networks" writes (at most 100)'],
   ['measure', 'measure "CMD" — the command that measures one network (as ncprop search --measure); enables "Run search"'],
   ['jobs', 'jobs N — measurements "Run search" runs at once (at most 256)'],
+  ['retries', 'retries N — attempts more for a failure that looks like the infrastructure\'s (as ncprop search --retries; at most 100)'],
+  ['slurm', 'slurm "SBATCH ARGS" — each measurement a Slurm job (as ncprop search --slurm --slurm-args=…); "" for none'],
 ];
 const STRATEGIES: [string, string][] = [
   ['winner-takes-all', 'change the one code position whose gradient wins, one step at a time (the paper\'s default)'],

@@ -1,6 +1,6 @@
 // "▶ Run search" on a search block that names `measure "CMD"`: the measuring loop of `ncprop search
 // --measure CMD --out FILE --resume` (core/search/measure/measuredSearch.ts) with the block's
-// objective, budgets, seed, `jobs` and `batch` (networks measured per run). Only in a trusted
+// objective, budgets, seed, `jobs`, `retries`, `slurm` and `batch` (networks measured per run). Only in a trusted
 // workspace (the client says so in initializationOptions.trusted; it runs the user's command).
 // Measurements are appended to the block's file as they arrive; work-done progress every second
 // (running, queued, done, failed) whose Cancel — or `ncp.stopSearch` — stops every running
@@ -11,6 +11,7 @@ import { activeCatalogue } from '../../core/settings';
 import { budgeting, objectiveValue } from '../../core/search/loop';
 import { runMeasuredSearch } from '../../core/search/measure/measuredSearch';
 import { CommandBrokenError } from '../../core/search/measure/runner';
+import { SlurmBackend, splitArgs } from '../../core/search/measure/slurm';
 import { MeasurementsFormatError } from '../../core/search/measurementsFile';
 import { SearchCancelled, SearchError } from '../../core/search/types';
 import type { FeatureContext } from '../documents/context';
@@ -95,6 +96,9 @@ async function run(services: ServerServices, ctx: FeatureContext, name: string):
       more: Math.max(spec.batch, spec.decl.options.jobs ?? 1),
       jobs: spec.decl.options.jobs ?? 1,
       timeout: RUN_TIMEOUT_S,
+      retries: spec.decl.options.retries ?? 0,
+      // The analysis checked the arguments (a `bad-value` otherwise, and no `slurm` on the block).
+      ...(spec.decl.slurm !== undefined ? { backend: new SlurmBackend({ sbatchArgs: splitArgs(spec.decl.slurm) }) } : {}),
       lambda: spec.lambda,
       flopsMax: spec.flopsMax,
       paramsMax: spec.paramsMax,

@@ -38,6 +38,11 @@ export interface MeasuredSearchOptions {
   more: number;
   jobs: number;
   timeout: number;
+  /** Attempts more for a failure that looks like the infrastructure's; back-off from retryDelay s. */
+  retries?: number;
+  retryDelay?: number;
+  /** Consecutive failures with the same error after which the command counts as broken (default 5). */
+  brokenAfter?: number;
   lambda?: number;
   flopsMax?: number;
   paramsMax?: number;

@@ -23,27 +23,7 @@ const INTERRUPTED_FILE = 'interrupted';
 /** States of a job that is over (it may still be listed for a while). */
 const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'DEADLINE', 'SPECIAL_EXIT', 'REVOKED']);
 
-/** Splits sbatch options given as one string: words, with '…' or "…" grouping (no other shell syntax). */
-export function splitArgs(text: string): string[] {
-  const out: string[] = [];
-  let cur: string | undefined;
-  let quote: string | undefined;
-  for (const ch of text) {
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else cur += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      cur ??= '';
-    } else if (/\s/.test(ch)) {
-      if (cur !== undefined) out.push(cur);
-      cur = undefined;
-    } else cur = (cur ?? '') + ch;
-  }
-  if (quote) throw new Error(`unbalanced quote in ${JSON.stringify(text)}`);
-  if (cur !== undefined) out.push(cur);
-  return out;
-}
+export { splitArgs } from './args';
 
 export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
