@@ -225,6 +225,13 @@ function analyzeCell(d: CellDecl, lines: LineIndex, out: NcpDiagnostic[]): void 
   }
 }
 
+/** Whole-number search statements: least value, limit, and why there is one. */
+const COUNT_OPTIONS = {
+  batch: { min: 1, limit: 'searchBatch', why: 'each suggestion refits and propagates' },
+  jobs: { min: 1, limit: 'searchJobs', why: 'each job is a running process' },
+  retries: { min: 0, limit: 'searchRetries', why: 'each retry is another training run' },
+} as const;
+
 /** Search statements that are not propagate statements: `measurements "file"`, `batch K`, typos. */
 function searchOnlyStatement(d: SearchDecl, st: SearchDecl['statements'][number], error: (range: Range, code: string, message: string, data?: Record<string, unknown>) => void, once: (key: string, range: Range, label: string) => boolean): boolean {
   if (st.kind === 'measurements') {
@@ -234,17 +241,14 @@ function searchOnlyStatement(d: SearchDecl, st: SearchDecl['statements'][number]
     else d.measurements = st.value.value;
     return true;
   }
-  if (st.kind === 'batch') {
-    if (!once('batch', st.keywordRange, 'batch') || !st.value) return true;
+  if (st.kind === 'batch' || st.kind === 'jobs' || st.kind === 'retries') {
+    if (!once(st.kind, st.keywordRange, st.kind) || !st.value) return true;
+    const { min, limit, why } = COUNT_OPTIONS[st.kind];
     const v = st.value.value;
-    if (!Number.isInteger(v) || v < 1) error(st.value.range, 'bad-value', `batch must be a whole number ≥ 1, got ${st.value.text}`);
-    else if (v > LIMITS.searchBatch) {
-      error(st.value.range, 'too-large', `${overLimitMessage('batch', LIMITS.searchBatch, st.value.text)}: each suggestion refits and propagates`, {
-        kind: 'batch',
-        limit: LIMITS.searchBatch,
-        suggestion: LIMITS.searchBatch,
-      });
-    } else d.options.batch = v;
+    const max = LIMITS[limit];
+    if (!Number.isInteger(v) || v < min) error(st.value.range, 'bad-value', `${st.kind} must be a whole number ≥ ${min}, got ${st.value.text}`);
+    else if (v > max) error(st.value.range, 'too-large', `${overLimitMessage(st.kind, max, st.value.text)}: ${why}`, { kind: st.kind, limit: max, suggestion: max });
+    else d.options[st.kind] = v;
     return true;
   }
   if (st.kind === 'measure') {
@@ -252,32 +256,6 @@ function searchOnlyStatement(d: SearchDecl, st: SearchDecl['statements'][number]
     if (!st.value.terminated) return true; // the parser reported it
     if (st.value.value.trim() === '') error(st.value.range, 'bad-value', 'measure needs a command, e.g. "python train.py" (run through the shell in this document\'s folder)');
     else d.measure = st.value.value;
-    return true;
-  }
-  if (st.kind === 'jobs') {
-    if (!once('jobs', st.keywordRange, 'jobs') || !st.value) return true;
-    const v = st.value.value;
-    if (!Number.isInteger(v) || v < 1) error(st.value.range, 'bad-value', `jobs must be a whole number ≥ 1, got ${st.value.text}`);
-    else if (v > LIMITS.searchJobs) {
-      error(st.value.range, 'too-large', `${overLimitMessage('jobs', LIMITS.searchJobs, st.value.text)}: each job is a running process`, {
-        kind: 'jobs',
-        limit: LIMITS.searchJobs,
-        suggestion: LIMITS.searchJobs,
-      });
-    } else d.options.jobs = v;
-    return true;
-  }
-  if (st.kind === 'retries') {
-    if (!once('retries', st.keywordRange, 'retries') || !st.value) return true;
-    const v = st.value.value;
-    if (!Number.isInteger(v) || v < 0) error(st.value.range, 'bad-value', `retries must be a whole number ≥ 0, got ${st.value.text}`);
-    else if (v > LIMITS.searchRetries) {
-      error(st.value.range, 'too-large', `${overLimitMessage('retries', LIMITS.searchRetries, st.value.text)}: each retry is another training run`, {
-        kind: 'retries',
-        limit: LIMITS.searchRetries,
-        suggestion: LIMITS.searchRetries,
-      });
-    } else d.options.retries = v;
     return true;
   }
   if (st.kind === 'slurm') {
