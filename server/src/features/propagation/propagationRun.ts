@@ -13,6 +13,7 @@ import { resultBlock, resultJson } from '../../core/propagate/format';
 import type { CostOptions } from '../../core/cost';
 import type { PredictorSet } from '../../core/predict/types';
 import { activeCatalogue, resolveSetting } from '../../core/settings';
+import { ownPredictor } from '../predictors/ownPredictions';
 import type { CommandHandler, RequestHandler, ServerServices } from '../protocol';
 import type { FeatureContext } from '../documents/context';
 import {
@@ -146,7 +147,8 @@ async function run(
           }
         },
       },
-      (s) => set.get(s),
+      // a setting of one's own reads the transfer model fitted on the document's measurements file
+      (s) => ownPredictor(ctx, s) ?? set.get(s),
       costModelAt(costAt),
     );
     if (abort.signal.aborted || sourceChanged()) return cancelled();
