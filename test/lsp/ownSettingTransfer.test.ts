@@ -11,25 +11,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CompletionItem, Hover, InlayHint, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { startClient, positionOf, waitForPredictors, type LspClient } from './harness';
-import { randomCode } from '../../server/src/core/space/multires';
-import { makeRng } from '../../server/src/core/random';
-import { cost } from '../../server/src/core/cost';
+import { ownRows } from './ownSettingTransfer.fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'ncp-own-setting-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A made-up task: accuracy grows with log FLOPs, plus a code-dependent wobble. */
-export function myTop1(code: readonly number[]): number {
-  const c = cost(code);
-  return 55 + 6 * Math.log(c.flops) + 0.01 * code[1] + 0.5 * Math.sin(code.reduce((a, b, i) => a + b * (i + 1), 0));
-}
-
-export function ownRows(n: number, seed: number): { codes: number[][]; text: string } {
-  const rand = makeRng(seed);
-  const codes = Array.from({ length: n }, () => Array.from(randomCode(rand)));
-  const text = codes.map((c) => JSON.stringify({ space: 'multires', code: c, metrics: { mytask: { top1: myTop1(c), top5: myTop1(c) + 15 } }, ok: true, seconds: 60 }) + '\n').join('');
-  return { codes, text };
-}
 
 const START = ownRows(1, 5).codes[0];
 
