@@ -3,6 +3,8 @@
 import { randomCode } from '../../server/src/core/space/multires';
 import { makeRng } from '../../server/src/core/random';
 import { cost } from '../../server/src/core/cost';
+import { rowToMeasurement } from '../../server/src/core/search/measurementsFile';
+import type { Measurement } from '../../server/src/core/search/types';
 
 /** A made-up task: accuracy grows with log FLOPs, plus a code-dependent wobble. */
 export function myTop1(code: readonly number[]): number {
@@ -17,3 +19,11 @@ export function ownRows(n: number, seed: number): { codes: number[][]; text: str
   return { codes, text };
 }
 
+
+/** Measurements of a JSON Lines text (as the server reads a file). */
+export function readMeasurementsText(text: string): Measurement[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => rowToMeasurement(JSON.parse(l), `line ${i + 1}`));
+}
