@@ -99,6 +99,16 @@ test('a setting of one\'s own: known in the document, predicted by a transfer mo
     const now = Number(PRED.exec(after.md)![1]);
     assert.ok(now > before + 1, `the prediction follows the new row: ${before} → ${now}`);
     console.log(`[own setting] new prediction ${ms.toFixed(0)} ms after appending 5 rows to 8 (hover polled every 25 ms)`);
+
+    // the propagate block of the same file climbs the transfer model's prediction
+    let edit = '';
+    c.conn.onRequest('workspace/applyEdit', (p: unknown) => {
+      edit = JSON.stringify(p);
+      return { applied: true };
+    });
+    const run = await c.request<{ applied: boolean; name?: string; reason?: string }>('workspace/executeCommand', { command: 'ncp.runPropagation', arguments: [{ uri, name: 'up' }] });
+    assert.equal(run.applied, true, run.reason);
+    assert.match(edit, new RegExp(`network ${run.name} \\{`), edit);
     assert.ok(c.alive());
   } finally {
     await c.stop();
