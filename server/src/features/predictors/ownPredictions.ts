@@ -32,6 +32,16 @@ export function ownPredictor(ctx: Pick<FeatureContext, 'uri' | 'analysis' | 'own
   return m && ctx.own ? ctx.own.transfer.predictor(m.status.path, setting) : undefined;
 }
 
+/** Why a setting of one's own among `settings` has no model to propagate on yet, or undefined. */
+export function ownModelProblem(ctx: Pick<FeatureContext, 'uri' | 'analysis' | 'own'>, settings: readonly string[]): string | undefined {
+  for (const { info, status } of ownModels(ctx)) {
+    if (!settings.includes(info.name) || ownPredictor(ctx, info.name)) continue;
+    if (status.state === 'fitting') return `the transfer model of ${info.name} is still being fitted on ${status.rows} rows of ${status.file}: run again in a moment`;
+    return `no transfer model of ${info.name}: ${status.message ?? status.state}`;
+  }
+  return undefined;
+}
+
 /** Predictions of every setting of one's own for one network code (only those with a model). */
 export function predictOwn(ctx: FeatureContext, code: readonly number[]): (SettingPrediction & { status: TransferStatus })[] {
   const out: (SettingPrediction & { status: TransferStatus })[] = [];
