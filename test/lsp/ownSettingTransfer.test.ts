@@ -135,6 +135,13 @@ test('a broken measurements file is a warning naming file:line; an absent one is
     const info = a.diagnostics.find((x) => x.code === 'measurements-empty');
     assert.ok(info, JSON.stringify(a.diagnostics));
     assert.match(String(info.message), /not-yet\.jsonl does not exist yet or holds no rows/);
+    // a setting in the rows that looks like a known one: taken as one's own, with a warning
+    writeFileSync(join(dir, 'typo.jsonl'), rows.replace(/"mytask"/g, '"Seg"'));
+    const typo = await c.open(pathToFileURL(join(dir, 'typo.ncp')).href, doc('typo.jsonl', START).replace(/mytask/g, 'Seg'));
+    assert.deepEqual(errorsOf(typo), []);
+    const look = typo.diagnostics.find((x) => x.code === 'measurements-lookalike');
+    assert.match(String(look?.message), /typo\.jsonl measures setting 'Seg', taken as a setting of your own \(did you mean 'seg'\?\)/, JSON.stringify(typo.diagnostics));
+
     // a file that appears makes the setting known without an edit of the document
     const fixed = await new Promise<PublishDiagnosticsParams>((resolve) => {
       c.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

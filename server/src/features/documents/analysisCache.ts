@@ -68,7 +68,9 @@ export class AnalysisCache {
       if (!ext) return a;
       // objectives resolve against the document's catalogue (a plain analysis: the incremental
       // analyzer's chunks are cached for the active catalogue)
-      const b = ext.catalogue ? analyzeText(text, { catalogue: ext.catalogue }) : a;
+      // (only when the document names a setting the active catalogue does not know: analysed once otherwise)
+      const again = ext.catalogue && a.diagnostics.some((d) => d.code === 'unknown-setting');
+      const b = again ? analyzeText(text, { catalogue: ext.catalogue }) : a;
       if (ext.catalogue) catalogues.set(b, ext.catalogue);
       if (ext.diagnostics.length === 0) return b;
       // own properties only: the lazy tokens and comments stay on the prototype, unlexed

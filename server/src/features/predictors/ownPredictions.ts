@@ -8,6 +8,7 @@ import type { FeatureContext } from '../documents/context';
 import { documentCatalogue } from '../documents/analysisCache';
 import type { SettingPrediction } from './networkInfo';
 import type { TransferStatus } from './transferModels';
+import { escapeMarkdown } from '../documents/util';
 
 export interface OwnModel {
   info: SettingInfo;
@@ -58,9 +59,9 @@ export function ownModelLine(s: TransferStatus): string {
   const file = `\`${s.file.replace(/`/g, "'")}\``;
   switch (s.state) {
     case 'too-few':
-      return `_${s.setting}: ${s.message ?? 'too few rows'} (${file})_`;
+      return `_${escapeMarkdown(s.setting)}: ${escapeMarkdown(s.message ?? 'too few rows')} (${file})_`;
     case 'failed':
-      return `_${s.setting}: the transfer model could not be fitted: ${s.message ?? 'unknown error'}_`;
+      return `_${escapeMarkdown(s.setting)}: the transfer model could not be fitted: ${escapeMarkdown(s.message ?? 'unknown error')}_`;
     case 'fitting':
       return `_${s.setting}: fitting the transfer model on ${s.rows} rows of ${file}…_`;
     case 'ready': {

@@ -6,7 +6,8 @@
 import type { DocumentAnalysis } from '../../language/analyze';
 import type { NcpDiagnostic } from '../../language/diagnostics';
 import type { SearchDecl } from '../../language/ast';
-import { declareSetting, type SettingCatalogue, type SettingInfo } from '../../core/settings';
+import { declareSetting, lookalikeSettings, type SettingCatalogue, type SettingInfo } from '../../core/settings';
+import { didYouMean } from '../../language/suggest';
 import type { Measurement } from '../../core/search/types';
 import { MeasurementsReadError, loadMeasurements, measurementsPath, searchDecls } from '../search/searchBlock';
 
@@ -72,7 +73,19 @@ export function ownSettingsOf(a: DocumentAnalysis, uri: string, base: SettingCat
       continue;
     }
     if (measurements.length === 0) absent.push(d);
-    files.push({ path, file: d.measurements ?? path, measurements, settings: ownSettingsOfRows(measurements, base, d.measurements ?? path) });
+    const settings = ownSettingsOfRows(measurements, base, d.measurements ?? path);
+    files.push({ path, file: d.measurements ?? path, measurements, settings });
+    // `Seg` next to seg: taken as a setting of one's own, but most likely a typo in the rows
+    for (const s of settings) {
+      const near = lookalikeSettings(s.name);
+      if (near.length === 0) continue;
+      diagnostics.push({
+        range: measurementsRange(d),
+        severity: 'warning',
+        code: 'measurements-lookalike',
+        message: `${d.measurements} measures setting '${s.name}', taken as a setting of your own${didYouMean(near)}`,
+      });
+    }
   }
   const extra = files.flatMap((f) => f.settings);
   // two files measuring the same setting of one's own: the first file's declaration is the one

@@ -168,6 +168,12 @@ export class TransferModels {
     this.files.delete(path);
     this.queue = this.queue.filter((q) => q.path !== path);
     if (this.running?.path === path) Atomics.store(this.cancel, 0, this.running.job.id);
+    // no file left: the worker (and the predictor set it holds) goes; the next fit starts another
+    if (this.files.size === 0 && this.queue.length === 0 && !this.running && this.worker) {
+      const w = this.worker;
+      this.worker = undefined;
+      void w.terminate();
+    }
   }
 
   paths(): string[] {
