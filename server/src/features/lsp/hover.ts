@@ -4,7 +4,7 @@
 // values. On a setting or metric name its description; on a cell its ops and predictions; on a
 // propagate block's keywords and strategy values what they mean (keywordDocs.ts). Predictions lead
 // (headline.ts), the exact cost follows.
-import type { Hover } from 'vscode-languageserver';
+import type { CancellationToken, Hover } from 'vscode-languageserver';
 import type { CellDecl, NetworkDecl, NetworkNumber } from '../../language/ast';
 import { CODE_KINDS, CODE_LAYOUT, BENCHMARK_RANGE } from '../../core/space/multires';
 import { NB201_EDGES, NB201_OPS } from '../../core/space/nb201';
@@ -158,7 +158,8 @@ function budgetMarkdown(ctx: FeatureContext, from: string | undefined, kind: 'fl
   return lines.join('\n');
 }
 
-export async function hover(ctx: FeatureContext, offset: number): Promise<Hover | null> {
+export async function hover(ctx: FeatureContext, offset: number, token?: CancellationToken): Promise<Hover | null> {
+  if (token?.isCancellationRequested) return null;
   const ast = ctx.analysis.ast;
   const d = declarationAt(ast, offset);
   if (!d) return null;
