@@ -30,7 +30,7 @@ import { LSP_CAPABILITIES, registerLspFeatures } from './features/lsp';
 import { commandHandlers, registerCustomFeatures } from './features/extensions';
 import { createServerConnection } from './transport/connection';
 import { setWorkspaceTrusted, stopAllSearches } from './features/search/searchRun';
-import { OwnSettingsService } from './features/predictors/ownSettingsService';
+import { OwnSettingsService } from './features/search/ownSettingsService';
 
 /** Options an editor (or a test) may pass in initializationOptions. */
 interface InitOptions {

@@ -19,7 +19,7 @@ import { cost as costAt } from '../../core/cost';
 import { documentTargets } from '../export/documentTargets';
 import { fileSettings } from './headline';
 import { propagateKeywordHover } from './keywordDocs';
-import { ownModelLine, ownModels, predictOwn } from '../predictors/ownPredictions';
+import { ownModelLine, ownModels, predictOwn } from '../documents/ownPredictions';
 import { documentCatalogue } from '../documents/analysisCache';
 
 /** Appends a search's measured values (searchBlock.ts) as their own section. */

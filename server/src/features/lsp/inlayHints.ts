@@ -10,7 +10,7 @@ import { exactCost, predictCell } from '../predictors/networkInfo';
 import type { NetworkDecl } from '../../language/ast';
 import { fileSettings, hintLabel, hintTooltip, type HeadlinePrediction } from './headline';
 import { documentCatalogue } from '../documents/analysisCache';
-import { ownModels } from '../predictors/ownPredictions';
+import { ownModels } from '../documents/ownPredictions';
 
 export function inlayHints(ctx: FeatureContext, startOffset: number, endOffset: number): InlayHint[] {
   if (!ctx.settings.hints.enabled) return [];

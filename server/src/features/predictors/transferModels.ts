@@ -1,4 +1,4 @@
-// Transfer models of settings of one's own, per measurements file (ownSettings.ts finds them): fitted
+// Transfer models of settings of one's own, per measurements file (search/ownSettings.ts finds them): fitted
 // in a worker thread (transferWorker.ts) when the file's rows change, never on the server's thread;
 // a fit made stale by a newer version of the file is cancelled (its worker job stops at its next
 // tick) or dropped when it arrives. The model is rebuilt here from the worker's JSON with the
@@ -12,8 +12,17 @@ import type { DifferentiablePredictor, Estimate, PredictorSet } from '../../core
 import { cellToOneHot } from '../../core/space/nb201';
 import type { Measurement } from '../../core/search/types';
 import type { SettingInfo } from '../../core/settings';
-import type { OwnFile } from './ownSettings';
 import type { FitJob, FitReply } from './transferProtocol';
+
+/** A measurements file's rows and the settings of one's own they measure (search/ownSettings.ts finds them). */
+export interface TransferFile {
+  path: string;
+  /** The block's spelling of the file (for messages). */
+  file: string;
+  /** The rows as read (the same array while the file is unchanged). */
+  measurements: readonly Measurement[];
+  settings: SettingInfo[];
+}
 
 export type TransferStateKind = 'fitting' | 'ready' | 'failed' | 'too-few';
 
@@ -127,7 +136,7 @@ export class TransferModels {
   constructor(private readonly opts: TransferModelsOptions) {}
 
   /** The file's rows as read now: refits the settings whose rows changed (a no-op for the same rows object). */
-  update(file: OwnFile, seenAt = Date.now()): void {
+  update(file: TransferFile, seenAt = Date.now()): void {
     const cur = this.files.get(file.path);
     if (cur && cur.measurements === file.measurements) return;
     const next: FileModels = { measurements: file.measurements, settings: new Map() };

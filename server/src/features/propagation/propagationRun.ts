@@ -13,7 +13,7 @@ import { resultBlock, resultJson } from '../../core/propagate/format';
 import type { CostOptions } from '../../core/cost';
 import type { PredictorSet } from '../../core/predict/types';
 import { activeCatalogue, resolveSetting } from '../../core/settings';
-import { ownModelProblem, ownPredictor } from '../predictors/ownPredictions';
+import { ownModelProblem, ownPredictor } from '../documents/ownPredictions';
 import type { CommandHandler, RequestHandler, ServerServices } from '../protocol';
 import type { FeatureContext } from '../documents/context';
 import {

@@ -4,11 +4,11 @@
 import type { DifferentiablePredictor } from '../../core/predict/types';
 import type { SettingInfo } from '../../core/settings';
 import { MIN_CALIBRATION_ROWS } from '../../core/predict/transfer';
-import type { FeatureContext } from '../documents/context';
-import { documentCatalogue } from '../documents/analysisCache';
-import type { SettingPrediction } from './networkInfo';
-import type { TransferStatus } from './transferModels';
-import { escapeMarkdown } from '../documents/util';
+import type { FeatureContext } from './context';
+import { documentCatalogue } from './analysisCache';
+import type { SettingPrediction } from '../predictors/networkInfo';
+import type { TransferStatus } from '../predictors/transferModels';
+import { escapeMarkdown } from './util';
 
 export interface OwnModel {
   info: SettingInfo;

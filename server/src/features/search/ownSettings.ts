@@ -1,7 +1,7 @@
 // Settings of the user's own, from a document's search blocks: a `measurements "FILE"` whose rows
 // measure a setting the loaded catalogue does not know (e.g. {"metrics": {"mytask": {"top1": 71.2}}})
 // makes that setting known in that document — its objectives resolve, and its hovers, hints and
-// propagations read a transfer model fitted on those rows (transferModels.ts). A broken file is a
+// propagations read a transfer model fitted on those rows (predictors/transferModels.ts). A broken file is a
 // warning on its name; an absent one is said only where the document names a setting unknown.
 import type { DocumentAnalysis } from '../../language/analyze';
 import type { NcpDiagnostic } from '../../language/diagnostics';
@@ -9,18 +9,11 @@ import type { SearchDecl } from '../../language/ast';
 import { declareSetting, lookalikeSettings, type SettingCatalogue, type SettingInfo } from '../../core/settings';
 import { didYouMean } from '../../language/suggest';
 import type { Measurement } from '../../core/search/types';
-import { MeasurementsReadError, loadMeasurements, measurementsPath, searchDecls } from '../search/searchBlock';
+import type { TransferFile } from '../predictors/transferModels';
+import { MeasurementsReadError, loadMeasurements, measurementsPath, searchDecls } from './searchBlock';
 
-/** One measurements file of a document and what it holds of settings of one's own. */
-export interface OwnFile {
-  path: string;
-  /** The block's spelling of the file (for messages). */
-  file: string;
-  /** The rows as read (the same array while the file is unchanged). */
-  measurements: readonly Measurement[];
-  /** Settings of one's own the file measures, with their metrics in the order first seen. */
-  settings: SettingInfo[];
-}
+/** One measurements file of a document and the settings of one's own it holds (what its transfer models fit on). */
+export type OwnFile = TransferFile;
 
 export interface OwnSettings {
   files: OwnFile[];
