@@ -300,6 +300,7 @@ export class TransferModels {
       const set = await this.opts.sourceSet();
       // a newer version of the file arrived while the set loaded
       if (this.files.get(run.path)?.settings.get(run.setting) !== model || model.job !== r.id) return;
+      const t0 = performance.now();
       const rows = run.job.inputs.length > 0 ? (JSON.parse(r.text) as { rows: number[][] }).rows : [];
       const p = parseTransfer(r.text, `transfer model of ${run.setting} (${run.path})`, (s) => {
         const real = set.get(s);
@@ -312,7 +313,8 @@ export class TransferModels {
       model.state = 'ready';
       model.message = undefined;
       model.seconds = (Date.now() - model.seenAt) / 1000;
-      this.opts.log(`transfer model of ${run.setting} (${run.path}): ${model.rows} rows, fitted in ${r.seconds.toFixed(2)} s, ready ${model.seconds.toFixed(2)} s after the change`);
+      const here = performance.now() - t0;
+      this.opts.log(`transfer model of ${run.setting} (${run.path}): ${model.rows} rows, fitted in the worker in ${r.seconds.toFixed(2)} s, rebuilt on the server's thread in ${here.toFixed(0)} ms, ready ${model.seconds.toFixed(2)} s after the change`);
       this.opts.onChange(run.path);
     } catch (e) {
       if (model && current) {
