@@ -109,6 +109,13 @@ test('a setting of one\'s own: known in the document, predicted by a transfer mo
     const run = await c.request<{ applied: boolean; name?: string; reason?: string }>('workspace/executeCommand', { command: 'ncp.runPropagation', arguments: [{ uri, name: 'up' }] });
     assert.equal(run.applied, true, run.reason);
     assert.match(edit, new RegExp(`network ${run.name} \\{`), edit);
+
+    // Suggest next networks on the search block: the loaded predictors as the prior (a transfer
+    // prior for the setting of one's own, as `ncprop suggest`), predictions in the comments
+    const sug = await c.request<{ applied: boolean; names?: string[]; random?: boolean; reason?: string }>('workspace/executeCommand', { command: 'ncp.suggestNetworks', arguments: [{ uri, name: 'mine' }] });
+    assert.equal(sug.applied, true, sug.reason);
+    assert.equal(sug.random, false);
+    assert.match(edit, /suggested by search mine: predicted -?[\d.]+ ± [\d.]+, expected gain/, edit);
     assert.ok(c.alive());
   } finally {
     await c.stop();

@@ -64,7 +64,14 @@ export class AnalysisCache {
     try {
       const text = doc.getText();
       const a = this.incremental.analyze(doc.uri, text);
-      const ext = this.extension?.(doc.uri, a);
+      let ext: ReturnType<AnalysisExtension>;
+      try {
+        ext = this.extension?.(doc.uri, a);
+      } catch (e) {
+        // what comes from outside the text must not cost the document its analysis
+        this.log(`settings of one's own for ${doc.uri} failed: ${(e as Error).stack ?? e}`);
+        return a;
+      }
       if (!ext) return a;
       // objectives resolve against the document's catalogue (a plain analysis: the incremental
       // analyzer's chunks are cached for the active catalogue)
