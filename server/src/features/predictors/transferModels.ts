@@ -145,12 +145,15 @@ export class TransferModels {
       const key = `${info.metrics.join(',')}|${JSON.stringify(inputs)}|${JSON.stringify(targets)}`;
       const old = cur?.settings.get(info.name);
       if (old && old.key === key && old.state !== 'failed') {
-        next.settings.set(info.name, { ...old, info, file: file.file });
+        // the same rows: the same model (and its fit in progress, which finds it by identity)
+        old.info = info;
+        old.file = file.file;
+        next.settings.set(info.name, old);
         continue;
       }
       const m: SettingModel = { info, file: file.file, key, rows: inputs.length, state: 'fitting', cache: new Map(), seenAt };
-      // the last model serves until the new one is ready
-      if (old?.predictor) m.predictor = old.predictor;
+      // the last model serves until the new one is ready (if it predicts the same metrics)
+      if (old?.predictor && old.info.metrics.join(',') === info.metrics.join(',')) m.predictor = old.predictor;
       if (inputs.length < MIN_TRANSFER_ROWS) {
         m.state = 'too-few';
         m.predictor = undefined;

@@ -50,6 +50,8 @@ export class OwnSettingsService {
     for (const p of before ?? []) if (!paths.has(p)) this.release(p);
     for (const f of own.files) {
       if (f.settings.length > 0 || this.transfer.paths().includes(f.path)) this.transfer.update(f, this.changedAt.get(f.path));
+      // the watch event's time starts the clock of the refit it caused, and only that one
+      this.changedAt.delete(f.path);
     }
     if (!own.catalogue && own.diagnostics.length === 0) return undefined;
     return { catalogue: own.catalogue, diagnostics: own.diagnostics };
