@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import type { CompletionItem, Hover, InlayHint, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { startClient, positionOf, waitForPredictors, type LspClient } from './harness';
 import { ownRows } from './ownSettingTransfer.fixtures';
+import { makeRng } from '../../server/src/core/random';
+import { cellToString } from '../../server/src/core/space/nb201';
 
 const dir = mkdtempSync(join(tmpdir(), 'ncp-own-setting-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -158,6 +160,32 @@ test('a broken measurements file is a warning naming file:line; an absent one is
     });
     assert.deepEqual(errorsOf(fixed), []);
     assert.ok(c.alive());
+  } finally {
+    await c.stop();
+  }
+});
+
+test('a setting of one\'s own of NAS-Bench-201 cells: known, and the cell hover predicts it', async () => {
+  const rand = makeRng(31);
+  const cells = Array.from({ length: 12 }, () => Array.from({ length: 6 }, () => Math.floor(rand() * 5)));
+  const acc = (c: number[]) => 40 + 3 * c.filter((op) => op === 3).length - 2 * c.filter((op) => op === 0).length;
+  writeFileSync(join(dir, 'cells.jsonl'), cells.map((c) => JSON.stringify({ space: 'nb201', cell: cellToString(c), metrics: { my201: { acc: acc(c) } }, ok: true, seconds: 5 }) + '\n').join(''));
+  const text = `cell c = "${cellToString(cells[0])}"\n\nsearch s {\n  maximize my201.acc\n  measurements "cells.jsonl"\n}\n`;
+  const uri = pathToFileURL(join(dir, 'cells.ncp')).href;
+  const c = await startClient();
+  try {
+    const d = await c.open(uri, text);
+    assert.deepEqual(errorsOf(d), [], JSON.stringify(d.diagnostics));
+    await waitForPredictors(c);
+    const t0 = performance.now();
+    let md = '';
+    while (!/my201: transfer model on 12 rows/.test(md) && performance.now() - t0 < 60_000) {
+      const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'c =') });
+      md = h ? (h.contents as { value: string }).value : '';
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.match(md, /Predicted my201 acc: \*\*-?[\d.]+ ± [\d.]+\*\*/, md);
+    assert.match(md, /my201: transfer model on 12 rows of `cells\.jsonl` from nb201; spread calibrated/, md);
   } finally {
     await c.stop();
   }

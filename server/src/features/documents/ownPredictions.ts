@@ -2,7 +2,8 @@
 // models, transferModels.ts), for hovers, inlay hints and propagations, and the line that says
 // how far their spread can be trusted.
 import type { DifferentiablePredictor } from '../../core/predict/types';
-import type { SettingInfo } from '../../core/settings';
+import type { SettingInfo, SettingSpace } from '../../core/settings';
+import { cellToOneHot } from '../../core/space/nb201';
 import { MIN_CALIBRATION_ROWS } from '../../core/predict/transfer';
 import type { FeatureContext } from './context';
 import { documentCatalogue } from './analysisCache';
@@ -43,12 +44,16 @@ export function ownModelProblem(ctx: Pick<FeatureContext, 'uri' | 'analysis' | '
   return undefined;
 }
 
-/** Predictions of every setting of one's own for one network code (only those with a model). */
-export function predictOwn(ctx: FeatureContext, code: readonly number[]): (SettingPrediction & { status: TransferStatus })[] {
+/**
+ * Predictions of every setting of one's own of a space for one network code or cell (only those
+ * with a model); a cell's input is its one-hot, as the predictors read it.
+ */
+export function predictOwn(ctx: FeatureContext, point: readonly number[], space: SettingSpace = 'multires'): (SettingPrediction & { status: TransferStatus })[] {
   const out: (SettingPrediction & { status: TransferStatus })[] = [];
+  const input = space === 'nb201' ? Array.from(cellToOneHot(point)) : point;
   for (const { info, status } of ownModels(ctx)) {
-    if (info.space !== 'multires') continue;
-    const [est] = ctx.own!.transfer.predict(status.path, info.name, [code]);
+    if (info.space !== space) continue;
+    const [est] = ctx.own!.transfer.predict(status.path, info.name, [input]);
     if (est) out.push({ setting: info, metrics: info.metrics, estimates: est, status });
   }
   return out;

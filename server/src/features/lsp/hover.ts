@@ -125,6 +125,8 @@ async function cellMarkdown(ctx: FeatureContext, cell: CellDecl): Promise<string
   // The prediction leads, the ops after it.
   const p = predictCell(ctx.predictions, cell.cell);
   if (p) lines.push('', `Predicted ${p.metrics[0] ?? 'acc'}: **${pm(p.estimates[0])}** %`);
+  // settings of one's own of cells: their transfer models' predictions (how far to trust them: below)
+  for (const o of predictOwn(ctx, cell.cell, 'nb201')) lines.push('', `Predicted ${o.setting.name} ${o.metrics[0]}: **${pm(o.estimates[0])}**`);
   const index = await benchmarkIndex(ctx);
   const m = index?.cells.get(cell.cell.join(','));
   if (m) lines.push('', `Measured acc: **${m.acc.toFixed(2)} %** (measured), FLOPs ${m.flops} M, params ${m.params} M`);
@@ -132,6 +134,7 @@ async function cellMarkdown(ctx: FeatureContext, cell: CellDecl): Promise<string
   cell.cell.forEach((op, e) => lines.push(`| ${NB201_EDGES[e]} | ${NB201_OPS[op]} |`));
   const status = predictorStatus(ctx);
   if (status && !p) lines.push('', status);
+  for (const o of ownModels(ctx)) if (o.info.space === 'nb201') lines.push('', ownModelLine(o.status));
   return lines;
 }
 
