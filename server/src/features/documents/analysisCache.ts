@@ -8,7 +8,7 @@ import { IncrementalAnalyzer } from './incrementalAnalysis';
 
 /**
  * What the server adds to a document's analysis from outside its text (the settings of one's own
- * its measurements files hold: features/predictors/ownSettings.ts), or undefined for nothing.
+ * its measurements files hold: features/search/ownSettings.ts), or undefined for nothing.
  */
 export type AnalysisExtension = (uri: string, analysis: DocumentAnalysis) => { catalogue?: SettingCatalogue; diagnostics: NcpDiagnostic[] } | undefined;
 

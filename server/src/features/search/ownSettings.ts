@@ -29,6 +29,17 @@ function measurementsRange(d: SearchDecl): NcpDiagnostic['range'] {
   return d.nameRange;
 }
 
+/** Per rows object (the same while the file is unchanged): what ownSettingsOfRows found, so a keystroke does not scan the rows. */
+const found = new WeakMap<readonly Measurement[], { base: SettingCatalogue; file: string; settings: SettingInfo[] }>();
+
+function ownSettingsCached(rows: readonly Measurement[], base: SettingCatalogue, file: string): SettingInfo[] {
+  const hit = found.get(rows);
+  if (hit && hit.base === base && hit.file === file) return hit.settings;
+  const settings = ownSettingsOfRows(rows, base, file);
+  found.set(rows, { base, file, settings });
+  return settings;
+}
+
 /** The settings of one's own in rows: those `base` does not resolve, metrics in order of appearance. */
 export function ownSettingsOfRows(rows: readonly Measurement[], base: SettingCatalogue, file: string): SettingInfo[] {
   const found = new Map<string, { space: Measurement['space']; metrics: string[]; rows: number }>();
@@ -66,7 +77,7 @@ export function ownSettingsOf(a: DocumentAnalysis, uri: string, base: SettingCat
       continue;
     }
     if (measurements.length === 0) absent.push(d);
-    const settings = ownSettingsOfRows(measurements, base, d.measurements ?? path);
+    const settings = ownSettingsCached(measurements, base, d.measurements ?? path);
     files.push({ path, file: d.measurements ?? path, measurements, settings });
     // `Seg` next to seg: taken as a setting of one's own, but most likely a typo in the rows
     for (const s of settings) {
