@@ -3,7 +3,7 @@
 // model rebuilt from the worker's JSON predicts what a fit here predicts, too few rows say so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TransferModels, type TransferStatus } from '../../server/src/features/predictors/transferModels';
+import { MAX_OWN_SETTINGS, TransferModels, type TransferStatus } from '../../server/src/features/predictors/transferModels';
 import { loadPredictorSet } from '../../server/src/core/predict/store';
 import { fitTransfer, sourcesFor } from '../../server/src/core/predict/transfer';
 import { ownRows, readMeasurementsText } from './ownSettingTransfer.fixtures';
@@ -57,6 +57,14 @@ test('stale fits are dropped; the rebuilt model predicts as a direct fit; too fe
     assert.equal(few.state, 'too-few');
     assert.match(few.message ?? '', /2 measured network\(s\) of mytask .*at least 3/);
     assert.deepEqual(models.predict('/x/few.jsonl', 'mytask', probe), probe.map(() => undefined));
+
+    // a file measuring more settings of one's own than the limit: the others are said, not fitted
+    const many = Array.from({ length: MAX_OWN_SETTINGS + 1 }, (_, k) => declareSetting(`task${k}`, { space: 'multires', metrics: ['acc'] }));
+    const rows = readMeasurementsText(ownRows(3, 4).text.replace(/"metrics":\{"mytask":\{"top1":([^,]+),"top5":[^}]+\}\}/g, (_m, v) => `"metrics":{${many.map((t) => `"${t.name}":{"acc":${v}}`).join(',')}}`));
+    models.update({ path: '/x/many.jsonl', file: 'many.jsonl', measurements: rows, settings: many });
+    const st2 = models.status('/x/many.jsonl');
+    assert.equal(st2.filter((x) => x.state === 'fitting').length, MAX_OWN_SETTINGS);
+    assert.match(st2[MAX_OWN_SETTINGS].message ?? '', new RegExp(`more than ${MAX_OWN_SETTINGS} settings of your own`));
   } finally {
     models.dispose();
   }

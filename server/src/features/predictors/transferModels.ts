@@ -63,6 +63,9 @@ interface FileModels {
   settings: Map<string, SettingModel>;
 }
 
+/** Settings of one's own per file that get a transfer model (each is a fit in the worker). */
+export const MAX_OWN_SETTINGS = 16;
+
 /** Entries kept per model's prediction cache before it is cleared. */
 const CACHE_LIMIT = 20_000;
 
@@ -140,7 +143,11 @@ export class TransferModels {
     const cur = this.files.get(file.path);
     if (cur && cur.measurements === file.measurements) return;
     const next: FileModels = { measurements: file.measurements, settings: new Map() };
-    for (const info of file.settings) {
+    for (const [index, info] of file.settings.entries()) {
+      if (index >= MAX_OWN_SETTINGS) {
+        next.settings.set(info.name, { info, file: file.file, key: '', rows: 0, state: 'failed', cache: new Map(), seenAt, message: `${file.file} measures more than ${MAX_OWN_SETTINGS} settings of your own: only the first ${MAX_OWN_SETTINGS} get a transfer model` });
+        continue;
+      }
       const { inputs, targets } = settingRows(file.measurements, info);
       const key = `${info.metrics.join(',')}|${JSON.stringify(inputs)}|${JSON.stringify(targets)}`;
       const old = cur?.settings.get(info.name);
