@@ -34,6 +34,8 @@ const entries = [
   { ...node, entryPoints: [join(root, 'server/src/cli/ncp.ts')], outfile: join(dist, 'cli.js') },
   // the CLI's training fits Gaussian processes in worker threads (gpPool.ts)
   { ...node, entryPoints: [join(root, 'server/src/core/predict/gpWorker.ts')], outfile: join(dist, 'gp-worker.js') },
+  // the language server fits transfer models of settings of one's own in a worker thread (transferModels.ts)
+  { ...node, entryPoints: [join(root, 'server/src/features/predictors/transferWorker.ts')], outfile: join(dist, 'transfer-worker.js') },
 ];
 const webviewEntry = join(root, 'webview/src/main.ts');
 if (existsSync(webviewEntry)) {

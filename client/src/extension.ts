@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { PredictorStatus, type ModelSource, type PredictorState } from './predictors/statusBar';
+import { isDocumentModels } from './predictors/transferLabel';
 import { modelsDir, trustedSection, trustedValue } from './trustedSettings';
 import { RestartingErrorHandler } from './recovery';
 import { Traces } from './propagation/traces';
@@ -104,6 +105,18 @@ export async function activate(context: ExtensionContext): Promise<void> {
   // The budget box refuses what no network can meet: the server knows the smallest network's FLOPs.
   useBudgetMinimum(async () => ((await c.sendRequest('ncp/budgetLimits', null)) as { minFlopsG?: number } | null)?.minFlopsG);
   c.onNotification('ncp/predictorState', (s: PredictorState) => status.show(s));
+  // the transfer models of the active document's settings of one's own (issue 25)
+  c.onNotification('ncp/documentPredictors', (p: unknown) => {
+    if (isDocumentModels(p)) status.setDocumentModels(p.uri, p.models);
+  });
+  const followModels = async (doc: vscode.TextDocument | undefined): Promise<void> => {
+    const uri = doc?.languageId === 'ncp' ? doc.uri.toString() : undefined;
+    status.setActive(uri);
+    if (!uri) return;
+    const p = await c.sendRequest('ncp/documentPredictors', { uri }).catch(() => undefined);
+    if (isDocumentModels(p)) status.setDocumentModels(p.uri, p.models);
+  };
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor((e) => void followModels(e?.document)));
   c.onNotification('ncp/traceAdded', (p: unknown) => void traces.added(p));
   // The trace panel follows the active .ncp editor (issue 26).
   context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor((e) => void traces.follow(e?.document)));
@@ -154,6 +167,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   registerViews(context, getClient, log);
 
   await c.start();
+  void followModels(vscode.window.activeTextEditor?.document);
   log(`activation: server initialized ${Date.now() - activatedAt} ms after activate`);
 }
 

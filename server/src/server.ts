@@ -30,6 +30,7 @@ import { LSP_CAPABILITIES, registerLspFeatures } from './features/lsp';
 import { commandHandlers, registerCustomFeatures } from './features/extensions';
 import { createServerConnection } from './transport/connection';
 import { setWorkspaceTrusted, stopAllSearches } from './features/search/searchRun';
+import { OwnSettingsService } from './features/search/ownSettingsService';
 
 /** Options an editor (or a test) may pass in initializationOptions. */
 interface InitOptions {
@@ -47,6 +48,9 @@ interface InitOptions {
   trusted?: boolean;
 }
 
+/** Notification (and request) of the transfer models a document's settings of one's own use. */
+const DOCUMENT_PREDICTORS = 'ncp/documentPredictors';
+
 // Short: analysis is incremental, so a keystroke costs little; the delay only merges bursts.
 const DEFAULT_DELAY_MS = 10;
 
@@ -62,11 +66,34 @@ export function startServer(connection: Connection = createServerConnection()): 
   let hintRefreshSupport = false;
   let workspaceRoot: string | undefined;
   const timers = new Map<string, NodeJS.Timeout>();
+  // Settings of one's own from measurements files: known in the documents that name the file,
+  // predicted by transfer models fitted in a worker (features/predictors/ownSettingsService.ts).
+  const own = new OwnSettingsService(
+    {
+      modelsDir: () => initOptions.modelsDir ?? (process.env.NCP_MODELS_DIR || undefined),
+      sourceSet: () => predictions.predictorSet(settings.predictor.backend),
+      log,
+    },
+    {
+      fileChanged(uris) {
+        for (const uri of uris) {
+          cache.invalidate(uri);
+          schedule(uri);
+        }
+      },
+      modelsChanged(uris) {
+        refreshHints();
+        for (const uri of uris) void connection.sendNotification(DOCUMENT_PREDICTORS, { uri, models: own.status(uri) });
+      },
+    },
+    log,
+  );
+  cache.extend((uri, a) => own.extend(uri, a));
 
   const contextFor = (uri: string): FeatureContext | undefined => {
     const doc = documents.get(uri);
     if (!doc) return undefined;
-    return { uri, doc, analysis: cache.get(doc), settings, predictions, benchmark, workspaceRoot };
+    return { uri, doc, analysis: cache.get(doc), settings, predictions, benchmark, workspaceRoot, own };
   };
 
   /** Runs a request handler on the current analysis; a throwing feature answers with an empty result. */
@@ -198,6 +225,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     cache.delete(e.document.uri);
+    own.forgetDocument(e.document.uri);
     lsp.forget(e.document.uri);
     forgetDocument(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -208,6 +236,13 @@ export function startServer(connection: Connection = createServerConnection()): 
   const services: ServerServices = { connection, contextFor, settings: () => settings, predictions, log };
   const lsp = registerLspFeatures(services, withContext);
   connection.onRequest('ncp/status', () => ({ predictors: predictions.state, analyses: cache.computed, settings }));
+  // the transfer models a document uses (the client's status bar asks when the active editor changes)
+  connection.onRequest(DOCUMENT_PREDICTORS, (p: { uri?: unknown }) => {
+    const uri = typeof p?.uri === 'string' ? p.uri : '';
+    const doc = documents.get(uri);
+    if (doc) cache.get(doc);
+    return { uri, models: own.status(uri) };
+  });
   registerCustomFeatures(services);
 
   // Last line of defence: a stray exception in a timer or promise is logged, never fatal.
@@ -218,6 +253,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   connection.listen();
   return new Promise<number>((resolve) => connection.onExit(() => {
     stopAllSearches();
+    own.dispose();
     resolve(0);
   }));
 }

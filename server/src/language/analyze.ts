@@ -17,7 +17,7 @@
 import { NB201_OPS, parseCellString, CellFormatError, NB201_EDGES } from '../core/space/nb201';
 import { cost } from '../core/cost';
 import { BENCHMARK_RANGE, CODE_KINDS } from '../core/space/multires';
-import { activeCatalogue, type SettingSpace } from '../core/settings';
+import { activeCatalogue, type SettingCatalogue, type SettingSpace } from '../core/settings';
 import { LIMITS, overLimitMessage } from '../core/limits';
 import { splitArgs } from '../core/search/measure/args';
 import { EXPORT_LIMITS } from '../core/export/target';
@@ -88,9 +88,10 @@ const byRange = (a: NcpDiagnostic, b: NcpDiagnostic): number => a.range.startOff
 
 /**
  * `fastPath: false` always runs the parser (tests compare the fast paths, oneLine.ts and
- * structuredFast.ts, with it).
+ * structuredFast.ts, with it). `catalogue`: the settings objectives may name (default the active
+ * catalogue; the server adds the settings of one's own a document's measurements files hold).
  */
-export function analyzeText(text: string, opts: { fastPath?: boolean; tables?: boolean } = {}): DocumentAnalysis {
+export function analyzeText(text: string, opts: { fastPath?: boolean; tables?: boolean; catalogue?: SettingCatalogue } = {}): DocumentAnalysis {
   const one = opts.fastPath === false ? undefined : (analyzeOneLine(text) ?? analyzeStructured(text));
   if (one) {
     const d = one.decl;
@@ -143,12 +144,12 @@ export function analyzeText(text: string, opts: { fastPath?: boolean; tables?: b
   }
   for (const d of parsed.document.declarations) {
     if (d.kind === 'search') {
-      analyzePropagate(d, networks, cells, references, diagnostics);
+      analyzePropagate(d, networks, cells, references, diagnostics, opts.catalogue);
       continue;
     }
     if (d.kind !== 'propagate') continue;
     propagations.push(d);
-    analyzePropagate(d, networks, cells, references, diagnostics);
+    analyzePropagate(d, networks, cells, references, diagnostics, opts.catalogue);
   }
   references.sort((a, b) => a.range.startOffset - b.range.startOffset);
   diagnostics.sort(byRange);
@@ -290,6 +291,7 @@ function analyzePropagate(
   cells: Map<string, CellDecl>,
   references: NameReference[],
   out: NcpDiagnostic[],
+  catalogueIn?: SettingCatalogue,
 ): void {
   const error = (range: Range, code: string, message: string, data?: Record<string, unknown>): void => {
     out.push({ range, severity: 'error', code, message, ...(data ? { data } : {}) });
@@ -337,7 +339,7 @@ function analyzePropagate(
       }
       if (!st.setting) continue;
       // the loaded predictor set's catalogue (settings from the data included), not a fixed list
-      const catalogue = activeCatalogue();
+      const catalogue = catalogueIn ?? activeCatalogue();
       const info = catalogue.resolve(st.setting.text);
       if (!info) {
         const suggestions = closest(st.setting.text, catalogue.names(), 3);

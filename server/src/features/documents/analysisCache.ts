@@ -1,8 +1,23 @@
 // One analysis per document version, shared by every feature (incremental for large documents),
 // and the text that warms the parser at start-up.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeText, type DocumentAnalysis } from '../../language/analyze';
+import { analyzeText, withLazyTokens, type DocumentAnalysis } from '../../language/analyze';
+import type { NcpDiagnostic } from '../../language/diagnostics';
+import type { SettingCatalogue } from '../../core/settings';
 import { IncrementalAnalyzer } from './incrementalAnalysis';
+
+/**
+ * What the server adds to a document's analysis from outside its text (the settings of one's own
+ * its measurements files hold: features/search/ownSettings.ts), or undefined for nothing.
+ */
+export type AnalysisExtension = (uri: string, analysis: DocumentAnalysis) => { catalogue?: SettingCatalogue; diagnostics: NcpDiagnostic[] } | undefined;
+
+/** The catalogue a document's objectives were resolved against, when it is not the active one. */
+const catalogues = new WeakMap<DocumentAnalysis, SettingCatalogue>();
+
+export function documentCatalogue(a: DocumentAnalysis): SettingCatalogue | undefined {
+  return catalogues.get(a);
+}
 
 /** A document with every construct, analysed once at start-up to warm the parser. */
 export const WARM_UP_TEXT = Array.from({ length: 40 }, (_, i) =>
@@ -19,6 +34,7 @@ export const WARM_UP_TEXT = Array.from({ length: 40 }, (_, i) =>
 /** One analysis per document version; every feature reads it from here. */
 export class AnalysisCache {
   private readonly entries = new Map<string, { version: number; analysis: DocumentAnalysis }>();
+  private extension: AnalysisExtension | undefined;
   /** Analyses computed since start (exposed for tests through `ncp/status`). */
   computed = 0;
   private incremental = new IncrementalAnalyzer();
@@ -33,10 +49,41 @@ export class AnalysisCache {
     return analysis;
   }
 
+  /** Sets what the server adds from outside the text (see AnalysisExtension). */
+  extend(extension: AnalysisExtension): void {
+    this.extension = extension;
+  }
+
+  /** Drops the analysis of a document whose outside inputs changed (its next get analyses again). */
+  invalidate(uri: string): void {
+    this.entries.delete(uri);
+  }
+
   private analyze(doc: TextDocument): DocumentAnalysis {
     this.computed++;
     try {
-      return this.incremental.analyze(doc.uri, doc.getText());
+      const text = doc.getText();
+      const a = this.incremental.analyze(doc.uri, text);
+      let ext: ReturnType<AnalysisExtension>;
+      try {
+        ext = this.extension?.(doc.uri, a);
+      } catch (e) {
+        // what comes from outside the text must not cost the document its analysis
+        this.log(`settings of one's own for ${doc.uri} failed: ${(e as Error).stack ?? e}`);
+        return a;
+      }
+      if (!ext) return a;
+      // objectives resolve against the document's catalogue (a plain analysis: the incremental
+      // analyzer's chunks are cached for the active catalogue)
+      // (only when the document names a setting the active catalogue does not know: analysed once otherwise)
+      const again = ext.catalogue && a.diagnostics.some((d) => d.code === 'unknown-setting');
+      const b = again ? analyzeText(text, { catalogue: ext.catalogue }) : a;
+      if (ext.catalogue) catalogues.set(b, ext.catalogue);
+      if (ext.diagnostics.length === 0) return b;
+      // own properties only: the lazy tokens and comments stay on the prototype, unlexed
+      const out = withLazyTokens({ ...b, diagnostics: [...b.diagnostics, ...ext.diagnostics].sort((x, y) => x.range.startOffset - y.range.startOffset) });
+      if (ext.catalogue) catalogues.set(out, ext.catalogue);
+      return out;
     } catch (e) {
       this.incremental.forget(doc.uri);
       // A bug in the analysis must cost this document its features, not the server its life.

@@ -5,6 +5,7 @@ import type { DocumentAnalysis } from '../../language/analyze';
 import type { NcpSettings } from './config';
 import type { PredictionService } from '../predictors/predictions';
 import type { BenchmarkLookup } from '../predictors/benchmarkLookup';
+import type { TransferModels, TransferStatus } from '../predictors/transferModels';
 
 export interface FeatureContext {
   uri: string;
@@ -15,4 +16,13 @@ export interface FeatureContext {
   benchmark: BenchmarkLookup;
   /** Folder that relative paths in settings resolve against (the first workspace folder). */
   workspaceRoot?: string;
+  /** Settings of one's own from the document's measurements files and their transfer models. */
+  own?: OwnSettingsAccess;
+}
+
+/** What features read of the settings of one's own (search/ownSettingsService.ts provides it). */
+export interface OwnSettingsAccess {
+  readonly transfer: TransferModels;
+  /** The transfer models of the measurements files a document names. */
+  status(uri: string): TransferStatus[];
 }

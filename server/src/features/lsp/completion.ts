@@ -4,7 +4,8 @@
 // propagation, and network/cell names after `from`. Context comes from the line before the cursor
 // plus the enclosing declaration, so it works on half-typed text the parser could not finish.
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver';
-import { activeCatalogue, METRIC_LABELS, resolveSetting } from '../../core/settings';
+import { activeCatalogue, METRIC_LABELS, type SettingCatalogue } from '../../core/settings';
+import { documentCatalogue } from '../documents/analysisCache';
 import type { FeatureContext } from '../documents/context';
 import { declarationAt } from '../documents/util';
 import { BENCHMARK_RANGE, type DimKind } from '../../core/space/multires';
@@ -108,8 +109,7 @@ function networkValueItems(before: string): CompletionItem[] | undefined {
   return undefined;
 }
 
-function settingItems(): CompletionItem[] {
-  const catalogue = activeCatalogue();
+function settingItems(catalogue: SettingCatalogue): CompletionItem[] {
   const items: CompletionItem[] = catalogue.settings.filter((s) => s.space === 'multires').map((s) => ({
     label: s.name,
     kind: CompletionItemKind.EnumMember,
@@ -135,7 +135,7 @@ export function completion(ctx: FeatureContext, offset: number): CompletionItem[
   }
   const metricCtx = /\bmaximize\s+(?:[\d.]+\s*[*×]\s*)?(\d*[A-Za-z_][\w-]*)\.([\w]*)$/.exec(before);
   if (metricCtx) {
-    const s = resolveSetting(metricCtx[1]);
+    const s = (documentCatalogue(ctx.analysis) ?? activeCatalogue()).resolve(metricCtx[1]);
     if (!s) return [];
     return s.metrics.map((m, i) => ({
       label: m,
@@ -145,7 +145,7 @@ export function completion(ctx: FeatureContext, offset: number): CompletionItem[
       sortText: String(i),
     }));
   }
-  if (/\bmaximize\s+(?:[\d.]+\s*[*×]\s*)?[\w-]*$/.test(before)) return settingItems();
+  if (/\bmaximize\s+(?:[\d.]+\s*[*×]\s*)?[\w-]*$/.test(before)) return settingItems(documentCatalogue(ctx.analysis) ?? activeCatalogue());
   if (/\bstrategy\s+[\w-]*$/.test(before)) {
     return STRATEGIES.map(([label, doc]) => ({ label, kind: CompletionItemKind.EnumMember, documentation: doc }));
   }

@@ -4,7 +4,7 @@
 // `editor.inlayHints.maximumLength` (43 characters — the editor cuts longer labels with "…") and
 // its tooltip carries the full line. Shared by inlay hints and hover.
 import type { Estimate } from '../../core/predict/types';
-import { resolveSetting, type SettingInfo } from '../../core/settings';
+import { resolveSetting, type SettingCatalogue, type SettingInfo } from '../../core/settings';
 import type { NcpDocument } from '../../language/ast';
 
 /** VS Code's default `editor.inlayHints.maximumLength`: a label longer than this is cut. */
@@ -14,10 +14,10 @@ export const HINT_MAX_LENGTH = 43;
  * The multi-resolution settings a document is about, in order, without repeats: those its
  * propagate and search blocks maximise (in source order), then the `ncp.hints.settings` ones.
  */
-export function fileSettings(ast: NcpDocument, hintSettings: readonly string[]): SettingInfo[] {
+export function fileSettings(ast: NcpDocument, hintSettings: readonly string[], catalogue?: SettingCatalogue): SettingInfo[] {
   const out: SettingInfo[] = [];
   const add = (name: string | undefined): void => {
-    const s = name === undefined ? undefined : resolveSetting(name);
+    const s = name === undefined ? undefined : catalogue ? catalogue.resolve(name) : resolveSetting(name);
     if (s && s.space === 'multires' && !out.some((x) => x.name === s.name)) out.push(s);
   };
   for (const d of ast.declarations) {

@@ -4,7 +4,7 @@
 // values. On a setting or metric name its description; on a cell its ops and predictions; on a
 // propagate block's keywords and strategy values what they mean (keywordDocs.ts). Predictions lead
 // (headline.ts), the exact cost follows.
-import type { Hover } from 'vscode-languageserver';
+import type { CancellationToken, Hover } from 'vscode-languageserver';
 import type { CellDecl, NetworkDecl, NetworkNumber } from '../../language/ast';
 import { CODE_KINDS, CODE_LAYOUT, BENCHMARK_RANGE } from '../../core/space/multires';
 import { NB201_EDGES, NB201_OPS } from '../../core/space/nb201';
@@ -19,6 +19,8 @@ import { cost as costAt } from '../../core/cost';
 import { documentTargets } from '../export/documentTargets';
 import { fileSettings } from './headline';
 import { propagateKeywordHover } from './keywordDocs';
+import { ownModelLine, ownModels, predictOwn } from '../documents/ownPredictions';
+import { documentCatalogue } from '../documents/analysisCache';
 
 /** Appends a search's measured values (searchBlock.ts) as their own section. */
 function withMeasured(lines: string[], measured: string[]): void {
@@ -62,12 +64,14 @@ async function networkMarkdown(ctx: FeatureContext, net: NetworkDecl): Promise<s
   const bd = breakdown(code);
   const index = await benchmarkIndex(ctx);
   const measured = index?.networks.get(code.join(','));
-  const preds = predictAllSettings(ctx.predictions, code);
+  const own = ownModels(ctx);
+  const ownPreds = predictOwn(ctx, code);
+  const preds = [...predictAllSettings(ctx.predictions, code), ...ownPreds];
   const status = predictorStatus(ctx);
   // The predictions a person came for lead (the settings this file maximises, then the hints'),
   // then the exact cost; the full tables follow.
   const bySetting = new Map(preds.map((p) => [p.setting.name, p]));
-  const headline = fileSettings(ctx.analysis.ast, ctx.settings.hints.settings)
+  const headline = fileSettings(ctx.analysis.ast, ctx.settings.hints.settings, documentCatalogue(ctx.analysis))
     .map((s) => bySetting.get(s.name))
     .filter((p): p is NonNullable<typeof p> => p !== undefined && p.estimates[0] !== undefined);
   if (headline.length > 0) {
@@ -85,7 +89,7 @@ async function networkMarkdown(ctx: FeatureContext, net: NetworkDecl): Promise<s
   if (preds.length > 0 || measured) {
     const header = measured ? '| setting | metric | predicted (mean ± spread) | measured |' : '| setting | metric | predicted (mean ± spread) |';
     lines.push('', header, measured ? '|---|---|---:|---:|' : '|---|---|---:|');
-    for (const s of activeCatalogue().settings) {
+    for (const s of [...activeCatalogue().settings, ...own.map((o) => o.info)]) {
       if (s.space !== 'multires') continue;
       const p = bySetting.get(s.name);
       const m = measured?.results[s.name];
@@ -99,6 +103,8 @@ async function networkMarkdown(ctx: FeatureContext, net: NetworkDecl): Promise<s
     }
     if (measured) lines.push('', `Measured values: ${escapeMarkdown(index!.path)} (benchmark FLOPs ${measured.flops.toFixed(3)} G, params ${measured.params.toFixed(3)} M).`);
   }
+  // settings of one's own: which model predicts them and how far its spread is calibrated
+  for (const o of own) if (o.info.space === 'multires') lines.push('', ownModelLine(o.status));
   if (bd) {
     lines.push('', '| part | FLOPs (G) | params (M) |', '|---|---:|---:|');
     lines.push(`| stem | ${bd.stem.flops.toFixed(3)} | ${bd.stem.params.toFixed(3)} |`);
@@ -119,6 +125,8 @@ async function cellMarkdown(ctx: FeatureContext, cell: CellDecl): Promise<string
   // The prediction leads, the ops after it.
   const p = predictCell(ctx.predictions, cell.cell);
   if (p) lines.push('', `Predicted ${p.metrics[0] ?? 'acc'}: **${pm(p.estimates[0])}** %`);
+  // settings of one's own of cells: their transfer models' predictions (how far to trust them: below)
+  for (const o of predictOwn(ctx, cell.cell, 'nb201')) lines.push('', `Predicted ${o.setting.name} ${o.metrics[0]}: **${pm(o.estimates[0])}**`);
   const index = await benchmarkIndex(ctx);
   const m = index?.cells.get(cell.cell.join(','));
   if (m) lines.push('', `Measured acc: **${m.acc.toFixed(2)} %** (measured), FLOPs ${m.flops} M, params ${m.params} M`);
@@ -126,13 +134,15 @@ async function cellMarkdown(ctx: FeatureContext, cell: CellDecl): Promise<string
   cell.cell.forEach((op, e) => lines.push(`| ${NB201_EDGES[e]} | ${NB201_OPS[op]} |`));
   const status = predictorStatus(ctx);
   if (status && !p) lines.push('', status);
+  for (const o of ownModels(ctx)) if (o.info.space === 'nb201') lines.push('', ownModelLine(o.status));
   return lines;
 }
 
-function settingMarkdown(name: string): string | undefined {
-  const s = resolveSetting(name);
+function settingMarkdown(ctx: FeatureContext, name: string): string | undefined {
+  const cat = documentCatalogue(ctx.analysis) ?? activeCatalogue();
+  const s = cat.resolve(name);
   if (!s) return undefined;
-  const alias = activeCatalogue().taskAlias(name) ? ` (the main setting of the ${name} task)` : '';
+  const alias = cat.taskAlias(name) ? ` (the main setting of the ${name} task)` : '';
   return [`**${s.name}**${alias} — ${s.task}`, '', s.label, '', `Metrics: ${s.metrics.map((m, i) => (i === 0 ? `\`${m}\` (main)` : `\`${m}\``)).join(', ')}`].join('\n');
 }
 
@@ -151,7 +161,8 @@ function budgetMarkdown(ctx: FeatureContext, from: string | undefined, kind: 'fl
   return lines.join('\n');
 }
 
-export async function hover(ctx: FeatureContext, offset: number): Promise<Hover | null> {
+export async function hover(ctx: FeatureContext, offset: number, token?: CancellationToken): Promise<Hover | null> {
+  if (token?.isCancellationRequested) return null;
   const ast = ctx.analysis.ast;
   const d = declarationAt(ast, offset);
   if (!d) return null;
@@ -181,11 +192,11 @@ export async function hover(ctx: FeatureContext, offset: number): Promise<Hover 
     }
     if (s.kind !== 'maximize') continue;
     if (s.setting && contains(s.setting.range, offset)) {
-      const md = settingMarkdown(s.setting.text);
+      const md = settingMarkdown(ctx, s.setting.text);
       if (md) return { contents: { kind: 'markdown', value: md }, range: lspRange(s.setting.range) };
     }
     if (s.metric && contains(s.metric.range, offset)) {
-      const owner = s.setting ? resolveSetting(s.setting.text) : undefined;
+      const owner = s.setting ? (documentCatalogue(ctx.analysis)?.resolve(s.setting.text) ?? resolveSetting(s.setting.text)) : undefined;
       const label = METRIC_LABELS[s.metric.text] ?? (owner?.metrics.includes(s.metric.text) ? `a metric of ${owner.name} (from the data)` : undefined);
       if (label) return { contents: { kind: 'markdown', value: `**${s.metric.text}** — ${label}` }, range: lspRange(s.metric.range) };
     }

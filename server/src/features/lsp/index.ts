@@ -34,8 +34,8 @@ export const LSP_CAPABILITIES: ServerCapabilities = {
 export function registerLspFeatures({ connection, log }: ServerServices, withContext: WithContext): { forget(uri: string): void } {
   // The last whole-document token answer per document, for deltas.
   const tokens = new SemanticTokensService();
-  connection.onHover((p) => withContext(p.textDocument.uri, null, (ctx) => hover(ctx, ctx.doc.offsetAt(p.position))));
-  connection.onCompletion((p) => withContext(p.textDocument.uri, [], (ctx) => completion(ctx, ctx.doc.offsetAt(p.position))));
+  connection.onHover((p, token) => withContext(p.textDocument.uri, null, (ctx) => hover(ctx, ctx.doc.offsetAt(p.position), token)));
+  connection.onCompletion((p, token) => withContext(p.textDocument.uri, [], (ctx) => (token.isCancellationRequested ? [] : completion(ctx, ctx.doc.offsetAt(p.position)))));
   connection.onDocumentSymbol((p, token) => withContext(p.textDocument.uri, [], (ctx) => documentSymbols(ctx.analysis.ast, token)));
   connection.onFoldingRanges((p) => withContext(p.textDocument.uri, [], (ctx) => foldingRanges(ctx.analysis.ast)));
   connection.onDocumentFormatting((p, token) => withContext(p.textDocument.uri, [], (ctx) => formatDocument(ctx, token)));
@@ -66,8 +66,8 @@ export function registerLspFeatures({ connection, log }: ServerServices, withCon
       }
     }),
   );
-  connection.languages.inlayHint.on((p) =>
-    withContext(p.textDocument.uri, [], (ctx) => inlayHints(ctx, ctx.doc.offsetAt(p.range.start), ctx.doc.offsetAt(p.range.end))),
+  connection.languages.inlayHint.on((p, token) =>
+    withContext(p.textDocument.uri, [], (ctx) => (token.isCancellationRequested ? [] : inlayHints(ctx, ctx.doc.offsetAt(p.range.start), ctx.doc.offsetAt(p.range.end)))),
   );
   connection.onCodeAction((p) => withContext(p.textDocument.uri, [], (ctx) => codeActions(ctx, p, log)));
   connection.onCodeLens((p) => withContext(p.textDocument.uri, [], (ctx) => codeLenses(ctx, log)));

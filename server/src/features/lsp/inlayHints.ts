@@ -9,16 +9,25 @@ import { declarationsIn, lspRange } from '../documents/util';
 import { exactCost, predictCell } from '../predictors/networkInfo';
 import type { NetworkDecl } from '../../language/ast';
 import { fileSettings, hintLabel, hintTooltip, type HeadlinePrediction } from './headline';
+import { documentCatalogue } from '../documents/analysisCache';
+import { ownModels } from '../documents/ownPredictions';
 
 export function inlayHints(ctx: FeatureContext, startOffset: number, endOffset: number): InlayHint[] {
   if (!ctx.settings.hints.enabled) return [];
   const decls = declarationsIn(ctx.analysis.ast, startOffset, endOffset);
   const nets = decls.filter((d): d is NetworkDecl & { code: number[] } => d.kind === 'network' && d.code !== undefined);
-  const hintSettings = fileSettings(ctx.analysis.ast, ctx.settings.hints.settings);
+  const hintSettings = fileSettings(ctx.analysis.ast, ctx.settings.hints.settings, documentCatalogue(ctx.analysis));
   const ready = ctx.predictions.state.kind === 'ready';
+  // settings of one's own read their transfer models (features/predictors/transferModels.ts)
+  const own = new Map(ownModels(ctx).map((o) => [o.info.name, o.status.path]));
   // One batch per setting for all visible networks.
   const perSetting = ready
-    ? hintSettings.map((s) => ({ s, est: ctx.predictions.predict(s.name, nets.map((n) => n.code)), metric: ctx.predictions.metrics(s.name)[0] ?? s.metrics[0] }))
+    ? hintSettings.map((s) => {
+        const path = own.get(s.name);
+        const codes = nets.map((n) => n.code);
+        if (path !== undefined) return { s, est: ctx.own!.transfer.predict(path, s.name, codes), metric: s.metrics[0] };
+        return { s, est: ctx.predictions.predict(s.name, codes), metric: ctx.predictions.metrics(s.name)[0] ?? s.metrics[0] };
+      })
     : [];
   const hints: InlayHint[] = [];
   nets.forEach((n, i) => {

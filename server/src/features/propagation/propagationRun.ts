@@ -13,6 +13,7 @@ import { resultBlock, resultJson } from '../../core/propagate/format';
 import type { CostOptions } from '../../core/cost';
 import type { PredictorSet } from '../../core/predict/types';
 import { activeCatalogue, resolveSetting } from '../../core/settings';
+import { ownModelProblem, ownPredictor } from '../documents/ownPredictions';
 import type { CommandHandler, RequestHandler, ServerServices } from '../protocol';
 import type { FeatureContext } from '../documents/context';
 import {
@@ -130,6 +131,9 @@ async function run(
       return failed(services, `the predictors could not be loaded: ${(e as Error).message}`);
     }
     if (abort.signal.aborted || sourceChanged()) return cancelled();
+    // a setting of one's own whose transfer model is not ready: say why, not "no predictor"
+    const notReady = ownModelProblem(ctx, options.objective.map((t) => t.setting));
+    if (notReady) return failed(services, notReady);
     const budget = new RunBudget(ctx.settings.run);
     let lastPct = -1;
     const result: PropagationResult = await propagate(
@@ -146,7 +150,8 @@ async function run(
           }
         },
       },
-      (s) => set.get(s),
+      // a setting of one's own reads the transfer model fitted on the document's measurements file
+      (s) => ownPredictor(ctx, s) ?? set.get(s),
       costModelAt(costAt),
     );
     if (abort.signal.aborted || sourceChanged()) return cancelled();

@@ -6,6 +6,8 @@
 import type { CodeLens } from 'vscode-languageserver';
 import { BudgetExceeded, RunBudget } from '../../core/run/budget';
 import { suggestNext, type SuggestResult } from '../../core/search/suggest';
+import { priorFromSet, type PriorSource } from '../../core/search/prior';
+import type { PredictorSet } from '../../core/predict/types';
 import { SearchCancelled } from '../../core/search/types';
 import { termLabel } from '../../core/propagate';
 import type { NcpDocument } from '../../language/ast';
@@ -102,13 +104,20 @@ async function suggest(services: ServerServices, ctx: FeatureContext, spec: Sear
     if (other) return fail(`${spec.path}: holds ${other.space} measurements, search '${name}' maximizes a ${spec.space} objective`);
     measurements = measurements.slice();
     const budget = new RunBudget(ctx.settings.run);
-    message = `fitting on ${measurements.length} measurement(s), proposing ${spec.batch}…`;
+    // the prior `ncprop suggest` uses by default: the loaded predictors (a setting of one's own
+    // reads a transfer model fitted on its measurements); cold when they cannot be loaded
+    message = 'loading the predictors…';
     progress?.report(message);
     // yield once so a cancel that arrived with the request is seen
     await new Promise((r) => setImmediate(r));
     if (abort.signal.aborted) return cancelled();
+    const prior = await editorPrior(services, ctx);
+    if (abort.signal.aborted) return cancelled();
+    message = `fitting on ${measurements.length} measurement(s), proposing ${spec.batch}…`;
+    progress?.report(message);
     const result = await suggestNext({
       ...suggestOptionsOf(spec, measurements),
+      prior,
       signal: abort.signal,
       onTick: () => {
         budget.check();
@@ -146,6 +155,22 @@ async function suggest(services: ServerServices, ctx: FeatureContext, spec: Sear
 }
 
 /** `ncp.suggestNetworks {uri, name}`: the next networks of a search block, written after it. */
+/** The loaded predictor set as the loop's prior (core/search/prior.ts), or undefined (cold) when it does not load. */
+async function editorPrior(services: ServerServices, ctx: FeatureContext): Promise<PriorSource | undefined> {
+  try {
+    const set = await services.predictions.predictorSet(ctx.settings.predictor.backend);
+    if (!isLoadedSet(set)) return undefined;
+    return priorFromSet(set);
+  } catch (e) {
+    services.log(`suggest: the predictors could not be loaded, starting cold: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+function isLoadedSet(set: PredictorSet): set is PredictorSet & Parameters<typeof priorFromSet>[0] {
+  return typeof (set as { ensemble?: unknown }).ensemble === 'function';
+}
+
 export const suggestCommand: CommandHandler = {
   command: COMMAND_SUGGEST,
   async execute(args, services) {
