@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, Hover } from 'vscode-languageserver-protocol';
 import { startClient, type LspClient } from './harness';
+import { ncp } from '../search/helpers';
 
 let trusted: LspClient;
 let dir: string;
@@ -157,4 +158,18 @@ test('retries N: a failure that looks like the infrastructure\'s is measured aga
   assert.deepEqual(await runCmd<Outcome>(trusted, uri), { ran: true, measured: 1, failed: 0 });
   const rows = rowsOf(join(sub, 'retry.jsonl')) as { ok: boolean; attempts?: number }[];
   assert.deepEqual(rows.map((r) => [r.ok, r.attempts]), [[false, 1], [true, 2]]);
+});
+
+test('Run search is warm as ncprop search is: the same networks for the same block and seed (not the cold loop\'s)', async () => {
+  const sub = mkdtempSync(join(dir, 'parity-'));
+  writeFileSync(join(sub, 'measure.js'), SCRIPT);
+  const uri = pathToFileURL(join(sub, 'parity.ncp')).href;
+  await trusted.open(uri, `search s {\n  maximize nb201.acc\n  measurements "editor.jsonl"\n  measure "node measure.js"\n  batch 8\n  seed 5\n}\n`);
+  assert.deepEqual(await runCmd<Outcome>(trusted, uri), { ran: true, measured: 8, failed: 0 });
+  const cli = (out: string, ...more: string[]) => ncp(['search', '--measure', 'node measure.js', '--to', 'nb201.acc', '--queries', '8', '--seed', '5', '--out', join(sub, out), ...more], sub);
+  assert.equal((await cli('cli.jsonl')).status, 0);
+  assert.equal((await cli('cold.jsonl', '--prior', 'none')).status, 0);
+  const cells = (f: string) => rowsOf(join(sub, f)).map((r) => r.cell);
+  assert.deepEqual(cells('editor.jsonl'), cells('cli.jsonl'));
+  assert.notDeepEqual(cells('editor.jsonl'), cells('cold.jsonl'), 'the cold loop proposes other networks after its first five');
 });

@@ -18,6 +18,7 @@ import type { FeatureContext } from '../documents/context';
 import { lspRange } from '../documents/util';
 import type { CommandHandler, ServerServices } from '../protocol';
 import { searchDecls, searchSpec } from './searchBlock';
+import { editorPrior } from './editorPrior';
 import { attemptEnded, attemptStarted, runEnded } from './searchRunning';
 
 export const COMMAND_RUN_SEARCH = 'ncp.runSearch';
@@ -86,7 +87,10 @@ async function run(services: ServerServices, ctx: FeatureContext, name: string):
   };
   const ticker = setInterval(report, 1000);
   try {
+    // Warm, as `ncprop search`: the loaded predictors are the prior (cold when they do not load).
+    const prior = await editorPrior(services, ctx);
     const res = await runMeasuredSearch({
+      ...(prior ? { prior } : {}),
       space: spec.space,
       objective: spec.objective,
       catalogue: activeCatalogue(),

@@ -6,8 +6,6 @@
 import type { CodeLens } from 'vscode-languageserver';
 import { BudgetExceeded, RunBudget } from '../../core/run/budget';
 import { suggestNext, type SuggestResult } from '../../core/search/suggest';
-import { priorFromSet, type PriorSource } from '../../core/search/prior';
-import type { PredictorSet } from '../../core/predict/types';
 import { SearchCancelled } from '../../core/search/types';
 import { termLabel } from '../../core/propagate';
 import type { NcpDocument } from '../../language/ast';
@@ -17,6 +15,7 @@ import type { CommandHandler, ServerServices } from '../protocol';
 import { languagePrinter } from '../propagation/propagationRequest';
 import { MeasurementsReadError, loadMeasurements, searchDecls, searchSpec, suggestOptionsOf, type SearchSpec } from './searchBlock';
 import { lspRange } from '../documents/util';
+import { editorPrior } from './editorPrior';
 
 export const COMMAND_SUGGEST = 'ncp.suggestNetworks';
 /** Client-side: opens the best-so-far chart (client/src/views/index.ts) from `ncp/searchProgress`. */
@@ -155,22 +154,6 @@ async function suggest(services: ServerServices, ctx: FeatureContext, spec: Sear
 }
 
 /** `ncp.suggestNetworks {uri, name}`: the next networks of a search block, written after it. */
-/** The loaded predictor set as the loop's prior (core/search/prior.ts), or undefined (cold) when it does not load. */
-async function editorPrior(services: ServerServices, ctx: FeatureContext): Promise<PriorSource | undefined> {
-  try {
-    const set = await services.predictions.predictorSet(ctx.settings.predictor.backend);
-    if (!isLoadedSet(set)) return undefined;
-    return priorFromSet(set);
-  } catch (e) {
-    services.log(`suggest: the predictors could not be loaded, starting cold: ${(e as Error).message}`);
-    return undefined;
-  }
-}
-
-function isLoadedSet(set: PredictorSet): set is PredictorSet & Parameters<typeof priorFromSet>[0] {
-  return typeof (set as { ensemble?: unknown }).ensemble === 'function';
-}
-
 export const suggestCommand: CommandHandler = {
   command: COMMAND_SUGGEST,
   async execute(args, services) {

@@ -4,6 +4,7 @@
 // (runs/<id>/attempt-<k>/) on a local process group, and every measurement is appended to the file
 // as it arrives (whole lines, so a cancelled search leaves the file consistent). Shared by the
 // editor's "Run search" lens; the CLI adds its own flags (Slurm, retries of failures, devices).
+import type { PriorSource } from '../prior';
 import { existsSync } from 'node:fs';
 import { runAsyncSearch } from '../asyncLoop';
 import { pointKey, runSearch } from '../loop';
@@ -43,6 +44,8 @@ export interface MeasuredSearchOptions {
   retryDelay?: number;
   /** Consecutive failures with the same error after which the command counts as broken (default 5). */
   brokenAfter?: number;
+  /** Predictors as the surrogate's prior (as `ncprop search`'s default); undefined: the cold loop. */
+  prior?: PriorSource;
   lambda?: number;
   flopsMax?: number;
   paramsMax?: number;
@@ -170,6 +173,7 @@ export async function runMeasuredSearch(o: MeasuredSearchOptions): Promise<Measu
       history: setup.history,
       first: setup.first,
       jobs: o.jobs,
+      ...(o.prior ? { prior: o.prior } : {}),
       signal: o.signal,
       onProgress: o.onProgress,
       onMeasurement: (m, i) => {
