@@ -16,6 +16,7 @@ import { cellToString } from '../../server/src/core/space/nb201';
 import { cost } from '../../server/src/core/cost';
 import { randomCode } from '../../server/src/core/space/multires';
 import { makeRng } from '../../server/src/core/random';
+import { ncp } from '../search/helpers';
 
 let client: LspClient;
 let dir: string;
@@ -122,6 +123,23 @@ test('Suggest writes batch cells after the block: predicted ± spread, expected 
   // the surrogate learnt the objective: suggestions beat the median measured cell
   const median = cells.map(cellAcc).sort((x, y) => x - y)[15];
   assert.ok(Math.max(...proposed.map(cellAcc)) > median, `best suggestion ${Math.max(...proposed.map(cellAcc))} vs median ${median}`);
+});
+
+test('Suggest is warm as ncprop suggest is: the same cells for the same file, the cold loop other ones', async () => {
+  const { text: rows } = nb201Rows(20, 7);
+  writeFileSync(join(dir, 'parity.jsonl'), rows);
+  const uri = await openDoc('parity.ncp', SEARCH_NB201('parity.jsonl', 3));
+  const out = await exec<Outcome>({ uri, name: 's201' });
+  assert.equal(out.applied, true, out.reason);
+  await client.waitFor(() => client.text(uri).includes('s201_next_3'));
+  const editor = [...analyzeText(client.text(uri)).cells.values()].filter((c) => c.name.startsWith('s201_next')).map((c) => cellToString(c.cell!));
+  const cli = async (...more: string[]) => {
+    const r = await ncp(['suggest', '--data', join(dir, 'parity.jsonl'), '--to', 'nb201.acc', '--count', '3', '--json', ...more], dir);
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { cell: string }).cell);
+  };
+  assert.deepEqual(editor, await cli());
+  assert.notDeepEqual(editor, await cli('--prior', 'none'));
 });
 
 test('a missing measurements file: random networks within the budget, and the comment says so', async () => {
