@@ -1,9 +1,12 @@
 // What a transfer model reads of a network: the source predictors' predictions of their main
-// metric (standardised by fixed numbers), log FLOPs/params for network codes, and the
-// standardised architecture features (features.ts) of the code.
+// metric (standardised by fixed numbers), log FLOPs/params for network codes, the
+// standardised architecture features (features.ts) of the code and, where the sources are
+// trained ensembles, their members' trunk activations (the representation each source learned
+// of a network; batch norms folded into the layers keep them on a common scale).
 import { CODE_LENGTH } from '../../space/multires';
 import { cost, costGradient } from '../../cost';
 import { chainToInput, features, type FeatureSpec } from '../features';
+import type { Dense, Network } from '../network';
 import type { DifferentiablePredictor } from '../types';
 import type { RowFeatures } from './gpFit';
 
@@ -27,6 +30,101 @@ export interface FeatureMap {
   cost?: Standardiser;
   /** The architecture (or raw one-hot) features of the RBF part. */
   spec: FeatureSpec;
+  /** Whether rows carry the sources' trunk activations (a kernel weighs them). */
+  trunk?: boolean;
+}
+
+/** A source ensemble's trunk: its feature spec and each member's trunk layers. */
+export interface SourceTrunk {
+  spec: FeatureSpec;
+  members: readonly (readonly Dense[])[];
+}
+
+/** The trunk of a source that is a trained ensemble with hidden trunk layers (else undefined). */
+export function trunkOf(p: DifferentiablePredictor): SourceTrunk | undefined {
+  const q = p as unknown as { spec?: FeatureSpec; members?: readonly Network[] };
+  if (!q.spec || !Array.isArray(q.members)) return undefined;
+  const members = q.members.map((n) => n.trunk).filter((t) => t.length > 0);
+  return members.length > 0 ? { spec: q.spec, members } : undefined;
+}
+
+/** The trunks of a map's sources (those that have one). */
+export function sourceTrunks(map: FeatureMap): SourceTrunk[] {
+  return map.sources.flatMap((s) => trunkOf(s.predictor) ?? []);
+}
+
+/** Number of trunk activations a row of these trunks has. */
+export function trunkDim(trunks: readonly SourceTrunk[]): number {
+  let d = 0;
+  for (const t of trunks) for (const layers of t.members) d += layers[layers.length - 1].outDim;
+  return d;
+}
+
+/** One dense layer (float32 weights, row-major [in][out]); keeps the pre-activation when asked. */
+function dense(l: Dense, x: Float64Array, pre?: Float64Array): Float64Array {
+  const out = new Float64Array(l.outDim);
+  for (let j = 0; j < l.outDim; j++) out[j] = l.b[j];
+  for (let i = 0; i < l.inDim; i++) {
+    const xi = x[i];
+    if (xi === 0) continue;
+    const row = i * l.outDim;
+    for (let j = 0; j < l.outDim; j++) out[j] += xi * l.W[row + j];
+  }
+  if (pre) pre.set(out);
+  if (l.act === 'swish') for (let j = 0; j < l.outDim; j++) out[j] = out[j] / (1 + Math.exp(-out[j]));
+  return out;
+}
+
+/** The trunk activations of one input, every source and member side by side, written at out[offset…]. */
+export function trunkActivations(trunks: readonly SourceTrunk[], x: ArrayLike<number>, out: Float64Array, offset = 0): void {
+  let o = offset;
+  for (const t of trunks) {
+    const f = features(t.spec, x);
+    for (const layers of t.members) {
+      let h = f;
+      for (const l of layers) h = dense(l, h);
+      out.set(h, o);
+      o += h.length;
+    }
+  }
+}
+
+/** Σ_k g[k]·∂(trunk activation k)/∂x: gT in the layout of trunkActivations. */
+export function trunkGradient(trunks: readonly SourceTrunk[], x: ArrayLike<number>, gT: ArrayLike<number>): Float64Array {
+  const g = new Float64Array(x.length);
+  let o = 0;
+  for (const t of trunks) {
+    const f = features(t.spec, x);
+    const gFeat = new Float64Array(f.length);
+    for (const layers of t.members) {
+      const pres = layers.map((l) => new Float64Array(l.outDim));
+      let h = f;
+      layers.forEach((l, k) => (h = dense(l, h, pres[k])));
+      let gOut = Float64Array.from({ length: h.length }, (_, j) => gT[o + j]);
+      o += h.length;
+      for (let k = layers.length - 1; k >= 0; k--) {
+        const l = layers[k];
+        if (l.act === 'swish') {
+          for (let j = 0; j < l.outDim; j++) {
+            const s = 1 / (1 + Math.exp(-pres[k][j]));
+            gOut[j] *= s + pres[k][j] * s * (1 - s);
+          }
+        }
+        const gIn = new Float64Array(l.inDim);
+        for (let i = 0; i < l.inDim; i++) {
+          const row = i * l.outDim;
+          let a = 0;
+          for (let j = 0; j < l.outDim; j++) a += l.W[row + j] * gOut[j];
+          gIn[i] = a;
+        }
+        gOut = gIn;
+      }
+      for (let i = 0; i < gFeat.length; i++) gFeat[i] += gOut[i];
+    }
+    const gx = chainToInput(t.spec, x, gFeat);
+    for (let i = 0; i < g.length; i++) g[i] += gx[i];
+  }
+  return g;
 }
 
 const TINY = 1e-6;
@@ -56,14 +154,18 @@ export function rowFeatures(map: FeatureMap, inputs: readonly ArrayLike<number>[
   const zCost = new Float64Array(n * dCost);
   const u = new Float64Array(n * dU);
   const buf = new Float64Array(dU);
+  const trunks = map.trunk ? sourceTrunks(map) : [];
+  const dT = trunkDim(trunks);
+  const t = new Float64Array(n * dT);
   for (let i = 0; i < n; i++) {
+    if (dT > 0) trunkActivations(trunks, inputs[i], t, i * dT);
     if (map.cost) {
       const lc = logCost(inputs[i]);
       for (let j = 0; j < 2; j++) zCost[i * 2 + j] = (lc[j] - map.cost.mean[j]) / map.cost.std[j];
     }
     u.set(features(map.spec, inputs[i], buf), i * dU);
   }
-  return { n, zSrc, dSrc, zCost, dCost, u, dU };
+  return { n, zSrc, dSrc, zCost, dCost, u, dU, t, dT };
 }
 
 /** Gradients of one code's features with respect to the code, combined with weights on each block. */
@@ -73,9 +175,14 @@ export function featureGradient(
   wSrc: ArrayLike<number>,
   wCost: ArrayLike<number>,
   gU: Float64Array,
+  gT?: Float64Array,
 ): Float64Array {
   // no RBF part (stacking): its chain rule through the architecture features would add zeros
   const g = gU.some((v) => v !== 0) ? chainToInput(map.spec, x, gU) : new Float64Array(x.length);
+  if (gT && gT.some((v) => v !== 0)) {
+    const gt = trunkGradient(sourceTrunks(map), x, gT);
+    for (let i = 0; i < g.length; i++) g[i] += gt[i];
+  }
   map.sources.forEach((s, j) => {
     if (wSrc[j] === 0) return;
     const sg = s.predictor.valueAndGrad(x, 0).grad;
