@@ -228,3 +228,18 @@ test("a trained ensemble's trunk: chosen when the target lives in it, with a mat
   assert.ok(Math.abs(old.predict(xs[0])[0].mean - stack.predict(xs[0])[0].mean) < 1e-9);
   assert.throws(() => parseTransfer(text.replace('"formatVersion":2', '"formatVersion":3'), 'mine.json', () => ({ predictor: source, sha256: 'abc' })), /format version 3/);
 });
+
+test('below 8 rows a source means ridge stacking, and the uncalibrated spread is only ever widened', () => {
+  for (const n of [5, 7]) {
+    const w = world(n, 50 + n);
+    const p = fitTransfer({ setting: 'mine', metrics: ['acc'], inputs: w.inputs, targets: w.targets, sources: [{ setting: 'src-a', predictor: related }] });
+    const h = p.model.models[0].hyper;
+    assert.ok(h.src > 0 && h.rbf === 0 && !h.trunk, `${n} rows: ${JSON.stringify(h)}`);
+    const c = p.calibration(0);
+    assert.equal(c.calibrated, false);
+    assert.ok(c.scale >= 1, `scale ${c.scale}`);
+  }
+  const w = world(8, 58);
+  const p = fitTransfer({ setting: 'mine', metrics: ['acc'], inputs: w.inputs, targets: w.targets, sources: [] });
+  assert.ok(p.model.models[0].hyper.rbf > 0, 'from scratch keeps its kernel with few rows');
+});
