@@ -4,8 +4,9 @@
 // .tmp/transfer/src-nb201-holdout) is the prior of a search restricted to the held-out fifth
 // (a proposal outside it, or already measured, is replaced by the nearest unmeasured held-out
 // cell: fewest differing edges, ties lower index), against the cold loop (--prior none) on the
-// same pool and seeds, and random search over the pool. Prints the mean best true accuracy
-// after 20, 50 and 100 queries and the pool's optimum.
+// same pool and seeds, and random search over the pool. Prints the source's τ on the held-out
+// cells, the mean best true accuracy after 20, 50 and 100 queries, the pool's optimum and the
+// warm − cold difference paired by seed.
 // Usage: node --import tsx bench/search-nb201-warm.ts [--seeds 20] [--first-seed 0] [--queries 100]
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { pointKey, runSearch } from '../server/src/core/search/loop';
 import { priorFromSet } from '../server/src/core/search/prior';
 import type { Measurement, MeasureContext, Measurer, PriorSource } from '../server/src/core/search/types';
 import { makeRng, subSeed } from '../server/src/core/random';
+import { kendallTau } from '../server/src/core/predict/metrics';
 import { NB201_EDGE_COUNT, NB201_OP_COUNT, cellToIndex, indexToCell } from '../server/src/core/space/nb201';
 import { randomSearch, type BaselineSpace } from './search-baselines';
 
@@ -97,8 +99,11 @@ async function main(): Promise<void> {
   const optimum = Math.max(...acc.values());
   const measurer = new PoolMeasurer(acc);
   const space: BaselineSpace = { random: (rand) => pool[Math.floor(rand() * pool.length)], mutate: (i) => i, neighbours: () => [], value: (i) => acc.get(i)! };
+  const srcSet = await loadPredictorSet(srcDir);
+  const tau = kendallTau(srcSet.ensemble('nb201')!.predictBatch(held.inputs).map((e) => e[0].mean), held.targets.map((t) => t[0]));
+  console.log(`the source's Kendall τ on the held-out cells: ${tau.toFixed(3)}`);
   const priors: { name: string; prior?: PriorSource }[] = [
-    { name: 'warm (source without the held-out fifth)', prior: priorFromSet(await loadPredictorSet(srcDir), 'src-nb201-holdout') },
+    { name: 'warm (source without the held-out fifth)', prior: priorFromSet(srcSet, 'src-nb201-holdout') },
     { name: 'cold loop (--prior none)' },
   ];
   console.log(`NAS-Bench-201 held-out fifth (split seed ${SPLIT_SEED}): ${pool.length} cells, best ${optimum}; ${Q} queries; seeds ${FIRST}–${FIRST + SEEDS - 1}`);
@@ -121,6 +126,15 @@ async function main(): Promise<void> {
     const cells = CHECKPOINTS.map((c) => mean(rs.map((r) => Math.max(...r.slice(0, c)))).toFixed(3).padStart(12)).join('');
     console.log(`  ${name.padEnd(42)}${cells}   ${secs[name] ? mean(secs[name]).toFixed(2) : ''}`);
   }
+  // paired by seed: is a difference more than noise?
+  const [warm, cold] = priors.map((p) => runs[p.name]);
+  const diffs = CHECKPOINTS.map((c) => {
+    const d = warm.map((r, i) => Math.max(...r.slice(0, c)) - Math.max(...cold[i].slice(0, c)));
+    const m = mean(d);
+    const se = Math.sqrt(d.reduce((a, v) => a + (v - m) ** 2, 0) / Math.max(d.length - 1, 1) / d.length);
+    return `${m >= 0 ? '+' : ''}${m.toFixed(3)} ± ${se.toFixed(3)}`.padStart(16);
+  });
+  console.log(`  warm − cold, paired by seed (mean ± s.e.) ${diffs.join('')}`);
 }
 
 main().catch((e) => {

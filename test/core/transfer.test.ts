@@ -11,11 +11,12 @@ import { randomCode, CODE_LENGTH, normalizeCode } from '../../server/src/core/sp
 import { cost } from '../../server/src/core/cost';
 import { kendallTau, coverage } from '../../server/src/core/predict/metrics';
 import type { DifferentiablePredictor, Estimate } from '../../server/src/core/predict/types';
-import { fitTransfer, parseTransfer, serializeTransfer, MIN_CALIBRATION_ROWS } from '../../server/src/core/predict/transfer';
+import { buildFeatureMap, fitTransfer, parseTransfer, serializeTransfer, TransferPredictor, MIN_CALIBRATION_ROWS } from '../../server/src/core/predict/transfer';
 import { ModelFormatError } from '../../server/src/core/predict/format';
 import { EnsemblePredictor } from '../../server/src/core/predict/ensemble';
 import { features, fitFeatureSpec } from '../../server/src/core/predict/features';
 import type { Dense, Network } from '../../server/src/core/predict/network';
+import { TRUNK_SKETCH, rowFeatures } from '../../server/src/core/predict/transfer/features';
 
 /** A source whose main metric is a fixed nonlinear function of the normalised code. */
 class FunctionSource implements DifferentiablePredictor {
@@ -159,12 +160,11 @@ test('too few rows is a clear error', () => {
 // A trained ensemble as the source: the transfer model also reads its members' trunk
 // activations. The target is a nonlinear function of the trunk that the source's linear head
 // does not give, so the trunk kernel is what ranks it.
-function trunkSource(): { source: EnsemblePredictor; trunkOfCode: (x: ArrayLike<number>) => number[] } {
+function trunkSource(H = 8, memberCount = 2): { source: EnsemblePredictor; trunkOfCode: (x: ArrayLike<number>) => number[] } {
   const r = makeRng(31);
   const inputs = Array.from({ length: 200 }, () => randomCode(r));
   const spec = fitFeatureSpec('arch', inputs);
   const d = spec.mean.length;
-  const H = 8;
   const layer = (inDim: number, outDim: number, act: 'swish' | 'linear', scale: number): Dense => ({
     inDim,
     outDim,
@@ -172,7 +172,7 @@ function trunkSource(): { source: EnsemblePredictor; trunkOfCode: (x: ArrayLike<
     b: Float32Array.from({ length: outDim }, () => (r() - 0.5) * 0.2),
     act,
   });
-  const members: Network[] = [0, 1].map(() => ({ trunk: [layer(d, H, 'swish', 0.6)], heads: [{ metrics: [0], layers: [layer(H, 1, 'linear', 1)] }] }));
+  const members: Network[] = Array.from({ length: memberCount }, () => ({ trunk: [layer(d, H, 'swish', 0.6)], heads: [{ metrics: [0], layers: [layer(H, 1, 'linear', 1)] }] }));
   const source = new EnsemblePredictor('src-net', ['m'], spec, { mean: [50], std: [5] }, members, [1]);
   const trunkOfCode = (x: ArrayLike<number>) => {
     const f = features(spec, x);
@@ -242,4 +242,28 @@ test('below 8 rows a source means ridge stacking, and the uncalibrated spread is
   const w = world(8, 58);
   const p = fitTransfer({ setting: 'mine', metrics: ['acc'], inputs: w.inputs, targets: w.targets, sources: [] });
   assert.ok(p.model.models[0].hyper.rbf > 0, 'from scratch keeps its kernel with few rows');
+});
+
+test('many trunk activations are sketched into TRUNK_SKETCH numbers; the gradient still matches', () => {
+  const { source, trunkOfCode } = trunkSource(400, 3); // 1,200 activations
+  const r = makeRng(43);
+  const inputs = Array.from({ length: 30 }, () => randomCode(r));
+  const targets = inputs.map((x) => [60 + (20 * trunkOfCode(x).reduce((a, v) => a + v * v, 0)) / 400]);
+  const map = buildFeatureMap([{ setting: 'src-net', predictor: source }], inputs);
+  map.trunk = true;
+  assert.equal(rowFeatures(map, inputs.slice(0, 2)).dT, TRUNK_SKETCH);
+  const hyper = { src: 1, cost: 0.3, rbf: 0, ls: 7, noise: 0.1, trunk: 1, tls: 0.5 * Math.sqrt(TRUNK_SKETCH) };
+  const calibration = { scale: 1, calibrated: false, coverage1: 0, coverage2: 0, rows: inputs.length };
+  const p = new TransferPredictor({ setting: 'mine', metrics: ['acc'], inputDim: CODE_LENGTH, rows: inputs, targets, models: [{ hyper, yMean: 60, yStd: 1, calibration }] }, map);
+  const x = Array.from(randomCode(r), (v) => v + 0.3);
+  const { grad } = p.valueAndGrad(x, 0);
+  const h = 1e-4;
+  for (const i of [1, 7, 19, 25]) {
+    const a = [...x];
+    const b = [...x];
+    a[i] += h;
+    b[i] -= h;
+    const fd = (p.predict(a)[0].mean - p.predict(b)[0].mean) / (2 * h);
+    assert.ok(Math.abs(fd - grad[i]) <= 1e-4 + 1e-3 * Math.abs(fd), `d/dx${i}: ${grad[i]} vs ${fd}`);
+  }
 });
