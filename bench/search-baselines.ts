@@ -3,6 +3,9 @@
 // sequence of measured values in query order; a network is measured (costs a query) once — a
 // repeat is looked up in what was measured. They work on an abstract space so that the same code
 // runs on NAS-Bench-201 cells and on the benchmark networks of the multi-resolution space.
+import type { MrBenchmark } from '../server/src/core/benchmark';
+import { codeDistance } from '../server/src/core/search/benchmarkMeasurer';
+import { BENCHMARK_RANGE, CODE_KINDS } from '../server/src/core/space/multires';
 
 export interface BaselineSpace {
   /** A uniformly random network (its key and value come from measure). */
@@ -85,4 +88,49 @@ export function localSearch(space: BaselineSpace, queries: number, rand: () => n
     }
   }
   return t.values;
+}
+
+/**
+ * The multi-resolution benchmark networks `pool` (indices into bench.archs) as a baseline space
+ * (bench/search.ts, bench/search-transfer.ts): a mutation moves one position one step, then
+ * takes the nearest pool network not yet measured; neighbours are the 10 nearest pool networks.
+ */
+export function mrPoolSpace(bench: MrBenchmark, pool: readonly number[], value: (i: number) => number): BaselineSpace {
+  const near = new Map<number, number[]>();
+  const neighbours = (i: number) => {
+    let n = near.get(i);
+    if (!n) {
+      const code = bench.archs[i].code;
+      n = pool
+        .filter((j) => j !== i)
+        .map((j) => ({ j, d: codeDistance(code, bench.archs[j].code) }))
+        .sort((a, c) => a.d - c.d || a.j - c.j)
+        .slice(0, 10)
+        .map((x) => x.j);
+      near.set(i, n);
+    }
+    return n;
+  };
+  return {
+    random: (rand) => pool[Math.floor(rand() * pool.length)],
+    mutate(i, rand, measured) {
+      const code = bench.archs[i].code.slice();
+      const p = Math.floor(rand() * code.length);
+      const r = BENCHMARK_RANGE[CODE_KINDS[p]];
+      code[p] = Math.min(r.max, Math.max(r.min, code[p] + (rand() < 0.5 ? -r.step : r.step)));
+      let best = i;
+      let bd = Infinity;
+      for (const j of pool) {
+        if (measured.has(j)) continue;
+        const d = codeDistance(code, bench.archs[j].code);
+        if (d < bd) {
+          bd = d;
+          best = j;
+        }
+      }
+      return best;
+    },
+    neighbours,
+    value,
+  };
 }

@@ -12,15 +12,14 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findDataDir, loadMrBenchmark, type MrBenchmark } from '../server/src/core/benchmark';
-import { MrBenchmarkMeasurer, codeDistance } from '../server/src/core/search/benchmarkMeasurer';
+import { MrBenchmarkMeasurer } from '../server/src/core/search/benchmarkMeasurer';
 import { budgeting, runSearch } from '../server/src/core/search/loop';
 import { priorFromSet } from '../server/src/core/search/prior';
 import type { PriorSource } from '../server/src/core/search/types';
 import { loadPredictorSet } from '../server/src/core/predict/store';
 import { initBackend } from '../server/src/core/predict/backend';
 import { makeRng, splitIndices, subSeed } from '../server/src/core/random';
-import { BENCHMARK_RANGE, CODE_KINDS } from '../server/src/core/space/multires';
-import { randomSearch, regularizedEvolution, type BaselineSpace } from './search-baselines';
+import { mrPoolSpace, randomSearch, regularizedEvolution } from './search-baselines';
 
 const { values } = parseArgs({
   options: {
@@ -52,28 +51,7 @@ async function main(): Promise<void> {
   const pool = measurer.usable.filter((i) => b.feasible(bench.archs[i].code));
   const value = (i: number) => bench.archs[i].results.seg[0];
   const optimum = Math.max(...pool.map(value));
-  const space: BaselineSpace = {
-    random: (rand) => pool[Math.floor(rand() * pool.length)],
-    mutate(i, rand, measured) {
-      const code = bench.archs[i].code.slice();
-      const p = Math.floor(rand() * code.length);
-      const r = BENCHMARK_RANGE[CODE_KINDS[p]];
-      code[p] = Math.min(r.max, Math.max(r.min, code[p] + (rand() < 0.5 ? -r.step : r.step)));
-      let best = i;
-      let bd = Infinity;
-      for (const j of pool) {
-        if (measured.has(j)) continue;
-        const d = codeDistance(code, bench.archs[j].code);
-        if (d < bd) {
-          bd = d;
-          best = j;
-        }
-      }
-      return best;
-    },
-    neighbours: () => [],
-    value,
-  };
+  const space = mrPoolSpace(bench, pool, value);
   const priors: { name: string; prior?: PriorSource }[] = [
     { name: 'warm, source with every setting', prior: priorFromSet(await loadPredictorSet(srcAll), 'src-all') },
     { name: 'warm, source without segmentation', prior: priorFromSet(await loadPredictorSet(srcNoSeg), 'src-no-seg') },

@@ -13,14 +13,13 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { findDataDir, loadMrBenchmark, loadNb201Benchmark } from '../server/src/core/benchmark';
-import { MrBenchmarkMeasurer, Nb201BenchmarkMeasurer, codeDistance } from '../server/src/core/search/benchmarkMeasurer';
+import { MrBenchmarkMeasurer, Nb201BenchmarkMeasurer } from '../server/src/core/search/benchmarkMeasurer';
 import { budgeting, fitSurrogate, pointKey, runSearch, SEARCH_DEFAULTS } from '../server/src/core/search/loop';
 import type { Measurement } from '../server/src/core/search/types';
 import { kendallTau } from '../server/src/core/predict/metrics';
 import { makeRng, subSeed } from '../server/src/core/random';
 import { NB201_EDGE_COUNT, NB201_OP_COUNT, NB201_SIZE, cellToOneHot, indexToCell, cellToIndex } from '../server/src/core/space/nb201';
-import { BENCHMARK_RANGE, CODE_KINDS } from '../server/src/core/space/multires';
-import { localSearch, randomSearch, regularizedEvolution, type BaselineSpace } from './search-baselines';
+import { localSearch, mrPoolSpace, randomSearch, regularizedEvolution, type BaselineSpace } from './search-baselines';
 
 const { values: args } = parseArgs({
   options: {
@@ -257,44 +256,7 @@ function mrSetup() {
   const optimum = Math.max(...pool.map(value));
   const benchFlopsPool = measurer.usable.filter((i) => bench.archs[i].flops <= MR_FLOPS).length;
   // neighbours: the 10 nearest pool networks (on NB201 the 24 one-move neighbours)
-  const near = new Map<number, number[]>();
-  const neighbours = (i: number) => {
-    let n = near.get(i);
-    if (!n) {
-      const code = bench.archs[i].code;
-      n = pool
-        .filter((j) => j !== i)
-        .map((j) => ({ j, d: codeDistance(code, bench.archs[j].code) }))
-        .sort((a, c) => a.d - c.d || a.j - c.j)
-        .slice(0, 10)
-        .map((x) => x.j);
-      near.set(i, n);
-    }
-    return n;
-  };
-  const space: BaselineSpace = {
-    random: (rand) => pool[Math.floor(rand() * pool.length)],
-    mutate(i, rand, measured) {
-      // one position one step, then the nearest pool network not yet measured
-      const code = bench.archs[i].code.slice();
-      const p = Math.floor(rand() * code.length);
-      const r = BENCHMARK_RANGE[CODE_KINDS[p]];
-      code[p] = Math.min(r.max, Math.max(r.min, code[p] + (rand() < 0.5 ? -r.step : r.step)));
-      let best = i;
-      let bd = Infinity;
-      for (const j of pool) {
-        if (measured.has(j)) continue;
-        const d = codeDistance(code, bench.archs[j].code);
-        if (d < bd) {
-          bd = d;
-          best = j;
-        }
-      }
-      return best;
-    },
-    neighbours,
-    value,
-  };
+  const space = mrPoolSpace(bench, pool, value);
   return { b, measurer, pool, optimum, benchFlopsPool, space };
 }
 

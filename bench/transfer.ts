@@ -63,7 +63,7 @@ async function ensureSource(data: TrainingData, name: string, keep: string[]): P
 /** Memoises a source's predictions by code (the bench predicts the same networks hundreds of times). */
 class Cached implements DifferentiablePredictor {
   private readonly cache = new Map<string, Estimate[]>();
-  constructor(private readonly p: DifferentiablePredictor & { inputDim: number; target?: unknown; spec?: unknown }) {}
+  constructor(private readonly p: DifferentiablePredictor & { inputDim: number; target?: unknown; spec?: unknown; members?: unknown }) {}
   get setting() {
     return this.p.setting;
   }
@@ -78,6 +78,10 @@ class Cached implements DifferentiablePredictor {
   }
   get spec() {
     return this.p.spec;
+  }
+  /** The members (the transfer model reads their trunk activations). */
+  get members() {
+    return this.p.members;
   }
   predict(x: ArrayLike<number>): Estimate[] {
     return this.predictBatch([x])[0];

@@ -7,7 +7,7 @@ import { makeRng, permutation } from '../../random';
 import { fitFeatureSpec, type FeatureSpec } from '../features';
 import type { DifferentiablePredictor } from '../types';
 import { calibrate, chooseHyper, factorGram, gramParts, hyperGrid, leaveOneOut, type CandidateFamily } from './gpFit';
-import { columnStats, logCost, rowFeatures, type FeatureMap, type SourceInput, type Standardiser } from './features';
+import { columnStats, logCost, rowFeatures, sourceTrunks, type FeatureMap, type SourceInput, type Standardiser } from './features';
 import { TransferPredictor, type MetricModel, type TransferModel } from './predictor';
 
 /** Fewest rows a transfer model is fitted on. */
@@ -89,6 +89,8 @@ export function fitTransfer(o: TransferFitOptions): TransferPredictor {
   const inputs = keep.map((i) => o.inputs[i]);
   const targets = keep.map((i) => [...o.targets[i]]);
   const map = buildFeatureMap(o.sources, inputs);
+  // the sources' trunk activations are read where the grid may weigh them
+  map.trunk = (o.family ?? 'auto') === 'auto' && sourceTrunks(map).length > 0;
   const feats = rowFeatures(map, inputs);
   const gridIdx = subsample(inputs, GRID_ROWS, seed + 1);
   const gridFeats = gridIdx.length === inputs.length ? feats : rowFeatures(map, gridIdx.map((i) => inputs[i]));
@@ -108,6 +110,8 @@ export function fitTransfer(o: TransferFitOptions): TransferPredictor {
     }
     return { hyper: choice.hyper, yMean: y.mean, yStd: y.std, calibration: calibrate(y.z, loo) };
   });
+  // a model that weighs no trunk does not compute trunk activations
+  map.trunk = models.some((m) => (m.hyper.trunk ?? 0) > 0);
   const model: TransferModel = { setting: o.setting, metrics: [...o.metrics], inputDim, rows: inputs.map((x) => [...x]), targets, models };
   return new TransferPredictor(model, map);
 }

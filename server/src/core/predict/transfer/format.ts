@@ -9,7 +9,9 @@ import type { Calibration, KernelHyper } from './gpFit';
 import { TransferPredictor, type MetricModel, type TransferModel } from './predictor';
 
 export const TRANSFER_FORMAT = 'ncp-transfer';
-export const TRANSFER_FORMAT_VERSION = 1;
+export const TRANSFER_FORMAT_VERSION = 2;
+/** Versions this build reads: 1 had no trunk kernel. */
+const READS = [1, 2];
 /** Most rows a transfer file may hold (fit.ts keeps at most 1,000). */
 const MAX_ROWS = 5000;
 
@@ -89,8 +91,9 @@ function metricModel(v: unknown, where: string, k: number): MetricModel {
     rbf: finite(h.rbf, where, `${w}.hyper.rbf`),
     ls: positive(h.ls, where, `${w}.hyper.ls`),
     noise: positive(h.noise, where, `${w}.hyper.noise`),
+    ...(h.trunk === undefined || h.trunk === 0 ? {} : { trunk: finite(h.trunk, where, `${w}.hyper.trunk`), tls: positive(h.tls, where, `${w}.hyper.tls`) }),
   };
-  if (hyper.src < 0 || hyper.cost < 0 || hyper.rbf < 0) fail(where, `${w}.hyper: weights must not be negative`);
+  if (hyper.src < 0 || hyper.cost < 0 || hyper.rbf < 0 || (hyper.trunk ?? 0) < 0) fail(where, `${w}.hyper: weights must not be negative`);
   const c = o.calibration as Partial<Calibration>;
   const calibration: Calibration = {
     scale: positive(c.scale, where, `${w}.calibration.scale`),
@@ -115,7 +118,7 @@ export function parseTransfer(text: string, where: string, source: (setting: str
   }
   const f = raw as Partial<TransferFile> | null;
   if (!f || typeof f !== 'object' || f.format !== TRANSFER_FORMAT) fail(where, 'not an ncp transfer model');
-  if (f.formatVersion !== TRANSFER_FORMAT_VERSION) fail(where, `format version ${JSON.stringify(f.formatVersion)} is not supported (this build reads ${TRANSFER_FORMAT_VERSION})`);
+  if (!READS.includes(f.formatVersion as number)) fail(where, `format version ${JSON.stringify(f.formatVersion)} is not supported (this build reads ${READS.join(' and ')})`);
   if (typeof f.setting !== 'string' || !Array.isArray(f.metrics) || f.metrics.length === 0 || !f.metrics.every((m) => typeof m === 'string')) fail(where, "needs 'setting' and 'metrics'");
   const inputDim = finite(f.inputDim, where, 'inputDim');
   if (inputDim !== 27 && inputDim !== 30) fail(where, `inputDim ${inputDim}: expected 27 (network codes) or 30 (NAS-Bench-201 cells)`);
@@ -140,7 +143,7 @@ export function parseTransfer(text: string, where: string, source: (setting: str
     if (got.sha256 !== r.sha256) fail(where, `source setting '${r.setting}' changed since this transfer model was trained; retrain it with 'ncprop train --prior'`);
     return { setting: r.setting, predictor: got.predictor, mean: finite(r.mean, where, `sources[${j}].mean`), std: positive(r.std, where, `sources[${j}].std`) };
   });
-  const map: FeatureMap = { sources, cost, spec };
+  const map: FeatureMap = { sources, cost, spec, trunk: models.some((m) => (m.hyper.trunk ?? 0) > 0) };
   const model: TransferModel = { setting: f.setting, metrics: [...f.metrics], inputDim, rows, targets, models };
   try {
     return new TransferPredictor(model, map);

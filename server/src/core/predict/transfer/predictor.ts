@@ -2,7 +2,7 @@
 // reading the source predictors' predictions (features.ts). It keeps the user's rows (they are
 // in the user's own model folder, never sent anywhere) and refactors its kernel when loaded.
 import type { DifferentiablePredictor, Estimate } from '../types';
-import { backwardSolve, factorGram, forwardSolve, gramParts, kernelParts, kernelValue, type Calibration, type KernelHyper, type KernelParts, type RowFeatures } from './gpFit';
+import { backwardSolve, emptyParts, factorGram, forwardSolve, gramParts, kernelParts, kernelValue, type Calibration, type KernelHyper, type KernelParts, type RowFeatures } from './gpFit';
 import { featureGradient, rowFeatures, type FeatureMap } from './features';
 
 /** One metric's fitted model: the chosen kernel, the target standardisation and the spread calibration. */
@@ -86,7 +86,7 @@ export class TransferPredictor implements DifferentiablePredictor {
     return this.fitted.map(({ m, L, alpha }) => {
       let mu = 0;
       for (let j = 0; j < n; j++) {
-        k[j] = kernelValue(m.hyper, parts.lin[j], parts.cost[j], parts.d2[j]);
+        k[j] = kernelValue(m.hyper, parts.lin[j], parts.cost[j], parts.d2[j], parts.d2t[j]);
         mu += k[j] * alpha[j];
       }
       forwardSolve(L, n, k);
@@ -110,7 +110,7 @@ export class TransferPredictor implements DifferentiablePredictor {
     for (const x of inputs) this.check(x);
     const f = rowFeatures(this.map, inputs);
     const n = this.train.n;
-    const parts: KernelParts = { lin: new Float64Array(n), cost: new Float64Array(n), d2: new Float64Array(n) };
+    const parts: KernelParts = emptyParts(n);
     return inputs.map((_, i) => this.estimates(f, i, parts));
   }
 
@@ -119,7 +119,7 @@ export class TransferPredictor implements DifferentiablePredictor {
     if (!Number.isInteger(metric) || metric < 0 || metric >= this.metrics.length) throw new RangeError(`${this.setting}: metric index ${metric} out of range 0–${this.metrics.length - 1}`);
     const f = rowFeatures(this.map, [input]);
     const n = this.train.n;
-    const parts: KernelParts = { lin: new Float64Array(n), cost: new Float64Array(n), d2: new Float64Array(n) };
+    const parts: KernelParts = emptyParts(n);
     const est = this.estimates(f, 0, parts)[metric];
     const { m, alpha, wSrc, wCost } = this.fitted[metric];
     const h = m.hyper;
@@ -132,11 +132,21 @@ export class TransferPredictor implements DifferentiablePredictor {
         for (let t = 0; t < dU; t++) gU[t] += c * (f.u[t] - this.train.u[j * dU + t]);
       }
     }
+    const dT = this.train.dT;
+    let gT: Float64Array | undefined;
+    if (h.trunk && h.trunk > 0 && h.tls && dT > 0) {
+      gT = new Float64Array(dT);
+      for (let j = 0; j < n; j++) {
+        const e = h.trunk * Math.exp(-parts.d2t[j] / (2 * h.tls * h.tls)) * alpha[j];
+        const c = -e / (h.tls * h.tls);
+        for (let t = 0; t < dT; t++) gT[t] += c * (f.t[t] - this.train.t[j * dT + t]);
+      }
+    }
     const dSrc = this.train.dSrc;
     const dCost = this.train.dCost;
     const ws = Float64Array.from(wSrc, (w) => (h.src * w) / Math.max(dSrc, 1));
     const wc = Float64Array.from(wCost, (w) => (h.cost * w) / Math.max(dCost, 1));
-    const g = featureGradient(this.map, input, ws, wc, gU);
+    const g = featureGradient(this.map, input, ws, wc, gU, gT);
     for (let t = 0; t < g.length; t++) g[t] *= m.yStd;
     return { mean: est.mean, std: est.std, grad: g };
   }
