@@ -101,19 +101,21 @@ function withKnownRows(p: DifferentiablePredictor, rows: readonly number[][], me
     const m = known.get(Array.from(x).join(','));
     return m === undefined ? undefined : [{ mean: m, std: 0 }];
   };
-  return {
-    setting: p.setting,
-    metrics: p.metrics,
-    predict: (x) => one(x) ?? p.predict(x),
-    predictBatch: (xs) => {
-      const hits = xs.map(one);
-      const missing = xs.filter((_, i) => !hits[i]);
-      const est = missing.length > 0 ? p.predictBatch(missing) : [];
-      let j = 0;
-      return hits.map((h) => h ?? est[j++]);
-    },
-    valueAndGrad: (x, k) => p.valueAndGrad(x, k),
+  // Everything else from the real predictor, through the prototype: a transfer model also reads
+  // a source ensemble's members (their trunk activations), not only its predictions.
+  const w = Object.create(p) as DifferentiablePredictor & { predictMetric?: unknown };
+  w.predict = (x) => one(x) ?? p.predict(x);
+  w.predictBatch = (xs) => {
+    const hits = xs.map(one);
+    const missing = xs.filter((_, i) => !hits[i]);
+    const est = missing.length > 0 ? p.predictBatch(missing) : [];
+    let j = 0;
+    return hits.map((h) => h ?? est[j++]);
   };
+  // the per-row fast path (one metric's forward pass) answers known rows from them too
+  const fast = (p as { predictMetric?: (x: ArrayLike<number>, m: number) => Estimate }).predictMetric;
+  w.predictMetric = typeof fast === 'function' ? (x: ArrayLike<number>, m: number): Estimate => (m === 0 ? one(x)?.[0] : undefined) ?? fast.call(p, x, m) : undefined;
+  return w;
 }
 
 export interface TransferModelsOptions {
