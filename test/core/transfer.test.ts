@@ -223,6 +223,15 @@ test("a trained ensemble's trunk: chosen when the target lives in it, with a mat
   const e1 = p.predictBatch(xs);
   const e2 = back.predictBatch(xs);
   for (let i = 0; i < xs.length; i++) assert.ok(Math.abs(e1[i][0].mean - e2[i][0].mean) < 1e-9 && Math.abs(e1[i][0].std - e2[i][0].std) < 1e-9);
+  // the rows' features handed over (as the editor's fitting worker does) give the same model;
+  // features of another shape are not trusted: made again
+  const handed = parseTransfer(text, 'mine.json', () => ({ predictor: source, sha256: 'abc' }), p.train);
+  assert.equal(handed.train, p.train);
+  assert.ok(Math.abs(handed.predict(xs[0])[0].mean - e1[0][0].mean) < 1e-9);
+  const wrong = { ...p.train, n: p.train.n - 1 };
+  const remade = parseTransfer(text, 'mine.json', () => ({ predictor: source, sha256: 'abc' }), wrong);
+  assert.notEqual(remade.train, wrong);
+  assert.ok(Math.abs(remade.predict(xs[0])[0].mean - e1[0][0].mean) < 1e-9);
   const v1 = serializeTransfer(stack, () => 'abc').replace('"formatVersion":2', '"formatVersion":1');
   const old = parseTransfer(v1, 'old.json', () => ({ predictor: source, sha256: 'abc' }));
   assert.ok(Math.abs(old.predict(xs[0])[0].mean - stack.predict(xs[0])[0].mean) < 1e-9);

@@ -2,13 +2,13 @@
 // in a worker thread (transferWorker.ts) when the file's rows change, never on the server's thread;
 // a fit made stale by a newer version of the file is cancelled (its worker job stops at its next
 // tick) or dropped when it arrives. The model is rebuilt here from the worker's JSON with the
-// loaded predictor set as its source (the sources' predictions on its rows come with it, so the
+// loaded predictor set as its source (the rows' features come with it, so the
 // rebuild is a few small factorisations). Hovers, inlay hints and propagations read it.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTransfer, MIN_TRANSFER_ROWS, type TransferPredictor, type Calibration } from '../../core/predict/transfer';
-import type { DifferentiablePredictor, Estimate, PredictorSet } from '../../core/predict/types';
+import type { Estimate, PredictorSet } from '../../core/predict/types';
 import { cellToOneHot } from '../../core/space/nb201';
 import type { Measurement } from '../../core/search/types';
 import type { SettingInfo } from '../../core/settings';
@@ -91,31 +91,6 @@ export function settingRows(measurements: readonly Measurement[], info: SettingI
     targets.push(t);
   }
   return { inputs, targets };
-}
-
-/** A source predictor that answers its known rows from the worker's numbers (used while rebuilding only). */
-function withKnownRows(p: DifferentiablePredictor, rows: readonly number[][], means: readonly number[] | undefined): DifferentiablePredictor {
-  if (!means || means.length !== rows.length) return p;
-  const known = new Map(rows.map((r, i) => [r.join(','), means[i]]));
-  const one = (x: ArrayLike<number>): Estimate[] | undefined => {
-    const m = known.get(Array.from(x).join(','));
-    return m === undefined ? undefined : [{ mean: m, std: 0 }];
-  };
-  // Everything else from the real predictor, through the prototype: a transfer model also reads
-  // a source ensemble's members (their trunk activations), not only its predictions.
-  const w = Object.create(p) as DifferentiablePredictor & { predictMetric?: unknown };
-  w.predict = (x) => one(x) ?? p.predict(x);
-  w.predictBatch = (xs) => {
-    const hits = xs.map(one);
-    const missing = xs.filter((_, i) => !hits[i]);
-    const est = missing.length > 0 ? p.predictBatch(missing) : [];
-    let j = 0;
-    return hits.map((h) => h ?? est[j++]);
-  };
-  // the per-row fast path (one metric's forward pass) answers known rows from them too
-  const fast = (p as { predictMetric?: (x: ArrayLike<number>, m: number) => Estimate }).predictMetric;
-  w.predictMetric = typeof fast === 'function' ? (x: ArrayLike<number>, m: number): Estimate => (m === 0 ? one(x)?.[0] : undefined) ?? fast.call(p, x, m) : undefined;
-  return w;
 }
 
 export interface TransferModelsOptions {
@@ -313,13 +288,16 @@ export class TransferModels {
       // a newer version of the file arrived while the set loaded
       if (this.files.get(run.path)?.settings.get(run.setting) !== model || model.job !== r.id) return;
       const t0 = performance.now();
-      const rows = run.job.inputs.length > 0 ? (JSON.parse(r.text) as { rows: number[][] }).rows : [];
-      const p = parseTransfer(r.text, `transfer model of ${run.setting} (${run.path})`, (s) => {
-        const real = set.get(s);
-        return real ? { predictor: withKnownRows(real, rows, r.sourceMeans[s]), sha256: 'in-memory' } : undefined;
-      });
-      // the known-rows shortcut served the rebuild; new inputs go to the real predictors
-      for (const src of p.map.sources) src.predictor = set.get(src.setting) ?? src.predictor;
+      // The worker's features of the rows: the rebuild only factors the kernel.
+      const p = parseTransfer(
+        r.text,
+        `transfer model of ${run.setting} (${run.path})`,
+        (s) => {
+          const real = set.get(s);
+          return real ? { predictor: real, sha256: 'in-memory' } : undefined;
+        },
+        r.train,
+      );
       model.predictor = p;
       model.cache = new Map();
       model.state = 'ready';

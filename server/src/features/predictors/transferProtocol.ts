@@ -1,5 +1,7 @@
 // The messages between the server and its transfer-fit worker (transferWorker.ts). Types only.
 
+import type { RowFeatures } from '../../core/predict/transfer/gpFit';
+
 export interface FitJob {
   /** Positive, increasing; the cancel slot holds the id of a job to drop. */
   id: number;
@@ -15,8 +17,9 @@ export type FitReply =
       ok: true;
       /** The model as core/predict/transfer serialises it (its source checksums are placeholders). */
       text: string;
-      /** Per source setting, its main-metric prediction on each of the model's rows. */
-      sourceMeans: Record<string, number[]>;
+      /** The rows' features (typed arrays: the message copies them without JSON), so that the
+       * server does not run the sources (their trunks) on every row again. */
+      train: RowFeatures;
       seconds: number;
     }
   | { id: number; ok: false; stale?: boolean; message: string };

@@ -77,9 +77,7 @@ async function run(job: FitJob): Promise<FitReply> {
         if (Atomics.load(cancel, 0) === job.id) throw new Stale();
       },
     });
-    const sourceMeans: Record<string, number[]> = {};
-    for (const src of p.map.sources) sourceMeans[src.setting] = src.predictor.predictBatch(p.model.rows).map((e) => e[0].mean);
-    return { id: job.id, ok: true, text: serializeTransfer(p, () => 'in-memory'), sourceMeans, seconds: (Date.now() - t0) / 1000 };
+    return { id: job.id, ok: true, text: serializeTransfer(p, () => 'in-memory'), train: p.train, seconds: (Date.now() - t0) / 1000 };
   } catch (e) {
     if (e instanceof Stale) return { id: job.id, ok: false, stale: true, message: 'stale' };
     return { id: job.id, ok: false, message: (e as Error).message ?? String(e) };

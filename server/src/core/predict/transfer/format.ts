@@ -1,6 +1,7 @@
 // The on-disk form of a transfer predictor: JSON naming its source settings (which live in the
 // same model folder, each with its checksum at training time), the feature standardisation, the
 // user's rows and, per metric, the chosen kernel and the spread calibration.
+import type { RowFeatures } from './gpFit';
 import { ModelFormatError } from '../format';
 import { isFeatureKind, type FeatureSpec } from '../features';
 import type { DifferentiablePredictor } from '../types';
@@ -109,7 +110,13 @@ function metricModel(v: unknown, where: string, k: number): MetricModel {
  * Parses a transfer model file. `source(setting)` gives the predictor of each source setting and
  * its file's checksum now; a source that changed since the fit is an error (retrain).
  */
-export function parseTransfer(text: string, where: string, source: (setting: string) => { predictor: DifferentiablePredictor; sha256: string } | undefined): TransferPredictor {
+export function parseTransfer(
+  text: string,
+  where: string,
+  source: (setting: string) => { predictor: DifferentiablePredictor; sha256: string } | undefined,
+  /** The rows' features, when the process that fitted the model sends them along (checked for shape). */
+  train?: RowFeatures,
+): TransferPredictor {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -146,7 +153,7 @@ export function parseTransfer(text: string, where: string, source: (setting: str
   const map: FeatureMap = { sources, cost, spec, trunk: models.some((m) => (m.hyper.trunk ?? 0) > 0) };
   const model: TransferModel = { setting: f.setting, metrics: [...f.metrics], inputDim, rows, targets, models };
   try {
-    return new TransferPredictor(model, map);
+    return new TransferPredictor(model, map, train);
   } catch (e) {
     fail(where, (e as Error).message);
   }

@@ -32,23 +32,31 @@ interface Fitted {
   wCost: Float64Array;
 }
 
+/** Whether features made elsewhere fit n rows of this map (else they are made again). */
+function sameShape(f: RowFeatures, n: number, map: FeatureMap): boolean {
+  return f.n === n && f.dSrc === map.sources.length && f.zSrc.length === n * f.dSrc && f.zCost.length === n * f.dCost && f.u.length === n * f.dU && f.t.length === n * f.dT && (f.dT > 0) === !!map.trunk;
+}
+
 export class TransferPredictor implements DifferentiablePredictor {
   readonly setting: string;
   readonly metrics: readonly string[];
   readonly inputDim: number;
-  private readonly train: RowFeatures;
+  /** The training rows' features (a fitting worker hands them over with the model). */
+  readonly train: RowFeatures;
   private readonly fitted: Fitted[];
 
   constructor(
     readonly model: TransferModel,
     readonly map: FeatureMap,
+    /** The rows' features when already made (by the process that fitted the model): else made here. */
+    train?: RowFeatures,
   ) {
     this.setting = model.setting;
     this.metrics = model.metrics;
     this.inputDim = model.inputDim;
     const n = model.rows.length;
     if (n < 1) throw new RangeError(`${model.setting}: a transfer model needs at least one row`);
-    this.train = rowFeatures(map, model.rows);
+    this.train = train && sameShape(train, n, map) ? train : rowFeatures(map, model.rows);
     const g = gramParts(this.train);
     this.fitted = model.models.map((m, k) => {
       const L = factorGram(g, n, m.hyper) ?? factorGram(g, n, { ...m.hyper, noise: Math.max(m.hyper.noise, 0.1) });
