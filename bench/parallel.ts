@@ -14,6 +14,11 @@
 //   time to a mean best of 46.8 at least 6× shorter than sequential.
 // Usage: node --import tsx bench/parallel.ts [--seeds 100] [--first-seed 0] [--completions 100]
 //        [--workers 1,4,8,16] [--pending believer,liar] [--seconds-per-mflop 30] [--only loop,rea,random,seq]
+//        [--procs 2]
+// --procs N runs the seeds in N child processes (contiguous blocks of seeds, merged in seed order;
+// a run depends only on its seed and the charged proposal times, so the figures are those of one
+// process). The children are ended with the bench on SIGINT, SIGTERM and SIGHUP.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findDataDir, loadNb201Benchmark } from '../server/src/core/benchmark';
@@ -35,8 +40,13 @@ const { values: args } = parseArgs({
     'seconds-per-mflop': { type: 'string', default: '30' },
     only: { type: 'string', default: 'loop,rea,random,seq' },
     target: { type: 'string', default: '46.8' },
+    procs: { type: 'string', default: '1' },
+    /** Internal: a child of --procs prints its runs as JSON. */
+    'emit-json': { type: 'boolean', default: false },
   },
 });
+const PROCS = Math.min(16, Math.max(1, Math.floor(Number(args.procs)) || 1));
+const EMIT = args['emit-json'];
 const SEEDS = Math.max(1, Math.floor(Number(args.seeds)));
 const FIRST = Math.max(0, Math.floor(Number(args['first-seed'])));
 const C = Math.max(10, Math.floor(Number(args.completions)));
@@ -179,15 +189,68 @@ function timeTo(s: Series, target: number): number | undefined {
 }
 const h = (t: number | undefined) => (t === undefined ? '—' : `${(t / 3600).toFixed(1)} h`);
 
-async function main(): Promise<void> {
+async function runHere(): Promise<void> {
   for (const w of WORKERS) {
     if (ONLY.has('loop')) for (const p of PENDING) await add(`loop (${p})`, w, (seed) => simulated(new AsyncProposer({ space: 'nb201', objective, queries: C, seed, pending: p }), w));
     if (ONLY.has('rea')) await add(`async REA p${REA_POP} s${REA_SAMPLE}`, w, (seed) => simulated(new AsyncRea(seed), w));
     if (ONLY.has('random')) await add('random', w, (seed) => simulated(new RandomSearch(seed), w));
   }
   if (ONLY.has('seq')) await add('sequential loop', 1, sequential);
+}
 
-  console.log(`bench/parallel: NAS-Bench-201 ImageNet16-120, seconds = ${SPM} × MFLOPs, seeds ${FIRST}–${FIRST + SEEDS - 1}, ${C} completed measurements`);
+/** Runs blocks of seeds in child processes and merges their series in seed order. */
+async function runInChildren(): Promise<void> {
+  const children = new Set<ChildProcess>();
+  const stop = (sig: NodeJS.Signals) => {
+    for (const c of children) c.kill('SIGTERM');
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => stop(sig));
+  process.once('exit', () => {
+    for (const c of children) c.kill('SIGTERM');
+  });
+  const procs = Math.min(PROCS, SEEDS);
+  const blocks: { first: number; seeds: number }[] = [];
+  for (let i = 0, at = FIRST; i < procs; i++) {
+    const n = Math.floor(SEEDS / procs) + (i < SEEDS % procs ? 1 : 0);
+    blocks.push({ first: at, seeds: n });
+    at += n;
+  }
+  const passOn = process.argv.slice(2).filter((a, i, all) => !['--procs', '--seeds', '--first-seed'].includes(a) && !['--procs', '--seeds', '--first-seed'].includes(all[i - 1]) && !/^--(procs|seeds|first-seed)=/.test(a));
+  const outs = await Promise.all(
+    blocks.map(
+      (b) =>
+        new Promise<Series[]>((resolve, reject) => {
+          const c = spawn(process.execPath, [...process.execArgv, process.argv[1], ...passOn, '--seeds', String(b.seeds), '--first-seed', String(b.first), '--emit-json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+          children.add(c);
+          let out = '';
+          c.stdout!.setEncoding('utf8');
+          c.stdout!.on('data', (d: string) => (out += d));
+          c.on('error', reject);
+          c.on('close', (code) => {
+            children.delete(c);
+            if (code !== 0) reject(new Error(`bench/parallel: the child for seeds ${b.first}–${b.first + b.seeds - 1} exited with ${code}`));
+            else resolve(JSON.parse(out) as Series[]);
+          });
+        }),
+    ),
+  );
+  for (let k = 0; k < outs[0].length; k++) {
+    const parts = outs.map((o) => o[k]);
+    series.push({ name: parts[0].name, workers: parts[0].workers, runs: parts.flatMap((p) => p.runs), wall: parts.reduce((a, p) => a + p.wall, 0) });
+  }
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  if (PROCS > 1 && !EMIT) await runInChildren();
+  else await runHere();
+  if (EMIT) {
+    process.stdout.write(JSON.stringify(series));
+    return;
+  }
+
+  console.log(`bench/parallel: NAS-Bench-201 ImageNet16-120, seconds = ${SPM} × MFLOPs, seeds ${FIRST}–${FIRST + SEEDS - 1}, ${C} completed measurements; wall ${((performance.now() - t0) / 1000).toFixed(0)} s in ${Math.min(PROCS, SEEDS)} process(es) (the wall column: CPU-bound seconds summed over them)`);
   const ks = [10, 25, 50, 75, 100, 150, 200].filter((k) => k <= C);
   console.log('\nmean best accuracy after N completed measurements');
   console.log(`${'scheduler'.padEnd(26)}${'workers'.padStart(8)}${ks.map((k) => String(k).padStart(8)).join('')}   time to ${TARGET}   sim. end   wall`);
@@ -237,4 +300,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
