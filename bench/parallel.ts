@@ -282,11 +282,6 @@ async function main(): Promise<void> {
   console.log(`${'scheduler'.padEnd(26)}${'workers'.padStart(8)}${grid.map((t) => `${t / 3600} h`.padStart(8)).join('')}`);
   for (const s of series) console.log(`${s.name.padEnd(26)}${String(s.workers).padStart(8)}${grid.map((t) => { const v = meanAt(s, t); return (Number.isFinite(v) ? v.toFixed(2) : '—').padStart(8); }).join('')}`);
 
-  if (process.env.DUMP_AT) {
-    const t = Number(process.env.DUMP_AT) * 3600;
-    for (const s of series) console.log(s.name, s.runs.map((r) => bestAt(r, t).toFixed(1)).join(' '));
-    if (process.env.DUMP_SEED) for (const s of series) console.log(s.name, s.runs[Number(process.env.DUMP_SEED)].map((e) => `${e.t.toFixed(4)}:${e.v.toFixed(1)}`).join(' '));
-  }
   const seq = series.find((s) => s.name === 'sequential loop');
   const rea8 = series.find((s) => s.name.startsWith('async REA') && s.workers === 8);
   for (const loop8 of series.filter((s) => s.name.startsWith('loop') && s.workers === 8)) {

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findDataDir, loadNb201Benchmark } from '../../server/src/core/benchmark';
 import { AsyncProposer } from '../../server/src/core/search/asyncLoop';
-import { CostAwareAcquisition, coolAlpha, logExpectedImprovement, spaceCost } from '../../server/src/core/search/costAware';
+import { CostAwareAcquisition, CostPricedUcb, coolAlpha, logExpectedImprovement, spaceCost } from '../../server/src/core/search/costAware';
 import { budgeting, fitSurrogate } from '../../server/src/core/search/loop';
 import { simulate } from '../../server/src/core/search/simulate';
 import { expectedImprovement } from '../../server/src/core/search/surrogate';
@@ -89,11 +89,35 @@ test('the cost-aware acquisition: log EI − α log MFLOPs, with a gradient that
   }
 });
 
+test('the priced UCB: UCB, less the price per e-fold of cost above the reference only, with a matching gradient', () => {
+  const cells = [[0, 1, 2, 3, 4, 0], [4, 4, 0, 1, 2, 3], [3, 3, 3, 2, 2, 2], [1, 0, 4, 4, 0, 1], [2, 4, 1, 3, 0, 4], [4, 3, 2, 1, 0, 4]];
+  const model = fitSurrogate('nb201', cells.map(measure), objective)!;
+  const cost = spaceCost('nb201', budgeting('nb201', {}));
+  const make = () => new CostPricedUcb('nb201', model, 2, 1.5, 50, cost);
+  const dear = cellToOneHot([4, 4, 3, 3, 2, 4]); // 7.79 + 3·35.39 + 2·3.93 MFLOPs
+  const cheap = cellToOneHot([0, 2, 1, 3, 2, 0]);
+  for (const [x, c] of [[dear, nb201Mflops([4, 4, 3, 3, 2, 4])], [cheap, nb201Mflops([0, 2, 1, 3, 2, 0])]] as const) {
+    const [m] = model.predict(x);
+    const want = m.mean + 2 * m.std - (c > 50 ? 1.5 * Math.log(c / 50) : 0);
+    assert.ok(Math.abs(make().predict(x)[0].mean - want) < 1e-9, `cost ${c}`);
+  }
+  const g = make().valueAndGrad(dear).grad;
+  const h = 1e-5;
+  for (const j of [0, 4, 13, 19, 29]) {
+    const up = Float64Array.from(dear);
+    const dn = Float64Array.from(dear);
+    up[j] += h;
+    dn[j] -= h;
+    const fd = (make().predict(up)[0].mean - make().predict(dn)[0].mean) / (2 * h);
+    assert.ok(Math.abs(fd - g[j]) < 1e-4 * Math.max(1, Math.abs(fd)), `input ${j}: ${fd} vs ${g[j]}`);
+  }
+});
+
 test('the asynchronous loop starts cheaper networks while α > 0, and stays the same search for the same seed and completion order', async () => {
   const duration = (p: readonly number[]) => 10 * nb201Mflops(p);
-  const opts = (alpha: number) => ({ space: 'nb201' as const, objective, queries: 30, seed: 3, initial: 5, steps: 10, starts: { best: 2, perturbed: 2, random: 3 }, costAware: { alpha, share: 0.6 } });
-  const startsOf = async (alpha: number) => {
-    const ev = await simulate(new AsyncProposer(opts(alpha)), { workers: 4, completions: 30, duration, measure, chargeProposals: false });
+  const opts = (alpha: number, form: 'ei' | 'ucb' = 'ei') => ({ space: 'nb201' as const, objective, queries: 30, seed: 3, initial: 5, steps: 10, starts: { best: 2, perturbed: 2, random: 3 }, costAware: { alpha, share: 0.6, form } });
+  const startsOf = async (alpha: number, form: 'ei' | 'ucb' = 'ei') => {
+    const ev = await simulate(new AsyncProposer(opts(alpha, form)), { workers: 4, completions: 30, duration, measure, chargeProposals: false });
     return ev.sort((a, b) => a.started - b.started || a.worker - b.worker).map((e) => e.measurement.point);
   };
   const meanCost = (ps: number[][]) => ps.reduce((s, p) => s + nb201Mflops(p), 0) / ps.length;
@@ -103,4 +127,6 @@ test('the asynchronous loop starts cheaper networks while α > 0, and stays the 
   const early = (ps: number[][]) => ps.slice(5, 15);
   assert.ok(meanCost(early(aware)) < meanCost(early(plain)), `proposals 6–15 cost ${meanCost(early(aware)).toFixed(1)} MFLOPs on average with α 2, ${meanCost(early(plain)).toFixed(1)} without`);
   assert.deepEqual(await startsOf(2), aware, 'deterministic');
+  const priced = await startsOf(2, 'ucb');
+  assert.ok(meanCost(early(priced)) < meanCost(early(plain)), `priced UCB: proposals 6–15 cost ${meanCost(early(priced)).toFixed(1)} MFLOPs on average, ${meanCost(early(plain)).toFixed(1)} without`);
 });
