@@ -130,3 +130,17 @@ test('the asynchronous loop starts cheaper networks while α > 0, and stays the 
   const priced = await startsOf(2, 'ucb');
   assert.ok(meanCost(early(priced)) < meanCost(early(plain)), `priced UCB: proposals 6–15 cost ${meanCost(early(priced)).toFixed(1)} MFLOPs on average, ${meanCost(early(plain)).toFixed(1)} without`);
 });
+
+test('ncprop search: --cost-alpha and --cost-share are checked (a range, and only with --jobs N > 1)', async () => {
+  const { ncprop } = await import('../cli/cliHarness');
+  const base = ['search', '--measure', 'true', '--to', 'nb201', '--queries', '3'];
+  const over = await ncprop([...base, '--jobs', '2', '--cost-alpha', '9'], process.cwd());
+  assert.equal(over.status, 2, over.stderr);
+  assert.match(over.stderr, /--cost-alpha/);
+  const share = await ncprop([...base, '--jobs', '2', '--cost-share', '1.5'], process.cwd());
+  assert.equal(share.status, 2, share.stderr);
+  assert.match(share.stderr, /--cost-share/);
+  const one = await ncprop([...base, '--cost-alpha', '1'], process.cwd());
+  assert.equal(one.status, 2, one.stderr);
+  assert.match(one.stderr, /apply to --jobs N > 1/);
+});

@@ -214,6 +214,7 @@ export const searchCommand: Command = {
     const costAlpha = numberOption(values['cost-alpha'], '--cost-alpha', { min: 0, max: COST_AWARE_LIMITS.alpha });
     const costShare = numberOption(values['cost-share'], '--cost-share', { min: 0, max: 1 });
     const costAware = costAlpha === undefined && costShare === undefined ? undefined : { alpha: costAlpha ?? COST_AWARE_DEFAULTS.alpha, share: costShare ?? COST_AWARE_DEFAULTS.share };
+    if (costAware && jobs === 1) throw new UsageError('--cost-alpha and --cost-share apply to --jobs N > 1 (the asynchronous loop)');
     if (values.data !== undefined) {
       for (const f of ['gpus', 'retries', 'retry-delay', 'broken-after', 'retry-failed', 'backend', 'slurm', 'slurm-args'] as const) {
         if (values[f] !== undefined) throw new UsageError(`--${f} applies to --measure (a training command), not --data`);
