@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AsyncProposer, runAsyncSearch } from '../../server/src/core/search/asyncLoop';
-import { pointKey } from '../../server/src/core/search/loop';
+import { budgeting, designStream, pointKey } from '../../server/src/core/search/loop';
 import { simulate } from '../../server/src/core/search/simulate';
 import { SearchError, type Measurement } from '../../server/src/core/search/types';
 
@@ -25,6 +25,14 @@ for (const pending of ['believer', 'liar'] as const) {
     assert.notDeepEqual(other.map((e) => e.measurement.point), a.map((e) => e.measurement.point), 'the seed matters');
   });
 }
+
+test('until the ensemble can propose, the loop starts the seed\'s design stream in order (what the bench\'s REA and random search draw too)', async () => {
+  const ev = await simulate(new AsyncProposer({ ...opts('believer'), initial: 3 }), { workers: 6, completions: 12, duration, measure, chargeProposals: false });
+  const starts = ev.sort((a, b) => a.started - b.started || a.worker - b.worker).map((e) => pointKey(e.measurement.point));
+  const draw = designStream('nb201', 7, budgeting('nb201', {}));
+  const stream = Array.from({ length: 6 }, () => pointKey(draw()));
+  assert.deepEqual(starts.slice(0, 6), stream, 'the 6 networks started at time 0: the initial design (3), then the stream\'s next');
+});
 
 test('runAsyncSearch keeps N in flight, and on a measurer error stops the others and throws it', async () => {
   let inFlight = 0;

@@ -17,6 +17,7 @@ import { DEFAULT_CATALOGUE } from '../core/settings';
 import { fmtTime } from '../core/predict/progress';
 import { MrBenchmarkMeasurer, Nb201BenchmarkMeasurer } from '../core/search/benchmarkMeasurer';
 import { JOBS_LIMIT, runAsyncSearch } from '../core/search/asyncLoop';
+import { COST_AWARE_DEFAULTS, COST_AWARE_LIMITS } from '../core/search/costAware';
 import { SEARCH_DEFAULTS, SEARCH_LIMITS, budgeting, runSearch } from '../core/search/loop';
 import { LIMITS } from '../core/limits';
 import type { Backend } from '../core/search/measure/backend';
@@ -64,6 +65,11 @@ Measuring:
                          the loop refits and proposes the next while the others run
   --pending P            how running networks count in the refit: believer (default: the model's
                          own prediction) or liar (the worst value measured so far)
+  --cost-alpha A         with --jobs N > 1, a cost-aware start: propose by expected improvement per
+                         FLOPs^A, A cooled to 0 over the first --cost-share of the queries, so that
+                         cheap promising networks report first (default ${COST_AWARE_DEFAULTS.alpha}: off; share
+                         ${COST_AWARE_DEFAULTS.share}; ignored with --lambda, which prices FLOPs already)
+  --cost-share S         share of the queries (0–1) over which the cost-aware start cools
   --gpus LIST            devices to share among the jobs, e.g. 0,1,2,3: each running attempt gets
                          one as CUDA_VISIBLE_DEVICES (--jobs defaults to their number)
   --retries N            attempts more for a failure that looks like the infrastructure's (non-zero
@@ -148,6 +154,8 @@ export const searchCommand: Command = {
         slurm: { type: 'boolean' },
         'slurm-args': { type: 'string' },
         pending: { type: 'string' },
+        'cost-alpha': { type: 'string' },
+        'cost-share': { type: 'string' },
         prior: { type: 'string' },
         'new-settings': { type: 'string' },
         ...TARGET_OPTIONS,
@@ -204,6 +212,10 @@ export const searchCommand: Command = {
     if (values.slurm && values.backend !== undefined && values.backend !== 'slurm') throw new UsageError('--slurm and --backend local contradict each other');
     const backendName = values.slurm ? 'slurm' : (choiceOption(values.backend, '--backend', ['local', 'slurm'] as const) ?? 'local');
     const pendingRule = choiceOption(values.pending, '--pending', ['believer', 'liar'] as const);
+    const costAlpha = numberOption(values['cost-alpha'], '--cost-alpha', { min: 0, max: COST_AWARE_LIMITS.alpha });
+    const costShare = numberOption(values['cost-share'], '--cost-share', { min: 0, max: 1 });
+    const costAware = costAlpha === undefined && costShare === undefined ? undefined : { alpha: costAlpha ?? COST_AWARE_DEFAULTS.alpha, share: costShare ?? COST_AWARE_DEFAULTS.share };
+    if (costAware && jobs === 1) throw new UsageError('--cost-alpha and --cost-share apply to --jobs N > 1 (the asynchronous loop)');
     if (values.data !== undefined) {
       for (const f of ['gpus', 'retries', 'retry-delay', 'broken-after', 'retry-failed', 'backend', 'slurm', 'slurm-args'] as const) {
         if (values[f] !== undefined) throw new UsageError(`--${f} applies to --measure (a training command), not --data`);
@@ -317,6 +329,7 @@ export const searchCommand: Command = {
           first,
           jobs,
           pending: pendingRule,
+          costAware,
           prior,
           signal: controller.signal,
           onProgress: (p) => {

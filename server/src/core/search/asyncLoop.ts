@@ -9,7 +9,8 @@
 // order gives the same search.
 import { makeRng, subSeed } from '../random';
 import { spaceOf } from '../propagate/spaces';
-import { SEARCH_DEFAULTS, budgeting, fitSurrogate, objectiveValue, pointKey, propose, randomPoint, type Budgeting } from './loop';
+import { SEARCH_DEFAULTS, budgeting, designStream, fitSurrogate, objectiveValue, pointKey, propose, type Budgeting } from './loop';
+import { COST_AWARE_DEFAULTS, CostAwareAcquisition, CostPricedUcb, coolAlpha, spaceCost, type CostAwareOptions, type InputCost } from './costAware';
 import type { SurrogateFit } from './surrogate';
 import { SearchCancelled, SearchError, type Measurement, type SearchOptions, type SearchProgress, type SearchResult } from './types';
 
@@ -20,8 +21,14 @@ export class AsyncProposer {
   readonly measurements: Measurement[];
   private readonly measured = new Set<string>();
   private readonly exclude = new Set<string>();
-  private readonly initialPoints: number[][] = [];
+  /** The seed's random networks in order (the initial design first), drawn as needed. */
+  private readonly designPoints: number[][] = [];
+  private readonly draw: () => number[];
+  /** The first `initial` of them: their mean cost is a random network's (the cost-aware start's reference). */
+  private readonly initialDesign: number[][];
   private readonly firstQueue: number[][];
+  private readonly costAware: CostAwareOptions;
+  private readonly cost: InputCost;
   private readonly b: Budgeting;
   private readonly initial: number;
   private asks = 0;
@@ -33,9 +40,12 @@ export class AsyncProposer {
     this.initial = o.initial ?? SEARCH_DEFAULTS.initial;
     this.measurements = [...(o.history ?? [])];
     for (const m of this.measurements) this.note(m);
-    const initRand = makeRng(subSeed(o.seed ?? 0, 'initial'));
-    for (let i = 0; i < this.initial; i++) this.initialPoints.push(randomPoint(o.space, initRand, this.b));
+    this.draw = designStream(o.space, o.seed ?? 0, this.b);
+    for (let i = 0; i < this.initial; i++) this.designPoints.push(this.draw());
+    this.initialDesign = this.designPoints.slice();
     this.firstQueue = (o.first ?? []).map((p) => p.slice());
+    this.costAware = (o.lambda ?? 0) > 0 ? { alpha: 0, share: 0 } : (o.costAware ?? COST_AWARE_DEFAULTS);
+    this.cost = spaceCost(o.space, this.b);
   }
 
   get budget(): Budgeting {
@@ -66,17 +76,35 @@ export class AsyncProposer {
       if (free(p)) return p;
     }
     // the initial design is started first; after it the ensemble proposes as soon as it can be fitted
-    // (with N workers, waiting for `initial` results would start N−1 more random networks)
-    const design = this.initialPoints.find(free);
-    const model = design ? undefined : this.fit(pending);
+    // (with N workers, waiting for `initial` results would start N−1 more random networks); until
+    // then, the next networks of the same random stream
+    const design = this.designPoints.find(free);
+    const model = design || this.measurements.length < (o.modelAfter ?? 2) ? undefined : this.fit(pending);
     if (!model) {
       if (design) return design.slice();
-      const rand = makeRng(subSeed(seed, 'async-fallback', ask));
       for (let t = 0; t < 1000; t++) {
-        const q = randomPoint(o.space, rand, this.b);
-        if (free(q)) return q;
+        const q = this.draw();
+        this.designPoints.push(q);
+        if (free(q)) return q.slice();
       }
       return undefined;
+    }
+    const alpha = coolAlpha(this.costAware, this.measurements.length + pending.length, o.queries);
+    let acquisition: CostAwareAcquisition | CostPricedUcb | undefined;
+    if (alpha > 0) {
+      const values: number[] = [];
+      for (const m of this.measurements) {
+        const v = objectiveValue(m, o.objective);
+        if (v !== undefined && this.b.feasible(m.point)) values.push(v);
+      }
+      const setting = o.space === 'nb201' ? 'nb201' : 'search';
+      if (this.costAware.form === 'ucb') {
+        const mean = values.reduce((a, v) => a + v, 0) / values.length;
+        const spread = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
+        const s = spaceOf(o.space);
+        const ref = this.initialDesign.length > 0 ? this.initialDesign.reduce((a, p) => a + this.cost.value(s.input(p)), 0) / this.initialDesign.length : 0;
+        if (values.length > 1 && spread > 0 && ref > 0) acquisition = new CostPricedUcb(setting, model, o.kappa ?? SEARCH_DEFAULTS.kappa, alpha * spread, ref, this.cost);
+      } else if (values.length > 0) acquisition = new CostAwareAcquisition(setting, model, Math.max(...values), alpha, this.cost);
     }
     const props = await propose({
       space: o.space,
@@ -95,6 +123,7 @@ export class AsyncProposer {
       signal,
       exclude: busy,
       onTick,
+      acquisition,
     });
     return props[0]?.point;
   }

@@ -8,6 +8,7 @@ import { costModelAt, propagate } from '../propagate/engine';
 import type { CostOptions } from '../cost';
 import { spaceOf } from '../propagate/spaces';
 import { PropagationCancelled, PropagationError, type CostModel, type ObjectiveTerm } from '../propagate/types';
+import type { DifferentiablePredictor } from '../predict/types';
 import { makeRng, subSeed } from '../random';
 import { BENCHMARK_RANGE, CODE_KINDS, randomCode } from '../space/multires';
 import { NB201_EDGE_COUNT, NB201_OP_COUNT } from '../space/nb201';
@@ -98,6 +99,16 @@ export function randomPoint(space: SpaceKind, rand: () => number, b: Budgeting):
   return c;
 }
 
+/**
+ * The random networks of a seed, in order: the loop's initial design is the first `initial` of
+ * them; the asynchronous loop draws its further random networks from the same stream, and the
+ * bench's random search and evolution draw theirs from it too (common random numbers).
+ */
+export function designStream(space: SpaceKind, seed: number, b: Budgeting): () => number[] {
+  const rand = makeRng(subSeed(seed, 'initial'));
+  return () => randomPoint(space, rand, b);
+}
+
 function distance(a: readonly number[], b: readonly number[]): number {
   let d = 0;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) d++;
@@ -183,6 +194,8 @@ export interface ProposeOptions {
   /** Keys that must not be proposed (measured networks). */
   exclude: ReadonlySet<string>;
   onTick?: () => void;
+  /** The acquisition to climb instead of UCB (the asynchronous loop's cost-aware start). */
+  acquisition?: DifferentiablePredictor;
 }
 
 /**
@@ -194,9 +207,9 @@ export interface ProposeOptions {
 export async function propose(o: ProposeOptions): Promise<Proposal[]> {
   const s = spaceOf(o.space);
   const setting = o.space === 'nb201' ? 'nb201' : 'search';
-  const acq = new UcbPredictor(setting, o.model, o.kappa);
+  const acq = o.acquisition ?? new UcbPredictor(setting, o.model, o.kappa);
   const lookup = (name: string) => (name === setting ? acq : undefined);
-  const objective = [{ weight: 1, setting, metric: 'ucb' }];
+  const objective = [{ weight: 1, setting, metric: acq.metrics[0] }];
   const scored = o.measurements
     .map((m) => ({ m, v: objectiveValue(m, o.terms) }))
     .filter((r): r is { m: Measurement; v: number } => r.v !== undefined)
@@ -211,6 +224,10 @@ export async function propose(o: ProposeOptions): Promise<Proposal[]> {
 
   const score = (p: readonly number[]): Proposal => {
     const [e] = acq.predict(s.input(p));
+    if (o.acquisition) {
+      const [m] = o.model.predict(s.input(p));
+      return { point: p.slice(), acquisition: e.mean - o.budget.lambda * o.budget.flops(p), mean: m.mean, std: m.std };
+    }
     return { point: p.slice(), acquisition: e.mean - o.budget.lambda * o.budget.flops(p), mean: e.mean - o.kappa * e.std, std: e.std };
   };
   const pool = new Map<string, Proposal>();
@@ -376,9 +393,9 @@ export async function runSearch(o: SearchOptions, measurer: { measure: import('.
     }
   };
   // the initial networks come from one stream, so a resumed run draws the same ones
-  const initRand = makeRng(subSeed(seed, 'initial'));
+  const draw = designStream(o.space, seed, b);
   const initialPoints: number[][] = [];
-  for (let i = 0; i < initial; i++) initialPoints.push(randomPoint(o.space, initRand, b));
+  for (let i = 0; i < initial; i++) initialPoints.push(draw());
   let hint: SurrogateFit | undefined;
   let hintRows = 0;
   let stopReason: SearchResult['stopReason'] = 'queries';

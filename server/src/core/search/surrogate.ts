@@ -41,6 +41,8 @@ export function surrogateRows(y: ArrayLike<number>): number[] {
 interface Member {
   ls2: number;
   L: Float64Array;
+  /** Lᵀ, row-major: the backward solve of every prediction's gradient then reads rows (same arithmetic, cache-friendly). */
+  LT: Float64Array;
   alpha: Float64Array;
 }
 
@@ -78,6 +80,22 @@ function backward(L: Float64Array, n: number, b: Float64Array): void {
   }
 }
 
+/** The same backward substitution given U = Lᵀ row-major (the same operations in the same order). */
+function backwardUpper(U: Float64Array, n: number, b: Float64Array): void {
+  for (let i = n - 1; i >= 0; i--) {
+    let v = b[i];
+    const ri = i * n;
+    for (let k = i + 1; k < n; k++) v -= U[ri + k] * b[k];
+    b[i] = v / U[ri + i];
+  }
+}
+
+function transpose(L: Float64Array, n: number): Float64Array {
+  const T = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let k = 0; k <= i; k++) T[k * n + i] = L[i * n + k];
+  return T;
+}
+
 function factor(D2: Float64Array, n: number, ls2: number, noise: number): Float64Array | undefined {
   const L = new Float64Array(n * n);
   for (let i = 0; i < n * n; i++) L[i] = Math.exp(-D2[i] / (2 * ls2));
@@ -100,8 +118,7 @@ export class GpEnsemble implements DifferentiablePredictor {
   private readonly yMean: number;
   private readonly yStd: number;
   readonly fit: SurrogateFit;
-  private readonly kBuf: Float64Array;
-  private readonly vBuf: Float64Array;
+  private readonly dBuf: Float64Array;
   /** Where the mean is clamped (only with a prior: the cold loop is left as it was). */
   private readonly bounds?: { lo: number; hi: number };
 
@@ -174,11 +191,10 @@ export class GpEnsemble implements DifferentiablePredictor {
       const alpha = new Float64Array(ys);
       forward(L, n, alpha);
       backward(L, n, alpha);
-      this.members.push({ ls2, L, alpha });
+      this.members.push({ ls2, L, LT: transpose(L, n), alpha });
     }
     if (this.members.length === 0) throw new RangeError('surrogate: the kernel matrix could not be factored');
-    this.kBuf = new Float64Array(n);
-    this.vBuf = new Float64Array(n);
+    this.dBuf = new Float64Array(n);
   }
 
   /**
@@ -214,48 +230,43 @@ export class GpEnsemble implements DifferentiablePredictor {
 
   /** Mean and standard deviation (original units) and, when asked, their gradients. */
   private posterior(raw: ArrayLike<number>, wantGrad: boolean): { mean: number; std: number; dMean?: Float64Array; dStd?: Float64Array } {
+    const p = this.posteriorLazy(raw, wantGrad);
+    if (!wantGrad) return { mean: p.mean, std: p.std };
+    const g = p.grads();
+    return { mean: p.mean, std: p.std, dMean: g.dMean, dStd: g.dStd };
+  }
+
+  /**
+   * Mean and standard deviation, and a function for their gradients that only runs the backward
+   * solves (the forward ones are kept): a climb that checks several moves and takes one pays for
+   * one gradient. The gradients are those posterior(raw, true) computes, operation for operation.
+   */
+  private posteriorLazy(raw: ArrayLike<number>, priorGrad: boolean): { mean: number; std: number; grads(): { dMean: Float64Array; dStd: Float64Array } } {
     const { n, d, X, scale } = this;
     const x = scale ? Float64Array.from(raw, (v, j) => v * scale[j]) : raw;
     const M = this.members.length;
     const means = new Float64Array(M);
     const vars = new Float64Array(M);
-    const dMeans: Float64Array[] = [];
-    const dVars: Float64Array[] = [];
-    const k = this.kBuf;
-    const v = this.vBuf;
-    const D2 = new Float64Array(n);
+    const ks: Float64Array[] = [];
+    const vs: Float64Array[] = [];
+    const D2 = this.dBuf;
     for (let i = 0; i < n; i++) D2[i] = sqDist(x, 0, X, i * d, d);
     for (let m = 0; m < M; m++) {
       const mem = this.members[m];
+      const k = new Float64Array(n);
       let mu = 0;
       for (let i = 0; i < n; i++) {
         k[i] = Math.exp(-D2[i] / (2 * mem.ls2));
         mu += k[i] * mem.alpha[i];
       }
-      v.set(k);
+      const v = new Float64Array(k);
       forward(mem.L, n, v);
       let q = 0;
       for (let i = 0; i < n; i++) q += v[i] * v[i];
       means[m] = mu;
       vars[m] = Math.max(1 + JITTER - q, 1e-12);
-      if (wantGrad) {
-        // dk_i/dx = −k_i (x − x_i)/ℓ²; dvar/dx = −2 Σ w_i dk_i/dx with w = K⁻¹k
-        backward(mem.L, n, v);
-        const gm = new Float64Array(d);
-        const gv = new Float64Array(d);
-        for (let i = 0; i < n; i++) {
-          const c = -k[i] / mem.ls2;
-          const am = c * mem.alpha[i];
-          const av = -2 * c * v[i];
-          for (let j = 0; j < d; j++) {
-            const t = x[j] - X[i * d + j];
-            gm[j] += am * t;
-            gv[j] += av * t;
-          }
-        }
-        dMeans.push(gm);
-        dVars.push(gv);
-      }
+      ks.push(k);
+      vs.push(v);
     }
     let mean = 0;
     for (let m = 0; m < M; m++) mean += means[m];
@@ -268,18 +279,41 @@ export class GpEnsemble implements DifferentiablePredictor {
     }
     const total = (within + between) / M;
     const std = Math.sqrt(total);
-    const out: { mean: number; std: number; dMean?: Float64Array; dStd?: Float64Array } = {
-      mean: this.yMean + this.yStd * mean,
-      std: this.yStd * std,
-    };
-    const pr = this.prior ? (wantGrad ? this.prior.valueAndGrad(raw) : { value: this.prior.value(raw), grad: undefined }) : undefined;
-    if (pr) out.mean += pr.value;
+    let outMean = this.yMean + this.yStd * mean;
+    const pr = this.prior ? (priorGrad ? this.prior.valueAndGrad(raw) : { value: this.prior.value(raw), grad: undefined }) : undefined;
+    if (pr) outMean += pr.value;
     let clamped = false;
-    if (this.bounds && (out.mean < this.bounds.lo || out.mean > this.bounds.hi)) {
-      out.mean = Math.min(this.bounds.hi, Math.max(this.bounds.lo, out.mean));
+    if (this.bounds && (outMean < this.bounds.lo || outMean > this.bounds.hi)) {
+      outMean = Math.min(this.bounds.hi, Math.max(this.bounds.lo, outMean));
       clamped = true;
     }
-    if (wantGrad) {
+    const xs = Float64Array.from(x);
+    let memo: { dMean: Float64Array; dStd: Float64Array } | undefined;
+    const grads = () => {
+      if (memo) return memo;
+      const dMeans: Float64Array[] = [];
+      const dVars: Float64Array[] = [];
+      for (let m = 0; m < M; m++) {
+        const mem = this.members[m];
+        const k = ks[m];
+        const v = vs[m];
+        // dk_i/dx = −k_i (x − x_i)/ℓ²; dvar/dx = −2 Σ w_i dk_i/dx with w = K⁻¹k
+        backwardUpper(mem.LT, n, v);
+        const gm = new Float64Array(d);
+        const gv = new Float64Array(d);
+        for (let i = 0; i < n; i++) {
+          const c = -k[i] / mem.ls2;
+          const am = c * mem.alpha[i];
+          const av = -2 * c * v[i];
+          for (let j = 0; j < d; j++) {
+            const t = xs[j] - X[i * d + j];
+            gm[j] += am * t;
+            gv[j] += av * t;
+          }
+        }
+        dMeans.push(gm);
+        dVars.push(gv);
+      }
       const dMean = new Float64Array(d);
       const dTot = new Float64Array(d);
       for (let m = 0; m < M; m++) {
@@ -295,12 +329,17 @@ export class GpEnsemble implements DifferentiablePredictor {
         dMean[j] *= this.yStd * sj;
         dStd[j] = (this.yStd * sj * dTot[j]) / (2 * Math.max(std, 1e-9));
       }
-      if (pr?.grad) for (let j = 0; j < d; j++) dMean[j] += pr.grad[j];
+      const pg = pr ? (pr.grad ?? this.prior!.valueAndGrad(raw).grad) : undefined;
+      if (pg) for (let j = 0; j < d; j++) dMean[j] += pg[j];
       if (clamped) dMean.fill(0);
-      out.dMean = dMean;
-      out.dStd = dStd;
-    }
-    return out;
+      return (memo = { dMean, dStd });
+    };
+    return { mean: outMean, std: this.yStd * std, grads };
+  }
+
+  /** Mean and spread with their gradients on demand (see posteriorLazy). */
+  lazySpread(input: ArrayLike<number>): { mean: number; std: number; grads(): { dMean: Float64Array; dStd: Float64Array } } {
+    return this.posteriorLazy(input, false);
   }
 
   /** The ensemble's mean alone (no variance solves: fast enough to rank a whole space). */
@@ -386,6 +425,33 @@ export class UcbPredictor implements DifferentiablePredictor {
 
   predictBatch(inputs: readonly ArrayLike<number>[]): Estimate[][] {
     return inputs.map((x) => this.predict(x));
+  }
+
+  /**
+   * The acquisition with its gradient on demand (the propagation engine's lazy contract): a
+   * climb checks four moves and takes one, so only the taken one pays for the backward solves.
+   */
+  predictMetricLazy(input: ArrayLike<number>, _metric: number): Estimate & { grad(): Float64Array } {
+    const key = this.key(input);
+    const hit = this.cache.get(key);
+    if (hit?.grad) {
+      const g = hit.grad;
+      return { mean: hit.mean, std: hit.std, grad: () => g };
+    }
+    const p = this.model.lazySpread(input);
+    const out: { mean: number; std: number; grad?: Float64Array } = hit ?? { mean: p.mean + this.kappa * p.std, std: p.std };
+    if (!hit) this.cache.set(key, out);
+    return {
+      mean: out.mean,
+      std: out.std,
+      grad: () => {
+        if (out.grad) return out.grad;
+        const d = p.grads();
+        const grad = new Float64Array(d.dMean.length);
+        for (let j = 0; j < grad.length; j++) grad[j] = d.dMean[j] + this.kappa * d.dStd[j];
+        return (out.grad = grad);
+      },
+    };
   }
 
   valueAndGrad(input: ArrayLike<number>): { mean: number; std: number; grad: Float64Array } {

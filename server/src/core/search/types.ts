@@ -80,6 +80,17 @@ export interface SearchOptions extends Budget {
   jobs?: number;
   /** How the asynchronous loop treats running networks when it proposes (default 'believer'). */
   pending?: 'believer' | 'liar';
+  /**
+   * The asynchronous loop's cost-aware start (core/search/costAware.ts): EI / FLOPs^α with α
+   * cooled from `alpha` to 0 over the first `share` of the queries. Default off (alpha 0; see
+   * COST_AWARE_DEFAULTS); ignored with lambda > 0, whose FLOPs term already prices cost.
+   */
+  costAware?: import('./costAware').CostAwareOptions;
+  /**
+   * The asynchronous loop: results needed before the ensemble proposes (default 2); until then
+   * it starts the next random networks of the seed's stream (the initial design's).
+   */
+  modelAfter?: number;
   /** Predictors as the surrogate's prior mean (core/search/prior.ts); undefined: the cold loop. */
   prior?: PriorSource;
   signal?: AbortSignal;

@@ -101,3 +101,17 @@ export function indexToCell(index: number): Cell {
   }
   return cell;
 }
+
+/**
+ * MFLOPs of a cell's ImageNet16-120 network as NAS-Bench-201 reports them: a fixed part (stem,
+ * reduction blocks, classifier) plus one 3×3 or 1×1 convolution per such edge in each of the 15
+ * cells (a 1×1 costs a ninth of a 3×3). Exact for 15,475 of the 15,625 cells; the benchmark's
+ * count for the other 150 is one convolution edge off (test/search/costAware.test.ts).
+ */
+export const NB201_MFLOPS = { base: 7.79, conv1x1: 3.93, conv3x3: 35.39 } as const;
+
+export function nb201Mflops(cell: readonly number[]): number {
+  let f = NB201_MFLOPS.base;
+  for (const op of cell) f += op === 3 ? NB201_MFLOPS.conv1x1 : op === 4 ? NB201_MFLOPS.conv3x3 : 0;
+  return f;
+}
