@@ -10,7 +10,7 @@ import type { DifferentiablePredictor, Estimate } from '../predict/types';
 import { NB201_MFLOPS, NB201_OP_COUNT } from '../space/nb201';
 import type { Budgeting } from './loop';
 import type { GpEnsemble } from './surrogate';
-import type { SpaceKind } from './types';
+import type { CostAwareOptions, SpaceKind } from './types';
 
 /**
  * α₀ and the share of the query budget over which α cools to 0. Off by default: on
@@ -20,17 +20,7 @@ import type { SpaceKind } from './types';
 export const COST_AWARE_DEFAULTS = { alpha: 0, share: 0.3 };
 export const COST_AWARE_LIMITS = { alpha: 4 };
 
-export interface CostAwareOptions {
-  /** α₀: 0 turns cost-awareness off. */
-  alpha: number;
-  /**
-   * 'ei': EI / cost^α (default); 'ucb': UCB less α·(the measured values' spread) per e-fold of cost
-   * above a random network's (CostPricedUcb).
-   */
-  form?: 'ei' | 'ucb';
-  /** Share of the query budget (0–1] after which α is 0. */
-  share: number;
-}
+export type { CostAwareOptions };
 
 /** α after `started` of `queries` networks were started (measured or running). */
 export function coolAlpha(o: CostAwareOptions, started: number, queries: number): number {

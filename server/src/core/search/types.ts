@@ -85,7 +85,7 @@ export interface SearchOptions extends Budget {
    * cooled from `alpha` to 0 over the first `share` of the queries. Default off (alpha 0; see
    * COST_AWARE_DEFAULTS); ignored with lambda > 0, whose FLOPs term already prices cost.
    */
-  costAware?: import('./costAware').CostAwareOptions;
+  costAware?: CostAwareOptions;
   /**
    * The asynchronous loop: results needed before the ensemble proposes (default 2); until then
    * it starts the next random networks of the seed's stream (the initial design's).
@@ -127,4 +127,17 @@ export interface PriorSource {
   sources: readonly import('../predict/transfer').PriorPredictor[];
   /** For messages: which predictors (a folder, a version). */
   name: string;
+}
+
+/** The asynchronous loop's cost-aware start (core/search/costAware.ts). */
+export interface CostAwareOptions {
+  /** α₀: 0 turns cost-awareness off. */
+  alpha: number;
+  /**
+   * 'ei': EI / cost^α (default); 'ucb': UCB less α·(the measured values' spread) per e-fold of cost
+   * above a random network's (CostPricedUcb).
+   */
+  form?: 'ei' | 'ucb';
+  /** Share of the query budget (0–1] after which α is 0. */
+  share: number;
 }
