@@ -97,41 +97,36 @@ export function logExpectedImprovement(mean: number, std: number, best: number):
   return { value: Math.log(s) + logTau, dMean: r / s, dStd: 1 / s - (r * z) / s };
 }
 
-/**
- * log EI − α·log cost of the GP ensemble, as a predictor that propagation can climb (with the
- * engine's lazy gradients: a climb pays the backward solves only for the moves it takes).
- */
-export class CostAwareAcquisition implements DifferentiablePredictor {
-  readonly metrics = ['acquisition'] as const;
-  private readonly cache = new Map<string, { mean: number; std: number; grad?: Float64Array; lazy?: () => Float64Array }>();
+/** An acquisition value with its gradient made only when asked (what propagation's lazy contract wants). */
+interface LazyValue {
+  mean: number;
+  std: number;
+  grad: () => Float64Array;
+}
 
-  constructor(
-    readonly setting: string,
-    private readonly model: GpEnsemble,
-    /** The incumbent: the best measured value. */
-    private readonly best: number,
-    private readonly alpha: number,
-    private readonly cost: InputCost,
-  ) {}
+/**
+ * An acquisition function as a predictor that propagation can climb: each point's value once
+ * (cached by input), its gradient only for the moves a climb takes.
+ */
+abstract class LazyAcquisition implements DifferentiablePredictor {
+  readonly metrics = ['acquisition'] as const;
+  private readonly cache = new Map<string, { mean: number; std: number; grad?: Float64Array; lazy: () => Float64Array }>();
+
+  constructor(readonly setting: string) {}
+
+  /** The value at x, and how to make its gradient. */
+  protected abstract evaluate(x: Float64Array): LazyValue;
 
   predictMetricLazy(input: ArrayLike<number>, _metric: number): Estimate & { grad(): Float64Array } {
     const key = Array.prototype.join.call(input, ',');
-    const hit = this.cache.get(key);
-    if (hit) return { mean: hit.mean, std: hit.std, grad: () => (hit.grad ??= hit.lazy!()) };
-    const x = Float64Array.from(input);
-    const p = this.model.lazySpread(x);
-    const ei = logExpectedImprovement(p.mean, p.std, this.best);
-    const c = Math.max(this.cost.value(x), 1e-12);
-    const entry: { mean: number; std: number; grad?: Float64Array; lazy?: () => Float64Array } = { mean: ei.value - this.alpha * Math.log(c), std: p.std };
-    entry.lazy = () => {
-      const g = p.grads();
-      const dc = this.cost.grad(x);
-      const out = new Float64Array(g.dMean.length);
-      for (let j = 0; j < out.length; j++) out[j] = ei.dMean * g.dMean[j] + ei.dStd * g.dStd[j] - (this.alpha * dc[j]) / c;
-      return out;
-    };
-    this.cache.set(key, entry);
-    return { mean: entry.mean, std: entry.std, grad: () => (entry.grad ??= entry.lazy!()) };
+    let entry = this.cache.get(key);
+    if (!entry) {
+      const v = this.evaluate(Float64Array.from(input));
+      entry = { mean: v.mean, std: v.std, lazy: v.grad };
+      this.cache.set(key, entry);
+    }
+    const e = entry;
+    return { mean: e.mean, std: e.std, grad: () => (e.grad ??= e.lazy()) };
   }
 
   predict(input: ArrayLike<number>): Estimate[] {
@@ -150,59 +145,72 @@ export class CostAwareAcquisition implements DifferentiablePredictor {
 }
 
 /**
+ * log EI − α·log cost of the GP ensemble, as a predictor that propagation can climb (with the
+ * engine's lazy gradients: a climb pays the backward solves only for the moves it takes).
+ */
+export class CostAwareAcquisition extends LazyAcquisition {
+  constructor(
+    setting: string,
+    private readonly model: GpEnsemble,
+    /** The incumbent: the best measured value. */
+    private readonly best: number,
+    private readonly alpha: number,
+    private readonly cost: InputCost,
+  ) {
+    super(setting);
+  }
+
+  protected evaluate(x: Float64Array): LazyValue {
+    const p = this.model.lazySpread(x);
+    const ei = logExpectedImprovement(p.mean, p.std, this.best);
+    const c = Math.max(this.cost.value(x), 1e-12);
+    return {
+      mean: ei.value - this.alpha * Math.log(c),
+      std: p.std,
+      grad: () => {
+        const g = p.grads();
+        const dc = this.cost.grad(x);
+        const out = new Float64Array(g.dMean.length);
+        for (let j = 0; j < out.length; j++) out[j] = ei.dMean * g.dMean[j] + ei.dStd * g.dStd[j] - (this.alpha * dc[j]) / c;
+        return out;
+      },
+    };
+  }
+}
+
+/**
  * UCB less a price on cost above a reference: μ + κσ − α·s·max(0, ln(cost/ref)), with s the
  * spread of the measured values and ref a random network's cost (the initial design's mean).
  * Networks cheaper than a random one are not rewarded (on NAS-Bench-201 the cheapest cells are
  * the worst); dearer ones pay in proportion to how many times dearer they are.
  */
-export class CostPricedUcb implements DifferentiablePredictor {
-  readonly metrics = ['acquisition'] as const;
-  private readonly cache = new Map<string, { mean: number; std: number; grad?: Float64Array; lazy?: () => Float64Array }>();
-
+export class CostPricedUcb extends LazyAcquisition {
   constructor(
-    readonly setting: string,
+    setting: string,
     private readonly model: GpEnsemble,
     private readonly kappa: number,
     /** α·s: the price of each e-fold of cost above the reference, in the objective's units. */
     private readonly price: number,
     private readonly ref: number,
     private readonly cost: InputCost,
-  ) {}
+  ) {
+    super(setting);
+  }
 
-  predictMetricLazy(input: ArrayLike<number>, _metric: number): Estimate & { grad(): Float64Array } {
-    const key = Array.prototype.join.call(input, ',');
-    const hit = this.cache.get(key);
-    if (hit) return { mean: hit.mean, std: hit.std, grad: () => (hit.grad ??= hit.lazy!()) };
-    const x = Float64Array.from(input);
+  protected evaluate(x: Float64Array): LazyValue {
     const p = this.model.lazySpread(x);
     const c = Math.max(this.cost.value(x), 1e-12);
     const over = c > this.ref;
-    const entry: { mean: number; std: number; grad?: Float64Array; lazy?: () => Float64Array } = {
+    return {
       mean: p.mean + this.kappa * p.std - (over ? this.price * Math.log(c / this.ref) : 0),
       std: p.std,
+      grad: () => {
+        const g = p.grads();
+        const dc = this.cost.grad(x);
+        const out = new Float64Array(g.dMean.length);
+        for (let j = 0; j < out.length; j++) out[j] = g.dMean[j] + this.kappa * g.dStd[j] - (over ? (this.price * dc[j]) / c : 0);
+        return out;
+      },
     };
-    entry.lazy = () => {
-      const g = p.grads();
-      const dc = this.cost.grad(x);
-      const out = new Float64Array(g.dMean.length);
-      for (let j = 0; j < out.length; j++) out[j] = g.dMean[j] + this.kappa * g.dStd[j] - (over ? (this.price * dc[j]) / c : 0);
-      return out;
-    };
-    this.cache.set(key, entry);
-    return { mean: entry.mean, std: entry.std, grad: () => (entry.grad ??= entry.lazy!()) };
-  }
-
-  predict(input: ArrayLike<number>): Estimate[] {
-    const e = this.predictMetricLazy(input, 0);
-    return [{ mean: e.mean, std: e.std }];
-  }
-
-  predictBatch(inputs: readonly ArrayLike<number>[]): Estimate[][] {
-    return inputs.map((x) => this.predict(x));
-  }
-
-  valueAndGrad(input: ArrayLike<number>): { mean: number; std: number; grad: Float64Array } {
-    const e = this.predictMetricLazy(input, 0);
-    return { mean: e.mean, std: e.std, grad: e.grad() };
   }
 }
