@@ -77,6 +77,19 @@ function tauOn(p: DifferentiablePredictor): number {
   return kendallTau(pred, test300.truth);
 }
 
+/** The gradient at x against central finite differences of the prediction, at the given positions. */
+function gradientMatches(p: DifferentiablePredictor, x: number[], grad: ArrayLike<number>, positions: number[]): void {
+  const h = 1e-4;
+  for (const i of positions) {
+    const a = [...x];
+    const b = [...x];
+    a[i] += h;
+    b[i] -= h;
+    const fd = (p.predict(a)[0].mean - p.predict(b)[0].mean) / (2 * h);
+    assert.ok(Math.abs(fd - grad[i]) <= 1e-4 + 1e-3 * Math.abs(fd), `d/dx${i}: ${grad[i]} vs ${fd}`);
+  }
+}
+
 test('transfer from a related source ranks new networks far better than a model from scratch', () => {
   const w = world(20, 1);
   const base = { setting: 'mine', metrics: ['acc'], inputs: w.inputs, targets: w.targets };
@@ -127,15 +140,7 @@ test('gradient of a transfer prediction matches finite differences', () => {
   const x = Array.from(test300.inputs[0], (v) => v + 0.3);
   const { mean, grad } = p.valueAndGrad(x, 0);
   assert.ok(Math.abs(mean - p.predict(x)[0].mean) < 1e-9);
-  const h = 1e-4;
-  for (const i of [0, 3, 9, 17, 26]) {
-    const a = [...x];
-    const b = [...x];
-    a[i] += h;
-    b[i] -= h;
-    const fd = (p.predict(a)[0].mean - p.predict(b)[0].mean) / (2 * h);
-    assert.ok(Math.abs(fd - grad[i]) <= 1e-4 + 1e-3 * Math.abs(fd), `d/dx${i}: ${grad[i]} vs ${fd}`);
-  }
+  gradientMatches(p, x, grad, [0, 3, 9, 17, 26]);
 });
 
 test('a transfer model survives a save and load, and refuses a source that changed', () => {
@@ -207,15 +212,7 @@ test("a trained ensemble's trunk: chosen when the target lives in it, with a mat
   const x = Array.from(fresh[0], (v) => v + 0.3);
   const { mean, grad } = p.valueAndGrad(x, 0);
   assert.ok(Math.abs(mean - p.predict(x)[0].mean) < 1e-9);
-  const h = 1e-4;
-  for (const i of [0, 4, 11, 20, 26]) {
-    const a = [...x];
-    const b = [...x];
-    a[i] += h;
-    b[i] -= h;
-    const fd = (p.predict(a)[0].mean - p.predict(b)[0].mean) / (2 * h);
-    assert.ok(Math.abs(fd - grad[i]) <= 1e-4 + 1e-3 * Math.abs(fd), `d/dx${i}: ${grad[i]} vs ${fd}`);
-  }
+  gradientMatches(p, x, grad, [0, 4, 11, 20, 26]);
   // save and load keep the trunk kernel; a version-1 file (no trunk) still loads
   const text = serializeTransfer(p, () => 'abc');
   const back = parseTransfer(text, 'mine.json', () => ({ predictor: source, sha256: 'abc' }));
@@ -266,13 +263,5 @@ test('many trunk activations are sketched into TRUNK_SKETCH numbers; the gradien
   const p = new TransferPredictor({ setting: 'mine', metrics: ['acc'], inputDim: CODE_LENGTH, rows: inputs, targets, models: [{ hyper, yMean: 60, yStd: 1, calibration }] }, map);
   const x = Array.from(randomCode(r), (v) => v + 0.3);
   const { grad } = p.valueAndGrad(x, 0);
-  const h = 1e-4;
-  for (const i of [1, 7, 19, 25]) {
-    const a = [...x];
-    const b = [...x];
-    a[i] += h;
-    b[i] -= h;
-    const fd = (p.predict(a)[0].mean - p.predict(b)[0].mean) / (2 * h);
-    assert.ok(Math.abs(fd - grad[i]) <= 1e-4 + 1e-3 * Math.abs(fd), `d/dx${i}: ${grad[i]} vs ${fd}`);
-  }
+  gradientMatches(p, x, grad, [1, 7, 19, 25]);
 });
