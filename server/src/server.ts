@@ -22,7 +22,7 @@ import packageJson from '../../package.json';
 import type { FeatureContext } from './features/documents/context';
 import { AnalysisCache, WARM_UP_TEXT } from './features/documents/analysisCache';
 import { toLspDiagnostics } from './features/lsp/diagnostics';
-import { RELEASE_MIN_CHARS, releaseMemorySoon } from './features/documents/memory';
+import { RELEASE_MIN_CHARS, collectIfGrown, releaseMemorySoon } from './features/documents/memory';
 import { setDocumentChangesSupport } from './features/documents/documentEdit';
 import { forgetDocument } from './features/propagation/propagationRun';
 import type { ServerServices } from './features/protocol';
@@ -120,6 +120,7 @@ export function startServer(connection: Connection = createServerConnection()): 
     try {
       const analysis = cache.get(doc);
       void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: toLspDiagnostics(analysis) });
+      collectIfGrown();
       // Load the predictors only once diagnostics are out: importing tfjs takes the thread for a while.
       if (predictions.state.kind === 'idle') setTimeout(startPredictors, 50);
     } catch (e) {
