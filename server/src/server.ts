@@ -119,8 +119,8 @@ export function startServer(connection: Connection = createServerConnection()): 
     if (!doc) return;
     try {
       const analysis = cache.get(doc);
-      void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: toLspDiagnostics(analysis) });
-      collectIfGrown();
+      // a collection, when one is due, once the diagnostics are written (not before they leave)
+      void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: toLspDiagnostics(analysis) }).then(collectIfGrown, () => undefined);
       // Load the predictors only once diagnostics are out: importing tfjs takes the thread for a while.
       if (predictions.state.kind === 'idle') setTimeout(startPredictors, 50);
     } catch (e) {
