@@ -104,6 +104,13 @@ interface LazyValue {
   grad: () => Float64Array;
 }
 
+/** ∂/∂x of wMean·mean + wStd·std − wCost·cost, from the model's and the cost's gradients. */
+function gradientOf(g: { dMean: ArrayLike<number>; dStd: ArrayLike<number> }, wMean: number, wStd: number, dCost: ArrayLike<number>, wCost: number): Float64Array {
+  const out = new Float64Array(g.dMean.length);
+  for (let j = 0; j < out.length; j++) out[j] = wMean * g.dMean[j] + wStd * g.dStd[j] - wCost * dCost[j];
+  return out;
+}
+
 /**
  * An acquisition function as a predictor that propagation can climb: each point's value once
  * (cached by input), its gradient only for the moves a climb takes.
@@ -167,13 +174,7 @@ export class CostAwareAcquisition extends LazyAcquisition {
     return {
       mean: ei.value - this.alpha * Math.log(c),
       std: p.std,
-      grad: () => {
-        const g = p.grads();
-        const dc = this.cost.grad(x);
-        const out = new Float64Array(g.dMean.length);
-        for (let j = 0; j < out.length; j++) out[j] = ei.dMean * g.dMean[j] + ei.dStd * g.dStd[j] - (this.alpha * dc[j]) / c;
-        return out;
-      },
+      grad: () => gradientOf(p.grads(), ei.dMean, ei.dStd, this.cost.grad(x), this.alpha / c),
     };
   }
 }
@@ -204,13 +205,7 @@ export class CostPricedUcb extends LazyAcquisition {
     return {
       mean: p.mean + this.kappa * p.std - (over ? this.price * Math.log(c / this.ref) : 0),
       std: p.std,
-      grad: () => {
-        const g = p.grads();
-        const dc = this.cost.grad(x);
-        const out = new Float64Array(g.dMean.length);
-        for (let j = 0; j < out.length; j++) out[j] = g.dMean[j] + this.kappa * g.dStd[j] - (over ? (this.price * dc[j]) / c : 0);
-        return out;
-      },
+      grad: () => gradientOf(p.grads(), 1, this.kappa, this.cost.grad(x), over ? this.price / c : 0),
     };
   }
 }
