@@ -73,9 +73,9 @@ export class AnalysisCache {
         return a;
       }
       if (!ext) return a;
-      // objectives resolve against the document's catalogue (a plain analysis: the incremental
-      // analyzer's chunks are cached for the active catalogue)
-      // (only when the document names a setting the active catalogue does not know: analysed once otherwise)
+      // Objectives resolve against the document's catalogue. Only a document that names a setting
+      // the active catalogue lacks is analysed again, whole (the incremental analyzer's chunks are
+      // cached for the active catalogue): to mend, key those chunks by catalogue.
       const again = ext.catalogue && a.diagnostics.some((d) => d.code === 'unknown-setting');
       const b = again ? analyzeText(text, { catalogue: ext.catalogue }) : a;
       if (ext.catalogue) catalogues.set(b, ext.catalogue);
