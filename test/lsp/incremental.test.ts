@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { analyzeText, type DocumentAnalysis } from '../../server/src/language/analyze';
 import { IncrementalAnalyzer, chunkStarts } from '../../server/src/features/documents/incrementalAnalysis';
 import { root } from './harness';
+import { DEFAULT_CATALOGUE, declareSetting } from '../../server/src/core/settings';
 import { makeRng as rng } from '../../server/src/core/random';
 
 /** Plain data (ranges with their positions, as JSON carries them) for a deep comparison. */
@@ -210,4 +211,28 @@ test('a digit changed in the middle of a large document re-analyses one chunk an
   assert.equal(got.ast.declarations[599], first.ast.declarations[599]);
   assert.notEqual(got.ast.declarations[300], first.ast.declarations[300]);
   assert.deepEqual(normal(got), normal(analyzeText(edited)));
+});
+
+test('a catalogue with settings of one\'s own: chunks are kept per catalogue and the result equals the whole-text analysis against it', () => {
+  const mine = () => DEFAULT_CATALOGUE.with([declareSetting('mytask', { metrics: ['top1'] })]);
+  const own = `propagate own from hrnet_small {\n  maximize mytask.top1\n  flops <= 2.5 G\n}\n`;
+  let text = example.repeat(5) + own + example.repeat(5);
+  const inc = new IncrementalAnalyzer(0);
+  const active = inc.analyze('u', text);
+  assert.ok(active.diagnostics.some((d) => d.code === 'unknown-setting'), 'the active catalogue lacks mytask');
+  const first = inc.analyze('u', text, mine());
+  assert.ok(!first.diagnostics.some((d) => d.code === 'unknown-setting'));
+  assert.deepEqual(normal(first), normal(analyzeText(text, { catalogue: mine() })));
+  // A new catalogue object with the same settings (what the server builds on every keystroke) keeps the chunks.
+  inc.analyze('u', text, mine());
+  const before = inc.chunkAnalyses;
+  const at = text.indexOf('stage 3', Math.floor(text.length / 4));
+  text = text.slice(0, at) + ' ' + text.slice(at);
+  const edited = inc.analyze('u', text, mine());
+  assert.equal(inc.chunkAnalyses - before, 1);
+  assert.deepEqual(normal(edited), normal(analyzeText(text, { catalogue: mine() })));
+  // Back to the active catalogue: mytask is unknown again (the chunks are not those of the other catalogue).
+  const back = inc.analyze('u', text);
+  assert.deepEqual(normal(back), normal(analyzeText(text)));
+  assert.ok(back.diagnostics.some((d) => d.code === 'unknown-setting'));
 });

@@ -4,7 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeText, withLazyTokens, type DocumentAnalysis } from '../../language/analyze';
 import type { NcpDiagnostic } from '../../language/diagnostics';
 import type { SettingCatalogue } from '../../core/settings';
-import { IncrementalAnalyzer } from './incrementalAnalysis';
+import { IncrementalAnalyzer, catalogueKey } from './incrementalAnalysis';
 
 /**
  * What the server adds to a document's analysis from outside its text (the settings of one's own
@@ -38,6 +38,8 @@ export class AnalysisCache {
   /** Analyses computed since start (exposed for tests through `ncp/status`). */
   computed = 0;
   private incremental = new IncrementalAnalyzer();
+  /** The catalogue each document's last analysis resolved against (its settings of one's own). */
+  private readonly ownCatalogues = new Map<string, SettingCatalogue>();
 
   constructor(private readonly log: (m: string) => void) {}
 
@@ -63,26 +65,31 @@ export class AnalysisCache {
     this.computed++;
     try {
       const text = doc.getText();
-      const a = this.incremental.analyze(doc.uri, text);
+      // Objectives resolve against the document's catalogue, which comes from its search blocks'
+      // measurements files, read from the analysis: analyse against the last version's catalogue
+      // and again only when the files now give another one (the incremental chunks are kept per
+      // catalogue, so a keystroke is one incremental analysis either way).
+      const last = this.ownCatalogues.get(doc.uri);
+      const a = this.incremental.analyze(doc.uri, text, last);
       let ext: ReturnType<AnalysisExtension>;
       try {
         ext = this.extension?.(doc.uri, a);
       } catch (e) {
         // what comes from outside the text must not cost the document its analysis
         this.log(`settings of one's own for ${doc.uri} failed: ${(e as Error).stack ?? e}`);
-        return a;
+        this.ownCatalogues.delete(doc.uri);
+        return last ? this.incremental.analyze(doc.uri, text) : a;
       }
-      if (!ext) return a;
-      // Objectives resolve against the document's catalogue. Only a document that names a setting
-      // the active catalogue lacks is analysed again, whole (the incremental analyzer's chunks are
-      // cached for the active catalogue): to mend, key those chunks by catalogue.
-      const again = ext.catalogue && a.diagnostics.some((d) => d.code === 'unknown-setting');
-      const b = again ? analyzeText(text, { catalogue: ext.catalogue }) : a;
-      if (ext.catalogue) catalogues.set(b, ext.catalogue);
+      const own = ext?.catalogue;
+      if (own) this.ownCatalogues.set(doc.uri, own);
+      else this.ownCatalogues.delete(doc.uri);
+      const b = catalogueKey(own) === catalogueKey(last) ? a : this.incremental.analyze(doc.uri, text, own);
+      if (!ext) return b;
+      if (own) catalogues.set(b, own);
       if (ext.diagnostics.length === 0) return b;
       // own properties only: the lazy tokens and comments stay on the prototype, unlexed
       const out = withLazyTokens({ ...b, diagnostics: [...b.diagnostics, ...ext.diagnostics].sort((x, y) => x.range.startOffset - y.range.startOffset) });
-      if (ext.catalogue) catalogues.set(out, ext.catalogue);
+      if (own) catalogues.set(out, own);
       return out;
     } catch (e) {
       this.incremental.forget(doc.uri);
@@ -98,6 +105,7 @@ export class AnalysisCache {
 
   delete(uri: string): void {
     this.entries.delete(uri);
+    this.ownCatalogues.delete(uri);
     this.incremental.forget(uri);
   }
 }

@@ -12,6 +12,20 @@ import type { NcpDiagnostic } from '../../language/diagnostics';
 import { LineIndex, type DocumentLines } from '../../language/positions';
 import { RELEASE_MIN_CHARS, largeDocument } from './memory';
 import { compactStructured } from '../../language/compactStructured';
+import type { SettingCatalogue } from '../../core/settings';
+
+const keys = new WeakMap<SettingCatalogue, string>();
+
+/** What of a catalogue an analysis reads (names, tasks, metrics, labels), as one string; '' for the active one. */
+export function catalogueKey(c: SettingCatalogue | undefined): string {
+  if (!c) return '';
+  let k = keys.get(c);
+  if (k === undefined) {
+    k = JSON.stringify([c.settings.map((s) => [s.name, s.task, s.space, s.label, s.metrics]), c.tasks()]);
+    keys.set(c, k);
+  }
+  return k;
+}
 
 /** Below this size the whole-text analysis is fast enough and simplest. */
 export const INCREMENTAL_MIN_CHARS = 20_000;
@@ -194,10 +208,10 @@ const QUOTES_LINE = /\bline \d+/;
  * `atLine` > 0, preceded by that many empty lines so quoted line numbers come out right (the
  * chunk then starts at offset `atLine` of the analysed text).
  */
-function analyzeChunk(text: string, context: string, atLine: number): DocumentAnalysis {
+function analyzeChunk(text: string, context: string, atLine: number, catalogue: SettingCatalogue | undefined): DocumentAnalysis {
   const prefix = '\n'.repeat(atLine);
-  if (!context && atLine === 0) return analyzeText(text);
-  const full = analyzeText(prefix + text + (context ? '\n' + context : ''));
+  if (!context && atLine === 0) return analyzeText(text, { catalogue });
+  const full = analyzeText(prefix + text + (context ? '\n' + context : ''), { catalogue });
   // Keep only what lies in the chunk itself.
   const end = prefix.length + text.length;
   full.ast.declarations = full.ast.declarations.filter((d) => d.range.startOffset < end);
@@ -216,6 +230,8 @@ function quotesLines(a: DocumentAnalysis): boolean {
 /** What is kept of a document between versions: its text, line index and chunks in order. */
 interface DocState {
   text: string;
+  /** The catalogue its chunks were analysed against (catalogueKey; '' for the active one). */
+  catalogue: string;
   /** The current line index, read by every chunk's ranges (see LineSource). */
   doc: DocumentLines;
   chunks: Chunk[];
@@ -242,6 +258,9 @@ export class IncrementalAnalyzer {
   /** Versions spliced into the previous analysis (no whole-document merge), for tests. */
   splices = 0;
 
+  /** The catalogue of the analyze call under way (undefined: the active one). */
+  private catalogue: SettingCatalogue | undefined;
+
   constructor(private readonly minChars = INCREMENTAL_MIN_CHARS) {}
 
   forget(uri: string): void {
@@ -249,18 +268,25 @@ export class IncrementalAnalyzer {
     largeDocument(uri, false);
   }
 
-  analyze(uri: string, text: string): DocumentAnalysis {
+  /**
+   * `catalogue`: the settings objectives may name (default the active catalogue). Chunks are kept
+   * for one catalogue per document: another one analyses the document afresh.
+   */
+  analyze(uri: string, text: string, catalogue?: SettingCatalogue): DocumentAnalysis {
+    this.catalogue = catalogue;
     if (text.length < this.minChars) {
       this.forget(uri);
-      return analyzeText(text);
+      return analyzeText(text, { catalogue });
     }
-    const prev = this.docs.get(uri);
+    const key = catalogueKey(catalogue);
+    let prev = this.docs.get(uri);
+    if (prev && prev.catalogue !== key) prev = undefined;
     let next: { doc: DocumentLines; chunks: Chunk[]; splice?: Splice } | undefined = prev ? this.afterEdit(prev, text) : undefined;
     if (!next) {
       // First version, or the edit path cannot take it: cut the whole text.
       this.forget(uri);
       const starts = chunkStarts(text);
-      if (!starts) return analyzeText(text);
+      if (!starts) return analyzeText(text, { catalogue });
       const lines = new LineIndex(text);
       const doc: DocumentLines = { lines };
       const chunks: Chunk[] = [];
@@ -304,7 +330,7 @@ export class IncrementalAnalyzer {
     for (const p of merged.propagations) if (p.from) fromNames.add(p.from.text);
     const dupNames = new Set<string>();
     for (const d of merged.diagnostics) if (d.code === 'duplicate-name') dupNames.add(declarationNameAt(merged, d.range.startOffset));
-    this.docs.set(uri, { text, doc, chunks, merged, fromNames, dupNames });
+    this.docs.set(uri, { text, catalogue: key, doc, chunks, merged, fromNames, dupNames });
     return merged;
   }
 
@@ -494,7 +520,7 @@ export class IncrementalAnalyzer {
       this.chunkAnalyses++;
       // A copy: a slice would keep this version's whole text alive as long as the chunk.
       const own = detached(text);
-      const analysis = analyzeText(own, { tables: false });
+      const analysis = analyzeText(own, { tables: false, catalogue: this.catalogue });
       compactStructured(analysis, own);
       slim(analysis);
       // Analysed at line 0: messages that quote line numbers are redone below at the chunk's line.
@@ -512,11 +538,11 @@ export class IncrementalAnalyzer {
   private reanalyze(c: Chunk, context: string, line: number, doc: DocumentLines): void {
     this.chunkAnalyses++;
     c.context = context;
-    let a = analyzeChunk(c.text, context, 0);
+    let a = analyzeChunk(c.text, context, 0, this.catalogue);
     c.origin = 0;
     c.lineBound = quotesLines(a);
     if (c.lineBound && line > 0) {
-      a = analyzeChunk(c.text, context, line);
+      a = analyzeChunk(c.text, context, line, this.catalogue);
       c.origin = line;
     }
     c.line = line;
