@@ -12,6 +12,8 @@
 //   8 workers: mean best after 100 completed within 0.05 of the sequential loop's at 100 queries;
 //   8 workers: ahead of asynchronous REA (8 workers) at every simulated time;
 //   time to a mean best of 46.8 at least 6× shorter than sequential.
+// With REA it runs an A/A control: REA with another mutation stream, checked against REA the same
+// way, which shows how far the "at every time" check moves on noise alone at this many seeds.
 // Usage: node --import tsx bench/parallel.ts [--seeds 100] [--first-seed 0] [--completions 100]
 //        [--workers 1,4,8,16] [--pending believer,liar] [--seconds-per-mflop 30] [--only loop,rea,random,seq]
 //        [--procs 2]
@@ -71,6 +73,8 @@ const ONLY = new Set(args.only.split(','));
 const TARGET = Number(args.target);
 const REA_POP = 10;
 const REA_SAMPLE = 5;
+const REA_NAME = `async REA p${REA_POP} s${REA_SAMPLE}`;
+const REA_CONTROL = `${REA_NAME}, other mutations`;
 
 const dir = findDataDir();
 if (!dir) {
@@ -115,8 +119,9 @@ class AsyncRea implements AskTell {
   private readonly population: { i: number; v: number }[] = [];
   private readonly rand: () => number;
   private readonly draw: () => number[];
-  constructor(seed: number) {
-    this.rand = makeRng(subSeed(seed, 'rea'));
+  /** `stream`: the mutations' random stream (the control draws another one). */
+  constructor(seed: number, stream = 'rea') {
+    this.rand = makeRng(subSeed(seed, stream));
     this.draw = design(seed);
   }
   ask(pending: readonly (readonly number[])[]): number[] {
@@ -211,7 +216,8 @@ const h = (t: number | undefined) => (t === undefined ? '—' : `${(t / 3600).to
 async function runHere(): Promise<void> {
   for (const w of WORKERS) {
     if (ONLY.has('loop')) for (const p of PENDING) await add(`loop (${p}${COST_AWARE.alpha > 0 ? `, ${COST_AWARE.form} α ${COST_AWARE.alpha}/${COST_AWARE.share}` : ''}${MODEL_AFTER !== 2 ? `, model after ${MODEL_AFTER}` : ''})`, w, (seed) => simulated(new AsyncProposer({ space: 'nb201', objective, queries: C, seed, pending: p, costAware: COST_AWARE, modelAfter: MODEL_AFTER }), w));
-    if (ONLY.has('rea')) await add(`async REA p${REA_POP} s${REA_SAMPLE}`, w, (seed) => simulated(new AsyncRea(seed), w));
+    if (ONLY.has('rea')) await add(REA_NAME, w, (seed) => simulated(new AsyncRea(seed), w));
+    if (ONLY.has('rea') && w === 8) await add(REA_CONTROL, w, (seed) => simulated(new AsyncRea(seed, 'rea-control'), w));
     if (ONLY.has('random')) await add('random', w, (seed) => simulated(new RandomSearch(seed), w));
   }
   if (ONLY.has('seq')) await add('sequential loop', 1, sequential);
@@ -283,7 +289,7 @@ async function main(): Promise<void> {
   for (const s of series) console.log(`${s.name.padEnd(26)}${String(s.workers).padStart(8)}${grid.map((t) => { const v = meanAt(s, t); return (Number.isFinite(v) ? v.toFixed(2) : '—').padStart(8); }).join('')}`);
 
   const seq = series.find((s) => s.name === 'sequential loop');
-  const rea8 = series.find((s) => s.name.startsWith('async REA') && s.workers === 8);
+  const rea8 = series.find((s) => s.name === REA_NAME && s.workers === 8);
   for (const loop8 of series.filter((s) => s.name.startsWith('loop') && s.workers === 8)) {
     console.log(`\ngoals, ${loop8.name} with 8 workers:`);
     if (seq) {
@@ -296,42 +302,66 @@ async function main(): Promise<void> {
       console.log(`  time to a mean best of ${TARGET}: ${h(tl)} vs sequential ${h(ts)} = ${ratio === undefined ? '—' : `${ratio.toFixed(1)}×`} shorter: ${ratio !== undefined && ratio >= 6 ? 'holds' : 'FAILS'} (≥ 6×)`);
     }
     if (rea8) {
-      const events = [...new Set([...loop8.runs, ...rea8.runs].flatMap((r) => r.map((e) => e.t)))].sort((x, y) => x - y);
-      const end = Math.min(...[loop8, rea8].map((s) => Math.min(...s.runs.map((r) => r[r.length - 1].t))));
-      // (a) at every event time of either, and the time the loop spends behind, summed over the
-      // intervals between events; (b) one simulated second after every event: a cell both started
-      // ends a millisecond later in the loop (its charged proposal time), which (a) counts as behind.
-      const compare = (times: number[]) => {
-        let behind = 0;
-        let behindFor = 0;
-        let worst = Infinity;
-        let worstAt = 0;
-        let compared = 0;
-        for (let i = 0; i < times.length; i++) {
-          const t = times[i];
-          if (t > end) break;
-          const a = meanAt(loop8, t);
-          const b = meanAt(rea8, t);
-          if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
-          compared++;
-          if (a - b < worst) {
-            worst = a - b;
-            worstAt = t;
-          }
-          if (a < b) {
-            behind++;
-            behindFor += Math.min(times[i + 1] ?? end, end) - t;
-          }
-        }
-        return { behind, behindFor, worst, worstAt, compared };
-      };
-      const at = (t: number) => `${(t / 3600).toFixed(3)} h (${t.toFixed(1)} s)`;
-      const ev = compare(events);
-      console.log(`  ahead of async REA (8 workers) at ${ev.compared - ev.behind} of ${ev.compared} event times up to ${h(end)}, behind for ${ev.behindFor.toFixed(1)} simulated s in all; smallest lead ${ev.worst.toFixed(3)} at ${at(ev.worstAt)}`);
-      const sec = compare([...new Set(events.map((t) => t + 1))]);
-      console.log(`  1 s after every event: behind at ${sec.behind} of ${sec.compared}; smallest lead ${sec.worst.toFixed(3)} at ${at(sec.worstAt)}: ${sec.behind === 0 ? 'holds' : 'FAILS'}`);
+      const ev = leadOver(loop8, rea8);
+      console.log(`  ahead of async REA (8 workers) at ${ev.events.compared - ev.events.behind} of ${ev.events.compared} event times up to ${h(ev.end)}, behind for ${ev.events.behindFor.toFixed(1)} simulated s in all; smallest lead ${ev.events.worst.toFixed(3)} at ${at(ev.events.worstAt)}`);
+      console.log(`  1 s after every event: behind at ${ev.second.behind} of ${ev.second.compared}; smallest lead ${ev.second.worst.toFixed(3)} at ${at(ev.second.worstAt)} (paired standard error there ${pairedSe(loop8, rea8, ev.second.worstAt).toFixed(3)}): ${ev.second.behind === 0 ? 'holds' : 'FAILS'}`);
     }
   }
+  const control = series.find((s) => s.name === REA_CONTROL && s.workers === 8);
+  if (rea8 && control) {
+    // an A/A check: the same evolution with another mutation stream is no better or worse than REA,
+    // so its smallest lead is what the "at every time" check reads from noise at this many seeds
+    const ev = leadOver(control, rea8);
+    console.log(`\ncontrol, ${REA_CONTROL} against async REA (8 workers), the noise of the check at ${SEEDS} seeds:`);
+    console.log(`  1 s after every event: behind at ${ev.second.behind} of ${ev.second.compared}; smallest lead ${ev.second.worst.toFixed(3)} at ${at(ev.second.worstAt)} (paired standard error there ${pairedSe(control, rea8, ev.second.worstAt).toFixed(3)}); largest ${ev.second.best.toFixed(3)}`);
+  }
+}
+
+const at = (t: number) => `${(t / 3600).toFixed(3)} h (${t.toFixed(1)} s)`;
+
+/** Standard error of the mean per-seed difference of best-so-far at time t (the seeds pair up by their common random numbers). */
+function pairedSe(a: Series, b: Series, t: number): number {
+  const d = a.runs.map((r, i) => bestAt(r, t) - bestAt(b.runs[i], t)).filter(Number.isFinite);
+  const m = mean(d);
+  return Math.sqrt(d.reduce((x, v) => x + (v - m) ** 2, 0) / Math.max(1, d.length - 1) / d.length);
+}
+
+/**
+ * a's lead over b in mean best: (a) at every event time of either, with the time a spends behind
+ * summed over the intervals between events; (b) one simulated second after every event: a cell
+ * both started ends a millisecond later in the loop (its charged proposal time), which (a) counts
+ * as behind.
+ */
+function leadOver(a: Series, b: Series) {
+  const events = [...new Set([...a.runs, ...b.runs].flatMap((r) => r.map((e) => e.t)))].sort((x, y) => x - y);
+  const end = Math.min(...[a, b].map((s) => Math.min(...s.runs.map((r) => r[r.length - 1].t))));
+  const compare = (times: number[]) => {
+    let behind = 0;
+    let behindFor = 0;
+    let worst = Infinity;
+    let worstAt = 0;
+    let best = -Infinity;
+    let compared = 0;
+    for (let i = 0; i < times.length; i++) {
+      const t = times[i];
+      if (t > end) break;
+      const x = meanAt(a, t);
+      const y = meanAt(b, t);
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      compared++;
+      if (x - y < worst) {
+        worst = x - y;
+        worstAt = t;
+      }
+      best = Math.max(best, x - y);
+      if (x < y) {
+        behind++;
+        behindFor += Math.min(times[i + 1] ?? end, end) - t;
+      }
+    }
+    return { behind, behindFor, worst, worstAt, best, compared };
+  };
+  return { end, events: compare(events), second: compare([...new Set(events.map((t) => t + 1))]) };
 }
 
 main().catch((e: unknown) => {
