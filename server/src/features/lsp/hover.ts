@@ -77,6 +77,9 @@ async function networkMarkdown(ctx: FeatureContext, net: NetworkDecl): Promise<s
   if (headline.length > 0) {
     lines.push('', headline.map((p) => `${p.setting.name} ${p.metrics[0] ?? p.setting.metrics[0]} **${pm(p.estimates[0]!)}**`).join(' · ') + ' (predicted)');
   } else if (status) lines.push('', status);
+  // settings of one's own: which model predicts them and how far its spread is calibrated, next
+  // to their numbers (an uncalibrated spread must not be read as a calibrated one)
+  for (const o of own) if (o.info.space === 'multires') lines.push('', ownModelLine(o.status));
   if (c) {
     lines.push('', `FLOPs **${c.flops.toFixed(3)} G** · params **${c.params.toFixed(3)} M** (exact; 128×128 input, 50-class head)`);
     // at the input size and head of the settings the file's blocks maximise (core/export/settingTargets.ts)
@@ -103,8 +106,6 @@ async function networkMarkdown(ctx: FeatureContext, net: NetworkDecl): Promise<s
     }
     if (measured) lines.push('', `Measured values: ${escapeMarkdown(index!.path)} (benchmark FLOPs ${measured.flops.toFixed(3)} G, params ${measured.params.toFixed(3)} M).`);
   }
-  // settings of one's own: which model predicts them and how far its spread is calibrated
-  for (const o of own) if (o.info.space === 'multires') lines.push('', ownModelLine(o.status));
   if (bd) {
     lines.push('', '| part | FLOPs (G) | params (M) |', '|---|---:|---:|');
     lines.push(`| stem | ${bd.stem.flops.toFixed(3)} | ${bd.stem.params.toFixed(3)} |`);
