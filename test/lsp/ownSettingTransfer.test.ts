@@ -87,6 +87,9 @@ test('a setting of one\'s own: known in the document, predicted by a transfer mo
     // the inlay hint of the network leads with it too
     const hints = await c.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } });
     assert.match(String(hints[0]?.label), /^mytask top1 -?[\d.]+±[\d.]+/, JSON.stringify(hints));
+    // its tooltip says which model that is and that its spread is not calibrated yet
+    const tip = hints[0]?.tooltip;
+    assert.match(typeof tip === 'string' ? tip : String(tip?.value), /mytask: transfer model on 8 rows of `runs\.jsonl`.*the spread is \*\*uncalibrated\*\*/, JSON.stringify(tip));
     // the status the client's status bar shows
     const st = await c.request<{ models: { setting: string; rows: number; state: string; path: string }[] }>('ncp/documentPredictors', { uri });
     assert.deepEqual(st.models.map((m) => [m.setting, m.rows, m.state, m.path]), [['mytask', 8, 'ready', file]]);

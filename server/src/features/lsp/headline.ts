@@ -69,12 +69,14 @@ export function hintLabel(preds: readonly HeadlinePrediction[], flopsG: number |
 }
 
 /** The full line, as markdown, for the hint's tooltip: every prediction (mean ± spread) and the exact cost. */
-export function hintTooltip(preds: readonly HeadlinePrediction[], flopsG: number | undefined, paramsM: number | undefined): string {
+export function hintTooltip(preds: readonly HeadlinePrediction[], flopsG: number | undefined, paramsM: number | undefined, notes: readonly string[] = []): string {
   const parts = preds.map((p) => `**${p.setting}** ${p.metric} ${p.estimate.mean.toFixed(1)} ± ${p.estimate.std.toFixed(1)}`);
   if (flopsG !== undefined) parts.push(`**${flopsG.toFixed(3)} G** MACs${paramsM !== undefined ? ` · ${paramsM.toFixed(3)} M params` : ''} (exact)`);
   return [
     parts.join(' · '),
     '',
     '_Predicted main metric of each setting this file maximises and of `ncp.hints.settings` (mean ± ensemble spread, %); FLOPs exact (G multiply-accumulates, 128×128 input)._',
+    // settings of one's own: their transfer model, and whether its spread is calibrated
+    ...notes.flatMap((n) => ['', n]),
   ].join('\n');
 }

@@ -10,7 +10,7 @@ import { exactCost, predictCell } from '../predictors/networkInfo';
 import type { NetworkDecl } from '../../language/ast';
 import { fileSettings, hintLabel, hintTooltip, type HeadlinePrediction } from './headline';
 import { documentCatalogue } from '../documents/analysisCache';
-import { ownModels } from '../documents/ownPredictions';
+import { ownModelLine, ownModels } from '../documents/ownPredictions';
 
 export function inlayHints(ctx: FeatureContext, startOffset: number, endOffset: number): InlayHint[] {
   if (!ctx.settings.hints.enabled) return [];
@@ -19,7 +19,9 @@ export function inlayHints(ctx: FeatureContext, startOffset: number, endOffset: 
   const hintSettings = fileSettings(ctx.analysis.ast, ctx.settings.hints.settings, documentCatalogue(ctx.analysis));
   const ready = ctx.predictions.state.kind === 'ready';
   // settings of one's own read their transfer models (features/predictors/transferModels.ts)
-  const own = new Map(ownModels(ctx).map((o) => [o.info.name, o.status.path]));
+  const models = ownModels(ctx);
+  const own = new Map(models.map((o) => [o.info.name, o.status.path]));
+  const notes = models.filter((o) => hintSettings.some((s) => s.name === o.info.name)).map((o) => ownModelLine(o.status));
   // One batch per setting for all visible networks.
   const perSetting = ready
     ? hintSettings.map((s) => {
@@ -43,7 +45,7 @@ export function inlayHints(ctx: FeatureContext, startOffset: number, endOffset: 
       label: hintLabel(preds, c?.flops),
       kind: InlayHintKind.Type,
       paddingLeft: true,
-      tooltip: { kind: 'markdown', value: hintTooltip(preds, c?.flops, c?.params) },
+      tooltip: { kind: 'markdown', value: hintTooltip(preds, c?.flops, c?.params, notes) },
     });
   });
   if (ready) {
