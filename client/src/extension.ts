@@ -9,6 +9,7 @@ import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { PredictorStatus, type ModelSource, type PredictorState } from './predictors/statusBar';
 import { isDocumentModels } from './predictors/transferLabel';
+import { DOCUMENT_PREDICTORS } from '../../server/src/features/predictors/documentPredictorsProtocol';
 import { modelsDir, trustedSection, trustedValue } from './trustedSettings';
 import { RestartingErrorHandler } from './recovery';
 import { Traces } from './propagation/traces';
@@ -106,14 +107,14 @@ export async function activate(context: ExtensionContext): Promise<void> {
   useBudgetMinimum(async () => ((await c.sendRequest('ncp/budgetLimits', null)) as { minFlopsG?: number } | null)?.minFlopsG);
   c.onNotification('ncp/predictorState', (s: PredictorState) => status.show(s));
   // the transfer models of the active document's settings of one's own (issue 25)
-  c.onNotification('ncp/documentPredictors', (p: unknown) => {
+  c.onNotification(DOCUMENT_PREDICTORS, (p: unknown) => {
     if (isDocumentModels(p)) status.setDocumentModels(p.uri, p.models);
   });
   const followModels = async (doc: vscode.TextDocument | undefined): Promise<void> => {
     const uri = doc?.languageId === 'ncp' ? doc.uri.toString() : undefined;
     status.setActive(uri);
     if (!uri) return;
-    const p = await c.sendRequest('ncp/documentPredictors', { uri }).catch(() => undefined);
+    const p = await c.sendRequest(DOCUMENT_PREDICTORS, { uri }).catch(() => undefined);
     if (isDocumentModels(p)) status.setDocumentModels(p.uri, p.models);
   };
   context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor((e) => void followModels(e?.document)));

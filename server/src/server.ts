@@ -31,6 +31,7 @@ import { commandHandlers, registerCustomFeatures } from './features/extensions';
 import { createServerConnection } from './transport/connection';
 import { setWorkspaceTrusted, stopAllSearches } from './features/search/searchRun';
 import { OwnSettingsService } from './features/search/ownSettingsService';
+import { DOCUMENT_PREDICTORS, type DocumentPredictors } from './features/predictors/documentPredictorsProtocol';
 
 /** Options an editor (or a test) may pass in initializationOptions. */
 interface InitOptions {
@@ -48,9 +49,6 @@ interface InitOptions {
   trusted?: boolean;
 }
 
-/** Notification (and request) of the transfer models a document's settings of one's own use. */
-const DOCUMENT_PREDICTORS = 'ncp/documentPredictors';
-
 // Short: analysis is incremental, so a keystroke costs little; the delay only merges bursts.
 const DEFAULT_DELAY_MS = 10;
 
@@ -67,7 +65,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   let workspaceRoot: string | undefined;
   const timers = new Map<string, NodeJS.Timeout>();
   // Settings of one's own from measurements files: known in the documents that name the file,
-  // predicted by transfer models fitted in a worker (features/predictors/ownSettingsService.ts).
+  // predicted by transfer models fitted in a worker (features/search/ownSettingsService.ts).
   const own = new OwnSettingsService(
     {
       modelsDir: () => initOptions.modelsDir ?? (process.env.NCP_MODELS_DIR || undefined),
@@ -83,7 +81,7 @@ export function startServer(connection: Connection = createServerConnection()): 
       },
       modelsChanged(uris) {
         refreshHints();
-        for (const uri of uris) void connection.sendNotification(DOCUMENT_PREDICTORS, { uri, models: own.status(uri) });
+        for (const uri of uris) void connection.sendNotification(DOCUMENT_PREDICTORS, { uri, models: own.status(uri) } satisfies DocumentPredictors);
       },
     },
     log,
@@ -238,7 +236,7 @@ export function startServer(connection: Connection = createServerConnection()): 
   const lsp = registerLspFeatures(services, withContext);
   connection.onRequest('ncp/status', () => ({ predictors: predictions.state, analyses: cache.computed, settings }));
   // the transfer models a document uses (the client's status bar asks when the active editor changes)
-  connection.onRequest(DOCUMENT_PREDICTORS, (p: { uri?: unknown }) => {
+  connection.onRequest(DOCUMENT_PREDICTORS, (p: { uri?: unknown }): DocumentPredictors => {
     const uri = typeof p?.uri === 'string' ? p.uri : '';
     const doc = documents.get(uri);
     if (doc) cache.get(doc);

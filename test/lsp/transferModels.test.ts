@@ -3,7 +3,8 @@
 // model rebuilt from the worker's JSON predicts what a fit here predicts, too few rows say so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_OWN_SETTINGS, TransferModels, type TransferStatus } from '../../server/src/features/predictors/transferModels';
+import { MAX_OWN_SETTINGS, TransferModels } from '../../server/src/features/predictors/transferModels';
+import type { TransferStatus } from '../../server/src/features/predictors/documentPredictorsProtocol';
 import { loadPredictorSet } from '../../server/src/core/predict/store';
 import { fitTransfer, sourcesFor } from '../../server/src/core/predict/transfer';
 import { ownRows, readMeasurementsText } from './ownSettingTransfer.fixtures';

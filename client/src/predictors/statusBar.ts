@@ -2,7 +2,8 @@
 // ncp.predictor.modelsPath), on which backend, or why none loaded (exact cost still works); for
 // the active document, the transfer models its settings of one's own read (transferLabel.ts).
 import * as vscode from 'vscode';
-import { transferLabel, type DocumentModel } from './transferLabel';
+import { transferLabel } from './transferLabel';
+import type { TransferStatus } from '../../../server/src/features/predictors/documentPredictorsProtocol';
 
 /** The server's `ncp/predictorState` notification (see server/src/features/predictors/predictions.ts). */
 export type PredictorState =
@@ -26,7 +27,7 @@ export class PredictorStatus implements vscode.Disposable {
   private source: ModelSource = { dir: undefined, setting: '' };
   state: PredictorState = { kind: 'idle' };
   /** uri → the transfer models the document uses (the server's `ncp/documentPredictors`). */
-  private readonly models = new Map<string, DocumentModel[]>();
+  private readonly models = new Map<string, TransferStatus[]>();
   private active: string | undefined;
 
   constructor() {
@@ -41,7 +42,7 @@ export class PredictorStatus implements vscode.Disposable {
   }
 
   /** The transfer models of a document (an empty list forgets it). */
-  setDocumentModels(uri: string, models: DocumentModel[]): void {
+  setDocumentModels(uri: string, models: TransferStatus[]): void {
     if (models.length === 0) this.models.delete(uri);
     else this.models.set(uri, models);
     if (uri === this.active) this.show(this.state);

@@ -5,7 +5,8 @@ import type { DocumentAnalysis } from '../../language/analyze';
 import type { NcpSettings } from './config';
 import type { PredictionService } from '../predictors/predictions';
 import type { BenchmarkLookup } from '../predictors/benchmarkLookup';
-import type { TransferModels, TransferStatus } from '../predictors/transferModels';
+import type { TransferModels } from '../predictors/transferModels';
+import type { TransferStatus } from '../predictors/documentPredictorsProtocol';
 
 export interface FeatureContext {
   uri: string;

@@ -8,7 +8,7 @@ import { MIN_CALIBRATION_ROWS } from '../../core/predict/transfer';
 import type { FeatureContext } from './context';
 import { documentCatalogue } from './analysisCache';
 import type { SettingPrediction } from '../predictors/networkInfo';
-import type { TransferStatus } from '../predictors/transferModels';
+import type { TransferStatus } from '../predictors/documentPredictorsProtocol';
 import { escapeMarkdown } from './util';
 
 export interface OwnModel {

@@ -7,12 +7,13 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTransfer, MIN_TRANSFER_ROWS, type TransferPredictor, type Calibration } from '../../core/predict/transfer';
+import { parseTransfer, MIN_TRANSFER_ROWS, type TransferPredictor } from '../../core/predict/transfer';
 import type { Estimate, PredictorSet } from '../../core/predict/types';
 import { cellToOneHot } from '../../core/space/nb201';
 import type { Measurement } from '../../core/search/types';
 import type { SettingInfo } from '../../core/settings';
 import type { FitJob, FitReply } from './transferProtocol';
+import type { TransferStateKind, TransferStatus } from './documentPredictorsProtocol';
 
 /** A measurements file's rows and the settings of one's own they measure (search/ownSettings.ts finds them). */
 export interface TransferFile {
@@ -22,26 +23,6 @@ export interface TransferFile {
   /** The rows as read (the same array while the file is unchanged). */
   measurements: readonly Measurement[];
   settings: SettingInfo[];
-}
-
-export type TransferStateKind = 'fitting' | 'ready' | 'failed' | 'too-few';
-
-/** What the editor shows of one setting's transfer model (status bar, hover). */
-export interface TransferStatus {
-  setting: string;
-  path: string;
-  /** The block's spelling of the file. */
-  file: string;
-  /** Rows of the file that measure the setting (successful ones with every metric). */
-  rows: number;
-  state: TransferStateKind;
-  /** Per metric, the spread calibration of the ready model (leave-one-out on the rows). */
-  calibration?: Calibration[];
-  /** The source settings the model reads. */
-  sources?: string[];
-  message?: string;
-  /** Seconds from the file's change being seen to the model being ready (the last fit). */
-  seconds?: number;
 }
 
 interface SettingModel {

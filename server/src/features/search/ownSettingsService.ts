@@ -9,7 +9,8 @@ import type { DocumentAnalysis } from '../../language/analyze';
 import type { NcpDiagnostic } from '../../language/diagnostics';
 import { activeCatalogue, type SettingCatalogue } from '../../core/settings';
 import { ownSettingsOf } from './ownSettings';
-import { TransferModels, type TransferModelsOptions, type TransferStatus } from '../predictors/transferModels';
+import { TransferModels, type TransferModelsOptions } from '../predictors/transferModels';
+import type { TransferStatus } from '../predictors/documentPredictorsProtocol';
 
 /** Writers append a row at a time: changes closer than this are one. */
 const DEBOUNCE_MS = 20;
