@@ -223,7 +223,7 @@ test('a catalogue with settings of one\'s own: chunks are kept per catalogue and
   const first = inc.analyze('u', text, mine());
   assert.ok(!first.diagnostics.some((d) => d.code === 'unknown-setting'));
   assert.deepEqual(normal(first), normal(analyzeText(text, { catalogue: mine() })));
-  // A new catalogue object with the same settings (what the server builds on every keystroke) keeps the chunks.
+  // A new catalogue object with the same settings keeps the chunks (they are keyed by content).
   inc.analyze('u', text, mine());
   const before = inc.chunkAnalyses;
   const at = text.indexOf('stage 3', Math.floor(text.length / 4));

@@ -40,6 +40,23 @@ function ownSettingsCached(rows: readonly Measurement[], base: SettingCatalogue,
   return settings;
 }
 
+/** Per base catalogue, the last one extended with settings of one's own, and from which lists. */
+const extended = new WeakMap<SettingCatalogue, { lists: SettingInfo[][]; catalogue: SettingCatalogue }>();
+
+/**
+ * `base` with the files' settings of one's own (undefined: none). The same object while the lists
+ * are (they are while the files are unchanged: ownSettingsCached), so a keystroke builds nothing.
+ */
+function extendedCatalogue(base: SettingCatalogue, lists: SettingInfo[][]): SettingCatalogue | undefined {
+  if (lists.every((l) => l.length === 0)) return undefined;
+  const hit = extended.get(base);
+  if (hit && hit.lists.length === lists.length && hit.lists.every((l, i) => l === lists[i])) return hit.catalogue;
+  // two files measuring the same setting of one's own: the first file's declaration is the one
+  const catalogue = base.with(lists.flat());
+  extended.set(base, { lists, catalogue });
+  return catalogue;
+}
+
 /** The settings of one's own in rows: those `base` does not resolve, metrics in order of appearance. */
 export function ownSettingsOfRows(rows: readonly Measurement[], base: SettingCatalogue, file: string): SettingInfo[] {
   const found = new Map<string, { space: Measurement['space']; metrics: string[]; rows: number }>();
@@ -91,9 +108,7 @@ export function ownSettingsOf(a: DocumentAnalysis, uri: string, base: SettingCat
       });
     }
   }
-  const extra = files.flatMap((f) => f.settings);
-  // two files measuring the same setting of one's own: the first file's declaration is the one
-  const catalogue = extra.length > 0 ? base.with(extra) : undefined;
+  const catalogue = extendedCatalogue(base, files.map((f) => f.settings));
   if (absent.length > 0 && a.diagnostics.some((x) => x.code === 'unknown-setting')) {
     for (const d of absent) {
       diagnostics.push({
